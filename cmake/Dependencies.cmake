@@ -1,0 +1,10 @@
+# Every dependency comes from Debian 12's packages; nothing is vendored.
+find_package(fmt REQUIRED)
+find_package(SQLiteCpp REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(date REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+# utf8proc ships no CMake package, only a pkg-config file.
+pkg_check_modules(utf8proc REQUIRED IMPORTED_TARGET GLOBAL libutf8proc)

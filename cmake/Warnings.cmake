@@ -1,0 +1,11 @@
+# Warnings (as errors) and sanitizers apply to our own targets only, never to third-party headers,
+# which we include as system headers through their imported targets.
+add_library(gridgov_warnings INTERFACE)
+target_compile_options(gridgov_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Werror)
+
+add_library(gridgov_sanitizers INTERFACE)
+if(GRIDGOV_SANITIZE)
+  target_compile_options(gridgov_sanitizers INTERFACE -fsanitize=address,undefined
+                                                      -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(gridgov_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,104 @@
+#pragma once
+// One error type for the whole library. Its code is gridctl's exit code, so every caller reports
+// failures the same way and `main` holds the only catch ladder.
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gridgov {
+
+/// Why something failed; the numeric value is gridctl's exit code (DESIGN §6).
+enum class ErrorCode : int {
+  internal = 1,   ///< a bug or an unexpected failure
+  usage = 2,      ///< bad flags or arguments
+  input = 3,      ///< an input file or value rejected; nothing was written
+  not_found = 4,  ///< an unknown unit, worker, case, department or database
+  refused = 5,    ///< refused by a domain rule or by authorisation
+  busy = 6,       ///< the database stayed locked by another writer; retry
+  unusable = 7,   ///< the database is corrupt, unwritable, foreign or from a newer gridgov
+};
+
+/// Where in an input something is wrong. `line` and `column` are 1-based; 0 means unknown.
+///
+/// **Example**: `Diagnostic{"layout.csv", 12, 31, "grid_code", "empty code"}.to_string()` is
+/// `"layout.csv:12:31: grid_code: empty code"`.
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string field;
+  std::string reason;
+
+  [[nodiscard]] std::string to_string() const {
+    std::string out = file.empty() ? std::string("<input>") : file;
+    if (line > 0) out += ":" + std::to_string(line);
+    if (line > 0 && column > 0) out += ":" + std::to_string(column);
+    out += ": ";
+    if (!field.empty()) out += field + ": ";
+    out += reason;
+    return out;
+  }
+};
+
+/// The library's exception. `diagnostics()` is non-empty for rejected input (ErrorCode::input):
+/// one entry per problem found, so a user can fix a whole file in one round.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+  Error(std::vector<Diagnostic> diagnostics, std::size_t more = 0)
+      : std::runtime_error(summary(diagnostics, more)),
+        m_code(ErrorCode::input),
+        m_diagnostics(std::move(diagnostics)),
+        m_more(more) {}
+
+  [[nodiscard]] ErrorCode code() const noexcept { return m_code; }
+  [[nodiscard]] int exit_code() const noexcept { return static_cast<int>(m_code); }
+  [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const noexcept {
+    return m_diagnostics;
+  }
+  /// Problems found beyond those listed (the list stops at the `max_errors` a reader was given).
+  [[nodiscard]] std::size_t more() const noexcept { return m_more; }
+
+ private:
+  static std::string summary(const std::vector<Diagnostic>& diagnostics, std::size_t more) {
+    if (diagnostics.empty()) return "input rejected";
+    std::string s = diagnostics.front().to_string();
+    const std::size_t others = diagnostics.size() - 1 + more;
+    if (others > 0) s += " (and " + std::to_string(others) + " more)";
+    return s;
+  }
+
+  ErrorCode m_code;
+  std::vector<Diagnostic> m_diagnostics;
+  std::size_t m_more = 0;
+};
+
+/// Collects diagnostics up to a limit, then throws them all at once.
+///
+/// **Example**: `Diagnostics d(20); d.add({...}); d.throw_if_any();`
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::size_t max_errors = 20) : m_max(max_errors == 0 ? 1 : max_errors) {}
+
+  void add(Diagnostic d) {
+    if (m_list.size() < m_max)
+      m_list.push_back(std::move(d));
+    else
+      ++m_more;
+  }
+  [[nodiscard]] bool empty() const noexcept { return m_list.empty(); }
+  [[nodiscard]] bool full() const noexcept { return m_list.size() >= m_max; }
+  [[nodiscard]] const std::vector<Diagnostic>& list() const noexcept { return m_list; }
+  void throw_if_any() {
+    if (!m_list.empty()) throw Error(std::move(m_list), m_more);
+  }
+
+ private:
+  std::size_t m_max;
+  std::vector<Diagnostic> m_list;
+  std::size_t m_more = 0;
+};
+
+}  // namespace gridgov

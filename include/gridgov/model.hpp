@@ -1,0 +1,123 @@
+#pragma once
+// The domain's nouns: units, workers, departments and categories (DESIGN §1, §3).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/level.hpp"
+
+namespace gridgov {
+
+/// A node of the county's unit tree. `parent` is the parent's code (empty for the county).
+struct Unit {
+  std::string code;
+  std::string name;
+  Level level = Level::grid;
+  std::string parent;
+  std::optional<long long> households;
+  std::optional<long long> population;
+
+  friend bool operator==(const Unit&, const Unit&) = default;
+};
+
+/// A worker's tier (网格员层级).
+enum class Tier : int { grid = 0, town = 1, county = 2 };
+
+/// How a county worker is sent down (下沉方式).
+enum class Deployment : int { resident = 0, cluster = 1, whistle = 2 };
+
+[[nodiscard]] constexpr std::string_view to_string(Tier tier) noexcept {
+  switch (tier) {
+    case Tier::grid: return "grid";
+    case Tier::town: return "town";
+    case Tier::county: return "county";
+  }
+  return "?";
+}
+
+[[nodiscard]] constexpr std::string_view to_string(Deployment d) noexcept {
+  switch (d) {
+    case Deployment::resident: return "resident";
+    case Deployment::cluster: return "cluster";
+    case Deployment::whistle: return "whistle";
+  }
+  return "?";
+}
+
+/// Parses a tier by code name or Chinese word (`"镇级"` is `Tier::town`).
+[[nodiscard]] constexpr std::optional<Tier> parse_tier(std::string_view s) noexcept {
+  if (s == "grid" || s == "基础" || s == "基础网格员" || s == "网格员") return Tier::grid;
+  if (s == "town" || s == "镇级" || s == "镇级网格员") return Tier::town;
+  if (s == "county" || s == "县级" || s == "县级网格员") return Tier::county;
+  return std::nullopt;
+}
+
+/// Parses a deployment by code name or Chinese word (`"吹哨进驻"` is `Deployment::whistle`).
+[[nodiscard]] constexpr std::optional<Deployment> parse_deployment(std::string_view s) noexcept {
+  if (s == "resident" || s == "片区常驻" || s == "常驻") return Deployment::resident;
+  if (s == "cluster" || s == "连片派驻" || s == "派驻") return Deployment::cluster;
+  if (s == "whistle" || s == "吹哨进驻" || s == "吹哨") return Deployment::whistle;
+  return std::nullopt;
+}
+
+/// A grid worker. `units` holds the unit codes served: one for most, several zones for a
+/// cluster worker, none for an on-call whistle worker.
+struct Worker {
+  std::string code;
+  std::string name;
+  Tier tier = Tier::grid;
+  std::optional<Deployment> deployment;
+  std::vector<std::string> units;
+  std::string department;  ///< county workers: the department they come from; may be empty
+  std::string phone;
+
+  friend bool operator==(const Worker&, const Worker&) = default;
+};
+
+/// A county department (县直部门) that handles referred cases.
+struct Department {
+  std::string code;
+  std::string name;
+
+  friend bool operator==(const Department&, const Department&) = default;
+};
+
+/// What a case is about: who may resolve it, how long it may take, where it is referred.
+struct Category {
+  std::string code;
+  std::string name;
+  Level authority = Level::grid;  ///< the lowest level allowed to resolve it
+  std::string department;         ///< default department for referrals; may be empty
+  std::optional<std::chrono::minutes> deadline;  ///< overrides the level's default
+  bool urgent = false;                           ///< may skip levels when escalating
+
+  friend bool operator==(const Category&, const Category&) = default;
+};
+
+inline constexpr std::size_t k_max_code_length = 32;
+
+/// Why `code` is not a valid code (letters, digits, `-`, `_`, `.`; 1 to 32 characters), or an
+/// empty string when it is.
+///
+/// **Example**: `code_problem("G 1")` is `"code \"G 1\" has a forbidden character ' '"`.
+[[nodiscard]] inline std::string code_problem(std::string_view code) {
+  if (code.empty()) return "empty code";
+  if (code.size() > k_max_code_length)
+    return "code \"" + std::string(code) + "\" is longer than 32 characters";
+  for (char c : code) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x80) return "code \"" + std::string(code) + "\" has a non-ASCII character";
+      if (u < 0x20 || u == 0x7f) return "code has a control character";
+      return "code \"" + std::string(code) + "\" has a forbidden character '" + c + "'";
+    }
+  }
+  return {};
+}
+
+}  // namespace gridgov

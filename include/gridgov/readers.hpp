@@ -1,0 +1,51 @@
+#pragma once
+// Readers for the input files of DESIGN §5. They stream, accept UTF-8 with or without a BOM, CRLF
+// or LF, RFC 4180 quoting and `-` for standard input, and report every problem with
+// file:line:column and the field (into the Diagnostics they are given, up to its limit).
+// Implemented in lib/ over toml++ and nlohmann-json; only domain types cross this boundary.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/error.hpp"
+#include "gridgov/layout.hpp"
+#include "gridgov/policy.hpp"
+#include "gridgov/workers.hpp"
+
+namespace gridgov {
+
+/// The units of one or more layout files. CSV layouts leave a town's parent empty (the
+/// database's county); TOML and JSON layouts name their county.
+struct LayoutInput {
+  std::optional<LayoutEntry> county;
+  std::vector<LayoutEntry> entries;  ///< every unit once, parents before children
+};
+
+/// What kind of file `path` holds, judged by its extension, else by its first bytes.
+enum class FileKind { csv, toml, json };
+[[nodiscard]] FileKind file_kind(const std::string& path, std::string_view head);
+
+/// Reads layout files (CSV with English or Chinese headers, TOML or JSON) into `input`, checking
+/// codes, names and that every code names one unit across all files.
+void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
+                 Diagnostics& diagnostics);
+
+/// Reads a workers CSV (`code, name, tier, unit, deployment, department, phone`).
+[[nodiscard]] std::vector<WorkerEntry> read_workers(const std::string& path,
+                                                    Diagnostics& diagnostics);
+
+/// Reads a policy from TOML text; `name` is the file name used in diagnostics.
+[[nodiscard]] Policy parse_policy(std::string_view text, const std::string& name,
+                                  Diagnostics& diagnostics);
+
+/// Reads a whole (small) file, or standard input for `-`. Throws ErrorCode::not_found when it
+/// cannot be opened.
+[[nodiscard]] std::string read_text_file(const std::string& path);
+
+/// What a header names: `"layout"`, `"workers"`, `"cases"`, or empty when it is none of these.
+/// Used by `gridctl import FILE…` to pick the reader.
+[[nodiscard]] std::string sniff_import_kind(const std::string& path);
+
+}  // namespace gridgov

@@ -1,0 +1,97 @@
+#pragma once
+// Storage behind an interface in domain words. The SQLite implementation lives in lib/ and is
+// handed out by open_sqlite_store(); no storage engine type appears here.
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/layout.hpp"
+#include "gridgov/model.hpp"
+#include "gridgov/time.hpp"
+#include "gridgov/workers.hpp"
+
+namespace gridgov {
+
+/// One version of the policy as loaded: the TOML text is kept verbatim.
+struct StoredPolicy {
+  int version = 0;
+  Timestamp loaded_at{};
+  std::string source;  ///< the file it was loaded from, or "built-in"
+  std::string text;
+};
+
+/// What `gridctl status` reports.
+struct Counts {
+  std::array<long long, 5> units{};    ///< active units, indexed by `index(Level)`
+  std::array<long long, 3> workers{};  ///< active workers, indexed by Tier
+  long long open = 0;
+  long long resolved = 0;
+  long long closed = 0;
+  long long voided = 0;
+};
+
+/// A write transaction: rolled back when destroyed unless committed, so a command's writes live
+/// and die together.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+  virtual void commit() = 0;
+};
+
+/// The database of one county.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Begins the command's write transaction (taking the write lock at once, so two writers
+  /// never deadlock halfway). Throws ErrorCode::busy if the lock stays taken.
+  [[nodiscard]] virtual std::unique_ptr<WriteTransaction> begin_write() = 0;
+
+  /// The county (root unit); nullopt in a database not yet initialised.
+  [[nodiscard]] virtual std::optional<Unit> county() = 0;
+  /// Every unit, retired ones included, parents before children.
+  [[nodiscard]] virtual std::vector<StoredUnit> units() = 0;
+  [[nodiscard]] virtual std::optional<StoredUnit> find_unit(std::string_view code) = 0;
+  virtual void add_unit(const Unit& unit) = 0;
+  /// Updates name, parent and sizes of an existing unit and makes it active again.
+  virtual void update_unit(const Unit& unit) = 0;
+  virtual void retire_unit(std::string_view code) = 0;
+  /// Codes of active units that active workers serve or cases happened in.
+  [[nodiscard]] virtual std::set<std::string, std::less<>> units_in_use() = 0;
+
+  /// Every worker, retired ones included, in code order.
+  [[nodiscard]] virtual std::vector<StoredWorker> workers() = 0;
+  [[nodiscard]] virtual std::optional<StoredWorker> find_worker(std::string_view code) = 0;
+  /// Adds a worker or replaces one with the same code (and makes it active again).
+  virtual void put_worker(const Worker& worker) = 0;
+  virtual void retire_worker(std::string_view code) = 0;
+
+  /// The newest policy version, or nullopt before any was stored.
+  [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;
+  /// Stores a new policy version; returns its number.
+  virtual int add_policy(const StoredPolicy& policy) = 0;
+
+  [[nodiscard]] virtual Counts counts() = 0;
+};
+
+/// How to open a database file.
+struct OpenOptions {
+  bool create = false;    ///< create the file when missing (else ErrorCode::not_found)
+  bool read_only = false;
+};
+
+/// Opens (and, if needed, migrates) the SQLite database at `path`.
+/// Throws ErrorCode::not_found when it is missing, ErrorCode::unusable when it is not a gridgov
+/// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then).
+[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path,
+                                                       const OpenOptions& options = {});
+
+/// The schema version this build reads and writes (`PRAGMA user_version`).
+[[nodiscard]] int schema_version() noexcept;
+
+}  // namespace gridgov

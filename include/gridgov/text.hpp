@@ -1,0 +1,28 @@
+#pragma once
+// UTF-8 text as the domain needs it: names are valid UTF-8, NFC-normalised and trimmed; tables are
+// aligned by display width (a 镇 takes two columns). Implemented over utf8proc in lib/text.cpp.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gridgov {
+
+/// The byte offset of the first invalid UTF-8 sequence in `s`, or nullopt when `s` is valid.
+[[nodiscard]] std::optional<std::size_t> invalid_utf8_at(std::string_view s) noexcept;
+
+/// NFC-normalises `s` and trims Unicode white space at both ends; `s` must be valid UTF-8.
+///
+/// **Example**: `normalize_name(" 大店镇\u3000")` is `"大店镇"`.
+[[nodiscard]] std::string normalize_name(std::string_view s);
+
+/// Terminal columns `s` takes: East Asian wide characters count two.
+///
+/// **Example**: `display_width("大店镇 A")` is 8.
+[[nodiscard]] std::size_t display_width(std::string_view s) noexcept;
+
+/// The 1-based column (in characters, as editors count) of byte offset `byte` in `line`.
+[[nodiscard]] int column_of(std::string_view line, std::size_t byte) noexcept;
+
+}  // namespace gridgov

@@ -1,0 +1,32 @@
+#pragma once
+// Times are instants; they are read and shown in ISO 8601 with the offset of the policy's timezone.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gridgov {
+
+using Timestamp = std::chrono::sys_seconds;
+
+/// Parses ISO 8601 (`2026-10-03T09:15:00+08:00`, `2026-10-03 09:15`, `2026-10-03`). A time
+/// without an offset is local time at `local_offset`.
+[[nodiscard]] std::optional<Timestamp> parse_time(std::string_view text,
+                                                  std::chrono::minutes local_offset);
+
+/// Formats `t` as local time at `offset`, e.g. `2026-10-03T09:15:00+08:00`.
+[[nodiscard]] std::string format_time(Timestamp t, std::chrono::minutes offset);
+
+/// Parses a UTC offset: `+08:00`, `+0800`, `-05:30`, `Z` or `UTC`.
+[[nodiscard]] std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text) noexcept;
+
+/// Formats an offset as `+08:00`.
+[[nodiscard]] std::string format_utc_offset(std::chrono::minutes offset);
+
+/// The system clock, to the second.
+[[nodiscard]] inline Timestamp now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace gridgov

@@ -1,0 +1,155 @@
+#pragma once
+// The rules for grid workers: which units a worker of each tier and deployment may serve, and the
+// upsert of a workers file over the database.
+
+#include <array>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/error.hpp"
+#include "gridgov/layout.hpp"
+#include "gridgov/location.hpp"
+#include "gridgov/model.hpp"
+#include "gridgov/policy.hpp"
+
+namespace gridgov {
+
+/// Field positions of a worker as read from a file.
+struct WorkerEntry {
+  Worker worker;
+  Location code_at;
+  Location tier_at;
+  Location unit_at;
+  Location deployment_at;
+  Location department_at;
+};
+
+struct StoredWorker {
+  Worker worker;
+  bool retired = false;
+};
+
+/// The level of an active unit by code, or nullopt when there is no such unit.
+using UnitLevelLookup = std::function<std::optional<Level>(std::string_view code)>;
+
+/// Checks one worker against the layout and the policy:
+/// - grid tier serves one grid; town tier one unit at town level or below; neither has a
+///   deployment;
+/// - county tier needs a deployment: `resident` serves one zone, `cluster` one or more zones,
+///   `whistle` none (on call; the county's own code is accepted as "none");
+/// - every unit exists, and a named department is one of the policy's.
+inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
+                         const Policy& policy, Diagnostics& diagnostics) {
+  const Worker& w = entry.worker;
+  auto need_units = [&](std::size_t min, std::size_t max, const char* what) {
+    if (w.units.size() < min || w.units.size() > max) {
+      diagnostics.add(entry.unit_at.error(std::string(what)));
+      return false;
+    }
+    return true;
+  };
+  auto levels_ok = [&](Level highest, Level lowest, const char* what) {
+    for (const auto& code : w.units) {
+      auto level = unit_level(code);
+      if (!level) {
+        diagnostics.add(entry.unit_at.error("unknown unit " + code));
+        continue;
+      }
+      if (*level < highest || *level > lowest)
+        diagnostics.add(entry.unit_at.error(code + " is a " + std::string(to_string(*level)) +
+                                            ", not " + what));
+    }
+  };
+
+  if (w.tier != Tier::county) {
+    if (w.deployment)
+      diagnostics.add(entry.deployment_at.error("only county workers have a deployment"));
+    if (w.tier == Tier::grid) {
+      if (need_units(1, 1, "a grid worker serves exactly one grid"))
+        levels_ok(Level::grid, Level::grid, "a grid");
+    } else if (need_units(1, 1, "a town worker serves exactly one unit")) {
+      levels_ok(Level::town, Level::grid, "a unit at town level or below");
+    }
+  } else if (!w.deployment) {
+    diagnostics.add(entry.deployment_at.error(
+        "a county worker needs a deployment (resident, cluster or whistle)"));
+  } else if (*w.deployment == Deployment::resident) {
+    if (need_units(1, 1, "a resident worker serves exactly one zone"))
+      levels_ok(Level::zone, Level::zone, "a zone");
+  } else if (*w.deployment == Deployment::cluster) {
+    if (need_units(1, 64, "a cluster worker serves one or more zones"))
+      levels_ok(Level::zone, Level::zone, "a zone");
+  } else {
+    for (const auto& code : w.units) {
+      if (unit_level(code) != Level::county) {
+        diagnostics.add(
+            entry.unit_at.error("a whistle worker is on call and serves no unit; got " + code));
+        break;
+      }
+    }
+  }
+  if (!w.department.empty() && !policy.find_department(w.department))
+    diagnostics.add(entry.department_at.error("unknown department " + w.department));
+}
+
+/// Whistle workers named with the county's code serve no unit: drop it.
+inline void drop_county_unit(Worker& w, std::string_view county_code) {
+  std::erase_if(w.units, [&](const std::string& c) { return c == county_code; });
+}
+
+/// What importing workers will do, counted by tier.
+struct WorkerPlan {
+  std::array<ChangeCounts, 3> by_tier{};  ///< indexed by Tier
+  std::vector<Worker> to_put;             ///< added or updated
+  std::vector<std::string> to_retire;
+
+  [[nodiscard]] bool changes() const noexcept { return !to_put.empty() || !to_retire.empty(); }
+};
+
+/// Plans the upsert of `incoming` workers by code; `prune` retires active workers not in it.
+/// A code given twice is an error naming both lines.
+[[nodiscard]] inline WorkerPlan plan_workers(const std::vector<StoredWorker>& existing,
+                                             const std::vector<WorkerEntry>& incoming, bool prune,
+                                             Diagnostics& diagnostics) {
+  WorkerPlan plan;
+  std::map<std::string_view, const WorkerEntry*> first_seen;
+  for (const auto& entry : incoming) {
+    auto [it, inserted] = first_seen.emplace(entry.worker.code, &entry);
+    if (!inserted)
+      diagnostics.add(entry.code_at.error("worker " + entry.worker.code + " is given twice; first at " +
+                                          it->second->code_at.where()));
+  }
+  std::map<std::string_view, const StoredWorker*> by_code;
+  for (const auto& s : existing) by_code.emplace(s.worker.code, &s);
+  std::set<std::string_view> seen;
+  for (const auto& entry : incoming) {
+    const Worker& w = entry.worker;
+    seen.insert(w.code);
+    auto& counts = plan.by_tier[static_cast<std::size_t>(w.tier)];
+    auto it = by_code.find(w.code);
+    if (it == by_code.end()) {
+      ++counts.added;
+      plan.to_put.push_back(w);
+    } else if (it->second->retired || !(it->second->worker == w)) {
+      ++counts.updated;
+      plan.to_put.push_back(w);
+    } else {
+      ++counts.unchanged;
+    }
+  }
+  if (prune) {
+    for (const auto& s : existing) {
+      if (s.retired || seen.count(s.worker.code)) continue;
+      plan.to_retire.push_back(s.worker.code);
+      ++plan.by_tier[static_cast<std::size_t>(s.worker.tier)].retired;
+    }
+  }
+  return plan;
+}
+
+}  // namespace gridgov

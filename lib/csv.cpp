@@ -1,0 +1,210 @@
+#include "csv.hpp"
+
+#include <algorithm>
+
+#include "gridgov/text.hpp"
+
+namespace gridgov::detail {
+
+CsvReader::CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics)
+    : m_in(&in), m_file(std::move(file)), m_diagnostics(&diagnostics), m_buffer(1 << 16) {}
+
+int CsvReader::peek() {
+  if (m_pos == m_end) {
+    m_in->read(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    m_end = static_cast<std::size_t>(m_in->gcount());
+    m_pos = 0;
+    if (m_end == 0) return -1;
+  }
+  return static_cast<unsigned char>(m_buffer[m_pos]);
+}
+
+int CsvReader::get() {
+  const int c = peek();
+  if (c < 0) return c;
+  ++m_pos;
+  if (c == '\n') {
+    ++m_line;
+    m_column = 1;
+  } else if ((c & 0xC0) != 0x80) {
+    ++m_column;
+  }
+  return c;
+}
+
+bool CsvReader::next(std::vector<CsvField>& record) {
+  if (!m_started) {
+    m_started = true;
+    // Skip a UTF-8 byte order mark.
+    if (peek() == 0xEF) {
+      const std::size_t saved = m_pos;
+      if (m_end - m_pos >= 3 && static_cast<unsigned char>(m_buffer[m_pos + 1]) == 0xBB &&
+          static_cast<unsigned char>(m_buffer[m_pos + 2]) == 0xBF)
+        m_pos += 3;
+      else
+        m_pos = saved;
+    }
+  }
+  for (;;) {
+    bool bad = false;
+    if (!read_record(record, bad)) return false;
+    if (bad) continue;
+    if (record.size() == 1 && record[0].text.empty()) continue;  // blank line
+    return true;
+  }
+}
+
+bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
+  record.clear();
+  if (peek() < 0) return false;
+  m_record_line = m_line;
+  auto fail = [&](int line, int column, std::string reason) {
+    if (!bad) m_diagnostics->add(Diagnostic{m_file, line, column, "", std::move(reason)});
+    bad = true;
+  };
+
+  for (;;) {
+    CsvField field;
+    field.line = m_line;
+    field.column = m_column;
+    bool quoted = false;
+    if (peek() == '"') {
+      quoted = true;
+      get();
+    }
+    bool end_of_record = false;
+    for (;;) {
+      const int line = m_line;
+      const int column = m_column;
+      int c = get();
+      if (c < 0) {
+        if (quoted) fail(field.line, field.column, "unterminated quoted field");
+        end_of_record = true;
+        break;
+      }
+      if (c == 0) {
+        fail(line, column, "NUL byte");
+        continue;
+      }
+      if (quoted) {
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            field.text.push_back('"');
+            continue;
+          }
+          // Closing quote: only a separator or the end of the line may follow.
+          const int after = peek();
+          if (after == ',' || after == '\n' || after == '\r' || after < 0) {
+            quoted = false;
+            continue;
+          }
+          fail(m_line, m_column, "unexpected text after a closing quote");
+          quoted = false;
+          continue;
+        }
+        if (c == '\r' && peek() == '\n') continue;  // CRLF inside quotes reads as LF
+        field.text.push_back(static_cast<char>(c));
+      } else {
+        if (c == ',') break;
+        if (c == '\n') {
+          end_of_record = true;
+          break;
+        }
+        if (c == '\r' && (peek() == '\n' || peek() < 0)) continue;
+        field.text.push_back(static_cast<char>(c));
+      }
+      if (field.text.size() > k_max_field_bytes) {
+        fail(field.line, field.column, "field longer than 65536 bytes");
+        field.text.clear();
+      }
+    }
+    if (auto at = invalid_utf8_at(field.text)) {
+      const auto nl = field.text.rfind('\n', *at);
+      const int line = field.line + static_cast<int>(std::count(
+                                        field.text.begin(), field.text.begin() + *at, '\n'));
+      const int column =
+          nl == std::string::npos
+              ? field.column + (quoted ? 1 : 0) + column_of(field.text, *at) - 1
+              : column_of(std::string_view(field.text).substr(nl + 1), *at - nl - 1);
+      fail(line, column, "invalid UTF-8");
+    }
+    record.push_back(std::move(field));
+    if (end_of_record) return true;
+  }
+}
+
+namespace {
+
+std::string fold_header(std::string_view s) {
+  std::string out = normalize_name(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::replace(out.begin(), out.end(), ' ', '_');
+  return out;
+}
+
+}  // namespace
+
+HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
+                           const std::vector<ColumnSpec>& specs, const std::string& file,
+                           Diagnostics& diagnostics) {
+  HeaderMap map;
+  map.index.assign(specs.size(), -1);
+  map.shown.resize(specs.size());
+  map.width = header.size();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string name = fold_header(header[i].text);
+    auto spec = std::find_if(specs.begin(), specs.end(), [&](const ColumnSpec& s) {
+      return s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
+    });
+    if (name.empty()) {
+      diagnostics.add(Diagnostic{file, header[i].line, header[i].column, "", "empty column name"});
+      continue;
+    }
+    if (spec == specs.end()) {
+      diagnostics.add(Diagnostic{file, header[i].line, header[i].column, header[i].text,
+                                 "unknown column \"" + header[i].text + "\""});
+      continue;
+    }
+    const auto s = static_cast<std::size_t>(spec - specs.begin());
+    if (map.index[s] >= 0) {
+      diagnostics.add(Diagnostic{file, header[i].line, header[i].column, header[i].text,
+                                 "column " + std::string(spec->name) + " given twice"});
+      continue;
+    }
+    map.index[s] = static_cast<int>(i);
+    map.shown[s] = header[i].text;
+  }
+  const int line = header.empty() ? 1 : header.front().line;
+  for (std::size_t s = 0; s < specs.size(); ++s) {
+    if (map.shown[s].empty()) map.shown[s] = std::string(specs[s].name);
+    if (specs[s].required && map.index[s] < 0)
+      diagnostics.add(Diagnostic{file, line, 0, std::string(specs[s].name),
+                                 "missing required column " + std::string(specs[s].name)});
+  }
+  return map;
+}
+
+const CsvField& HeaderMap::field(const std::vector<CsvField>& record, std::size_t spec) const {
+  static const CsvField empty;
+  const int i = index[spec];
+  return i >= 0 && static_cast<std::size_t>(i) < record.size() ? record[i] : empty;
+}
+
+Location HeaderMap::at(const std::vector<CsvField>& record, std::size_t spec,
+                       const std::string& file, int line) const {
+  const CsvField& f = field(record, spec);
+  return Location{file, f.line > 0 ? f.line : line, f.column, shown[spec]};
+}
+
+bool check_width(const std::vector<CsvField>& record, const HeaderMap& header,
+                 const std::string& file, int line, Diagnostics& diagnostics) {
+  if (record.size() == header.width) return true;
+  diagnostics.add(Diagnostic{file, line, 0, "",
+                             "wrong column count: expected " + std::to_string(header.width) +
+                                 " fields, got " + std::to_string(record.size())});
+  return false;
+}
+
+}  // namespace gridgov::detail

@@ -1,0 +1,83 @@
+#pragma once
+// A small streaming CSV reader (RFC 4180) that keeps the line and column of every field, and a
+// header matcher that accepts English or Chinese column names. Internal to lib/.
+
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/error.hpp"
+#include "gridgov/location.hpp"
+
+namespace gridgov::detail {
+
+struct CsvField {
+  std::string text;
+  int line = 0;
+  int column = 0;
+};
+
+/// Reads records one at a time. Accepts a UTF-8 BOM, CRLF or LF, quoted fields with commas,
+/// doubled quotes and newlines. Reports NUL bytes, bad UTF-8, unterminated quotes, text after a
+/// closing quote and oversized fields; a record with such a problem is skipped.
+class CsvReader {
+ public:
+  static constexpr std::size_t k_max_field_bytes = 64 * 1024;
+
+  CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics);
+
+  /// Reads the next non-blank record into `record`; false at the end of the input.
+  bool next(std::vector<CsvField>& record);
+  /// The line the last record started on.
+  [[nodiscard]] int record_line() const noexcept { return m_record_line; }
+  [[nodiscard]] const std::string& file() const noexcept { return m_file; }
+
+ private:
+  int get();
+  int peek();
+  bool read_record(std::vector<CsvField>& record, bool& bad);
+
+  std::istream* m_in;
+  std::string m_file;
+  Diagnostics* m_diagnostics;
+  std::vector<char> m_buffer;
+  std::size_t m_pos = 0;
+  std::size_t m_end = 0;
+  int m_line = 1;
+  int m_column = 1;
+  int m_record_line = 0;
+  bool m_started = false;
+};
+
+/// One column a file may have: its name in the contract, its other accepted names (Chinese,
+/// spelling variants), and whether it must be there.
+struct ColumnSpec {
+  std::string_view name;
+  std::vector<std::string_view> aliases;
+  bool required = false;
+};
+
+/// Maps a header record onto specs. `index[i]` is the field number of spec i, or -1.
+struct HeaderMap {
+  std::vector<int> index;
+  std::vector<std::string> shown;  ///< the header text as the file wrote it, per spec
+  std::size_t width = 0;           ///< number of columns in the header
+
+  /// Matches `header` (names compared trimmed, NFC, ASCII case-insensitive); an unknown, a
+  /// repeated or a missing required column is a diagnostic.
+  static HeaderMap match(const std::vector<CsvField>& header, const std::vector<ColumnSpec>& specs,
+                         const std::string& file, Diagnostics& diagnostics);
+
+  [[nodiscard]] bool has(std::size_t spec) const { return index[spec] >= 0; }
+  /// The field of spec `spec` in `record` (empty text when the column is absent).
+  [[nodiscard]] const CsvField& field(const std::vector<CsvField>& record, std::size_t spec) const;
+  [[nodiscard]] Location at(const std::vector<CsvField>& record, std::size_t spec,
+                            const std::string& file, int line) const;
+};
+
+/// Checks that `record` has the header's width; a diagnostic otherwise.
+bool check_width(const std::vector<CsvField>& record, const HeaderMap& header,
+                 const std::string& file, int line, Diagnostics& diagnostics);
+
+}  // namespace gridgov::detail

@@ -1,0 +1,82 @@
+// Opening input files (or standard input for "-") and telling what they hold.
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "csv.hpp"
+#include "gridgov/readers.hpp"
+
+namespace gridgov {
+
+std::string read_text_file(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream out;
+    out << std::cin.rdbuf();
+    return out.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+FileKind file_kind(const std::string& path, std::string_view head) {
+  auto ends_with = [&](std::string_view ext) {
+    if (path.size() < ext.size()) return false;
+    for (std::size_t i = 0; i < ext.size(); ++i) {
+      char c = path[path.size() - ext.size() + i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != ext[i]) return false;
+    }
+    return true;
+  };
+  if (ends_with(".csv")) return FileKind::csv;
+  if (ends_with(".toml")) return FileKind::toml;
+  if (ends_with(".json")) return FileKind::json;
+  // Standard input or an unusual name: judge by the first significant byte.
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  const auto first = head.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos) {
+    if (head[first] == '{') return FileKind::json;
+    if (head[first] == '[' || head[first] == '#') return FileKind::toml;
+    const auto eol = head.find('\n', first);
+    const auto line = head.substr(first, eol == std::string_view::npos ? head.npos : eol - first);
+    if (line.find('=') != std::string_view::npos && line.find(',') == std::string_view::npos)
+      return FileKind::toml;
+  }
+  return FileKind::csv;
+}
+
+std::string sniff_import_kind(const std::string& path) {
+  std::string head;
+  if (path == "-") return "";
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
+    head.resize(4096);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  const FileKind kind = file_kind(path, head);
+  if (kind != FileKind::csv) return "layout";
+  std::istringstream in(head);
+  Diagnostics ignored(1000);
+  detail::CsvReader reader(in, path, ignored);
+  std::vector<detail::CsvField> header;
+  if (!reader.next(header)) return "";
+  auto has = [&](std::initializer_list<std::string_view> names) {
+    for (const auto& f : header)
+      for (auto n : names)
+        if (f.text == n) return true;
+    return false;
+  };
+  if (has({"grid_code", "网格编码"})) return "layout";
+  if (has({"tier", "层级", "人员层级"})) return "workers";
+  if (has({"reported_at", "ext_id", "上报时间"})) return "cases";
+  return "";
+}
+
+}  // namespace gridgov

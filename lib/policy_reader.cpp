@@ -1,0 +1,214 @@
+// The policy TOML (DESIGN §4), and the built-in policy of the model county.
+
+#include <set>
+
+#include "gridgov/readers.hpp"
+#include "gridgov/text.hpp"
+#include "gridgov/time.hpp"
+#include "tree.hpp"
+
+namespace gridgov {
+
+namespace {
+
+using detail::TreeNode;
+
+struct PolicyWalker {
+  const std::string& file;
+  Diagnostics& diagnostics;
+
+  const TreeNode* typed(const TreeNode& parent, const char* key, const std::string& path,
+                        TreeNode::Kind kind) {
+    const TreeNode* v = parent.get(key);
+    if (!v) return nullptr;
+    if (v->kind != kind) {
+      diagnostics.add(v->at(file, path).error("expected " + std::string(detail::kind_name(kind)) +
+                                              ", got " + std::string(detail::kind_name(v->kind))));
+      return nullptr;
+    }
+    return v;
+  }
+
+  std::optional<std::chrono::minutes> duration(const TreeNode& parent, const char* key,
+                                               const std::string& path) {
+    const TreeNode* v = typed(parent, key, path, TreeNode::Kind::string);
+    if (!v) return std::nullopt;
+    auto d = parse_duration(v->text);
+    if (!d)
+      diagnostics.add(v->at(file, path).error("bad duration \"" + v->text +
+                                              "\" (expected e.g. \"36h\", \"3d\", \"90m\")"));
+    return d;
+  }
+
+  std::string code(const TreeNode& node, const std::string& path) {
+    const TreeNode* v = node.get("code");
+    if (!v) {
+      diagnostics.add(node.at(file, path + ".code").error("missing code"));
+      return {};
+    }
+    if (v->kind != TreeNode::Kind::string) {
+      typed(node, "code", path + ".code", TreeNode::Kind::string);
+      return {};
+    }
+    if (auto problem = code_problem(v->text); !problem.empty()) {
+      diagnostics.add(v->at(file, path + ".code").error(problem));
+      return {};
+    }
+    return v->text;
+  }
+
+  std::string name(const TreeNode& node, const std::string& path) {
+    const TreeNode* v = node.get("name");
+    if (!v) {
+      diagnostics.add(node.at(file, path + ".name").error("missing name"));
+      return {};
+    }
+    if (!typed(node, "name", path + ".name", TreeNode::Kind::string)) return {};
+    std::string n = normalize_name(v->text);
+    if (n.empty()) diagnostics.add(v->at(file, path + ".name").error("empty name"));
+    return n;
+  }
+
+  const std::vector<TreeNode>* array(const TreeNode& root, const char* key) {
+    const TreeNode* v = typed(root, key, key, TreeNode::Kind::array);
+    return v ? &v->items : nullptr;
+  }
+};
+
+}  // namespace
+
+Policy parse_policy(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
+  Policy policy;
+  policy.deadlines.level = {std::chrono::hours(24 * 7), std::chrono::hours(24 * 5),
+                            std::chrono::hours(72), std::chrono::hours(48),
+                            std::chrono::hours(24)};
+  policy.deadlines.verification = std::chrono::hours(24);
+
+  TreeNode root;
+  if (!detail::parse_toml(text, name, root, diagnostics)) return policy;
+  PolicyWalker w{name, diagnostics};
+  detail::check_object(root, name, "",
+                       {"timezone", "auto_escalate", "daily_reports_per_grid", "deadlines",
+                        "departments", "categories"},
+                       diagnostics);
+
+  if (auto tz = w.typed(root, "timezone", "timezone", TreeNode::Kind::string)) {
+    if (auto offset = parse_utc_offset(tz->text))
+      policy.utc_offset = *offset;
+    else
+      diagnostics.add(tz->at(name, "timezone")
+                          .error("bad timezone \"" + tz->text + "\" (expected e.g. \"+08:00\")"));
+  }
+  if (auto v = w.typed(root, "auto_escalate", "auto_escalate", TreeNode::Kind::boolean))
+    policy.auto_escalate = v->boolean;
+  if (auto v = w.typed(root, "daily_reports_per_grid", "daily_reports_per_grid",
+                       TreeNode::Kind::integer)) {
+    if (v->integer < 0 || v->integer > 1000)
+      diagnostics.add(v->at(name, "daily_reports_per_grid").error("must be between 0 and 1000"));
+    else
+      policy.daily_reports_per_grid = static_cast<int>(v->integer);
+  }
+
+  if (auto d = w.typed(root, "deadlines", "deadlines", TreeNode::Kind::object)) {
+    detail::check_object(*d, name, "deadlines",
+                         {"county", "town", "zone", "village", "grid", "verification"},
+                         diagnostics);
+    for (Level level : k_levels) {
+      const std::string key(to_string(level));
+      if (auto limit = w.duration(*d, key.c_str(), "deadlines." + key))
+        policy.deadlines.level[index(level)] = *limit;
+    }
+    if (auto limit = w.duration(*d, "verification", "deadlines.verification"))
+      policy.deadlines.verification = *limit;
+  }
+
+  std::set<std::string> seen;
+  if (auto list = w.array(root, "departments")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const TreeNode& node = (*list)[i];
+      const std::string path = "departments[" + std::to_string(i) + "]";
+      if (!detail::check_object(node, name, path, {"code", "name"}, diagnostics)) continue;
+      Department dep{w.code(node, path), w.name(node, path)};
+      if (dep.code.empty() || dep.name.empty()) continue;
+      if (!seen.insert(dep.code).second) {
+        diagnostics.add(node.get("code")->at(name, path + ".code")
+                            .error("department " + dep.code + " is defined twice"));
+        continue;
+      }
+      policy.departments.push_back(std::move(dep));
+    }
+  }
+
+  seen.clear();
+  if (auto list = w.array(root, "categories")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const TreeNode& node = (*list)[i];
+      const std::string path = "categories[" + std::to_string(i) + "]";
+      if (!detail::check_object(node, name, path,
+                                {"code", "name", "authority", "department", "deadline", "urgent"},
+                                diagnostics))
+        continue;
+      Category cat;
+      cat.code = w.code(node, path);
+      cat.name = w.name(node, path);
+      bool ok = !cat.code.empty() && !cat.name.empty();
+      if (auto a = w.typed(node, "authority", path + ".authority", TreeNode::Kind::string)) {
+        if (auto level = parse_level(a->text)) {
+          cat.authority = *level;
+        } else {
+          diagnostics.add(a->at(name, path + ".authority")
+                              .error("unknown level \"" + a->text +
+                                     "\" (expected county, town, zone, village or grid)"));
+          ok = false;
+        }
+      } else if (!node.get("authority")) {
+        diagnostics.add(node.at(name, path + ".authority").error("missing authority"));
+        ok = false;
+      }
+      if (auto dep = w.typed(node, "department", path + ".department", TreeNode::Kind::string)) {
+        if (!policy.find_department(dep->text)) {
+          diagnostics.add(dep->at(name, path + ".department")
+                              .error("unknown department \"" + dep->text + "\""));
+          ok = false;
+        }
+        cat.department = dep->text;
+      }
+      if (node.get("deadline")) {
+        cat.deadline = w.duration(node, "deadline", path + ".deadline");
+        ok &= cat.deadline.has_value();
+      }
+      if (auto u = w.typed(node, "urgent", path + ".urgent", TreeNode::Kind::boolean))
+        cat.urgent = u->boolean;
+      if (!ok) continue;
+      if (!seen.insert(cat.code).second) {
+        diagnostics.add(node.get("code")->at(name, path + ".code")
+                            .error("category " + cat.code + " is defined twice"));
+        continue;
+      }
+      policy.categories.push_back(std::move(cat));
+    }
+  }
+  return policy;
+}
+
+namespace {
+constexpr std::string_view k_default_policy_text =
+#include "default_policy.inc"
+    ;
+}  // namespace
+
+std::string_view default_policy_text() noexcept { return k_default_policy_text; }
+
+const Policy& default_policy() {
+  static const Policy policy = [] {
+    Diagnostics diagnostics;
+    Policy p = parse_policy(k_default_policy_text, "built-in policy", diagnostics);
+    if (!diagnostics.empty())
+      throw Error(ErrorCode::internal,
+                  "the built-in policy is invalid: " + diagnostics.list().front().to_string());
+    return p;
+  }();
+  return policy;
+}
+
+}  // namespace gridgov

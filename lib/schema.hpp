@@ -1,0 +1,109 @@
+#pragma once
+// The database schema, as forward migrations: migration i takes `PRAGMA user_version` from i to
+// i + 1. Never edit a shipped migration; append a new one.
+
+#include <array>
+#include <string_view>
+
+namespace gridgov::detail {
+
+/// "GRDG": tells a gridgov database from any other SQLite file.
+inline constexpr int k_application_id = 0x47524447;
+
+inline constexpr std::array<std::string_view, 1> k_migrations = {
+    // 0 → 1: units, workers, policy versions, cases and their events.
+    R"sql(
+CREATE TABLE units (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  level       TEXT NOT NULL CHECK (level IN ('county', 'town', 'zone', 'village', 'grid')),
+  depth       INTEGER NOT NULL CHECK (depth BETWEEN 0 AND 4),
+  parent_id   INTEGER REFERENCES units (id),
+  households  INTEGER,
+  population  INTEGER,
+  retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+) STRICT;
+CREATE INDEX units_parent ON units (parent_id);
+CREATE INDEX units_depth ON units (depth, code);
+
+CREATE TABLE workers (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  tier        TEXT NOT NULL CHECK (tier IN ('grid', 'town', 'county')),
+  deployment  TEXT CHECK (deployment IN ('resident', 'cluster', 'whistle')),
+  department  TEXT,
+  phone       TEXT,
+  retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+) STRICT;
+
+-- The units a worker serves (several zones for a cluster worker), in the order given.
+CREATE TABLE worker_units (
+  worker_id   INTEGER NOT NULL REFERENCES workers (id) ON DELETE CASCADE,
+  position    INTEGER NOT NULL,
+  unit_id     INTEGER NOT NULL REFERENCES units (id),
+  PRIMARY KEY (worker_id, position)
+) STRICT;
+CREATE INDEX worker_units_unit ON worker_units (unit_id);
+
+-- Every policy ever loaded, verbatim; the highest version is in force.
+CREATE TABLE policies (
+  version     INTEGER PRIMARY KEY,
+  loaded_at   INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  text        TEXT NOT NULL
+) STRICT;
+
+-- A case's current state; a projection of its events.
+CREATE TABLE cases (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('problem', 'info')),
+  source      TEXT NOT NULL
+              CHECK (source IN ('patrol', 'hotline', 'surveillance', 'petition', 'platform')),
+  ext_id      TEXT,
+  category    TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT,
+  grid_id     INTEGER NOT NULL REFERENCES units (id),
+  reporter    TEXT NOT NULL,
+  reported_at INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'closed', 'void')),
+  level       TEXT NOT NULL CHECK (level IN ('county', 'town', 'zone', 'village', 'grid')),
+  unit_id     INTEGER REFERENCES units (id),
+  department  TEXT,
+  deadline    INTEGER,
+  rework      INTEGER NOT NULL DEFAULT 0,
+  policy_version INTEGER,
+  UNIQUE (source, ext_id)
+) STRICT;
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_grid ON cases (grid_id);
+CREATE INDEX cases_unit ON cases (unit_id);
+CREATE INDEX cases_reported ON cases (reported_at);
+
+-- Append-only history. level/unit_id/department: where the case stands after the event.
+CREATE TABLE events (
+  id              INTEGER PRIMARY KEY,
+  case_id         INTEGER NOT NULL REFERENCES cases (id),
+  type            TEXT NOT NULL CHECK (type IN ('report', 'escalate', 'refer', 'dispatch',
+                  'whistle', 'resolve', 'close', 'rework', 'reopen', 'void')),
+  at              INTEGER NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  from_level      TEXT,
+  from_unit_id    INTEGER REFERENCES units (id),
+  from_department TEXT,
+  level           TEXT,
+  unit_id         INTEGER REFERENCES units (id),
+  department      TEXT,
+  worker          TEXT,
+  deadline        INTEGER,
+  note            TEXT
+) STRICT;
+CREATE INDEX events_case ON events (case_id, id);
+CREATE INDEX events_at ON events (at);
+)sql",
+};
+
+}  // namespace gridgov::detail

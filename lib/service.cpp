@@ -1,0 +1,168 @@
+// Use cases over a Store: each plans with the pure rules, then writes in one transaction.
+
+#include "gridgov/service.hpp"
+
+#include <map>
+
+namespace gridgov {
+
+bool init_county(Store& store, const Unit& county, Timestamp now) {
+  auto tx = store.begin_write();
+  if (auto existing = store.county()) {
+    if (existing->code != county.code)
+      throw Error(ErrorCode::refused, "the database already belongs to county " + existing->code +
+                                          " " + existing->name);
+    return false;
+  }
+  Unit root = county;
+  root.level = Level::county;
+  root.parent.clear();
+  store.add_unit(root);
+  if (!store.policy())
+    store.add_policy(StoredPolicy{0, now, "built-in", std::string(default_policy_text())});
+  tx->commit();
+  return true;
+}
+
+LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportOptions& options,
+                           Timestamp now) {
+  auto tx = store.begin_write();
+  Diagnostics diagnostics(options.max_errors);
+  std::optional<Unit> county = store.county();
+  std::vector<LayoutEntry> incoming = input.entries;
+  LayoutReport report;
+
+  if (!county) {
+    if (!input.county)
+      throw Error(ErrorCode::not_found,
+                  "the database has no county yet: run `gridctl init --county-code CODE "
+                  "--county-name NAME` first, or import a TOML/JSON layout that names it");
+  } else if (input.county && input.county->unit.code != county->code) {
+    diagnostics.add(input.county->code_at.error("county " + input.county->unit.code +
+                                                " is not this database's county " +
+                                                county->code));
+    diagnostics.throw_if_any();
+  }
+  const std::string county_code = county ? county->code : input.county->unit.code;
+  if (input.county) incoming.insert(incoming.begin(), *input.county);
+  for (auto& e : incoming)
+    if (e.unit.level == Level::town) e.unit.parent = county_code;
+
+  std::vector<StoredUnit> existing = store.units();
+  if (!county) existing.clear();
+  // A new county is added, not planned against an empty database's "not this county" rule.
+  std::vector<LayoutEntry> planned = incoming;
+  if (!county) planned.erase(planned.begin());
+  LayoutPlan plan = plan_layout(existing, planned, options.prune, store.units_in_use(), diagnostics);
+  if (!county) plan.by_level[index(Level::county)].added = 1;
+  diagnostics.throw_if_any();
+  {
+    // Any refusal stops the whole import, so a unit kept for its workers never loses its parent.
+    if (!plan.refused_retirements.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < plan.refused_retirements.size() && i < 10; ++i)
+        list += (i ? ", " : "") + plan.refused_retirements[i];
+      if (plan.refused_retirements.size() > 10)
+        list += " and " + std::to_string(plan.refused_retirements.size() - 10) + " more";
+      throw Error(ErrorCode::refused,
+                  "--prune would retire units that still have workers or cases: " + list +
+                      " (move or retire their workers first)");
+    }
+  }
+  report.by_level = plan.by_level;
+  if (options.dry_run || (county && !plan.changes())) return report;
+
+  if (!county) {
+    Unit root = input.county->unit;
+    root.parent.clear();
+    store.add_unit(root);
+    if (!store.policy())
+      store.add_policy(StoredPolicy{0, now, "built-in", std::string(default_policy_text())});
+  }
+  for (const auto& u : plan.to_add) store.add_unit(u);
+  for (const auto& u : plan.to_update) store.update_unit(u);
+  for (const auto& code : plan.to_retire) store.retire_unit(code);
+  tx->commit();
+  report.written = true;
+  return report;
+}
+
+Policy current_policy(Store& store) {
+  auto stored = store.policy();
+  if (!stored) return default_policy();
+  Diagnostics diagnostics;
+  Policy p = parse_policy(stored->text, "policy version " + std::to_string(stored->version),
+                          diagnostics);
+  if (!diagnostics.empty())
+    throw Error(ErrorCode::unusable,
+                "the stored policy does not parse: " + diagnostics.list().front().to_string());
+  return p;
+}
+
+WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entries,
+                            const ImportOptions& options) {
+  auto tx = store.begin_write();
+  const auto county = store.county();
+  if (!county)
+    throw Error(ErrorCode::not_found, "the database has no county yet: import a layout first");
+  const Policy policy = current_policy(store);
+  std::map<std::string, Level, std::less<>> levels;
+  for (const auto& s : store.units())
+    if (!s.retired) levels.emplace(s.unit.code, s.unit.level);
+  const UnitLevelLookup lookup = [&](std::string_view code) -> std::optional<Level> {
+    auto it = levels.find(code);
+    if (it == levels.end()) return std::nullopt;
+    return it->second;
+  };
+
+  Diagnostics diagnostics(options.max_errors);
+  std::vector<WorkerEntry> incoming = entries;
+  for (auto& e : incoming) {
+    check_worker(e, lookup, policy, diagnostics);
+    if (e.worker.deployment == Deployment::whistle) drop_county_unit(e.worker, county->code);
+  }
+  WorkerPlan plan = plan_workers(store.workers(), incoming, options.prune, diagnostics);
+  diagnostics.throw_if_any();
+
+  WorkerReport report;
+  report.by_tier = plan.by_tier;
+  if (options.dry_run || !plan.changes()) return report;
+  for (const auto& w : plan.to_put) store.put_worker(w);
+  for (const auto& code : plan.to_retire) store.retire_worker(code);
+  tx->commit();
+  report.written = true;
+  return report;
+}
+
+PolicyReport load_policy(Store& store, const std::string& text, const std::string& source,
+                         Timestamp now, bool dry_run) {
+  Diagnostics diagnostics;
+  const Policy policy = parse_policy(text, source, diagnostics);
+  diagnostics.throw_if_any();
+
+  auto tx = store.begin_write();
+  // Departments that active workers come from must survive the new policy.
+  for (const auto& s : store.workers()) {
+    if (s.retired || s.worker.department.empty()) continue;
+    if (!policy.find_department(s.worker.department))
+      diagnostics.add(Diagnostic{source, 0, 0, "departments",
+                                 "department " + s.worker.department +
+                                     " is missing, but worker " + s.worker.code + " comes from it"});
+  }
+  diagnostics.throw_if_any();
+
+  PolicyReport report;
+  const auto current = store.policy();
+  report.version = current ? current->version : 0;
+  if (current && current->text == text) return report;
+  if (dry_run) {
+    report.version += 1;
+    return report;
+  }
+  report.version = store.add_policy(StoredPolicy{0, now, source, text});
+  tx->commit();
+  report.written = true;
+  return report;
+}
+
+}  // namespace gridgov

@@ -1,0 +1,399 @@
+// The Store over SQLite (DESIGN §8): WAL, a 5 s busy timeout, BEGIN IMMEDIATE for writes, STRICT
+// tables and forward migrations keyed on `PRAGMA user_version`.
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+#include <functional>
+
+#include "gridgov/store.hpp"
+#include "schema.hpp"
+
+namespace gridgov {
+
+namespace {
+
+/// Maps SQLite failures onto gridgov's error codes (and so gridctl's exit codes).
+[[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& path) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(ErrorCode::busy, "database " + path + " is busy (another gridctl is writing); "
+                                   "try again");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      throw Error(ErrorCode::unusable, "database " + path + " is corrupt or not a database: " +
+                                           e.what());
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_AUTH:
+      throw Error(ErrorCode::unusable, "database " + path + " is unusable: " + e.what());
+    default:
+      throw Error(ErrorCode::internal, "database " + path + ": " + e.what());
+  }
+}
+
+template <class F>
+auto guarded(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e, path);
+  }
+}
+
+Level level_of(const std::string& s) { return parse_level(s).value_or(Level::grid); }
+
+std::optional<long long> optional_int(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+class SqliteTransaction final : public WriteTransaction {
+ public:
+  SqliteTransaction(SQLite::Database& db, std::string path)
+      : m_path(std::move(path)),
+        m_tx(guarded(m_path, [&] {
+          return std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::IMMEDIATE);
+        })) {}
+  void commit() override {
+    guarded(m_path, [&] { m_tx->commit(); });
+  }
+
+ private:
+  std::string m_path;
+  std::unique_ptr<SQLite::Transaction> m_tx;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
+    guarded(m_path, [&] { open(options); });
+  }
+
+  std::unique_ptr<WriteTransaction> begin_write() override {
+    return std::make_unique<SqliteTransaction>(*m_db, m_path);
+  }
+
+  std::optional<Unit> county() override {
+    return guarded(m_path, [&]() -> std::optional<Unit> {
+      SQLite::Statement q(*m_db, k_unit_select + " WHERE u.depth = 0 LIMIT 1");
+      if (!q.executeStep()) return std::nullopt;
+      return read_unit(q).unit;
+    });
+  }
+
+  std::vector<StoredUnit> units() override {
+    return guarded(m_path, [&] {
+      std::vector<StoredUnit> out;
+      SQLite::Statement q(*m_db, k_unit_select + " ORDER BY u.depth, u.code");
+      while (q.executeStep()) out.push_back(read_unit(q));
+      return out;
+    });
+  }
+
+  std::optional<StoredUnit> find_unit(std::string_view code) override {
+    return guarded(m_path, [&]() -> std::optional<StoredUnit> {
+      SQLite::Statement q(*m_db, k_unit_select + " WHERE u.code = ?");
+      q.bind(1, std::string(code));
+      if (!q.executeStep()) return std::nullopt;
+      return read_unit(q);
+    });
+  }
+
+  void add_unit(const Unit& u) override {
+    guarded(m_path, [&] {
+      auto& q = statement(
+          "INSERT INTO units (code, name, level, depth, parent_id, households, population) "
+          "VALUES (?, ?, ?, ?, (SELECT id FROM units WHERE code = ?), ?, ?)");
+      bind_unit(q, u);
+      q.exec();
+    });
+  }
+
+  void update_unit(const Unit& u) override {
+    guarded(m_path, [&] {
+      auto& q = statement(
+          "UPDATE units SET name = ?2, level = ?3, depth = ?4, "
+          "parent_id = (SELECT id FROM units WHERE code = ?5), households = ?6, "
+          "population = ?7, retired = 0 WHERE code = ?1");
+      bind_unit(q, u);
+      q.exec();
+    });
+  }
+
+  void retire_unit(std::string_view code) override {
+    guarded(m_path, [&] {
+      auto& q = statement("UPDATE units SET retired = 1 WHERE code = ?");
+      q.bind(1, std::string(code));
+      q.exec();
+    });
+  }
+
+  std::set<std::string, std::less<>> units_in_use() override {
+    return guarded(m_path, [&] {
+      std::set<std::string, std::less<>> out;
+      SQLite::Statement q(*m_db, R"sql(
+        SELECT u.code FROM units u WHERE u.retired = 0 AND (
+          EXISTS (SELECT 1 FROM worker_units wu JOIN workers w ON w.id = wu.worker_id
+                  WHERE wu.unit_id = u.id AND w.retired = 0)
+          OR EXISTS (SELECT 1 FROM cases c WHERE c.grid_id = u.id OR c.unit_id = u.id))
+      )sql");
+      while (q.executeStep()) out.insert(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
+  std::vector<StoredWorker> workers() override {
+    return guarded(m_path, [&] {
+      std::vector<StoredWorker> out;
+      SQLite::Statement q(*m_db, k_worker_select + " ORDER BY w.code");
+      while (q.executeStep()) out.push_back(read_worker(q));
+      return out;
+    });
+  }
+
+  std::optional<StoredWorker> find_worker(std::string_view code) override {
+    return guarded(m_path, [&]() -> std::optional<StoredWorker> {
+      SQLite::Statement q(*m_db, k_worker_select + " WHERE w.code = ?");
+      q.bind(1, std::string(code));
+      if (!q.executeStep()) return std::nullopt;
+      return read_worker(q);
+    });
+  }
+
+  void put_worker(const Worker& w) override {
+    guarded(m_path, [&] {
+      auto& upsert = statement(
+          "INSERT INTO workers (code, name, tier, deployment, department, phone, retired) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT (code) DO UPDATE SET "
+          "name = ?2, tier = ?3, deployment = ?4, department = ?5, phone = ?6, retired = 0 "
+          "RETURNING id");
+      upsert.bind(1, w.code);
+      upsert.bind(2, w.name);
+      upsert.bind(3, std::string(to_string(w.tier)));
+      if (w.deployment)
+        upsert.bind(4, std::string(to_string(*w.deployment)));
+      else
+        upsert.bind(4);
+      bind_text_or_null(upsert, 5, w.department);
+      bind_text_or_null(upsert, 6, w.phone);
+      upsert.executeStep();
+      const long long id = upsert.getColumn(0).getInt64();
+      upsert.reset();
+      auto& clear = statement("DELETE FROM worker_units WHERE worker_id = ?");
+      clear.bind(1, static_cast<int64_t>(id));
+      clear.exec();
+      auto& link = statement(
+          "INSERT INTO worker_units (worker_id, position, unit_id) "
+          "VALUES (?, ?, (SELECT id FROM units WHERE code = ?))");
+      for (std::size_t i = 0; i < w.units.size(); ++i) {
+        link.bind(1, static_cast<int64_t>(id));
+        link.bind(2, static_cast<int64_t>(i));
+        link.bind(3, w.units[i]);
+        link.exec();
+        link.reset();
+      }
+    });
+  }
+
+  void retire_worker(std::string_view code) override {
+    guarded(m_path, [&] {
+      auto& q = statement("UPDATE workers SET retired = 1 WHERE code = ?");
+      q.bind(1, std::string(code));
+      q.exec();
+    });
+  }
+
+  std::optional<StoredPolicy> policy() override {
+    return guarded(m_path, [&]() -> std::optional<StoredPolicy> {
+      SQLite::Statement q(*m_db,
+                          "SELECT version, loaded_at, source, text FROM policies "
+                          "ORDER BY version DESC LIMIT 1");
+      if (!q.executeStep()) return std::nullopt;
+      StoredPolicy p;
+      p.version = q.getColumn(0).getInt();
+      p.loaded_at = Timestamp(std::chrono::seconds(q.getColumn(1).getInt64()));
+      p.source = q.getColumn(2).getString();
+      p.text = q.getColumn(3).getString();
+      return p;
+    });
+  }
+
+  int add_policy(const StoredPolicy& p) override {
+    return guarded(m_path, [&] {
+      SQLite::Statement q(*m_db,
+                          "INSERT INTO policies (version, loaded_at, source, text) VALUES "
+                          "((SELECT coalesce(max(version), 0) + 1 FROM policies), ?, ?, ?) "
+                          "RETURNING version");
+      q.bind(1, static_cast<int64_t>(p.loaded_at.time_since_epoch().count()));
+      q.bind(2, p.source);
+      q.bind(3, p.text);
+      q.executeStep();
+      return q.getColumn(0).getInt();
+    });
+  }
+
+  Counts counts() override {
+    return guarded(m_path, [&] {
+      Counts c;
+      SQLite::Statement units(*m_db,
+                              "SELECT depth, count(*) FROM units WHERE retired = 0 GROUP BY depth");
+      while (units.executeStep())
+        c.units[static_cast<std::size_t>(units.getColumn(0).getInt())] =
+            units.getColumn(1).getInt64();
+      SQLite::Statement workers(
+          *m_db, "SELECT tier, count(*) FROM workers WHERE retired = 0 GROUP BY tier");
+      while (workers.executeStep()) {
+        if (auto t = parse_tier(workers.getColumn(0).getString()))
+          c.workers[static_cast<std::size_t>(*t)] = workers.getColumn(1).getInt64();
+      }
+      SQLite::Statement cases(*m_db, "SELECT status, count(*) FROM cases GROUP BY status");
+      while (cases.executeStep()) {
+        const std::string status = cases.getColumn(0).getString();
+        const long long n = cases.getColumn(1).getInt64();
+        if (status == "open") c.open = n;
+        if (status == "resolved") c.resolved = n;
+        if (status == "closed") c.closed = n;
+        if (status == "void") c.voided = n;
+      }
+      return c;
+    });
+  }
+
+ private:
+  inline static const std::string k_unit_select =
+      "SELECT u.code, u.name, u.level, coalesce(p.code, ''), u.households, u.population, "
+      "u.retired FROM units u LEFT JOIN units p ON p.id = u.parent_id";
+  inline static const std::string k_worker_select =
+      "SELECT w.code, w.name, w.tier, w.deployment, coalesce(w.department, ''), "
+      "coalesce(w.phone, ''), w.retired, "
+      "(SELECT group_concat(code, ';') FROM (SELECT u.code FROM worker_units wu "
+      " JOIN units u ON u.id = wu.unit_id WHERE wu.worker_id = w.id ORDER BY wu.position)) "
+      "FROM workers w";
+
+  void open(const OpenOptions& options) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const bool exists = fs::exists(m_path, ec);
+    if (!exists && !options.create)
+      throw Error(ErrorCode::not_found,
+                  "no database at " + m_path +
+                      " (create one with `gridctl init`, or import a TOML/JSON layout)");
+    int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
+    m_db = std::make_unique<SQLite::Database>(m_path, flags, 5000);
+    m_db->exec("PRAGMA foreign_keys = ON");
+
+    // Reading the schema is the first real read: a file that is not SQLite fails here.
+    const int user_version = m_db->execAndGet("PRAGMA user_version").getInt();
+    const int application_id = m_db->execAndGet("PRAGMA application_id").getInt();
+    const int objects = m_db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    if (application_id != detail::k_application_id && (objects > 0 || user_version != 0))
+      throw Error(ErrorCode::unusable, m_path + " is an SQLite database, but not gridgov's");
+    if (user_version > schema_version())
+      throw Error(ErrorCode::unusable,
+                  "database " + m_path + " has schema version " + std::to_string(user_version) +
+                      ", newer than this gridctl's " + std::to_string(schema_version()) +
+                      "; upgrade gridctl (the database was left untouched)");
+    if (options.read_only) return;
+    if (m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
+      m_db->exec("PRAGMA journal_mode = WAL");
+    if (user_version < schema_version()) migrate();
+  }
+
+  void migrate() {
+    SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have migrated while we waited for the lock.
+    int version = m_db->execAndGet("PRAGMA user_version").getInt();
+    for (; version < schema_version(); ++version)
+      m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
+    m_db->exec("PRAGMA application_id = " + std::to_string(detail::k_application_id));
+    m_db->exec("PRAGMA user_version = " + std::to_string(version));
+    tx.commit();
+  }
+
+  /// Prepared statements are cached: an import runs the same few thousands of times.
+  SQLite::Statement& statement(const std::string& sql) {
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end())
+      it = m_statements.emplace(sql, std::make_unique<SQLite::Statement>(*m_db, sql)).first;
+    it->second->reset();
+    it->second->clearBindings();
+    return *it->second;
+  }
+
+  static void bind_text_or_null(SQLite::Statement& q, int i, const std::string& s) {
+    if (s.empty())
+      q.bind(i);
+    else
+      q.bind(i, s);
+  }
+
+  static void bind_unit(SQLite::Statement& q, const Unit& u) {
+    q.bind(1, u.code);
+    q.bind(2, u.name);
+    q.bind(3, std::string(to_string(u.level)));
+    q.bind(4, static_cast<int>(index(u.level)));
+    q.bind(5, u.parent);
+    if (u.households)
+      q.bind(6, static_cast<int64_t>(*u.households));
+    else
+      q.bind(6);
+    if (u.population)
+      q.bind(7, static_cast<int64_t>(*u.population));
+    else
+      q.bind(7);
+  }
+
+  static StoredUnit read_unit(SQLite::Statement& q) {
+    StoredUnit s;
+    s.unit.code = q.getColumn(0).getString();
+    s.unit.name = q.getColumn(1).getString();
+    s.unit.level = level_of(q.getColumn(2).getString());
+    s.unit.parent = q.getColumn(3).getString();
+    s.unit.households = optional_int(q.getColumn(4));
+    s.unit.population = optional_int(q.getColumn(5));
+    s.retired = q.getColumn(6).getInt() != 0;
+    return s;
+  }
+
+  static StoredWorker read_worker(SQLite::Statement& q) {
+    StoredWorker s;
+    Worker& w = s.worker;
+    w.code = q.getColumn(0).getString();
+    w.name = q.getColumn(1).getString();
+    w.tier = parse_tier(q.getColumn(2).getString()).value_or(Tier::grid);
+    if (!q.getColumn(3).isNull()) w.deployment = parse_deployment(q.getColumn(3).getString());
+    w.department = q.getColumn(4).getString();
+    w.phone = q.getColumn(5).getString();
+    s.retired = q.getColumn(6).getInt() != 0;
+    const std::string units = q.getColumn(7).isNull() ? "" : q.getColumn(7).getString();
+    std::size_t start = 0;
+    while (start < units.size()) {
+      auto end = units.find(';', start);
+      if (end == std::string::npos) end = units.size();
+      w.units.push_back(units.substr(start, end - start));
+      start = end + 1;
+    }
+    return s;
+  }
+
+  std::string m_path;
+  std::unique_ptr<SQLite::Database> m_db;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
+};
+
+}  // namespace
+
+int schema_version() noexcept { return static_cast<int>(detail::k_migrations.size()); }
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const OpenOptions& options) {
+  return std::make_unique<SqliteStore>(path, options);
+}
+
+}  // namespace gridgov

@@ -1,0 +1,91 @@
+// UTF-8 validation, NFC normalisation and display width, over utf8proc.
+
+#include "gridgov/text.hpp"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace gridgov {
+
+namespace {
+
+bool is_space(utf8proc_int32_t cp) {
+  if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') return true;
+  const auto category = utf8proc_category(cp);
+  return category == UTF8PROC_CATEGORY_ZS || cp == 0xFEFF;
+}
+
+}  // namespace
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return i;
+    i += static_cast<std::size_t>(n);
+  }
+  return std::nullopt;
+}
+
+std::string normalize_name(std::string_view s) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                              static_cast<utf8proc_ssize_t>(s.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (n < 0) return std::string(s);
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
+  std::string_view nfc(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+
+  // Trim by code points so that an ideographic space (U+3000) goes too.
+  std::size_t begin = 0;
+  std::size_t end = nfc.size();
+  std::size_t i = 0;
+  bool seen_text = false;
+  while (i < nfc.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(nfc.data() + i),
+                                      static_cast<utf8proc_ssize_t>(nfc.size() - i), &cp);
+    if (len <= 0) break;
+    const auto next = i + static_cast<std::size_t>(len);
+    if (!is_space(cp)) {
+      if (!seen_text) begin = i;
+      seen_text = true;
+      end = next;
+    }
+    i = next;
+  }
+  if (!seen_text) return {};
+  return std::string(nfc.substr(begin, end - begin));
+}
+
+std::size_t display_width(std::string_view s) noexcept {
+  std::size_t width = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      ++width;
+      ++i;
+      continue;
+    }
+    const int w = utf8proc_charwidth(cp);
+    width += w > 0 ? static_cast<std::size_t>(w) : 0;
+    i += static_cast<std::size_t>(n);
+  }
+  return width;
+}
+
+int column_of(std::string_view line, std::size_t byte) noexcept {
+  int column = 1;
+  for (std::size_t i = 0; i < byte && i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
+  return column;
+}
+
+}  // namespace gridgov

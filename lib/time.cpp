@@ -1,0 +1,79 @@
+// ISO 8601 times with fixed UTC offsets, over howardhinnant-date.
+
+#include "gridgov/time.hpp"
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace gridgov {
+
+std::optional<std::chrono::minutes> parse_utc_offset(std::string_view s) noexcept {
+  if (s == "Z" || s == "UTC" || s == "z") return std::chrono::minutes(0);
+  if (s.size() != 6 && s.size() != 5 && s.size() != 3) return std::nullopt;
+  if (s[0] != '+' && s[0] != '-') return std::nullopt;
+  auto digit = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; };
+  int hours = 0;
+  int minutes = 0;
+  if (!digit(1) || !digit(2)) return std::nullopt;
+  hours = (s[1] - '0') * 10 + (s[2] - '0');
+  if (s.size() == 6) {
+    if (s[3] != ':' || !digit(4) || !digit(5)) return std::nullopt;
+    minutes = (s[4] - '0') * 10 + (s[5] - '0');
+  } else if (s.size() == 5) {
+    if (!digit(3) || !digit(4)) return std::nullopt;
+    minutes = (s[3] - '0') * 10 + (s[4] - '0');
+  }
+  if (hours > 14 || minutes > 59) return std::nullopt;
+  const int total = hours * 60 + minutes;
+  return std::chrono::minutes(s[0] == '-' ? -total : total);
+}
+
+std::string format_utc_offset(std::chrono::minutes offset) {
+  const long long m = offset.count();
+  const long long a = m < 0 ? -m : m;
+  return fmt::format("{}{:02}:{:02}", m < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+std::optional<Timestamp> parse_time(std::string_view text, std::chrono::minutes local_offset) {
+  std::string s(text);
+  if (s.size() >= 11 && s[10] == ' ') s[10] = 'T';
+
+  // Split off a trailing offset ("Z", "+08:00", "+0800").
+  std::optional<std::chrono::minutes> offset;
+  if (s.size() > 10) {
+    if (s.back() == 'Z' || s.back() == 'z') {
+      offset = std::chrono::minutes(0);
+      s.pop_back();
+    } else {
+      const auto sign = s.find_last_of("+-");
+      if (sign != std::string::npos && sign > 10) {
+        offset = parse_utc_offset(std::string_view(s).substr(sign));
+        if (!offset) return std::nullopt;
+        s.resize(sign);
+      }
+    }
+  }
+
+  date::local_seconds local{};
+  bool parsed = false;
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    std::istringstream in(s);
+    in >> date::parse(fmt, local);
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) {
+      parsed = true;
+      break;
+    }
+  }
+  if (!parsed) return std::nullopt;
+  const auto utc = local.time_since_epoch() - offset.value_or(local_offset);
+  return Timestamp(std::chrono::duration_cast<std::chrono::seconds>(utc));
+}
+
+std::string format_time(Timestamp t, std::chrono::minutes offset) {
+  const auto local = date::local_seconds((t + offset).time_since_epoch());
+  return date::format("%Y-%m-%dT%H:%M:%S", local) + format_utc_offset(offset);
+}
+
+}  // namespace gridgov

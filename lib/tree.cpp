@@ -1,0 +1,285 @@
+#include "tree.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "gridgov/text.hpp"
+
+namespace gridgov::detail {
+
+std::string_view kind_name(TreeNode::Kind kind) noexcept {
+  switch (kind) {
+    case TreeNode::Kind::object: return "a table";
+    case TreeNode::Kind::array: return "an array";
+    case TreeNode::Kind::string: return "a string";
+    case TreeNode::Kind::integer: return "an integer";
+    case TreeNode::Kind::floating: return "a number";
+    case TreeNode::Kind::boolean: return "a boolean";
+    case TreeNode::Kind::null: return "null";
+  }
+  return "?";
+}
+
+// ---- TOML ------------------------------------------------------------------------------------
+
+namespace {
+
+TreeNode from_toml(const toml::node& node) {
+  TreeNode out;
+  out.line = static_cast<int>(node.source().begin.line);
+  out.column = static_cast<int>(node.source().begin.column);
+  if (auto t = node.as_table()) {
+    out.kind = TreeNode::Kind::object;
+    for (auto&& [key, value] : *t) {
+      TreeNode child = from_toml(value);
+      // An implicit table ([a.b] without [a]) has no position of its own: use its key's.
+      if (child.line == 0) {
+        child.line = static_cast<int>(key.source().begin.line);
+        child.column = static_cast<int>(key.source().begin.column);
+      }
+      out.members.emplace_back(std::string(key.str()), std::move(child));
+    }
+  } else if (auto a = node.as_array()) {
+    out.kind = TreeNode::Kind::array;
+    for (auto&& item : *a) out.items.push_back(from_toml(item));
+  } else if (auto s = node.as_string()) {
+    out.kind = TreeNode::Kind::string;
+    out.text = s->get();
+  } else if (auto i = node.as_integer()) {
+    out.kind = TreeNode::Kind::integer;
+    out.integer = i->get();
+  } else if (auto f = node.as_floating_point()) {
+    out.kind = TreeNode::Kind::floating;
+    out.floating = f->get();
+  } else if (auto b = node.as_boolean()) {
+    out.kind = TreeNode::Kind::boolean;
+    out.boolean = b->get();
+  } else {
+    // Dates and times have no use in our files; keep them as their TOML text for messages.
+    out.kind = TreeNode::Kind::string;
+    out.text = "<date/time>";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool parse_toml(std::string_view text, const std::string& file, TreeNode& out,
+                Diagnostics& diagnostics) {
+  if (auto bad = invalid_utf8_at(text)) {
+    const std::string_view before = text.substr(0, *bad);
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const auto nl = before.rfind('\n');
+    const auto start = nl == std::string_view::npos ? 0 : nl + 1;
+    diagnostics.add(Diagnostic{file, line, column_of(text.substr(start), *bad - start), "",
+                               "invalid UTF-8"});
+    return false;
+  }
+  try {
+    toml::table table = toml::parse(text, std::string_view(file));
+    out = from_toml(table);
+    out.line = 1;
+    out.column = 1;
+    return true;
+  } catch (const toml::parse_error& e) {
+    diagnostics.add(Diagnostic{file, static_cast<int>(e.source().begin.line),
+                               static_cast<int>(e.source().begin.column), "",
+                               std::string(e.description())});
+    return false;
+  }
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+namespace {
+
+/// An iterator over the text that tells the SAX handler how far the lexer has read.
+struct CountingIterator {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  const char* p = nullptr;
+  const char** last_read = nullptr;
+
+  reference operator*() const { return *p; }
+  CountingIterator& operator++() {
+    ++p;
+    *last_read = p;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    auto copy = *this;
+    ++*this;
+    return copy;
+  }
+  bool operator==(const CountingIterator& o) const { return p == o.p; }
+  bool operator!=(const CountingIterator& o) const { return p != o.p; }
+};
+
+class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  TreeBuilder(std::string_view text, const char** last_read) : m_text(text), m_last(last_read) {}
+
+  TreeNode root;
+  std::string error;
+  std::size_t error_at = 0;
+
+  bool null() override { return value(TreeNode::Kind::null); }
+  bool boolean(bool v) override {
+    auto& n = add(TreeNode::Kind::boolean);
+    n.boolean = v;
+    return true;
+  }
+  bool number_integer(number_integer_t v) override {
+    add(TreeNode::Kind::integer).integer = v;
+    return true;
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    add(TreeNode::Kind::integer).integer = static_cast<long long>(v);
+    return true;
+  }
+  bool number_float(number_float_t v, const string_t&) override {
+    add(TreeNode::Kind::floating).floating = v;
+    return true;
+  }
+  bool string(string_t& v) override {
+    add(TreeNode::Kind::string).text = v;
+    return true;
+  }
+  bool binary(binary_t&) override { return value(TreeNode::Kind::null); }
+  bool start_object(std::size_t) override {
+    m_stack.push_back(&add(TreeNode::Kind::object));
+    return true;
+  }
+  bool key(string_t& k) override {
+    m_key = k;
+    return true;
+  }
+  bool end_object() override {
+    m_stack.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    m_stack.push_back(&add(TreeNode::Kind::array));
+    return true;
+  }
+  bool end_array() override {
+    m_stack.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    error = e.what();
+    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, …: ".
+    if (auto p = error.find(": "); p != std::string::npos) error = error.substr(p + 2);
+    if (auto p = error.find("; last read"); p != std::string::npos) error = error.substr(0, p);
+    error_at = position == 0 ? 0 : position - 1;
+    return false;
+  }
+
+  void position_of(std::size_t offset, int& line, int& column) const {
+    offset = std::min(offset, m_text.size());
+    const std::string_view before = m_text.substr(0, offset);
+    line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const auto nl = before.rfind('\n');
+    const auto start = nl == std::string_view::npos ? 0 : nl + 1;
+    column = column_of(m_text.substr(start), offset - start);
+  }
+
+ private:
+  bool value(TreeNode::Kind kind) {
+    add(kind);
+    return true;
+  }
+  /// Adds a value where the parser stands and stamps it with the position of its first byte.
+  TreeNode& add(TreeNode::Kind kind) {
+    TreeNode node;
+    node.kind = kind;
+    std::size_t end = static_cast<std::size_t>(*m_last - m_text.data());
+    // The lexer has read the token and one byte past it; step back over that, then to the
+    // token's start (a scalar is on one line, so the line is right either way).
+    std::size_t start = end == 0 ? 0 : end - 1;
+    if (kind == TreeNode::Kind::object || kind == TreeNode::Kind::array) {
+      start = end == 0 ? 0 : end - 1;
+    } else {
+      while (start > 0 && !is_boundary(m_text[start - 1])) --start;
+    }
+    position_of(start, node.line, node.column);
+    if (m_stack.empty()) {
+      root = std::move(node);
+      return root;
+    }
+    TreeNode* parent = m_stack.back();
+    if (parent->kind == TreeNode::Kind::object) {
+      parent->members.emplace_back(m_key, std::move(node));
+      return parent->members.back().second;
+    }
+    parent->items.push_back(std::move(node));
+    return parent->items.back();
+  }
+  static bool is_boundary(char c) {
+    return c == ':' || c == ',' || c == '[' || c == '{' || c == ' ' || c == '\n' || c == '\t' ||
+           c == '\r';
+  }
+
+  std::string_view m_text;
+  const char** m_last;
+  std::vector<TreeNode*> m_stack;
+  std::string m_key;
+};
+
+}  // namespace
+
+bool parse_json(std::string_view text, const std::string& file, TreeNode& out,
+                Diagnostics& diagnostics) {
+  if (auto bad = invalid_utf8_at(text)) {
+    TreeBuilder b(text, nullptr);
+    int line = 0;
+    int column = 0;
+    b.position_of(*bad, line, column);
+    diagnostics.add(Diagnostic{file, line, column, "", "invalid UTF-8"});
+    return false;
+  }
+  std::size_t skip = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  const char* last = text.data() + skip;
+  TreeBuilder builder(text, &last);
+  CountingIterator first{text.data() + skip, &last};
+  CountingIterator end{text.data() + text.size(), &last};
+  const bool ok = nlohmann::json::sax_parse(first, end, &builder);
+  if (!ok) {
+    int line = 0;
+    int column = 0;
+    builder.position_of(builder.error_at, line, column);
+    diagnostics.add(Diagnostic{file, line, column, "",
+                               builder.error.empty() ? "invalid JSON" : builder.error});
+    return false;
+  }
+  out = std::move(builder.root);
+  return true;
+}
+
+bool check_object(const TreeNode& node, const std::string& file, const std::string& path,
+                  std::initializer_list<std::string_view> allowed, Diagnostics& diagnostics) {
+  if (node.kind != TreeNode::Kind::object) {
+    diagnostics.add(node.at(file, path).error("expected a table, got " +
+                                              std::string(kind_name(node.kind))));
+    return false;
+  }
+  bool ok = true;
+  for (const auto& [key, value] : node.members) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      diagnostics.add(value.at(file, path.empty() ? key : path + "." + key)
+                          .error("unknown key \"" + key + "\""));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace gridgov::detail
+

@@ -70,7 +70,7 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
     }
   }
   report.by_level = plan.by_level;
-  if (options.dry_run || (county && !plan.changes())) return report;
+  if (county && !plan.changes()) return report;
 
   if (!county) {
     Unit root = input.county->unit;
@@ -82,8 +82,12 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
   for (const auto& u : plan.to_add) store.add_unit(u);
   for (const auto& u : plan.to_update) store.update_unit(u);
   for (const auto& code : plan.to_retire) store.retire_unit(code);
-  tx->commit();
-  report.written = true;
+  // A dry run writes inside the transaction (so what follows in the same command sees it) and
+  // then rolls it all back.
+  if (!options.dry_run) {
+    tx->commit();
+    report.written = true;
+  }
   return report;
 }
 
@@ -126,11 +130,13 @@ WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entrie
 
   WorkerReport report;
   report.by_tier = plan.by_tier;
-  if (options.dry_run || !plan.changes()) return report;
+  if (!plan.changes()) return report;
   for (const auto& w : plan.to_put) store.put_worker(w);
   for (const auto& code : plan.to_retire) store.retire_worker(code);
-  tx->commit();
-  report.written = true;
+  if (!options.dry_run) {
+    tx->commit();
+    report.written = true;
+  }
   return report;
 }
 
@@ -162,6 +168,17 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
   report.version = store.add_policy(StoredPolicy{0, now, source, text});
   tx->commit();
   report.written = true;
+  return report;
+}
+
+ImportReport import_files(Store& store, const LayoutInput* layout,
+                          const std::vector<WorkerEntry>* workers, const ImportOptions& options,
+                          Timestamp now) {
+  auto tx = store.begin_write();
+  ImportReport report;
+  if (layout) report.layout = import_layout(store, *layout, options, now);
+  if (workers) report.workers = import_workers(store, *workers, options);
+  if (!options.dry_run) tx->commit();
   return report;
 }
 

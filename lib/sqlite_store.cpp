@@ -53,19 +53,29 @@ std::optional<long long> optional_int(const SQLite::Column& c) {
   return c.getInt64();
 }
 
+/// The outermost write transaction of a command. Nested ones (a use case called inside another)
+/// join it: only the outermost commit counts, and an exception unwinds the whole.
 class SqliteTransaction final : public WriteTransaction {
  public:
-  SqliteTransaction(SQLite::Database& db, std::string path)
-      : m_path(std::move(path)),
-        m_tx(guarded(m_path, [&] {
-          return std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::IMMEDIATE);
-        })) {}
+  SqliteTransaction(SQLite::Database& db, std::string path, int& depth)
+      : m_path(std::move(path)), m_depth(&depth) {
+    if (depth == 0)
+      m_tx = guarded(m_path, [&] {
+        return std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::IMMEDIATE);
+      });
+    ++*m_depth;
+  }
+  ~SqliteTransaction() override { --*m_depth; }
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
   void commit() override {
-    guarded(m_path, [&] { m_tx->commit(); });
+    if (m_tx) guarded(m_path, [&] { m_tx->commit(); });
   }
 
  private:
   std::string m_path;
+  int* m_depth;
   std::unique_ptr<SQLite::Transaction> m_tx;
 };
 
@@ -76,7 +86,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<WriteTransaction> begin_write() override {
-    return std::make_unique<SqliteTransaction>(*m_db, m_path);
+    return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth);
   }
 
   std::optional<Unit> county() override {
@@ -386,6 +396,7 @@ class SqliteStore final : public Store {
   std::string m_path;
   std::unique_ptr<SQLite::Database> m_db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
+  int m_depth = 0;
 };
 
 }  // namespace

@@ -15,7 +15,7 @@
 namespace gridgov {
 
 struct ImportOptions {
-  bool dry_run = false;
+  bool dry_run = false;  ///< plan, apply inside the transaction, then roll back
   bool prune = false;  ///< retire what the files leave out
   std::size_t max_errors = 20;
 };
@@ -57,5 +57,15 @@ struct PolicyReport {
 /// workers remain. Throws ErrorCode::input with file:line:col for a bad policy.
 PolicyReport load_policy(Store& store, const std::string& text, const std::string& source,
                          Timestamp now, bool dry_run = false);
+
+/// Imports layouts, then workers (so workers may serve units the same command adds), in one
+/// transaction: all of it or nothing.
+struct ImportReport {
+  std::optional<LayoutReport> layout;
+  std::optional<WorkerReport> workers;
+};
+ImportReport import_files(Store& store, const LayoutInput* layout,
+                          const std::vector<WorkerEntry>* workers, const ImportOptions& options,
+                          Timestamp now);
 
 }  // namespace gridgov

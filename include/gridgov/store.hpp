@@ -49,7 +49,8 @@ class Store {
   virtual ~Store() = default;
 
   /// Begins the command's write transaction (taking the write lock at once, so two writers
-  /// never deadlock halfway). Throws ErrorCode::busy if the lock stays taken.
+  /// never deadlock halfway). Throws ErrorCode::busy if the lock stays taken. Called while a
+  /// transaction is open, it joins that one: only the outermost commit writes.
   [[nodiscard]] virtual std::unique_ptr<WriteTransaction> begin_write() = 0;
 
   /// The county (root unit); nullopt in a database not yet initialised.

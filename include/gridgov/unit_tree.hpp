@@ -3,8 +3,10 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gridgov/layout.hpp"
@@ -51,6 +53,28 @@ class UnitTree {
     auto it = m_index.find(code);
     return it == m_index.end() ? std::array<long long, 5>{} : m_below[it->second];
   }
+  /// Households and population of `code`: its own for a grid, else the sum over its grids
+  /// (nullopt when no grid below gives the figure).
+  [[nodiscard]] std::pair<std::optional<long long>, std::optional<long long>> size(
+      std::string_view code) const {
+    std::pair<std::optional<long long>, std::optional<long long>> out;
+    auto add = [](std::optional<long long>& sum, const std::optional<long long>& v) {
+      if (v) sum = sum.value_or(0) + *v;
+    };
+    std::vector<const Unit*> stack;
+    if (const Unit* u = find(code)) stack.push_back(u);
+    while (!stack.empty()) {
+      const Unit* u = stack.back();
+      stack.pop_back();
+      if (u->level == Level::grid) {
+        add(out.first, u->households);
+        add(out.second, u->population);
+      }
+      for (const Unit* c : children(u->code)) stack.push_back(c);
+    }
+    return out;
+  }
+
   /// The units from the county down to `code`, both included.
   [[nodiscard]] std::vector<const Unit*> path(std::string_view code) const {
     std::vector<const Unit*> out;

@@ -1,0 +1,134 @@
+// gridctl import layout|workers FILE…, or gridctl import FILE… (the kind told by each header)
+
+#include <filesystem>
+#include <memory>
+
+#include "commands.hpp"
+#include "gridgov/readers.hpp"
+#include "gridgov/service.hpp"
+
+namespace gridctl {
+
+namespace {
+
+struct ImportFlags {
+  std::vector<std::string> files;
+  bool dry_run = false;
+  bool prune = false;
+  std::size_t max_errors = 20;
+};
+
+void add_row(Table& t, const char* kind, std::string_view key, const gridgov::ChangeCounts& c) {
+  t.rows.push_back({std::string(kind), std::string(key), c.added, c.updated, c.unchanged, c.retired});
+}
+
+void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
+                std::vector<std::string> workers) {
+  gridgov::Diagnostics diagnostics(flags.max_errors);
+  gridgov::LayoutInput layout;
+  std::vector<gridgov::WorkerEntry> worker_entries;
+  if (!layouts.empty()) gridgov::read_layout(layouts, layout, diagnostics);
+  for (const auto& path : workers) {
+    auto entries = gridgov::read_workers(path, diagnostics);
+    worker_entries.insert(worker_entries.end(), entries.begin(), entries.end());
+  }
+  diagnostics.throw_if_any();
+
+  // A TOML/JSON layout names its county and may create the database; a dry run then plans
+  // against an empty in-memory one, so that it writes nothing at all.
+  const bool names_county = layout.county.has_value();
+  const bool missing = !std::filesystem::exists(ctx.db_path());
+  std::unique_ptr<gridgov::Store> store;
+  if (names_county && missing && flags.dry_run)
+    store = gridgov::open_sqlite_store(":memory:", {.create = true});
+  else
+    store = ctx.open(names_county);
+
+  gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
+  const auto report = gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
+                                            workers.empty() ? nullptr : &worker_entries, options,
+                                            gridgov::now());
+  Table t{{"kind", "level", "added", "updated", "unchanged", "retired"}, {}};
+  gridgov::ChangeCounts total;
+  auto sum = [&](const gridgov::ChangeCounts& c) {
+    total.added += c.added;
+    total.updated += c.updated;
+    total.unchanged += c.unchanged;
+    total.retired += c.retired;
+  };
+  if (report.layout)
+    for (auto level : gridgov::k_levels) {
+      add_row(t, "unit", to_string(level), report.layout->by_level[index(level)]);
+      sum(report.layout->by_level[index(level)]);
+    }
+  if (report.workers)
+    for (auto tier : {gridgov::Tier::grid, gridgov::Tier::town, gridgov::Tier::county}) {
+      add_row(t, "worker", to_string(tier), report.workers->by_tier[static_cast<std::size_t>(tier)]);
+      sum(report.workers->by_tier[static_cast<std::size_t>(tier)]);
+    }
+  if (!ctx.options.quiet || ctx.format() != Format::table) ctx.printer().table(t);
+  const std::string counts = std::to_string(total.added) + " added, " +
+                             std::to_string(total.updated) + " updated, " +
+                             std::to_string(total.unchanged) + " unchanged, " +
+                             std::to_string(total.retired) + " retired";
+  if (flags.dry_run)
+    ctx.say("dry run: would have " + counts + "; nothing written");
+  else if (!total.changes())
+    ctx.say("nothing to change: " + counts);
+  else
+    ctx.say("imported into " + ctx.db_path() + ": " + counts);
+}
+
+void add_flags(CLI::App* cmd, ImportFlags& flags) {
+  cmd->add_option("files", flags.files, "Input files (`-` reads standard input)")
+      ->required()
+      ->type_name("FILE");
+}
+
+}  // namespace
+
+void setup_import(CLI::App& app, Context& ctx) {
+  auto flags = std::make_shared<ImportFlags>();
+  auto* cmd = app.add_subcommand(
+      "import", "Bulk import: `import layout FILE…`, `import workers FILE…`, or `import FILE…`");
+  cmd->require_subcommand(0, 1);
+  cmd->add_flag("--dry-run", flags->dry_run, "Check and show what would change; write nothing");
+  cmd->add_flag("--prune", flags->prune,
+                "Also retire units (or workers) that the files leave out");
+  cmd->add_option("--max-errors", flags->max_errors, "Errors to list before stopping")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("files", flags->files, "Layout or workers files, told apart by their headers")
+      ->type_name("FILE");
+
+  auto* layout = cmd->add_subcommand("layout", "Import the unit tree (CSV, TOML or JSON)");
+  add_flags(layout, *flags);
+  layout->callback([flags, &ctx] { run_import(ctx, *flags, flags->files, {}); });
+
+  auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
+  add_flags(workers, *flags);
+  workers->callback([flags, &ctx] { run_import(ctx, *flags, {}, flags->files); });
+
+  cmd->callback([flags, &ctx, cmd] {
+    if (!cmd->get_subcommands().empty()) return;
+    if (flags->files.empty())
+      throw CLI::RequiredError("import needs `layout FILE…`, `workers FILE…` or FILE…");
+    std::vector<std::string> layouts;
+    std::vector<std::string> workers_files;
+    for (const auto& f : flags->files) {
+      const std::string kind = gridgov::sniff_import_kind(f);
+      if (kind == "layout")
+        layouts.push_back(f);
+      else if (kind == "workers")
+        workers_files.push_back(f);
+      else
+        throw gridgov::Error(gridgov::ErrorCode::input,
+                             f + ": cannot tell what this file holds (expected a layout or a "
+                             "workers file); name it: `gridctl import layout|workers " +
+                                 f + "`");
+    }
+    run_import(ctx, *flags, layouts, workers_files);
+  });
+}
+
+}  // namespace gridctl

@@ -1,0 +1,115 @@
+// gridctl workers list [filters] | show CODE
+
+#include <memory>
+
+#include "commands.hpp"
+#include "gridgov/unit_tree.hpp"
+
+namespace gridctl {
+
+namespace {
+
+struct WorkersFlags {
+  std::string code;
+  std::string tier;
+  std::string unit;
+  std::string deployment;
+  std::string department;
+  bool retired = false;
+};
+
+std::string join_units(const gridgov::Worker& w) {
+  std::string s;
+  for (const auto& u : w.units) s += (s.empty() ? "" : ";") + u;
+  return s;
+}
+
+Cell deployment_cell(const gridgov::Worker& w) {
+  if (w.deployment) return std::string(to_string(*w.deployment));
+  return {};
+}
+
+Cell text_or_null(const std::string& s) {
+  if (s.empty()) return {};
+  return s;
+}
+
+void run_list(Context& ctx, const WorkersFlags& f) {
+  std::optional<gridgov::Tier> tier;
+  if (!f.tier.empty() && !(tier = gridgov::parse_tier(f.tier)))
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--tier: unknown tier " + f.tier + " (expected grid, town or county)");
+  std::optional<gridgov::Deployment> deployment;
+  if (!f.deployment.empty() && !(deployment = gridgov::parse_deployment(f.deployment)))
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--deployment: unknown deployment " + f.deployment +
+                             " (expected resident, cluster or whistle)");
+  auto store = ctx.open();
+  const gridgov::UnitTree tree(store->units());
+  if (!f.unit.empty() && !tree.find(f.unit))
+    throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
+  Table t{{"code", "name", "tier", "deployment", "department", "units", "phone"}, {}};
+  if (f.retired) t.columns.push_back("retired");
+  for (const auto& s : store->workers()) {
+    const gridgov::Worker& w = s.worker;
+    if (s.retired && !f.retired) continue;
+    if (tier && w.tier != *tier) continue;
+    if (deployment && w.deployment != deployment) continue;
+    if (!f.department.empty() && w.department != f.department) continue;
+    if (!f.unit.empty() && std::none_of(w.units.begin(), w.units.end(), [&](const std::string& u) {
+          return tree.within(u, f.unit);
+        }))
+      continue;
+    t.rows.push_back({w.code, w.name, std::string(to_string(w.tier)), deployment_cell(w),
+                      text_or_null(w.department), text_or_null(join_units(w)),
+                      text_or_null(w.phone)});
+    if (f.retired) t.rows.back().push_back(s.retired);
+  }
+  ctx.printer().table(t);
+}
+
+void run_show(Context& ctx, const WorkersFlags& f) {
+  auto store = ctx.open();
+  const auto s = store->find_worker(f.code);
+  if (!s) throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown worker " + f.code);
+  const gridgov::UnitTree tree(store->units());
+  const gridgov::Worker& w = s->worker;
+  std::string names;
+  for (const auto& code : w.units) {
+    const gridgov::Unit* u = tree.find(code);
+    names += (names.empty() ? "" : ";") + (u ? u->name : code);
+  }
+  ctx.printer().record({{"code", w.code},
+                        {"name", w.name},
+                        {"tier", std::string(to_string(w.tier))},
+                        {"deployment", deployment_cell(w)},
+                        {"department", text_or_null(w.department)},
+                        {"units", text_or_null(join_units(w))},
+                        {"unit_names", text_or_null(names)},
+                        {"phone", text_or_null(w.phone)},
+                        {"retired", s->retired}});
+}
+
+}  // namespace
+
+void setup_workers(CLI::App& app, Context& ctx) {
+  auto f = std::make_shared<WorkersFlags>();
+  auto* cmd = app.add_subcommand("workers", "Grid workers (网格员) of all three tiers");
+  cmd->require_subcommand(1);
+
+  auto* list = cmd->add_subcommand("list", "List workers");
+  list->add_option("--tier", f->tier, "Only this tier (grid, town, county)");
+  list->add_option("--unit", f->unit, "Only workers serving within this unit's subtree")
+      ->type_name("CODE");
+  list->add_option("--deployment", f->deployment, "Only this deployment (resident, cluster, whistle)");
+  list->add_option("--department", f->department, "Only workers from this department")
+      ->type_name("CODE");
+  list->add_flag("--retired", f->retired, "Include retired workers (adds a `retired` column)");
+  list->callback([f, &ctx] { run_list(ctx, *f); });
+
+  auto* show = cmd->add_subcommand("show", "One worker");
+  show->add_option("code", f->code, "The worker's code")->required()->type_name("CODE");
+  show->callback([f, &ctx] { run_show(ctx, *f); });
+}
+
+}  // namespace gridctl

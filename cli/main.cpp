@@ -1,0 +1,61 @@
+// gridctl: parse the command line, run the chosen command, turn failures into exit codes.
+// The only catch ladder of the program lives here.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "gridgov/error.hpp"
+#include "gridgov/version.hpp"
+
+int main(int argc, char** argv) {
+  gridctl::Context ctx;
+  CLI::App app{"gridctl: grid-based social governance (网格化社会治理) from the shell", "gridctl"};
+  app.set_version_flag("--version", gridgov::k_version);
+  app.require_subcommand(1);
+  // Global options may also follow the command: `gridctl status --format json`.
+  app.fallthrough();
+  app.add_option("--db", ctx.options.db, "Database file (else $GRIDCTL_DB, else ./gridgov.db)")
+      ->type_name("PATH");
+  app.add_option("--format", ctx.options.format, "Output format (default: table)")
+      ->check(CLI::IsMember({"table", "csv", "json", "ndjson", "md"}));
+  app.add_flag("-q,--quiet", ctx.options.quiet, "No messages on standard error, only errors");
+  app.add_option("--color", ctx.options.color, "Colour in tables (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  gridctl::setup_init(app, ctx);
+  gridctl::setup_import(app, ctx);
+  gridctl::setup_policy(app, ctx);
+  gridctl::setup_units(app, ctx);
+  gridctl::setup_workers(app, ctx);
+  gridctl::setup_status(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "gridctl: error: " << e.what() << "\n(run `gridctl --help` for usage)\n";
+    return static_cast<int>(gridgov::ErrorCode::usage);
+  } catch (const gridgov::Error& e) {
+    if (e.diagnostics().empty()) {
+      std::cerr << "gridctl: error: " << e.what() << '\n';
+    } else {
+      for (const auto& d : e.diagnostics()) std::cerr << "gridctl: error: " << d.to_string() << '\n';
+      if (e.more() > 0)
+        std::cerr << "gridctl: error: … and " << e.more()
+                  << " more (raise --max-errors to see them)\n";
+    }
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "gridctl: error: internal error: " << e.what() << '\n';
+    return static_cast<int>(gridgov::ErrorCode::internal);
+  }
+}

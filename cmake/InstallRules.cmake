@@ -18,5 +18,8 @@ install(FILES ${PROJECT_BINARY_DIR}/gridgov-config.cmake
               ${PROJECT_BINARY_DIR}/gridgov-config-version.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gridgov)
 
+# The .pc file finds its prefix relative to itself, so an installed tree can be moved.
+file(RELATIVE_PATH GRIDGOV_PC_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" GRIDGOV_PC_PREFIX "${GRIDGOV_PC_PREFIX}")
 configure_file(cmake/gridgov.pc.in ${PROJECT_BINARY_DIR}/gridgov.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/gridgov.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,8 +1,10 @@
 // gridctl units tree [CODE] | list [--level L] [--under CODE] | show CODE
 
+#include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
+#include "gridgov/text.hpp"
 #include "gridgov/unit_tree.hpp"
 
 namespace gridctl {
@@ -39,12 +41,16 @@ const gridgov::Unit& require_unit(const gridgov::UnitTree& tree, const std::stri
   return *u;
 }
 
+/// One drawn line of the tree: the branch and label, then what lies below (aligned later).
+struct TreeLine {
+  std::string label;
+  std::string below;
+};
+
 void tree_lines(const gridgov::UnitTree& tree, const gridgov::Unit& u, const std::string& prefix,
-                bool last, int depth, int max_depth, bool root, std::string& out) {
-  out += root ? "" : prefix + (last ? "└── " : "├── ");
-  out += u.name + " (" + u.code + ")";
-  if (auto b = below_text(tree.below(u.code)); !b.empty()) out += "  " + b;
-  out += '\n';
+                bool last, int depth, int max_depth, bool root, std::vector<TreeLine>& out) {
+  std::string label = root ? "" : prefix + (last ? "└── " : "├── ");
+  out.push_back({label + u.name + " (" + u.code + ")", below_text(tree.below(u.code))});
   if (max_depth >= 0 && depth >= max_depth) return;
   const auto kids = tree.children(u.code);
   const std::string next = root ? "" : prefix + (last ? "    " : "│   ");
@@ -81,9 +87,16 @@ void run_tree(Context& ctx, const UnitsFlags& f) {
   const Printer out = ctx.printer();
   switch (out.format) {
     case Format::table: {
-      std::string text;
-      tree_lines(tree, root, "", true, 0, f.depth, true, text);
-      std::cout << text;
+      std::vector<TreeLine> lines;
+      tree_lines(tree, root, "", true, 0, f.depth, true, lines);
+      std::size_t width = 0;
+      for (const auto& l : lines) width = std::max(width, gridgov::display_width(l.label));
+      for (const auto& l : lines) {
+        std::cout << l.label;
+        if (!l.below.empty())
+          std::cout << std::string(width + 2 - gridgov::display_width(l.label), ' ') << l.below;
+        std::cout << '\n';
+      }
       return;
     }
     case Format::json:

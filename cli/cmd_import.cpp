@@ -79,10 +79,13 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     ctx.say("imported into " + ctx.db_path() + ": " + counts);
 }
 
-void add_flags(CLI::App* cmd, ImportFlags& flags) {
-  cmd->add_option("files", flags.files, "Input files (`-` reads standard input)")
-      ->required()
-      ->type_name("FILE");
+void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help) {
+  cmd->add_flag("--dry-run", flags.dry_run, "Check and show what would change; write nothing");
+  cmd->add_flag("--prune", flags.prune, "Also retire units (or workers) that the files leave out");
+  cmd->add_option("--max-errors", flags.max_errors, "Errors to list before stopping")
+      ->default_str("20")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("files", flags.files, files_help)->type_name("FILE");
 }
 
 }  // namespace
@@ -92,21 +95,16 @@ void setup_import(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "import", "Bulk import: `import layout FILE…`, `import workers FILE…`, or `import FILE…`");
   cmd->require_subcommand(0, 1);
-  cmd->add_flag("--dry-run", flags->dry_run, "Check and show what would change; write nothing");
-  cmd->add_flag("--prune", flags->prune,
-                "Also retire units (or workers) that the files leave out");
-  cmd->add_option("--max-errors", flags->max_errors, "Errors to list before stopping")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("files", flags->files, "Layout or workers files, told apart by their headers")
-      ->type_name("FILE");
+  add_flags(cmd, *flags, "Layout or workers files, told apart by their headers");
 
   auto* layout = cmd->add_subcommand("layout", "Import the unit tree (CSV, TOML or JSON)");
-  add_flags(layout, *flags);
+  add_flags(layout, *flags, "Layout files (`-` reads standard input)");
+  layout->get_option("files")->required();
   layout->callback([flags, &ctx] { run_import(ctx, *flags, flags->files, {}); });
 
   auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
-  add_flags(workers, *flags);
+  add_flags(workers, *flags, "Workers files (`-` reads standard input)");
+  workers->get_option("files")->required();
   workers->callback([flags, &ctx] { run_import(ctx, *flags, {}, flags->files); });
 
   cmd->callback([flags, &ctx, cmd] {

@@ -1,0 +1,103 @@
+#include "gridgov/time.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace gridgov;
+using namespace std::chrono;
+
+namespace {
+
+// 2026-10-03T01:15:00Z, i.e. 09:15 in China.
+Timestamp utc_0115() {
+  return Timestamp(sys_days(year(2026) / October / 3)) + hours(1) + minutes(15);
+}
+
+constexpr minutes k_china{8 * 60};
+
+}  // namespace
+
+TEST_CASE("parse_time reads a time with an offset") {
+  CHECK(parse_time("2026-10-03T09:15:00+08:00", minutes(0)) == utc_0115());
+  CHECK(parse_time("2026-10-03T09:15:00+0800", minutes(0)) == utc_0115());
+  CHECK(parse_time("2026-10-02T20:15:00-05:00", k_china) == utc_0115());
+  CHECK(parse_time("2026-10-02T19:45:00-05:30", k_china) == utc_0115());
+}
+
+TEST_CASE("parse_time reads Z as UTC whatever the local offset") {
+  CHECK(parse_time("2026-10-03T01:15:00Z", k_china) == utc_0115());
+}
+
+TEST_CASE("parse_time applies the local offset to a time without one") {
+  CHECK(parse_time("2026-10-03T09:15:00", k_china) == utc_0115());
+  CHECK(parse_time("2026-10-03T09:15", k_china) == utc_0115());
+  CHECK(parse_time("2026-10-03T01:15:00", minutes(0)) == utc_0115());
+}
+
+TEST_CASE("parse_time accepts a space between date and time") {
+  CHECK(parse_time("2026-10-03 09:15", k_china) == utc_0115());
+  CHECK(parse_time("2026-10-03 09:15:00+08:00", minutes(0)) == utc_0115());
+}
+
+TEST_CASE("parse_time reads a date alone as local midnight") {
+  CHECK(parse_time("2026-10-03", k_china) ==
+        Timestamp(sys_days(year(2026) / October / 3)) - hours(8));
+  CHECK(parse_time("2026-10-03", minutes(0)) == Timestamp(sys_days(year(2026) / October / 3)));
+}
+
+TEST_CASE("parse_time refuses what is not an ISO 8601 time") {
+  for (const char* bad : {"", "yesterday", "2026-10", "2026-13-01", "2026-10-32",
+                          "2026-10-03T25:00", "2026-10-03T09:61", "2026-10-03T09:15:00+99:00",
+                          "2026-10-03T09:15:00+08:00 extra", "2026-10-03T", "03/10/2026",
+                          "2026-10-03T09:15:00 +08:00x"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_time(bad, k_china).has_value());
+  }
+}
+
+TEST_CASE("format_time shows local time with the offset") {
+  CHECK(format_time(utc_0115(), k_china) == "2026-10-03T09:15:00+08:00");
+  CHECK(format_time(utc_0115(), minutes(0)) == "2026-10-03T01:15:00+00:00");
+  CHECK(format_time(utc_0115(), -hours(5)) == "2026-10-02T20:15:00-05:00");
+}
+
+TEST_CASE("format_time and parse_time round trip") {
+  for (minutes offset : {minutes(0), k_china, minutes(-330), minutes(345)}) {
+    for (Timestamp t : {utc_0115(), utc_0115() + seconds(59), Timestamp(sys_days(year(2024) / February / 29)),
+                        Timestamp(sys_days(year(1999) / December / 31)) + hours(23)}) {
+      const std::string text = format_time(t, offset);
+      CAPTURE(text);
+      CHECK(parse_time(text, minutes(0)) == t);
+      CHECK(parse_time(text, k_china) == t);
+    }
+  }
+}
+
+TEST_CASE("parse_utc_offset reads the usual spellings") {
+  CHECK(parse_utc_offset("+08:00") == minutes(480));
+  CHECK(parse_utc_offset("+0800") == minutes(480));
+  CHECK(parse_utc_offset("+08") == minutes(480));
+  CHECK(parse_utc_offset("-05:30") == minutes(-330));
+  CHECK(parse_utc_offset("+05:45") == minutes(345));
+  CHECK(parse_utc_offset("Z") == minutes(0));
+  CHECK(parse_utc_offset("UTC") == minutes(0));
+  CHECK(parse_utc_offset("+00:00") == minutes(0));
+}
+
+TEST_CASE("parse_utc_offset refuses malformed offsets") {
+  for (const char* bad : {"", "08:00", "+8:00", "+15:00", "+08:60", "+08:0a", "+08-00", "GMT",
+                          "+", "+080", "+08:000", "Asia/Shanghai"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_utc_offset(bad).has_value());
+  }
+}
+
+TEST_CASE("format_utc_offset writes +hh:mm") {
+  CHECK(format_utc_offset(minutes(480)) == "+08:00");
+  CHECK(format_utc_offset(minutes(0)) == "+00:00");
+  CHECK(format_utc_offset(minutes(-330)) == "-05:30");
+  CHECK(format_utc_offset(minutes(345)) == "+05:45");
+  for (int m : {-720, -330, 0, 345, 480, 840})
+    CHECK(parse_utc_offset(format_utc_offset(minutes(m))) == minutes(m));
+}

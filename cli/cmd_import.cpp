@@ -19,7 +19,8 @@ struct ImportFlags {
 };
 
 void add_row(Table& t, const char* kind, std::string_view key, const gridgov::ChangeCounts& c) {
-  t.rows.push_back({std::string(kind), std::string(key), c.added, c.updated, c.unchanged, c.retired});
+  t.rows.push_back(
+      {std::string(kind), std::string(key), c.added, c.updated, c.unchanged, c.retired});
 }
 
 void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
@@ -45,9 +46,9 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     store = ctx.open(names_county);
 
   gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
-  const auto report = gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
-                                            workers.empty() ? nullptr : &worker_entries, options,
-                                            gridgov::now());
+  const auto report =
+      gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
+                            workers.empty() ? nullptr : &worker_entries, options, gridgov::now());
   Table t{{"kind", "level", "added", "updated", "unchanged", "retired"}, {}};
   gridgov::ChangeCounts total;
   auto sum = [&](const gridgov::ChangeCounts& c) {
@@ -63,14 +64,14 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     }
   if (report.workers)
     for (auto tier : {gridgov::Tier::grid, gridgov::Tier::town, gridgov::Tier::county}) {
-      add_row(t, "worker", to_string(tier), report.workers->by_tier[static_cast<std::size_t>(tier)]);
+      add_row(t, "worker", to_string(tier),
+              report.workers->by_tier[static_cast<std::size_t>(tier)]);
       sum(report.workers->by_tier[static_cast<std::size_t>(tier)]);
     }
   if (!ctx.options.quiet || ctx.format() != Format::table) ctx.printer().table(t);
-  const std::string counts = std::to_string(total.added) + " added, " +
-                             std::to_string(total.updated) + " updated, " +
-                             std::to_string(total.unchanged) + " unchanged, " +
-                             std::to_string(total.retired) + " retired";
+  const std::string counts =
+      std::to_string(total.added) + " added, " + std::to_string(total.updated) + " updated, " +
+      std::to_string(total.unchanged) + " unchanged, " + std::to_string(total.retired) + " retired";
   if (flags.dry_run)
     ctx.say("dry run: would have " + counts + "; nothing written");
   else if (!total.changes())
@@ -121,8 +122,9 @@ void setup_import(CLI::App& app, Context& ctx) {
         workers_files.push_back(f);
       else
         throw gridgov::Error(gridgov::ErrorCode::input,
-                             f + ": cannot tell what this file holds (expected a layout or a "
-                             "workers file); name it: `gridctl import layout|workers " +
+                             f +
+                                 ": cannot tell what this file holds (expected a layout or a "
+                                 "workers file); name it: `gridctl import layout|workers " +
                                  f + "`");
     }
     run_import(ctx, *flags, layouts, workers_files);

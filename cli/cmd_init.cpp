@@ -17,7 +17,8 @@ struct InitOptions {
 
 void setup_init(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<InitOptions>();
-  auto* cmd = app.add_subcommand("init", "Create a database for a county (and its built-in policy)");
+  auto* cmd =
+      app.add_subcommand("init", "Create a database for a county (and its built-in policy)");
   cmd->add_option("--county-code", opts->code, "The county's code, e.g. 371327")->required();
   cmd->add_option("--county-name", opts->name, "The county's name, e.g. 莒南县")->required();
   cmd->callback([opts, &ctx] {

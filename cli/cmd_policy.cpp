@@ -27,15 +27,15 @@ nlohmann::ordered_json policy_json(const gridgov::Policy& p) {
   for (const auto& d : p.departments) departments.push_back({{"code", d.code}, {"name", d.name}});
   nlohmann::ordered_json categories = nlohmann::ordered_json::array();
   for (const auto& c : p.categories)
-    categories.push_back({{"code", c.code},
-                          {"name", c.name},
-                          {"authority", std::string(to_string(c.authority))},
-                          {"department", c.department.empty() ? nlohmann::ordered_json()
-                                                              : nlohmann::ordered_json(c.department)},
-                          {"deadline", c.deadline
-                                           ? nlohmann::ordered_json(gridgov::format_duration(*c.deadline))
-                                           : nlohmann::ordered_json()},
-                          {"urgent", c.urgent}});
+    categories.push_back(
+        {{"code", c.code},
+         {"name", c.name},
+         {"authority", std::string(to_string(c.authority))},
+         {"department",
+          c.department.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.department)},
+         {"deadline", c.deadline ? nlohmann::ordered_json(gridgov::format_duration(*c.deadline))
+                                 : nlohmann::ordered_json()},
+         {"urgent", c.urgent}});
   return {{"timezone", gridgov::format_utc_offset(p.utc_offset)},
           {"auto_escalate", p.auto_escalate},
           {"daily_reports_per_grid", p.daily_reports_per_grid},
@@ -76,8 +76,7 @@ void show(Context& ctx) {
   Record settings = {
       {"version", static_cast<long long>(stored ? stored->version : 0)},
       {"source", stored ? stored->source : std::string("built-in")},
-      {"loaded_at",
-       stored ? gridgov::format_time(stored->loaded_at, p.utc_offset) : std::string()},
+      {"loaded_at", stored ? gridgov::format_time(stored->loaded_at, p.utc_offset) : std::string()},
       {"timezone", gridgov::format_utc_offset(p.utc_offset)},
       {"auto_escalate", p.auto_escalate},
       {"daily_reports_per_grid", static_cast<long long>(p.daily_reports_per_grid)}};
@@ -108,16 +107,16 @@ void setup_policy(CLI::App& app, Context& ctx) {
   load->callback([flags, &ctx] {
     const std::string text = gridgov::read_text_file(flags->file);
     auto store = ctx.open();
-    const auto report = gridgov::load_policy(*store, text, flags->file == "-" ? "<stdin>" : flags->file,
-                                             gridgov::now(), flags->dry_run);
+    const auto report = gridgov::load_policy(
+        *store, text, flags->file == "-" ? "<stdin>" : flags->file, gridgov::now(), flags->dry_run);
     if (flags->dry_run)
       ctx.say("dry run: " + flags->file + " is valid; it would be policy version " +
               std::to_string(report.version) + "; nothing written");
     else if (report.written)
       ctx.say("loaded " + flags->file + " as policy version " + std::to_string(report.version));
     else
-      ctx.say("policy unchanged: " + flags->file + " is version " +
-              std::to_string(report.version) + " already");
+      ctx.say("policy unchanged: " + flags->file + " is version " + std::to_string(report.version) +
+              " already");
   });
 
   auto* check = cmd->add_subcommand("check", "Check a policy TOML without storing it");

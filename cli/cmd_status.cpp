@@ -9,9 +9,11 @@ void setup_status(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx] {
     auto store = ctx.open();
     const gridgov::Counts c = store->counts();
-    const std::pair<const char*, long long> units[] = {
-        {"county", c.units[0]}, {"town", c.units[1]}, {"zone", c.units[2]},
-        {"village", c.units[3]}, {"grid", c.units[4]}};
+    const std::pair<const char*, long long> units[] = {{"county", c.units[0]},
+                                                       {"town", c.units[1]},
+                                                       {"zone", c.units[2]},
+                                                       {"village", c.units[3]},
+                                                       {"grid", c.units[4]}};
     const std::pair<const char*, long long> workers[] = {
         {"grid", c.workers[0]}, {"town", c.workers[1]}, {"county", c.workers[2]}};
     const std::pair<const char*, long long> cases[] = {
@@ -19,8 +21,8 @@ void setup_status(CLI::App& app, Context& ctx) {
     const Printer out = ctx.printer();
     if (out.format == Format::json || out.format == Format::ndjson) {
       nlohmann::ordered_json j = {{"units", nlohmann::ordered_json::object()},
-                          {"workers", nlohmann::ordered_json::object()},
-                          {"cases", nlohmann::ordered_json::object()}};
+                                  {"workers", nlohmann::ordered_json::object()},
+                                  {"cases", nlohmann::ordered_json::object()}};
       for (const auto& [k, v] : units) j["units"][k] = v;
       for (const auto& [k, v] : workers) j["workers"][k] = v;
       for (const auto& [k, v] : cases) j["cases"][k] = v;
@@ -29,7 +31,8 @@ void setup_status(CLI::App& app, Context& ctx) {
     }
     Table t{{"group", "key", "count"}, {}};
     for (const auto& [k, v] : units) t.rows.push_back({std::string("units"), std::string(k), v});
-    for (const auto& [k, v] : workers) t.rows.push_back({std::string("workers"), std::string(k), v});
+    for (const auto& [k, v] : workers)
+      t.rows.push_back({std::string("workers"), std::string(k), v});
     for (const auto& [k, v] : cases) t.rows.push_back({std::string("cases"), std::string(k), v});
     out.table(t);
   });

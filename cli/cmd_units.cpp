@@ -59,11 +59,12 @@ void tree_lines(const gridgov::UnitTree& tree, const gridgov::Unit& u, const std
 }
 
 nlohmann::ordered_json tree_json(const gridgov::UnitTree& tree, const gridgov::Unit& u, int depth,
-                         int max_depth) {
+                                 int max_depth) {
   nlohmann::ordered_json j = {{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)}};
   if (max_depth < 0 || depth < max_depth) {
     nlohmann::ordered_json kids = nlohmann::ordered_json::array();
-    for (const auto* c : tree.children(u.code)) kids.push_back(tree_json(tree, *c, depth + 1, max_depth));
+    for (const auto* c : tree.children(u.code))
+      kids.push_back(tree_json(tree, *c, depth + 1, max_depth));
     if (!kids.empty()) j["children"] = kids;
   }
   return j;
@@ -73,7 +74,8 @@ void tree_rows(const gridgov::UnitTree& tree, const gridgov::Unit& u, int depth,
                Table& t) {
   const auto below = tree.below(u.code);
   t.rows.push_back({static_cast<long long>(depth), u.code, u.name, std::string(to_string(u.level)),
-                    u.parent.empty() ? Cell{} : Cell{u.parent}, below[index(gridgov::Level::grid)]});
+                    u.parent.empty() ? Cell{} : Cell{u.parent},
+                    below[index(gridgov::Level::grid)]});
   if (max_depth >= 0 && depth >= max_depth) return;
   for (const auto* c : tree.children(u.code)) tree_rows(tree, *c, depth + 1, max_depth, t);
 }
@@ -82,7 +84,8 @@ void run_tree(Context& ctx, const UnitsFlags& f) {
   auto store = ctx.open();
   const gridgov::UnitTree tree(store->units());
   const auto county = store->county();
-  if (!county) throw gridgov::Error(gridgov::ErrorCode::not_found, "the database has no county yet");
+  if (!county)
+    throw gridgov::Error(gridgov::ErrorCode::not_found, "the database has no county yet");
   const gridgov::Unit& root = require_unit(tree, f.code.empty() ? county->code : f.code);
   const Printer out = ctx.printer();
   switch (out.format) {
@@ -116,9 +119,9 @@ void run_list(Context& ctx, const UnitsFlags& f) {
   if (!f.level.empty()) {
     level = gridgov::parse_level(f.level);
     if (!level)
-      throw gridgov::Error(gridgov::ErrorCode::usage,
-                           "--level: unknown level " + f.level +
-                               " (expected county, town, zone, village or grid)");
+      throw gridgov::Error(
+          gridgov::ErrorCode::usage,
+          "--level: unknown level " + f.level + " (expected county, town, zone, village or grid)");
   }
   auto store = ctx.open();
   const gridgov::UnitTree tree(store->units());
@@ -130,8 +133,9 @@ void run_list(Context& ctx, const UnitsFlags& f) {
     const auto [households, population] = tree.size(u.code);
     t.rows.push_back({u.code, u.name, std::string(to_string(u.level)),
                       u.parent.empty() ? Cell{} : Cell{u.parent},
-                      u.level == gridgov::Level::grid ? Cell{}
-                                                      : Cell{tree.below(u.code)[index(gridgov::Level::grid)]},
+                      u.level == gridgov::Level::grid
+                          ? Cell{}
+                          : Cell{tree.below(u.code)[index(gridgov::Level::grid)]},
                       opt(households), opt(population)});
   }
   ctx.printer().table(t);
@@ -184,8 +188,7 @@ void setup_units(CLI::App& app, Context& ctx) {
 
   auto* list = cmd->add_subcommand("list", "List units, with grids, households and population");
   list->add_option("--level", f->level, "Only this level (county, town, zone, village, grid)");
-  list->add_option("--under", f->under, "Only units within this unit's subtree")
-      ->type_name("CODE");
+  list->add_option("--under", f->under, "Only units within this unit's subtree")->type_name("CODE");
   list->callback([f, &ctx] { run_list(ctx, *f); });
 
   auto* show = cmd->add_subcommand("show", "One unit: its place in the tree, size and workers");

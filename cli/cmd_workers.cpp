@@ -41,9 +41,9 @@ void run_list(Context& ctx, const WorkersFlags& f) {
                          "--tier: unknown tier " + f.tier + " (expected grid, town or county)");
   std::optional<gridgov::Deployment> deployment;
   if (!f.deployment.empty() && !(deployment = gridgov::parse_deployment(f.deployment)))
-    throw gridgov::Error(gridgov::ErrorCode::usage,
-                         "--deployment: unknown deployment " + f.deployment +
-                             " (expected resident, cluster or whistle)");
+    throw gridgov::Error(gridgov::ErrorCode::usage, "--deployment: unknown deployment " +
+                                                        f.deployment +
+                                                        " (expected resident, cluster or whistle)");
   auto store = ctx.open();
   const gridgov::UnitTree tree(store->units());
   if (!f.unit.empty() && !tree.find(f.unit))
@@ -101,7 +101,8 @@ void setup_workers(CLI::App& app, Context& ctx) {
   list->add_option("--tier", f->tier, "Only this tier (grid, town, county)");
   list->add_option("--unit", f->unit, "Only workers serving within this unit's subtree")
       ->type_name("CODE");
-  list->add_option("--deployment", f->deployment, "Only this deployment (resident, cluster, whistle)");
+  list->add_option("--deployment", f->deployment,
+                   "Only this deployment (resident, cluster, whistle)");
   list->add_option("--department", f->department, "Only workers from this department")
       ->type_name("CODE");
   list->add_flag("--retired", f->retired, "Include retired workers (adds a `retired` column)");

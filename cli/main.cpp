@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     if (e.diagnostics().empty()) {
       std::cerr << "gridctl: error: " << e.what() << '\n';
     } else {
-      for (const auto& d : e.diagnostics()) std::cerr << "gridctl: error: " << d.to_string() << '\n';
+      for (const auto& d : e.diagnostics())
+        std::cerr << "gridctl: error: " << d.to_string() << '\n';
       if (e.more() > 0)
         std::cerr << "gridctl: error: … and " << e.more()
                   << " more (raise --max-errors to see them)\n";

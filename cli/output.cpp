@@ -74,9 +74,11 @@ std::string md_escape(std::string s) {
   return out;
 }
 
-nlohmann::ordered_json row_object(const std::vector<std::string>& columns, const std::vector<Cell>& row) {
+nlohmann::ordered_json row_object(const std::vector<std::string>& columns,
+                                  const std::vector<Cell>& row) {
   nlohmann::ordered_json o = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < columns.size() && i < row.size(); ++i) o[columns[i]] = to_json(row[i]);
+  for (std::size_t i = 0; i < columns.size() && i < row.size(); ++i)
+    o[columns[i]] = to_json(row[i]);
   return o;
 }
 
@@ -98,7 +100,8 @@ void Printer::table(const Table& t) const {
         out << (i ? "," : "") << csv_quote(t.columns[i]);
       out << '\n';
       for (const auto& row : t.rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_quote(to_text(row[i]));
+        for (std::size_t i = 0; i < row.size(); ++i)
+          out << (i ? "," : "") << csv_quote(to_text(row[i]));
         out << '\n';
       }
       return;
@@ -122,7 +125,8 @@ void Printer::table(const Table& t) const {
     case Format::table: {
       std::vector<std::size_t> width(t.columns.size());
       std::vector<bool> numeric(t.columns.size(), true);
-      for (std::size_t i = 0; i < t.columns.size(); ++i) width[i] = gridgov::display_width(t.columns[i]);
+      for (std::size_t i = 0; i < t.columns.size(); ++i)
+        width[i] = gridgov::display_width(t.columns[i]);
       for (const auto& row : t.rows)
         for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {
           width[i] = std::max(width[i], gridgov::display_width(to_text(row[i])));

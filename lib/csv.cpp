@@ -121,12 +121,11 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
     }
     if (auto at = invalid_utf8_at(field.text)) {
       const auto nl = field.text.rfind('\n', *at);
-      const int line = field.line + static_cast<int>(std::count(
-                                        field.text.begin(), field.text.begin() + *at, '\n'));
-      const int column =
-          nl == std::string::npos
-              ? field.column + (quoted ? 1 : 0) + column_of(field.text, *at) - 1
-              : column_of(std::string_view(field.text).substr(nl + 1), *at - nl - 1);
+      const int line = field.line + static_cast<int>(std::count(field.text.begin(),
+                                                                field.text.begin() + *at, '\n'));
+      const int column = nl == std::string::npos
+                             ? field.column + (quoted ? 1 : 0) + column_of(field.text, *at) - 1
+                             : column_of(std::string_view(field.text).substr(nl + 1), *at - nl - 1);
       fail(line, column, "invalid UTF-8");
     }
     record.push_back(std::move(field));
@@ -156,7 +155,8 @@ HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string name = fold_header(header[i].text);
     auto spec = std::find_if(specs.begin(), specs.end(), [&](const ColumnSpec& s) {
-      return s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
+      return s.name == name ||
+             std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
     });
     if (name.empty()) {
       diagnostics.add(Diagnostic{file, header[i].line, header[i].column, "", "empty column name"});

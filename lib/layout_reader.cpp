@@ -149,11 +149,16 @@ struct TreeWalker {
 
   static const char* children_key(Level level) {
     switch (level) {
-      case Level::county: return "towns";
-      case Level::town: return "zones";
-      case Level::zone: return "villages";
-      case Level::village: return "grids";
-      case Level::grid: return "";
+      case Level::county:
+        return "towns";
+      case Level::town:
+        return "zones";
+      case Level::zone:
+        return "villages";
+      case Level::village:
+        return "grids";
+      case Level::grid:
+        return "";
     }
     return "";
   }
@@ -171,12 +176,14 @@ struct TreeWalker {
     LayoutEntry e;
     e.unit.level = level;
     bool ok = ok_keys;
-    ok &= string_field(node, path, "code", e.code_at, [&](const std::string& s, const Location& at) {
-      return take_code(s, at, e.unit.code, diagnostics);
-    });
-    ok &= string_field(node, path, "name", e.name_at, [&](const std::string& s, const Location& at) {
-      return take_name(s, at, e.unit.name, diagnostics);
-    });
+    ok &=
+        string_field(node, path, "code", e.code_at, [&](const std::string& s, const Location& at) {
+          return take_code(s, at, e.unit.code, diagnostics);
+        });
+    ok &=
+        string_field(node, path, "name", e.name_at, [&](const std::string& s, const Location& at) {
+          return take_name(s, at, e.unit.name, diagnostics);
+        });
     if (leaf) {
       ok &= count_field(node, path, "households", e.unit.households);
       ok &= count_field(node, path, "population", e.unit.population);
@@ -203,8 +210,9 @@ struct TreeWalker {
     const std::string list_path = path.empty() ? key : path + "." + key;
     if (!list) return;  // a unit without children is allowed (it may get them later)
     if (list->kind != TreeNode::Kind::array) {
-      diagnostics.add(list->at(file, list_path).error("expected an array, got " +
-                                                      std::string(detail::kind_name(list->kind))));
+      diagnostics.add(
+          list->at(file, list_path)
+              .error("expected an array, got " + std::string(detail::kind_name(list->kind))));
       return;
     }
     const Level child = static_cast<Level>(static_cast<int>(level) + 1);
@@ -213,8 +221,8 @@ struct TreeWalker {
   }
 
   template <class Take>
-  bool string_field(const TreeNode& node, const std::string& path, const char* key,
-                    Location& at, Take take) {
+  bool string_field(const TreeNode& node, const std::string& path, const char* key, Location& at,
+                    Take take) {
     const TreeNode* v = node.get(key);
     const std::string field = path.empty() ? key : path + "." + key;
     if (!v) {
@@ -226,8 +234,8 @@ struct TreeWalker {
     if (v->kind == TreeNode::Kind::integer && std::string_view(key) == "code")
       return take(std::to_string(v->integer), at);  // 371327 written as a number
     if (v->kind != TreeNode::Kind::string) {
-      diagnostics.add(at.error("expected a string, got " +
-                               std::string(detail::kind_name(v->kind))));
+      diagnostics.add(
+          at.error("expected a string, got " + std::string(detail::kind_name(v->kind))));
       return false;
     }
     return take(v->text, at);
@@ -262,15 +270,15 @@ void read_layout_tree(const TreeNode& root, const std::string& file, LayoutInput
   if (!county_entry) return;
   if (input.county && input.county->unit.code != county_entry->unit.code) {
     diagnostics.add(county_entry->code_at.error("county " + county_entry->unit.code +
-                                                " differs from county " +
-                                                input.county->unit.code + " at " +
-                                                input.county->code_at.where()));
+                                                " differs from county " + input.county->unit.code +
+                                                " at " + input.county->code_at.where()));
     return;
   }
   if (!input.county) input.county = county_entry;
   if (county->get("towns") && root.get("towns")) {
-    diagnostics.add(root.get("towns")->at(file, "towns").error(
-        "towns given both inside and beside the county table"));
+    diagnostics.add(root.get("towns")
+                        ->at(file, "towns")
+                        .error("towns given both inside and beside the county table"));
     return;
   }
   walker.children(*county, Level::county, "county", &*county_entry);

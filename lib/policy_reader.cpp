@@ -22,8 +22,9 @@ struct PolicyWalker {
     const TreeNode* v = parent.get(key);
     if (!v) return nullptr;
     if (v->kind != kind) {
-      diagnostics.add(v->at(file, path).error("expected " + std::string(detail::kind_name(kind)) +
-                                              ", got " + std::string(detail::kind_name(v->kind))));
+      diagnostics.add(v->at(file, path)
+                          .error("expected " + std::string(detail::kind_name(kind)) + ", got " +
+                                 std::string(detail::kind_name(v->kind))));
       return nullptr;
     }
     return v;
@@ -35,8 +36,9 @@ struct PolicyWalker {
     if (!v) return std::nullopt;
     auto d = parse_duration(v->text);
     if (!d)
-      diagnostics.add(v->at(file, path).error("bad duration \"" + v->text +
-                                              "\" (expected e.g. \"36h\", \"3d\", \"90m\")"));
+      diagnostics.add(
+          v->at(file, path)
+              .error("bad duration \"" + v->text + "\" (expected e.g. \"36h\", \"3d\", \"90m\")"));
     return d;
   }
 
@@ -80,8 +82,7 @@ struct PolicyWalker {
 Policy parse_policy(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   Policy policy;
   policy.deadlines.level = {std::chrono::hours(24 * 7), std::chrono::hours(24 * 5),
-                            std::chrono::hours(72), std::chrono::hours(48),
-                            std::chrono::hours(24)};
+                            std::chrono::hours(72), std::chrono::hours(48), std::chrono::hours(24)};
   policy.deadlines.verification = std::chrono::hours(24);
 
   TreeNode root;
@@ -131,7 +132,8 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
       Department dep{w.code(node, path), w.name(node, path)};
       if (dep.code.empty() || dep.name.empty()) continue;
       if (!seen.insert(dep.code).second) {
-        diagnostics.add(node.get("code")->at(name, path + ".code")
+        diagnostics.add(node.get("code")
+                            ->at(name, path + ".code")
                             .error("department " + dep.code + " is defined twice"));
         continue;
       }
@@ -181,7 +183,8 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
         cat.urgent = u->boolean;
       if (!ok) continue;
       if (!seen.insert(cat.code).second) {
-        diagnostics.add(node.get("code")->at(name, path + ".code")
+        diagnostics.add(node.get("code")
+                            ->at(name, path + ".code")
                             .error("category " + cat.code + " is defined twice"));
         continue;
       }

@@ -39,8 +39,7 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
                   "--county-name NAME` first, or import a TOML/JSON layout that names it");
   } else if (input.county && input.county->unit.code != county->code) {
     diagnostics.add(input.county->code_at.error("county " + input.county->unit.code +
-                                                " is not this database's county " +
-                                                county->code));
+                                                " is not this database's county " + county->code));
     diagnostics.throw_if_any();
   }
   const std::string county_code = county ? county->code : input.county->unit.code;
@@ -53,7 +52,8 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
   // A new county is added, not planned against an empty database's "not this county" rule.
   std::vector<LayoutEntry> planned = incoming;
   if (!county) planned.erase(planned.begin());
-  LayoutPlan plan = plan_layout(existing, planned, options.prune, store.units_in_use(), diagnostics);
+  LayoutPlan plan =
+      plan_layout(existing, planned, options.prune, store.units_in_use(), diagnostics);
   if (!county) plan.by_level[index(Level::county)].added = 1;
   diagnostics.throw_if_any();
   {
@@ -95,8 +95,8 @@ Policy current_policy(Store& store) {
   auto stored = store.policy();
   if (!stored) return default_policy();
   Diagnostics diagnostics;
-  Policy p = parse_policy(stored->text, "policy version " + std::to_string(stored->version),
-                          diagnostics);
+  Policy p =
+      parse_policy(stored->text, "policy version " + std::to_string(stored->version), diagnostics);
   if (!diagnostics.empty())
     throw Error(ErrorCode::unusable,
                 "the stored policy does not parse: " + diagnostics.list().front().to_string());
@@ -152,8 +152,8 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
     if (s.retired || s.worker.department.empty()) continue;
     if (!policy.find_department(s.worker.department))
       diagnostics.add(Diagnostic{source, 0, 0, "departments",
-                                 "department " + s.worker.department +
-                                     " is missing, but worker " + s.worker.code + " comes from it"});
+                                 "department " + s.worker.department + " is missing, but worker " +
+                                     s.worker.code + " comes from it"});
   }
   diagnostics.throw_if_any();
 

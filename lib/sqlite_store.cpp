@@ -19,12 +19,13 @@ namespace {
   switch (e.getErrorCode() & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(ErrorCode::busy, "database " + path + " is busy (another gridctl is writing); "
-                                   "try again");
+      throw Error(ErrorCode::busy, "database " + path +
+                                       " is busy (another gridctl is writing); "
+                                       "try again");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      throw Error(ErrorCode::unusable, "database " + path + " is corrupt or not a database: " +
-                                           e.what());
+      throw Error(ErrorCode::unusable,
+                  "database " + path + " is corrupt or not a database: " + e.what());
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:

@@ -1,9 +1,9 @@
 #include "tree.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
 #include "gridgov/text.hpp"
 
@@ -11,13 +11,20 @@ namespace gridgov::detail {
 
 std::string_view kind_name(TreeNode::Kind kind) noexcept {
   switch (kind) {
-    case TreeNode::Kind::object: return "a table";
-    case TreeNode::Kind::array: return "an array";
-    case TreeNode::Kind::string: return "a string";
-    case TreeNode::Kind::integer: return "an integer";
-    case TreeNode::Kind::floating: return "a number";
-    case TreeNode::Kind::boolean: return "a boolean";
-    case TreeNode::Kind::null: return "null";
+    case TreeNode::Kind::object:
+      return "a table";
+    case TreeNode::Kind::array:
+      return "an array";
+    case TreeNode::Kind::string:
+      return "a string";
+    case TreeNode::Kind::integer:
+      return "an integer";
+    case TreeNode::Kind::floating:
+      return "a number";
+    case TreeNode::Kind::boolean:
+      return "a boolean";
+    case TreeNode::Kind::null:
+      return "null";
   }
   return "?";
 }
@@ -73,8 +80,8 @@ bool parse_toml(std::string_view text, const std::string& file, TreeNode& out,
     const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
     const auto nl = before.rfind('\n');
     const auto start = nl == std::string_view::npos ? 0 : nl + 1;
-    diagnostics.add(Diagnostic{file, line, column_of(text.substr(start), *bad - start), "",
-                               "invalid UTF-8"});
+    diagnostics.add(
+        Diagnostic{file, line, column_of(text.substr(start), *bad - start), "", "invalid UTF-8"});
     return false;
   }
   try {
@@ -255,8 +262,8 @@ bool parse_json(std::string_view text, const std::string& file, TreeNode& out,
     int line = 0;
     int column = 0;
     builder.position_of(builder.error_at, line, column);
-    diagnostics.add(Diagnostic{file, line, column, "",
-                               builder.error.empty() ? "invalid JSON" : builder.error});
+    diagnostics.add(
+        Diagnostic{file, line, column, "", builder.error.empty() ? "invalid JSON" : builder.error});
     return false;
   }
   out = std::move(builder.root);
@@ -266,8 +273,8 @@ bool parse_json(std::string_view text, const std::string& file, TreeNode& out,
 bool check_object(const TreeNode& node, const std::string& file, const std::string& path,
                   std::initializer_list<std::string_view> allowed, Diagnostics& diagnostics) {
   if (node.kind != TreeNode::Kind::object) {
-    diagnostics.add(node.at(file, path).error("expected a table, got " +
-                                              std::string(kind_name(node.kind))));
+    diagnostics.add(
+        node.at(file, path).error("expected a table, got " + std::string(kind_name(node.kind))));
     return false;
   }
   bool ok = true;
@@ -282,4 +289,3 @@ bool check_object(const TreeNode& node, const std::string& file, const std::stri
 }
 
 }  // namespace gridgov::detail
-

@@ -102,8 +102,8 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     if (auto t = parse_tier(tier_text)) {
       w.tier = *t;
     } else {
-      diagnostics.add(e.tier_at.error("unknown tier \"" + tier_text +
-                                      "\" (expected grid, town or county)"));
+      diagnostics.add(
+          e.tier_at.error("unknown tier \"" + tier_text + "\" (expected grid, town or county)"));
       ok = false;
     }
     const std::string deployment_text = text(deployment);

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
     std::cout << store->county()->name << ":";
     for (auto level : {gridgov::Level::town, gridgov::Level::zone, gridgov::Level::village,
                        gridgov::Level::grid})
-      std::cout << (level == gridgov::Level::town ? " " : ", ") << counts.units[index(level)]
-                << " " << plural(level);
+      std::cout << (level == gridgov::Level::town ? " " : ", ") << counts.units[index(level)] << " "
+                << plural(level);
     std::cout << "\n";
   } catch (const gridgov::Error& e) {
     std::cerr << "consumer: " << e.what() << "\n";

@@ -125,8 +125,7 @@ struct LayoutPlan {
     auto& counts = plan.by_level[index(u.level)];
     if (it == by_code.end()) {
       if (u.level == Level::county) {
-        diagnostics.add(entry.code_at.error("county " + u.code +
-                                            " is not this database's county"));
+        diagnostics.add(entry.code_at.error("county " + u.code + " is not this database's county"));
         continue;
       }
       plan.to_add.push_back(std::move(u));
@@ -135,10 +134,9 @@ struct LayoutPlan {
     }
     const StoredUnit& s = *it->second;
     if (s.unit.level != u.level) {
-      diagnostics.add(entry.code_at.error("code " + u.code + " is a " +
-                                          std::string(to_string(s.unit.level)) +
-                                          " in the database; here it is a " +
-                                          std::string(to_string(u.level))));
+      diagnostics.add(
+          entry.code_at.error("code " + u.code + " is a " + std::string(to_string(s.unit.level)) +
+                              " in the database; here it is a " + std::string(to_string(u.level))));
       continue;
     }
     // Optional columns left out of a file keep what the database has.

@@ -16,11 +16,16 @@ inline constexpr std::array<Level, 5> k_levels = {Level::county, Level::town, Le
 /// The glossary's code name: `to_string(Level::zone)` is `"zone"`.
 [[nodiscard]] constexpr std::string_view to_string(Level level) noexcept {
   switch (level) {
-    case Level::county: return "county";
-    case Level::town: return "town";
-    case Level::zone: return "zone";
-    case Level::village: return "village";
-    case Level::grid: return "grid";
+    case Level::county:
+      return "county";
+    case Level::town:
+      return "town";
+    case Level::zone:
+      return "zone";
+    case Level::village:
+      return "village";
+    case Level::grid:
+      return "grid";
   }
   return "?";
 }
@@ -28,11 +33,16 @@ inline constexpr std::array<Level, 5> k_levels = {Level::county, Level::town, Le
 /// Plural for summaries: `plural(Level::village)` is `"villages"`.
 [[nodiscard]] constexpr std::string_view plural(Level level) noexcept {
   switch (level) {
-    case Level::county: return "counties";
-    case Level::town: return "towns";
-    case Level::zone: return "zones";
-    case Level::village: return "villages";
-    case Level::grid: return "grids";
+    case Level::county:
+      return "counties";
+    case Level::town:
+      return "towns";
+    case Level::zone:
+      return "zones";
+    case Level::village:
+      return "villages";
+    case Level::grid:
+      return "grids";
   }
   return "?";
 }

@@ -31,18 +31,24 @@ enum class Deployment : int { resident = 0, cluster = 1, whistle = 2 };
 
 [[nodiscard]] constexpr std::string_view to_string(Tier tier) noexcept {
   switch (tier) {
-    case Tier::grid: return "grid";
-    case Tier::town: return "town";
-    case Tier::county: return "county";
+    case Tier::grid:
+      return "grid";
+    case Tier::town:
+      return "town";
+    case Tier::county:
+      return "county";
   }
   return "?";
 }
 
 [[nodiscard]] constexpr std::string_view to_string(Deployment d) noexcept {
   switch (d) {
-    case Deployment::resident: return "resident";
-    case Deployment::cluster: return "cluster";
-    case Deployment::whistle: return "whistle";
+    case Deployment::resident:
+      return "resident";
+    case Deployment::cluster:
+      return "cluster";
+    case Deployment::whistle:
+      return "whistle";
   }
   return "?";
 }
@@ -89,8 +95,8 @@ struct Department {
 struct Category {
   std::string code;
   std::string name;
-  Level authority = Level::grid;  ///< the lowest level allowed to resolve it
-  std::string department;         ///< default department for referrals; may be empty
+  Level authority = Level::grid;                 ///< the lowest level allowed to resolve it
+  std::string department;                        ///< default department for referrals; may be empty
   std::optional<std::chrono::minutes> deadline;  ///< overrides the level's default
   bool urgent = false;                           ///< may skip levels when escalating
 

@@ -16,7 +16,7 @@ namespace gridgov {
 
 struct ImportOptions {
   bool dry_run = false;  ///< plan, apply inside the transaction, then roll back
-  bool prune = false;  ///< retire what the files leave out
+  bool prune = false;    ///< retire what the files leave out
   std::size_t max_errors = 20;
 };
 

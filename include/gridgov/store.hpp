@@ -82,7 +82,7 @@ class Store {
 
 /// How to open a database file.
 struct OpenOptions {
-  bool create = false;    ///< create the file when missing (else ErrorCode::not_found)
+  bool create = false;  ///< create the file when missing (else ErrorCode::not_found)
   bool read_only = false;
 };
 

@@ -121,7 +121,8 @@ struct WorkerPlan {
   for (const auto& entry : incoming) {
     auto [it, inserted] = first_seen.emplace(entry.worker.code, &entry);
     if (!inserted)
-      diagnostics.add(entry.code_at.error("worker " + entry.worker.code + " is given twice; first at " +
+      diagnostics.add(entry.code_at.error("worker " + entry.worker.code +
+                                          " is given twice; first at " +
                                           it->second->code_at.where()));
   }
   std::map<std::string_view, const StoredWorker*> by_code;

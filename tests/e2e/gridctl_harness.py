@@ -1,0 +1,338 @@
+"""Shared helpers of the end-to-end tests: run gridctl in a fresh temporary directory with its own
+database, read the example county, compare database dumps, parse error lines and tables.
+
+Environment (set by ctest; the defaults suit a run from the source tree):
+    GRIDCTL            the gridctl binary            (default: <repo>/build/cli/gridctl)
+    GRIDGOV_EXAMPLES   the example county            (default: <repo>/examples)
+    GRIDGOV_TEST_DATA  the input corpus, tests/data  (default: <repo>/tests/data)
+"""
+
+from __future__ import annotations
+
+import atexit
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import unittest
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+GRIDCTL = os.environ.get("GRIDCTL") or os.path.join(REPO, "build", "cli", "gridctl")
+EXAMPLES = os.environ.get("GRIDGOV_EXAMPLES") or os.path.join(REPO, "examples")
+TEST_DATA = os.environ.get("GRIDGOV_TEST_DATA") or os.path.join(REPO, "tests", "data")
+
+# Exit codes, DESIGN §6.
+OK, INTERNAL, USAGE, INPUT, NOT_FOUND, REFUSED, BUSY, UNUSABLE = 0, 1, 2, 3, 4, 5, 6, 7
+
+COUNTY_CODE = "371327"
+COUNTY_NAME = "莒南县"
+LEVELS = ["county", "town", "zone", "village", "grid"]
+TIERS = ["grid", "town", "county"]
+
+
+def example(name: str) -> str:
+    return os.path.join(EXAMPLES, name)
+
+
+def data(name: str) -> str:
+    return os.path.join(TEST_DATA, name)
+
+
+# ---- running gridctl -----------------------------------------------------------------------
+
+def base_env(**extra: Optional[str]) -> dict:
+    """A clean environment: no GRIDCTL_DB / NO_COLOR / GRIDCTL_ACTOR from the caller."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GRIDCTL_DB", "NO_COLOR", "GRIDCTL_ACTOR", "CLICOLOR_FORCE")}
+    env.setdefault("LC_ALL", "C.UTF-8")
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
+@dataclass
+class Result:
+    args: list
+    rc: int
+    stdout: str
+    stderr: str
+    stdout_bytes: bytes
+
+    def __str__(self) -> str:  # shown in assertion messages
+        return (f"gridctl {' '.join(self.args)}\n  rc={self.rc}\n  stdout={self.stdout[:1500]!r}"
+                f"\n  stderr={self.stderr[:1500]!r}")
+
+    def errors(self) -> list[str]:
+        return error_lines(self.stderr)
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def csv_rows(self) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(self.stdout, newline="")))
+
+
+def run(args: Sequence[str], cwd: Optional[str] = None, input: Optional[bytes | str] = None,
+        env: Optional[dict] = None, timeout: float = 60) -> Result:
+    """Runs gridctl with args (no --db added) and returns its exit code and output."""
+    if isinstance(input, str):
+        input = input.encode("utf-8")
+    p = subprocess.run([GRIDCTL, *args], cwd=cwd, input=input if input is not None else b"",
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env if env is not None else base_env(), timeout=timeout)
+    return Result(list(args), p.returncode, p.stdout.decode("utf-8", "replace"),
+                  p.stderr.decode("utf-8", "replace"), p.stdout)
+
+
+_TEMPLATES: dict[str, str] = {}
+_TEMPLATE_ROOT: Optional[str] = None
+
+
+def _template_root() -> str:
+    global _TEMPLATE_ROOT
+    if _TEMPLATE_ROOT is None:
+        _TEMPLATE_ROOT = tempfile.mkdtemp(prefix="gridgov-e2e-templates-")
+        atexit.register(shutil.rmtree, _TEMPLATE_ROOT, True)
+    return _TEMPLATE_ROOT
+
+
+def _check(r: Result) -> Result:
+    if r.rc != 0:
+        raise AssertionError(f"fixture command failed: {r}")
+    return r
+
+
+def template(name: str) -> str:
+    """The path of a database built once per process and never modified afterwards:
+    "init" (the county and the built-in policy), "layout" (+ the example layout),
+    "full" (+ the example workers)."""
+    if name in _TEMPLATES:
+        return _TEMPLATES[name]
+    path = os.path.join(_template_root(), name + ".db")
+    db = ["--db", path]
+    _check(run([*db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
+    if name in ("layout", "full"):
+        _check(run([*db, "import", "layout", example("layout.csv")]))
+    if name == "full":
+        _check(run([*db, "import", "workers", example("workers.csv")]))
+    if name not in ("init", "layout", "full"):
+        raise ValueError(name)
+    _TEMPLATES[name] = path
+    return path
+
+
+class Sandbox:
+    """A fresh temporary directory with its own database path (`db`, not created yet)."""
+
+    def __init__(self, from_template: Optional[str] = None):
+        self.dir = tempfile.mkdtemp(prefix="gridgov-e2e-")
+        self.db = os.path.join(self.dir, "gridgov.db")
+        if from_template:
+            src = template(from_template)
+            shutil.copyfile(src, self.db)
+            for suffix in ("-wal", "-shm"):
+                if os.path.exists(src + suffix):
+                    shutil.copyfile(src + suffix, self.db + suffix)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.dir, name)
+
+    def write(self, name: str, content: bytes | str) -> str:
+        p = self.path(name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        return p
+
+    def gridctl(self, *args: str, input=None, env=None, db: bool = True) -> Result:
+        """Runs gridctl in the sandbox directory with `--db <sandbox db>` first (db=False: none)."""
+        full = (["--db", self.db] if db else []) + list(args)
+        return run(full, cwd=self.dir, input=input, env=env)
+
+    def dump(self) -> str:
+        return dump(self.db)
+
+    def init(self) -> Result:
+        return _check(self.gridctl("init", "--county-code", COUNTY_CODE,
+                                   "--county-name", COUNTY_NAME))
+
+
+class GridctlTestCase(unittest.TestCase):
+    """A test case with a fresh sandbox per test; `template` names the database to start from."""
+
+    template: Optional[str] = None
+    maxDiff = 4000
+
+    def setUp(self) -> None:
+        self.box = Sandbox(self.template)
+        self.addCleanup(self.box.cleanup)
+
+    def gridctl(self, *args: str, **kw) -> Result:
+        return self.box.gridctl(*args, **kw)
+
+    def assertRc(self, result: Result, rc: int, msg: str = "") -> None:
+        self.assertEqual(result.rc, rc, f"{msg}\n{result}")
+
+    def assertOk(self, result: Result) -> Result:
+        self.assertRc(result, OK)
+        return result
+
+    def assertErrorFormat(self, result: Result) -> None:
+        """Every line of stderr after a failure starts `gridctl: error: ` (usage hints aside)."""
+        lines = result.errors()
+        self.assertTrue(lines, f"no `gridctl: error:` line\n{result}")
+
+
+# ---- database helpers ----------------------------------------------------------------------
+
+def dump(db: str) -> str:
+    """The `sqlite3 DB .dump` text of a database, for "unchanged" assertions."""
+    p = subprocess.run(["sqlite3", db, ".dump"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    if p.returncode != 0:
+        raise AssertionError(f"sqlite3 .dump {db} failed: {p.stderr.decode(errors='replace')}")
+    return p.stdout.decode("utf-8", "replace")
+
+
+def file_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# ---- error lines ---------------------------------------------------------------------------
+
+ERROR_PREFIX = "gridctl: error: "
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith(ERROR_PREFIX)]
+
+
+@dataclass
+class Diag:
+    file: str
+    line: int
+    col: Optional[int]
+    field: Optional[str]
+    reason: str
+    text: str
+
+
+def parse_diag(text: str, file: str) -> Optional[Diag]:
+    """Parses `gridctl: error: FILE:LINE[:COL]: [FIELD: ]REASON` for a known FILE. The field is
+    the text up to the next ': ' (None when the rest has no ': ')."""
+    if not text.startswith(ERROR_PREFIX):
+        return None
+    rest = text[len(ERROR_PREFIX):]
+    if not rest.startswith(file + ":"):
+        return None
+    m = re.match(r"(\d+)(?::(\d+))?: (.*)$", rest[len(file) + 1:])
+    if not m:
+        return None
+    tail = m.group(3)
+    field, reason = (tail.split(": ", 1) if ": " in tail else (None, tail))
+    return Diag(file, int(m.group(1)), int(m.group(2)) if m.group(2) else None, field, reason,
+                text)
+
+
+def diags(result: Result, file: str) -> list[Diag]:
+    out = []
+    for line in result.errors():
+        d = parse_diag(line, file)
+        if d:
+            out.append(d)
+    return out
+
+
+# ---- text and tables -----------------------------------------------------------------------
+
+def display_width(s: str) -> int:
+    w = 0
+    for ch in s:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def token_columns(line: str) -> list[tuple[int, str]]:
+    """(display column, token) of every blank-separated token of a table line."""
+    out = []
+    for m in re.finditer(r"\S+", line):
+        out.append((display_width(line[: m.start()]), m.group(0)))
+    return out
+
+
+def strip_ansi(s: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", s)
+
+
+# ---- the example county --------------------------------------------------------------------
+
+def _read_csv(path: str) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+_LAYOUT_ROWS: Optional[list[dict]] = None
+_WORKER_ROWS: Optional[list[dict]] = None
+
+
+def layout_rows() -> list[dict]:
+    global _LAYOUT_ROWS
+    if _LAYOUT_ROWS is None:
+        _LAYOUT_ROWS = _read_csv(example("layout.csv"))
+    return _LAYOUT_ROWS
+
+
+def worker_rows() -> list[dict]:
+    global _WORKER_ROWS
+    if _WORKER_ROWS is None:
+        _WORKER_ROWS = _read_csv(example("workers.csv"))
+    return _WORKER_ROWS
+
+
+def example_units() -> dict[str, dict]:
+    """code → {code, name, level, parent} of every unit of the example layout (CSV)."""
+    units = {COUNTY_CODE: {"code": COUNTY_CODE, "name": COUNTY_NAME, "level": "county",
+                           "parent": None}}
+    for r in layout_rows():
+        parent = COUNTY_CODE
+        for level in ("town", "zone", "village", "grid"):
+            code = r[f"{level}_code"]
+            units.setdefault(code, {"code": code, "name": r[f"{level}_name"], "level": level,
+                                    "parent": parent})
+            parent = code
+    return units
+
+
+def example_ancestors(code: str) -> list[str]:
+    """The code and every ancestor's code, up to the county."""
+    units = example_units()
+    out = []
+    while code:
+        out.append(code)
+        code = units[code]["parent"]
+    return out
+
+
+def example_counts() -> dict[str, int]:
+    counts = {level: 0 for level in LEVELS}
+    for u in example_units().values():
+        counts[u["level"]] += 1
+    return counts

@@ -14,5 +14,11 @@ void setup_policy(CLI::App& app, Context& ctx);
 void setup_units(CLI::App& app, Context& ctx);
 void setup_workers(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);
+void setup_log(CLI::App& app, Context& ctx);
+void setup_moves(CLI::App& app, Context& ctx);
+void setup_case(CLI::App& app, Context& ctx);
+
+/// --as ACTOR and --at TIME, for every command that changes a case.
+void add_actor_flags(CLI::App* cmd, Context& ctx);
 
 }  // namespace gridctl

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "gridgov/error.hpp"
+
 namespace gridctl {
 
 std::string Context::db_path() const {
@@ -26,6 +28,22 @@ bool Context::color() const {
   if (options.color == "never") return false;
   const char* no_color = std::getenv("NO_COLOR");
   return (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) != 0;
+}
+
+std::string Context::actor() const {
+  if (!options.as.empty()) return options.as;
+  if (const char* env = std::getenv("GRIDCTL_ACTOR"); env && *env) return env;
+  return {};
+}
+
+gridgov::Timestamp Context::time(std::chrono::minutes offset) const {
+  if (options.at.empty()) return gridgov::now();
+  auto t = gridgov::parse_time(options.at, offset);
+  if (!t)
+    throw gridgov::Error(
+        gridgov::ErrorCode::usage,
+        "--at " + options.at + ": not an ISO 8601 time (e.g. 2026-10-03T09:15:00+08:00)");
+  return *t;
 }
 
 std::unique_ptr<gridgov::Store> Context::open(bool create) const {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gridgov/store.hpp"
+#include "gridgov/time.hpp"
 #include "output.hpp"
 
 namespace gridctl {
@@ -16,6 +17,8 @@ struct GlobalOptions {
   std::string format;
   std::string color = "auto";
   bool quiet = false;
+  std::string as;  ///< --as ACTOR of mutating commands (else $GRIDCTL_ACTOR)
+  std::string at;  ///< --at TIME (else now)
 };
 
 class Context {
@@ -29,6 +32,11 @@ class Context {
 
   /// Opens the database; `create` makes it when missing.
   [[nodiscard]] std::unique_ptr<gridgov::Store> open(bool create = false) const;
+
+  /// Who acts: --as, else $GRIDCTL_ACTOR (empty when neither is given).
+  [[nodiscard]] std::string actor() const;
+  /// When: --at read as ISO 8601 (local time at `offset` when it has none), else now.
+  [[nodiscard]] gridgov::Timestamp time(std::chrono::minutes offset) const;
 
   /// A message for people on standard error; `--quiet` silences it.
   void say(const std::string& message) const {

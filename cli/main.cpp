@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   gridctl::setup_policy(app, ctx);
   gridctl::setup_units(app, ctx);
   gridctl::setup_workers(app, ctx);
+  gridctl::setup_log(app, ctx);
+  gridctl::setup_moves(app, ctx);
+  gridctl::setup_case(app, ctx);
   gridctl::setup_status(app, ctx);
 
   try {

@@ -72,6 +72,7 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
       quoted = true;
       get();
     }
+    const bool was_quoted = quoted;
     bool end_of_record = false;
     for (;;) {
       const int line = m_line;
@@ -124,7 +125,7 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
       const int line = field.line + static_cast<int>(std::count(field.text.begin(),
                                                                 field.text.begin() + *at, '\n'));
       const int column = nl == std::string::npos
-                             ? field.column + (quoted ? 1 : 0) + column_of(field.text, *at) - 1
+                             ? field.column + (was_quoted ? 1 : 0) + column_of(field.text, *at) - 1
                              : column_of(std::string_view(field.text).substr(nl + 1), *at - nl - 1);
       fail(line, column, "invalid UTF-8");
     }

@@ -98,8 +98,9 @@ void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector&
     diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
     return;
   }
+  const std::size_t before = diagnostics.count();
   const auto header = detail::HeaderMap::match(record, layout_columns(), file, diagnostics);
-  if (!diagnostics.empty()) return;
+  if (diagnostics.count() != before) return;  // this file's header is unusable
 
   struct LevelColumns {
     Level level;
@@ -165,7 +166,7 @@ struct TreeWalker {
 
   /// Reads one unit node and, recursively, its children. Returns the unit's code location.
   void unit(const TreeNode& node, Level level, const std::string& path, const LayoutEntry* parent,
-            std::optional<LayoutEntry>* county_out) {
+            std::optional<LayoutEntry>* county_out, bool collect = true) {
     const bool leaf = level == Level::grid;
     const bool ok_keys =
         leaf ? detail::check_object(node, file, path, {"code", "name", "households", "population"},
@@ -194,17 +195,17 @@ struct TreeWalker {
     } else {
       e.parent_at = e.code_at;
     }
-    if (!ok) return;
-    if (county_out)
-      *county_out = e;
-    else
-      collector.add(e);
+    // Below a faulty unit, children are still checked, but not collected: their parent is
+    // in doubt and would only add confusing conflicts.
+    collect = collect && ok;
+    if (collect && county_out) *county_out = e;
+    if (collect && !county_out) collector.add(e);
     if (leaf || level == Level::county) return;
-    children(node, level, path, &e);
+    children(node, level, path, &e, collect);
   }
 
   void children(const TreeNode& node, Level level, const std::string& path,
-                const LayoutEntry* parent) {
+                const LayoutEntry* parent, bool collect = true) {
     const char* key = children_key(level);
     const TreeNode* list = node.get(key);
     const std::string list_path = path.empty() ? key : path + "." + key;
@@ -217,7 +218,8 @@ struct TreeWalker {
     }
     const Level child = static_cast<Level>(static_cast<int>(level) + 1);
     for (std::size_t i = 0; i < list->items.size(); ++i)
-      unit(list->items[i], child, list_path + "[" + std::to_string(i) + "]", parent, nullptr);
+      unit(list->items[i], child, list_path + "[" + std::to_string(i) + "]", parent, nullptr,
+           collect);
   }
 
   template <class Take>

@@ -74,7 +74,6 @@ CREATE TABLE cases (
   department  TEXT,
   deadline    INTEGER,
   rework      INTEGER NOT NULL DEFAULT 0,
-  policy_version INTEGER,
   UNIQUE (source, ext_id)
 ) STRICT;
 CREATE INDEX cases_status ON cases (status);

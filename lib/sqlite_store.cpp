@@ -276,7 +276,231 @@ class SqliteStore final : public Store {
     });
   }
 
+  long long add_case(const Case& c) override {
+    return guarded(m_path, [&] {
+      auto& q = statement(
+          "INSERT INTO cases (kind, source, ext_id, category, title, description, grid_id, "
+          "reporter, reported_at, status, level, unit_id, department, deadline, rework) VALUES "
+          "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, ?10, ?11, "
+          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15)");
+      q.bind(1, std::string(to_string(c.kind)));
+      q.bind(2, std::string(to_string(c.source)));
+      bind_text_or_null(q, 3, c.ext_id);
+      q.bind(4, c.category);
+      q.bind(5, c.title);
+      bind_text_or_null(q, 6, c.description);
+      q.bind(7, c.grid);
+      q.bind(8, c.reporter);
+      q.bind(9, seconds(c.reported_at));
+      bind_state(q, c, 10);
+      q.exec();
+      return static_cast<long long>(m_db->getLastInsertRowid());
+    });
+  }
+
+  void update_case(const Case& c) override {
+    guarded(m_path, [&] {
+      auto& q = statement(
+          "UPDATE cases SET status = ?10, level = ?11, unit_id = (SELECT id FROM units WHERE "
+          "code = ?12), department = ?13, deadline = ?14, rework = ?15 WHERE id = ?1");
+      q.bind(1, static_cast<int64_t>(c.id));
+      bind_state(q, c, 10);
+      q.exec();
+    });
+  }
+
+  long long add_event(const Event& e) override {
+    return guarded(m_path, [&] {
+      auto& q = statement(
+          "INSERT INTO events (case_id, type, at, recorded_at, actor, from_level, from_unit_id, "
+          "from_department, level, unit_id, department, worker, deadline, note) VALUES "
+          "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, "
+          "(SELECT id FROM units WHERE code = ?10), ?11, ?12, ?13, ?14)");
+      q.bind(1, static_cast<int64_t>(e.case_id));
+      q.bind(2, std::string(to_string(e.type)));
+      q.bind(3, seconds(e.at));
+      q.bind(4, seconds(e.recorded_at));
+      q.bind(5, e.actor);
+      if (e.type == EventType::report)
+        q.bind(6);
+      else
+        q.bind(6, std::string(to_string(e.from_level)));
+      bind_text_or_null(q, 7, e.from_unit);
+      bind_text_or_null(q, 8, e.from_department);
+      q.bind(9, std::string(to_string(e.level)));
+      bind_text_or_null(q, 10, e.unit);
+      bind_text_or_null(q, 11, e.department);
+      bind_text_or_null(q, 12, e.worker);
+      if (e.deadline)
+        q.bind(13, seconds(*e.deadline));
+      else
+        q.bind(13);
+      bind_text_or_null(q, 14, e.note);
+      q.exec();
+      return static_cast<long long>(m_db->getLastInsertRowid());
+    });
+  }
+
+  std::optional<Case> find_case(long long id) override {
+    return guarded(m_path, [&]() -> std::optional<Case> {
+      SQLite::Statement q(*m_db, k_case_select + " WHERE c.id = ?");
+      q.bind(1, static_cast<int64_t>(id));
+      if (!q.executeStep()) return std::nullopt;
+      return read_case(q);
+    });
+  }
+
+  std::optional<long long> find_case_id(Source source, std::string_view ext_id) override {
+    return guarded(m_path, [&]() -> std::optional<long long> {
+      auto& q = statement("SELECT id FROM cases WHERE source = ? AND ext_id = ?");
+      q.bind(1, std::string(to_string(source)));
+      q.bind(2, std::string(ext_id));
+      if (!q.executeStep()) return std::nullopt;
+      return q.getColumn(0).getInt64();
+    });
+  }
+
+  std::vector<Event> events(long long case_id) override {
+    return guarded(m_path, [&] {
+      std::vector<Event> out;
+      SQLite::Statement q(*m_db, k_event_select + " WHERE e.case_id = ? ORDER BY e.id");
+      q.bind(1, static_cast<int64_t>(case_id));
+      while (q.executeStep()) out.push_back(read_event(q));
+      return out;
+    });
+  }
+
+  std::vector<Event> events_between(EventType type, Timestamp from, Timestamp to) override {
+    return guarded(m_path, [&] {
+      std::vector<Event> out;
+      SQLite::Statement q(
+          *m_db, k_event_select + " WHERE e.type = ? AND e.at >= ? AND e.at < ? ORDER BY e.id");
+      q.bind(1, std::string(to_string(type)));
+      q.bind(2, seconds(from));
+      q.bind(3, seconds(to));
+      while (q.executeStep()) out.push_back(read_event(q));
+      return out;
+    });
+  }
+
+  std::vector<Case> cases(const CaseFilter& f) override {
+    return guarded(m_path, [&] {
+      std::string sql = k_case_select + " WHERE 1";
+      std::vector<std::function<void(SQLite::Statement&, int)>> binds;
+      auto where = [&](const std::string& clause, auto value) {
+        sql += " AND " + clause;
+        binds.push_back([value](SQLite::Statement& q, int i) { q.bind(i, value); });
+      };
+      if (f.status) where("c.status = ?", std::string(to_string(*f.status)));
+      if (f.level) where("c.level = ?", std::string(to_string(*f.level)));
+      if (!f.department.empty()) where("c.department = ?", f.department);
+      if (!f.category.empty()) where("c.category = ?", f.category);
+      if (f.source) where("c.source = ?", std::string(to_string(*f.source)));
+      if (f.overdue_at) where("c.status = 'open' AND c.deadline < ?", seconds(*f.overdue_at));
+      if (f.reported_from) where("c.reported_at >= ?", seconds(*f.reported_from));
+      if (f.reported_to) where("c.reported_at < ?", seconds(*f.reported_to));
+      if (!f.unit.empty())
+        where(
+            "c.grid_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = ? "
+            "UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+            "SELECT id FROM sub)",
+            f.unit);
+      sql += " ORDER BY c.id";
+      SQLite::Statement q(*m_db, sql);
+      for (std::size_t i = 0; i < binds.size(); ++i) binds[i](q, static_cast<int>(i + 1));
+      std::vector<Case> out;
+      while (q.executeStep()) out.push_back(read_case(q));
+      return out;
+    });
+  }
+
  private:
+  inline static const std::string k_case_select =
+      "SELECT c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
+      "coalesce(c.description, ''), g.code, c.reporter, c.reported_at, c.status, c.level, "
+      "coalesce(u.code, ''), coalesce(c.department, ''), c.deadline, c.rework, "
+      "(SELECT group_concat(worker, ';') FROM (SELECT worker FROM events WHERE case_id = c.id "
+      " AND type = 'whistle' ORDER BY id)) "
+      "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
+  inline static const std::string k_event_select =
+      "SELECT e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
+      "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
+      "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, '') "
+      "FROM events e LEFT JOIN units fu ON fu.id = e.from_unit_id "
+      "LEFT JOIN units u ON u.id = e.unit_id";
+
+  static int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
+  static Timestamp timestamp(const SQLite::Column& c) {
+    return Timestamp(std::chrono::seconds(c.getInt64()));
+  }
+
+  /// Binds status, level, unit, department, deadline and rework at `first`…`first + 5`.
+  static void bind_state(SQLite::Statement& q, const Case& c, int first) {
+    q.bind(first, std::string(to_string(c.status)));
+    q.bind(first + 1, std::string(to_string(c.level)));
+    bind_text_or_null(q, first + 2, c.unit);
+    bind_text_or_null(q, first + 3, c.department);
+    if (c.deadline)
+      q.bind(first + 4, seconds(*c.deadline));
+    else
+      q.bind(first + 4);
+    q.bind(first + 5, c.rework);
+  }
+
+  static Case read_case(SQLite::Statement& q) {
+    Case c;
+    c.id = q.getColumn(0).getInt64();
+    c.kind = parse_kind(q.getColumn(1).getString()).value_or(Kind::problem);
+    c.source = parse_source(q.getColumn(2).getString()).value_or(Source::patrol);
+    c.ext_id = q.getColumn(3).getString();
+    c.category = q.getColumn(4).getString();
+    c.title = q.getColumn(5).getString();
+    c.description = q.getColumn(6).getString();
+    c.grid = q.getColumn(7).getString();
+    c.reporter = q.getColumn(8).getString();
+    c.reported_at = timestamp(q.getColumn(9));
+    c.status = parse_status(q.getColumn(10).getString()).value_or(Status::open);
+    c.level = level_of(q.getColumn(11).getString());
+    c.unit = q.getColumn(12).getString();
+    c.department = q.getColumn(13).getString();
+    if (!q.getColumn(14).isNull()) c.deadline = timestamp(q.getColumn(14));
+    c.rework = q.getColumn(15).getInt();
+    if (!q.getColumn(16).isNull()) c.whistled = split(q.getColumn(16).getString());
+    return c;
+  }
+
+  static Event read_event(SQLite::Statement& q) {
+    Event e;
+    e.id = q.getColumn(0).getInt64();
+    e.case_id = q.getColumn(1).getInt64();
+    e.type = parse_event_type(q.getColumn(2).getString()).value_or(EventType::report);
+    e.at = timestamp(q.getColumn(3));
+    e.recorded_at = timestamp(q.getColumn(4));
+    e.actor = q.getColumn(5).getString();
+    e.from_level = q.getColumn(6).isNull() ? Level::grid : level_of(q.getColumn(6).getString());
+    e.from_unit = q.getColumn(7).getString();
+    e.from_department = q.getColumn(8).getString();
+    e.level = level_of(q.getColumn(9).getString());
+    e.unit = q.getColumn(10).getString();
+    e.department = q.getColumn(11).getString();
+    e.worker = q.getColumn(12).getString();
+    if (!q.getColumn(13).isNull()) e.deadline = timestamp(q.getColumn(13));
+    e.note = q.getColumn(14).getString();
+    return e;
+  }
+
+  static std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+      auto end = s.find(';', start);
+      if (end == std::string::npos) end = s.size();
+      out.push_back(s.substr(start, end - start));
+      start = end + 1;
+    }
+    return out;
+  }
+
   inline static const std::string k_unit_select =
       "SELECT u.code, u.name, u.level, coalesce(p.code, ''), u.households, u.population, "
       "u.retired FROM units u LEFT JOIN units p ON p.id = u.parent_id";
@@ -383,14 +607,7 @@ class SqliteStore final : public Store {
     w.department = q.getColumn(4).getString();
     w.phone = q.getColumn(5).getString();
     s.retired = q.getColumn(6).getInt() != 0;
-    const std::string units = q.getColumn(7).isNull() ? "" : q.getColumn(7).getString();
-    std::size_t start = 0;
-    while (start < units.size()) {
-      auto end = units.find(';', start);
-      if (end == std::string::npos) end = units.size();
-      w.units.push_back(units.substr(start, end - start));
-      start = end + 1;
-    }
+    if (!q.getColumn(7).isNull()) w.units = split(q.getColumn(7).getString());
     return s;
   }
 

@@ -211,9 +211,18 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     // The lexer has read the token and one byte past it; step back over that, then to the
     // token's start (a scalar is on one line, so the line is right either way).
     std::size_t start = end == 0 ? 0 : end - 1;
-    if (kind == TreeNode::Kind::object || kind == TreeNode::Kind::array) {
-      start = end == 0 ? 0 : end - 1;
-    } else {
+    if (kind == TreeNode::Kind::string) {
+      // Back from the closing quote to the opening one (a quote not escaped by a backslash).
+      for (std::size_t i = start; i-- > 0;) {
+        if (m_text[i] != '"') continue;
+        std::size_t slashes = 0;
+        while (i > slashes && m_text[i - 1 - slashes] == '\\') ++slashes;
+        if (slashes % 2 == 0) {
+          start = i;
+          break;
+        }
+      }
+    } else if (kind != TreeNode::Kind::object && kind != TreeNode::Kind::array) {
       while (start > 0 && !is_boundary(m_text[start - 1])) --start;
     }
     position_of(start, node.line, node.column);

@@ -89,6 +89,8 @@ class Diagnostics {
       ++m_more;
   }
   [[nodiscard]] bool empty() const noexcept { return m_list.empty(); }
+  /// All problems found so far, listed or not.
+  [[nodiscard]] std::size_t count() const noexcept { return m_list.size() + m_more; }
   [[nodiscard]] bool full() const noexcept { return m_list.size() >= m_max; }
   [[nodiscard]] const std::vector<Diagnostic>& list() const noexcept { return m_list; }
   void throw_if_any() {

@@ -1,6 +1,8 @@
 #pragma once
 // The whole of libgridgov's public face.
 
+#include "gridgov/case.hpp"
+#include "gridgov/cases.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/level.hpp"
@@ -8,6 +10,7 @@
 #include "gridgov/model.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
+#include "gridgov/rules.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/store.hpp"
 #include "gridgov/text.hpp"

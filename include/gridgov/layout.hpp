@@ -58,7 +58,10 @@ class LayoutCollector {
       m_diagnostics->add(entry.name_at.error(std::string(to_string(u.level)) + " " + u.code +
                                              " is named \"" + u.name + "\" here but \"" + f.name +
                                              "\" at " + first.name_at.where()));
-    if (u.parent != f.parent)
+    // A town from a CSV layout has no parent of its own: it agrees with any county.
+    const bool unnamed_county = u.level == Level::town && (u.parent.empty() || f.parent.empty());
+    if (unnamed_county && f.parent.empty()) first.unit.parent = u.parent;
+    if (u.parent != f.parent && !unnamed_county)
       m_diagnostics->add(entry.parent_at.error(
           std::string(to_string(u.level)) + " " + u.code + " is in " + parent_word(u) + " " +
           u.parent + " here but in " + f.parent + " at " + first.parent_at.where()));

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gridgov/case.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/model.hpp"
 #include "gridgov/time.hpp"
@@ -33,6 +34,19 @@ struct Counts {
   long long resolved = 0;
   long long closed = 0;
   long long voided = 0;
+};
+
+/// Which cases to list; every field left empty matches all.
+struct CaseFilter {
+  std::optional<Status> status;
+  std::optional<Level> level;
+  std::string unit;  ///< cases whose grid lies within this unit (a town: its whole subtree)
+  std::string department;
+  std::string category;
+  std::optional<Source> source;
+  std::optional<Timestamp> overdue_at;     ///< only cases open past their deadline at this time
+  std::optional<Timestamp> reported_from;  ///< reported at or after
+  std::optional<Timestamp> reported_to;    ///< reported before
 };
 
 /// A write transaction: rolled back when destroyed unless committed, so a command's writes live
@@ -78,6 +92,24 @@ class Store {
   virtual int add_policy(const StoredPolicy& policy) = 0;
 
   [[nodiscard]] virtual Counts counts() = 0;
+
+  /// Stores a new case (header and state) and returns its id.
+  virtual long long add_case(const Case& c) = 0;
+  /// Writes a case's state (status, level, unit, department, deadline, rework).
+  virtual void update_case(const Case& c) = 0;
+  /// Appends an event and returns its id.
+  virtual long long add_event(const Event& e) = 0;
+  [[nodiscard]] virtual std::optional<Case> find_case(long long id) = 0;
+  /// The case with this (source, ext_id), if any.
+  [[nodiscard]] virtual std::optional<long long> find_case_id(Source source,
+                                                              std::string_view ext_id) = 0;
+  /// A case's events, oldest first.
+  [[nodiscard]] virtual std::vector<Event> events(long long case_id) = 0;
+  /// Events of `type` that happened in [from, to), oldest first.
+  [[nodiscard]] virtual std::vector<Event> events_between(EventType type, Timestamp from,
+                                                          Timestamp to) = 0;
+  /// Cases matching `filter`, by id.
+  [[nodiscard]] virtual std::vector<Case> cases(const CaseFilter& filter) = 0;
 };
 
 /// How to open a database file.

@@ -184,10 +184,24 @@ def build_layout_csv() -> None:
               col=(col_of(bad, L_COLS["zone_code"]), col_of(bad, L_COLS["village_code"])),
               field=("zone_code", "village_code"), other=2))
 
+    bad = with_(R3, grid_code=R1[L_COLS["grid_code"]], grid_name=R1[L_COLS["grid_name"]])
+    add(Entry("layout/duplicate_grid.csv", enc(csv_lines([L_HEADER, R1, R2, bad])),
+              "grid 37132700100101 in village 371327001001 on line 2 and again, in village "
+              "371327001005, on line 4", line=4,
+              col=(col_of(bad, L_COLS["village_code"]), col_of(bad, L_COLS["grid_code"])),
+              field=("village_code", "grid_code"), other=2))
+
     bad = with_(R3, grid_code="371327001Z01")
     add(Entry("layout/code_two_levels.csv", enc(csv_lines([L_HEADER, R1, bad])),
               "371327001Z01 is a zone on line 2 and a grid on line 3", line=3,
               col=col_of(bad, L_COLS["grid_code"]), field="grid_code", other=2))
+
+    bad = with_(R1, village_code=R1[L_COLS["zone_code"]])
+    add(Entry("layout/cycle.csv", enc(csv_lines([L_HEADER, bad])),
+              "one row gives 371327001Z01 as the zone and as the village inside it (a unit its "
+              "own parent)", line=2,
+              col=(col_of(bad, L_COLS["village_code"]), col_of(bad, L_COLS["zone_code"])),
+              field=("village_code", "zone_code")))
 
     bad = with_(R1, grid_code="371327100")
     add(Entry("layout/code_is_town_in_db.csv", enc(csv_lines([L_HEADER, bad])),
@@ -327,6 +341,15 @@ def build_layout_tree() -> None:
     add(Entry("layout/bad_utf8.toml", data,
               "invalid 2-byte sequence (C3 28) in the village name, line 15 column 9", line=15,
               col=9))
+
+    t = L_TOML + """
+[[towns]]
+code = "371327100"
+name = "大店镇"
+"""
+    add(Entry("layout/towns_twice.toml", enc(t),
+              "towns both inside [county] and beside it ([[towns]] on line 23)", line=23,
+              col=ANY, field="towns"))
 
     j = replace_line(L_JSON, '"code": "37132700100101",', '                    "code": "37132700100101"')
     add(Entry("layout/syntax_error.json", enc(j),

@@ -307,28 +307,39 @@ def worker_rows() -> list[dict]:
     return _WORKER_ROWS
 
 
+_UNITS: Optional[dict] = None
+_ANCESTORS: dict[str, list[str]] = {}
+
+
 def example_units() -> dict[str, dict]:
-    """code → {code, name, level, parent} of every unit of the example layout (CSV)."""
-    units = {COUNTY_CODE: {"code": COUNTY_CODE, "name": COUNTY_NAME, "level": "county",
-                           "parent": None}}
-    for r in layout_rows():
-        parent = COUNTY_CODE
-        for level in ("town", "zone", "village", "grid"):
-            code = r[f"{level}_code"]
-            units.setdefault(code, {"code": code, "name": r[f"{level}_name"], "level": level,
-                                    "parent": parent})
-            parent = code
-    return units
+    """code → {code, name, level, parent} of every unit of the example layout (CSV).
+    Cached: treat the result as read-only."""
+    global _UNITS
+    if _UNITS is None:
+        units = {COUNTY_CODE: {"code": COUNTY_CODE, "name": COUNTY_NAME, "level": "county",
+                               "parent": None}}
+        for r in layout_rows():
+            parent = COUNTY_CODE
+            for level in ("town", "zone", "village", "grid"):
+                code = r[f"{level}_code"]
+                units.setdefault(code, {"code": code, "name": r[f"{level}_name"],
+                                        "level": level, "parent": parent})
+                parent = code
+        _UNITS = units
+    return _UNITS
 
 
 def example_ancestors(code: str) -> list[str]:
     """The code and every ancestor's code, up to the county."""
-    units = example_units()
-    out = []
-    while code:
-        out.append(code)
-        code = units[code]["parent"]
-    return out
+    if code not in _ANCESTORS:
+        units = example_units()
+        out = []
+        c = code
+        while c:
+            out.append(c)
+            c = units[c]["parent"] if c in units else None
+        _ANCESTORS[code] = out
+    return list(_ANCESTORS[code])
 
 
 def example_counts() -> dict[str, int]:

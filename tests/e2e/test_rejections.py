@@ -11,7 +11,9 @@ from gridctl_harness import (INPUT, OK, TEST_DATA, GridctlTestCase, Sandbox, dat
                              example, file_bytes)
 
 sys.path.insert(0, TEST_DATA)
+sys.dont_write_bytecode = True  # no __pycache__ inside tests/data
 import make_corpus  # noqa: E402
+sys.dont_write_bytecode = False
 
 CORPUS = make_corpus.build()
 BAD = [e for e in CORPUS if not e.good]
@@ -201,6 +203,69 @@ class GeneratedRejections(GridctlTestCase):
         self.assertTrue(diags(r, bad_layout), str(r))
         self.assertTrue(diags(r, bad_workers), str(r))
         self.assertEqual(self.box.dump(), before)
+
+    def test_conflict_between_two_files_names_both(self):
+        """b.csv renames a town that a.csv named first: the error is in b.csv and names a.csv."""
+        a = self.box.write("a.csv", self.HEADER + self.R1 + "东湖社区第1网格\n")
+        b = self.box.write("b.csv", self.HEADER +
+                           self.R1.replace("十字路街道,", "十字路镇,", 1).replace("0101,", "0102,")
+                           + "东湖社区第2网格\n")
+        before = self.box.dump()
+        r = self.gridctl("import", "layout", a, b)
+        self.assertRc(r, INPUT)
+        found = diags(r, b)
+        self.assertTrue(found, str(r))
+        self.assertEqual((found[0].line, found[0].col, found[0].field), (2, 11, "town_name"))
+        self.assertIn(a, found[0].reason)
+        self.assertEqual(self.box.dump(), before)
+
+    def test_every_worker_rule_error_is_listed(self):
+        """Rule errors (found against the database) are all listed, each at its line."""
+        path = self.box.write("w.csv", "code,name,tier,unit,deployment,department,phone\n"
+                              "W9001,甲,grid,37132700199999,,,\n"          # unknown unit
+                              "C9001,乙,county,371327001Z01,resident,tourism,\n"  # department
+                              "W9002,丙,grid,371327001Z01,,,\n")           # zone, not a grid
+        before = self.box.dump()
+        r = self.gridctl("import", "workers", path)
+        self.assertRc(r, INPUT)
+        got = sorted((d.line, d.field) for d in diags(r, path))
+        self.assertEqual(got, [(2, "unit"), (3, "department"), (4, "unit")], str(r))
+        self.assertEqual(self.box.dump(), before)
+
+    def test_max_errors_applies_to_worker_rules(self):
+        rows = "".join(f"W9{i:03d},测试,grid,371327001999{i:02d},,,\n" for i in range(1, 26))
+        path = self.box.write("w.csv", "code,name,tier,unit,deployment,department,phone\n" + rows)
+        r = self.gridctl("import", "workers", "--max-errors", "2", path)
+        self.assertRc(r, INPUT)
+        self.assertEqual(len(diags(r, path)), 2, str(r))
+        self.assertRegex(r.stderr, r"(?i)more")
+
+    def test_line_numbers_count_quoted_newlines(self):
+        """A quoted name spanning two lines: the bad row after it is on physical line 6."""
+        good = open(data("good/layout_quoted.csv"), encoding="utf-8").read()
+        bad = self.R1.replace("37132700100101", "") + "东湖社区第9网格\n"
+        path = self.box.write("ql.csv", good + bad)
+        r = self.gridctl("import", "layout", path)
+        self.assertRc(r, INPUT)
+        self.assertEqual([(d.line, d.col, d.field) for d in diags(r, path)],
+                         [(6, len(self.R1) - len("37132700100101,") + 1, "grid_code")], str(r))
+
+    def test_crlf_line_numbers_and_columns(self):
+        text = (self.HEADER + self.R1 + "东湖社区第1网格\n" + self.R1.replace("东湖社区,", ",")
+                + "东湖社区第1网格\n").replace("\n", "\r\n")
+        path = self.box.write("crlf.csv", text)
+        r = self.gridctl("import", "layout", path)
+        self.assertRc(r, INPUT)
+        self.assertEqual([(d.line, d.col, d.field) for d in diags(r, path)],
+                         [(3, 53, "village_name")], str(r))
+
+    def test_bom_does_not_shift_columns(self):
+        path = self.box.write("bom.csv", b"\xef\xbb\xbf" + ("remarks," + self.HEADER).encode() +
+                              ("x," + self.R1 + "东湖社区第1网格\n").encode())
+        r = self.gridctl("import", "layout", path)
+        self.assertRc(r, INPUT)
+        found = diags(r, path)
+        self.assertEqual([(d.line, d.col, d.field) for d in found], [(1, 1, "remarks")], str(r))
 
     def test_max_errors_2_lists_two_and_says_more(self):
         path = data("layout/many_errors.csv")

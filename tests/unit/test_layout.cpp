@@ -152,8 +152,8 @@ TEST_CASE("plan_layout counts added, updated and unchanged per level") {
   std::vector<LayoutEntry> in = {incoming(existing[1]), incoming(existing[2]),
                                  incoming(existing[3]), incoming(existing[4]),
                                  incoming(existing[5])};
-  in[1].unit.name = "renamed zone";                       // Z1 updated
-  in[4].unit.households = 77;                             // G2 updated
+  in[1].unit.name = "renamed zone";                         // Z1 updated
+  in[4].unit.households = 77;                               // G2 updated
   in.push_back(entry("V2", "新村", Level::village, "Z1"));  // added
   in.push_back(entry("G3", "新网格", Level::grid, "V2"));   // added
   Diagnostics d;
@@ -230,10 +230,14 @@ TEST_CASE("plan_layout: a retired unit coming back counts as updated") {
 
 TEST_CASE("plan_layout with prune retires absent units children first") {
   const std::vector<StoredUnit> existing = {
-      stored("C", Level::county, ""),      stored("T1", Level::town, "C"),
-      stored("Z1", Level::zone, "T1"),     stored("V1", Level::village, "Z1"),
-      stored("V2", Level::village, "Z1"),  stored("G1", Level::grid, "V1"),
-      stored("G2", Level::grid, "V1"),     stored("G4", Level::grid, "V2"),
+      stored("C", Level::county, ""),
+      stored("T1", Level::town, "C"),
+      stored("Z1", Level::zone, "T1"),
+      stored("V1", Level::village, "Z1"),
+      stored("V2", Level::village, "Z1"),
+      stored("G1", Level::grid, "V1"),
+      stored("G2", Level::grid, "V1"),
+      stored("G4", Level::grid, "V2"),
       stored("G5", Level::grid, "V2", std::nullopt, /*retired=*/true)};
   const std::vector<LayoutEntry> in = {incoming(existing[1]), incoming(existing[2]),
                                        incoming(existing[3]), incoming(existing[5])};

@@ -7,11 +7,11 @@
 using namespace gridgov;
 
 TEST_CASE("statistical division codes are valid codes") {
-  CHECK(code_problem("371327") == "");                // county
-  CHECK(code_problem("371327001") == "");             // town
-  CHECK(code_problem("371327001001") == "");          // village
-  CHECK(code_problem("37132700100101") == "");        // unit grid
-  CHECK(code_problem("371327001Z01") == "");          // zone
+  CHECK(code_problem("371327") == "");          // county
+  CHECK(code_problem("371327001") == "");       // town
+  CHECK(code_problem("371327001001") == "");    // village
+  CHECK(code_problem("37132700100101") == "");  // unit grid
+  CHECK(code_problem("371327001Z01") == "");    // zone
   CHECK(code_problem("W0001") == "");
 }
 
@@ -40,10 +40,13 @@ TEST_CASE("code_problem refuses Chinese characters") {
 }
 
 TEST_CASE("code_problem refuses control characters without echoing them") {
-  CHECK(code_problem("G\x01" "1") == "code has a control character");
+  CHECK(code_problem("G\x01"
+                     "1") == "code has a control character");
   CHECK(code_problem("G1\t") == "code has a control character");
   CHECK(code_problem("G1\x7f") == "code has a control character");
-  CHECK(code_problem(std::string("G\0" "1", 3)) == "code has a control character");
+  CHECK(code_problem(std::string("G\0"
+                                 "1",
+                                 3)) == "code has a control character");
 }
 
 TEST_CASE("parse_tier accepts code names and Chinese words") {

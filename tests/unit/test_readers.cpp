@@ -280,12 +280,12 @@ authority = "moon"
 
 TEST_CASE("read_layout reads a CSV into units, parents first") {
   TempDir dir;
-  const std::string path = dir.write(
-      "layout.csv",
-      k_header + ",households,population\n"
-                 "T1,大店镇,Z1,第一片区,V1,东湖社区,G1,东湖社区第1网格,433,1326\n"
-                 "T1,大店镇,Z1,第一片区,V1,东湖社区,G2,东湖社区第2网格,,\n"
-                 "T1,大店镇,Z2,第二片区,V2,西湖村,G3,西湖村第1网格,10,20\n");
+  const std::string path =
+      dir.write("layout.csv", k_header +
+                                  ",households,population\n"
+                                  "T1,大店镇,Z1,第一片区,V1,东湖社区,G1,东湖社区第1网格,433,1326\n"
+                                  "T1,大店镇,Z1,第一片区,V1,东湖社区,G2,东湖社区第2网格,,\n"
+                                  "T1,大店镇,Z2,第二片区,V2,西湖村,G3,西湖村第1网格,10,20\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -314,9 +314,10 @@ TEST_CASE("read_layout reads a CSV into units, parents first") {
 
 TEST_CASE("read_layout CSV: a BOM is skipped and does not shift columns") {
   TempDir dir;
-  const std::string path = dir.write(
-      "layout.csv", "\xEF\xBB\xBFtown_code,bogus,town_name,zone_code,zone_name,village_code,"
-                    "village_name,grid_code,grid_name\n");
+  const std::string path =
+      dir.write("layout.csv",
+                "\xEF\xBB\xBFtown_code,bogus,town_name,zone_code,zone_name,village_code,"
+                "village_name,grid_code,grid_name\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -341,10 +342,11 @@ TEST_CASE("read_layout CSV: a BOM with a good file reads cleanly") {
 
 TEST_CASE("read_layout CSV: CRLF line ends read like LF") {
   TempDir dir;
-  const std::string path = dir.write("layout.csv", k_header + "\r\n"
-                                                   "T1,镇,Z1,片,V1,村,G1,网格一\r\n"
-                                                   "T1,镇,Z1,片,V1,村,G 2,网格二\r\n"
-                                                   "T1,镇,Z1,片,V1,村,G3,\"网格\r\n三\"\r\n");
+  const std::string path = dir.write("layout.csv", k_header +
+                                                       "\r\n"
+                                                       "T1,镇,Z1,片,V1,村,G1,网格一\r\n"
+                                                       "T1,镇,Z1,片,V1,村,G 2,网格二\r\n"
+                                                       "T1,镇,Z1,片,V1,村,G3,\"网格\r\n三\"\r\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -353,15 +355,19 @@ TEST_CASE("read_layout CSV: CRLF line ends read like LF") {
   CHECK(d.list()[0].field == "grid_code");
   REQUIRE(find(in, "G1") != nullptr);
   CHECK(find(in, "G1")->unit.name == "网格一");
+  REQUIRE(find(in, "G3") != nullptr);
+  CHECK(find(in, "G3")->unit.name == "网格\n三");  // CRLF inside quotes reads as LF
+  CHECK(find(in, "G3")->code_at.line == 4);
 }
 
 TEST_CASE("read_layout CSV: quoted fields hold commas, quotes and newlines") {
   TempDir dir;
-  const std::string path = dir.write("layout.csv", k_header +
-                                                       "\n"
-                                                       "T1,镇,Z1,片,V1,\"东湖,社区\",G1,\"网格\n一\"\n"
-                                                       "T1,镇,Z1,片,V1,\"东湖,社区\",G2,\"\"\"新\"\"网格\"\n"
-                                                       "T1,镇,Z1,片,V1,\"东湖,社区\",,网格三\n");
+  const std::string path =
+      dir.write("layout.csv", k_header +
+                                  "\n"
+                                  "T1,镇,Z1,片,V1,\"东湖,社区\",G1,\"网格\n一\"\n"
+                                  "T1,镇,Z1,片,V1,\"东湖,社区\",G2,\"\"\"新\"\"网格\"\n"
+                                  "T1,镇,Z1,片,V1,\"东湖,社区\",,网格三\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -404,7 +410,8 @@ TEST_CASE("read_layout CSV: Chinese headers in any order") {
 
 TEST_CASE("read_layout CSV: an unknown column is named with its place") {
   TempDir dir;
-  const std::string path = dir.write("layout.csv", k_header + ",remarks\nT1,镇,Z1,片,V1,村,G1,网格,x\n");
+  const std::string path =
+      dir.write("layout.csv", k_header + ",remarks\nT1,镇,Z1,片,V1,村,G1,网格,x\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -416,10 +423,10 @@ TEST_CASE("read_layout CSV: an unknown column is named with its place") {
 
 TEST_CASE("read_layout CSV: a missing required column is named") {
   TempDir dir;
-  const std::string path = dir.write(
-      "layout.csv",
-      "town_code,town_name,zone_code,zone_name,village_code,village_name,grid_code\n"
-      "T1,镇,Z1,片,V1,村,G1\n");
+  const std::string path =
+      dir.write("layout.csv",
+                "town_code,town_name,zone_code,zone_name,village_code,village_name,grid_code\n"
+                "T1,镇,Z1,片,V1,村,G1\n");
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
@@ -519,20 +526,20 @@ TEST_CASE("read_layout CSV: bad UTF-8 inside a quoted field") {
   read_layout({path}, in, d);
   REQUIRE(d.list().size() == 1);
   CHECK(d.list()[0].line == 2);
-  CHECK(d.list()[0].column == 21);  // the quote is column 19, 网 20
+  CHECK(d.list()[0].column == 21);  // the quote is column 19, 网 20, the bad byte 21
 }
 
 TEST_CASE("read_layout CSV: a NUL byte is reported") {
   TempDir dir;
-  const std::string path = dir.write(
-      "layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,网格一\n" +
-                        "T1,镇,Z1,片,V1,村,G\0" "2,网格二\n"s);
+  const std::string path = dir.write("layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,网格一\n" +
+                                                       "T1,镇,Z1,片,V1,村,G\0"
+                                                       "2,网格二\n"s);
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
   REQUIRE(d.list().size() == 1);
   CHECK(d.list()[0].line == 3);
-  CHECK(d.list()[0].column == 20);
+  CHECK(d.list()[0].column == 17);  // grid_code "G" is column 16
   CHECK(contains(d.list()[0].reason, "NUL"));
   CHECK(find(in, "G1") != nullptr);
 }
@@ -575,6 +582,96 @@ TEST_CASE("read_layout CSV: names are NFC-normalised and trimmed") {
   REQUIRE(d.empty());
   CHECK(find(in, "T1")->unit.name == "大店镇");
   CHECK(find(in, "G1")->unit.name == "Caf\xC3\xA9");
+}
+
+TEST_CASE("read_layout CSV: an unterminated quote is reported where the field starts") {
+  TempDir dir;
+  const std::string path = dir.write(
+      "layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,网格一\nT1,镇,Z1,片,V1,村,G2,\"网格二\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 3);
+  CHECK(d.list()[0].column == 19);
+  CHECK(contains(d.list()[0].reason, "unterminated"));
+  CHECK(find(in, "G2") == nullptr);
+}
+
+TEST_CASE("read_layout CSV: text after a closing quote is reported") {
+  TempDir dir;
+  const std::string path =
+      dir.write("layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,\"网格\"一\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 2);
+  CHECK(d.list()[0].column == 23);
+  CHECK(find(in, "G1") == nullptr);
+}
+
+TEST_CASE("read_layout CSV: a column given twice is reported") {
+  TempDir dir;
+  const std::string path = dir.write("layout.csv", k_header + ",网格编码\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 1);
+  CHECK(contains(d.list()[0].reason, "grid_code"));
+  CHECK(contains(d.list()[0].reason, "twice"));
+}
+
+TEST_CASE("read_layout CSV: header names ignore case and surrounding blanks") {
+  TempDir dir;
+  const std::string path = dir.write(
+      "layout.csv",
+      " Town_Code ,TOWN_NAME,zone code,Zone_Name,village_code,village_name,grid_code,grid_name\n"
+      "T1,镇,Z1,片,V1,村,G1,网格\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  CHECK(d.empty());
+  CHECK(in.entries.size() == 4);
+}
+
+TEST_CASE("read_layout CSV: blank lines are skipped and line numbers stay right") {
+  TempDir dir;
+  const std::string path = dir.write("layout.csv", k_header +
+                                                       "\n\n"
+                                                       "T1,镇,Z1,片,V1,村,G1,网格一\n"
+                                                       "\n"
+                                                       "T1,镇,Z1,片,V1,村,G 2,网格二\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 5);
+  CHECK(find(in, "G1")->code_at.line == 3);
+}
+
+TEST_CASE("read_layout CSV: an empty file asks for a header") {
+  TempDir dir;
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({dir.write("layout.csv", "")}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(contains(d.list()[0].reason, "header"));
+}
+
+TEST_CASE("read_layout: problems in every file are listed") {
+  TempDir dir;
+  const std::string a = dir.write("a.csv", k_header + "\nT1,镇,Z1,片,V1,村,G 1,网格一\n");
+  const std::string b = dir.write("b.csv", k_header + "\nT1,镇,Z1,片,V1,村,G 2,网格二\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({a, b}, in, d);
+  INFO(all(d));
+  REQUIRE(d.list().size() == 2);
+  CHECK(d.list()[0].file == a);
+  CHECK(d.list()[1].file == b);
 }
 
 TEST_CASE("read_layout: a missing file is not_found") {
@@ -739,34 +836,62 @@ TEST_CASE("read_layout reads a nested JSON layout") {
   CHECK(find(in, "V1")->name_at.line == 16);
 }
 
-TEST_CASE("read_layout JSON: an error on a value reports that value's line") {
-  TempDir dir;
+namespace {
+
+/// The diagnostics of reading k_json with `from` replaced by `to`.
+std::vector<Diagnostic> json_diagnostics(const TempDir& dir,
+                                         std::vector<std::pair<std::string, std::string>> edits) {
   std::string text = k_json;
-  // Line 12: "name": "第一片区" → an empty name; line 19: G2's code → a bad code.
-  text.replace(text.find("\"第一片区\""), std::string("\"第一片区\"").size(), "\"  \"");
-  text.replace(text.find("\"G2\""), 4, "\"G 2\"");
-  const std::string path = dir.write("layout.json", text);
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
   LayoutInput in;
   Diagnostics d;
-  read_layout({path}, in, d);
-  INFO(all(d));
-  REQUIRE(d.list().size() == 2);
-  bool saw_name = false;
-  bool saw_code = false;
-  for (const auto& diag : d.list()) {
-    CHECK(diag.file == path);
-    if (diag.reason == "empty name") {
-      saw_name = true;
-      CHECK(diag.line == 12);
-      CHECK(diag.column == 21);
-    }
-    if (contains(diag.reason, "G 2")) {
-      saw_code = true;
-      CHECK(diag.line == 19);
-    }
+  read_layout({dir.write("layout.json", text)}, in, d);
+  return d.list();
+}
+
+}  // namespace
+
+TEST_CASE("read_layout JSON: an error on a value reports that value's line and column") {
+  TempDir dir;
+  SUBCASE("a bad code on line 19") {
+    const auto d = json_diagnostics(dir, {{"\"G2\"", "\"G/2\""}});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].line == 19);
+    CHECK(d[0].column == 28);
+    CHECK(d[0].field == "county.towns[0].zones[0].villages[0].grids[1].code");
+    CHECK(contains(d[0].reason, "G/2"));
   }
-  CHECK(saw_name);
-  CHECK(saw_code);
+  SUBCASE("an empty name on line 12") {
+    const auto d = json_diagnostics(dir, {{"\"第一片区\"", "\"\""}});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].line == 12);
+    CHECK(d[0].column == 21);
+    CHECK(d[0].reason == "empty name");
+  }
+}
+
+TEST_CASE("read_layout JSON: a string value with a space is placed at its opening quote") {
+  TempDir dir;
+  const auto d = json_diagnostics(dir, {{"\"G2\"", "\"G 2\""}});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].line == 19);
+  CHECK(d[0].column == 28);  // as for "G/2", and as the TOML reader does
+}
+
+TEST_CASE("read_layout JSON: a unit with a bad name does not hide its children's problems") {
+  TempDir dir;
+  // Zone Z1 (line 12) gets an empty name; grid G2 below it (line 19) a bad code.
+  const auto d = json_diagnostics(dir, {{"\"第一片区\"", "\"\""}, {"\"G2\"", "\"G/2\""}});
+  std::string lines;
+  for (const auto& x : d) lines += x.to_string() + "\n";
+  INFO(lines);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].line == 12);
+  CHECK(d[1].line == 19);
 }
 
 TEST_CASE("read_layout JSON: a number where a string belongs reports its line") {
@@ -826,6 +951,106 @@ TEST_CASE("read_layout JSON: bad UTF-8 is reported at line and column") {
   CHECK(contains(d.list()[0].reason, "UTF-8"));
 }
 
+TEST_CASE("read_layout TOML: towns may sit beside the county table") {
+  TempDir dir;
+  const std::string path = dir.write("layout.toml", R"([county]
+code = "C"
+name = "县"
+
+[[towns]]
+code = "T1"
+name = "镇"
+
+[[towns.zones]]
+code = "Z1"
+name = "片"
+)");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.empty());
+  REQUIRE(in.entries.size() == 2);
+  CHECK(in.entries[0].unit.parent == "C");
+  CHECK(in.entries[1].unit.parent == "T1");
+}
+
+TEST_CASE("read_layout TOML and JSON accept a BOM") {
+  TempDir dir;
+  const std::string toml =
+      dir.write("layout.toml", "\xEF\xBB\xBF[county]\ncode = \"C\"\nname = \"县\"\n");
+  const std::string json =
+      dir.write("layout.json", "\xEF\xBB\xBF{\"county\": {\"code\": \"C\", \"name\": \"县\"}}");
+  for (const auto& path : {toml, json}) {
+    CAPTURE(path);
+    LayoutInput in;
+    Diagnostics d;
+    read_layout({path}, in, d);
+    INFO(all(d));
+    CHECK(d.empty());
+    REQUIRE(in.county.has_value());
+    CHECK(in.county->unit.code == "C");
+  }
+}
+
+TEST_CASE("read_layout JSON: a code written as a number is read as its digits") {
+  TempDir dir;
+  const std::string path = dir.write(
+      "layout.json",
+      R"({"county": {"code": 371327, "name": "莒南县", "towns": [{"code": 371327001, "name": "镇"}]}})");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.empty());
+  CHECK(in.county->unit.code == "371327");
+  REQUIRE(in.entries.size() == 1);
+  CHECK(in.entries[0].unit.code == "371327001");
+}
+
+namespace {
+
+const char* const k_toml_town = R"([county]
+code = "C"
+name = "县"
+
+[[county.towns]]
+code = "T1"
+name = "大店镇"
+)";
+
+}  // namespace
+
+TEST_CASE("read_layout: a CSV and a TOML layout that agree read cleanly together") {
+  // The CSV's towns belong to the database's county, which the TOML names: no conflict.
+  TempDir dir;
+  const std::string toml = dir.write("a.toml", k_toml_town);
+  const std::string csv = dir.write("b.csv", k_header + "\nT1,大店镇,Z1,片,V1,村,G1,网格\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({toml, csv}, in, d);
+  INFO(all(d));
+  CHECK(d.empty());
+  CHECK(in.entries.size() == 4);
+  REQUIRE(in.county.has_value());
+  CHECK(in.county->unit.code == "C");
+}
+
+TEST_CASE("read_layout: a CSV and a TOML layout naming a town differently is an error") {
+  TempDir dir;
+  const std::string toml = dir.write("a.toml", k_toml_town);
+  const std::string csv = dir.write("b.csv", k_header + "\nT1,大店街道,Z1,片,V1,村,G1,网格\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({toml, csv}, in, d);
+  INFO(all(d));
+  bool named = false;
+  for (const auto& diag : d.list())
+    if (diag.file == csv && diag.field == "town_name" && contains(diag.reason, toml + ":7"))
+      named = true;
+  CHECK(named);
+}
+
 TEST_CASE("read_layout: two files naming two counties is an error") {
   TempDir dir;
   const std::string a = dir.write("a.toml", "[county]\ncode = \"C1\"\nname = \"一县\"\n");
@@ -842,14 +1067,14 @@ TEST_CASE("read_layout: two files naming two counties is an error") {
 
 TEST_CASE("read_workers reads tiers, deployments and units") {
   TempDir dir;
-  const std::string path = dir.write(
-      "workers.csv", "code,name,tier,unit,deployment,department,phone\n"
-                     "W1,刘文,grid,G1,,,151\n"
-                     "W2,窦子杰,镇级,Z1,,,\n"
-                     "W3,许洋,县级,Z1;Z2; Z3 ,连片派驻,housing,\n"
-                     "W4,孟怡,county,Z1,片区常驻,police,\n"
-                     "W5,王五,县级网格员,,吹哨进驻,health,\n"
-                     "W6,赵六,基础网格员,G2,,,\n");
+  const std::string path = dir.write("workers.csv",
+                                     "code,name,tier,unit,deployment,department,phone\n"
+                                     "W1,刘文,grid,G1,,,151\n"
+                                     "W2,窦子杰,镇级,Z1,,,\n"
+                                     "W3,许洋,县级,Z1;Z2; Z3 ,连片派驻,housing,\n"
+                                     "W4,孟怡,county,Z1,片区常驻,police,\n"
+                                     "W5,王五,县级网格员,,吹哨进驻,health,\n"
+                                     "W6,赵六,基础网格员,G2,,,\n");
   Diagnostics d;
   const auto workers = read_workers(path, d);
   INFO(all(d));

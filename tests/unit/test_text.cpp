@@ -10,17 +10,19 @@ TEST_CASE("invalid_utf8_at accepts valid UTF-8") {
   CHECK_FALSE(invalid_utf8_at("").has_value());
   CHECK_FALSE(invalid_utf8_at("abc").has_value());
   CHECK_FALSE(invalid_utf8_at("大店镇第1网格").has_value());
-  CHECK_FALSE(invalid_utf8_at("e\xCC\x81").has_value());        // e + combining acute
+  CHECK_FALSE(invalid_utf8_at("e\xCC\x81").has_value());         // e + combining acute
   CHECK_FALSE(invalid_utf8_at("\xF0\x9F\x98\x80").has_value());  // an emoji, 4 bytes
 }
 
 TEST_CASE("invalid_utf8_at gives the byte offset of the first bad sequence") {
   CHECK(invalid_utf8_at("ab\xFF") == std::size_t{2});
-  CHECK(invalid_utf8_at("\x80" "abc") == std::size_t{0});
-  CHECK(invalid_utf8_at("大\xE5\xBA") == std::size_t{3});          // truncated 店
-  CHECK(invalid_utf8_at("ok\xC0\xAF") == std::size_t{2});          // overlong '/'
-  CHECK(invalid_utf8_at("x\xED\xA0\x80") == std::size_t{1});       // a UTF-16 surrogate
-  CHECK(invalid_utf8_at("a\xFF" "b\xFF") == std::size_t{1});       // the first one
+  CHECK(invalid_utf8_at("\x80"
+                        "abc") == std::size_t{0});
+  CHECK(invalid_utf8_at("大\xE5\xBA") == std::size_t{3});     // truncated 店
+  CHECK(invalid_utf8_at("ok\xC0\xAF") == std::size_t{2});     // overlong '/'
+  CHECK(invalid_utf8_at("x\xED\xA0\x80") == std::size_t{1});  // a UTF-16 surrogate
+  CHECK(invalid_utf8_at("a\xFF"
+                        "b\xFF") == std::size_t{1});  // the first one
 }
 
 TEST_CASE("normalize_name composes to NFC") {
@@ -45,7 +47,7 @@ TEST_CASE("display_width counts wide characters as two columns") {
   CHECK(display_width("大店镇 A") == 8);
   CHECK(display_width("第1网格") == 7);
   CHECK(display_width("") == 0);
-  CHECK(display_width("e\xCC\x81") == 1);  // a combining mark takes no column
+  CHECK(display_width("e\xCC\x81") == 1);     // a combining mark takes no column
   CHECK(display_width("\xEF\xBC\xA1") == 2);  // fullwidth A
 }
 

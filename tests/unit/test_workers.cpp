@@ -11,9 +11,8 @@ using namespace gridgov;
 namespace {
 
 const std::map<std::string, Level, std::less<>> k_units = {
-    {"C", Level::county}, {"T1", Level::town},    {"Z1", Level::zone},
-    {"Z2", Level::zone},  {"V1", Level::village}, {"G1", Level::grid},
-    {"G2", Level::grid}};
+    {"C", Level::county},   {"T1", Level::town}, {"Z1", Level::zone}, {"Z2", Level::zone},
+    {"V1", Level::village}, {"G1", Level::grid}, {"G2", Level::grid}};
 
 std::optional<Level> lookup(std::string_view code) {
   auto it = k_units.find(code);
@@ -22,8 +21,8 @@ std::optional<Level> lookup(std::string_view code) {
 }
 
 WorkerEntry make(Tier tier, std::vector<std::string> units,
-                 std::optional<Deployment> deployment = std::nullopt,
-                 std::string department = "", std::string code = "W1", int line = 2) {
+                 std::optional<Deployment> deployment = std::nullopt, std::string department = "",
+                 std::string code = "W1", int line = 2) {
   WorkerEntry e;
   e.worker.code = std::move(code);
   e.worker.name = "张三";
@@ -113,7 +112,7 @@ TEST_CASE("check_worker: a cluster county worker serves zones only") {
   CHECK(check(make(Tier::county, {}, Deployment::cluster)).size() == 1);
 }
 
-TEST_CASE("check_worker: a whistle worker serves no unit; the county code is tolerated") {
+TEST_CASE("check_worker: a whistle worker serves no unit but the county code is tolerated") {
   CHECK(check(make(Tier::county, {}, Deployment::whistle)).empty());
   CHECK(check(make(Tier::county, {"C"}, Deployment::whistle)).empty());
   const auto zone = check(make(Tier::county, {"Z1"}, Deployment::whistle));
@@ -191,8 +190,7 @@ TEST_CASE("plan_workers with prune retires active workers left out") {
   const WorkerEntry w1 = make(Tier::grid, {"G1"}, std::nullopt, "", "W1");
   const WorkerEntry w2 = make(Tier::town, {"T1"}, std::nullopt, "", "W2");
   const WorkerEntry w3 = make(Tier::county, {"Z1"}, Deployment::resident, "", "W3");
-  const std::vector<StoredWorker> existing = {stored(w1), stored(w2),
-                                              stored(w3, /*retired=*/true)};
+  const std::vector<StoredWorker> existing = {stored(w1), stored(w2), stored(w3, /*retired=*/true)};
   Diagnostics d;
   const WorkerPlan plan = plan_workers(existing, {w1}, true, d);
   CHECK(d.empty());

@@ -1,0 +1,77 @@
+// gridctl log --grid G --category C [--kind K] [--source S] --title T [--ext-id X]
+
+#include <memory>
+
+#include "case_view.hpp"
+#include "commands.hpp"
+#include "gridgov/cases.hpp"
+#include "gridgov/service.hpp"
+#include "gridgov/text.hpp"
+
+namespace gridctl {
+
+namespace {
+struct LogFlags {
+  std::string grid;
+  std::string category;
+  std::string kind = "problem";
+  std::string source = "patrol";
+  std::string title;
+  std::string description;
+  std::string ext_id;
+};
+}  // namespace
+
+void add_actor_flags(CLI::App* cmd, Context& ctx) {
+  cmd->add_option("--as", ctx.options.as, "Who acts: a worker code or admin (else $GRIDCTL_ACTOR)")
+      ->type_name("ACTOR");
+  cmd->add_option("--at", ctx.options.at,
+                  "When it happened, ISO 8601; local time in the policy's timezone unless an "
+                  "offset is given (default: now)")
+      ->type_name("TIME");
+}
+
+void setup_log(CLI::App& app, Context& ctx) {
+  auto f = std::make_shared<LogFlags>();
+  auto* cmd = app.add_subcommand("log", "Report a new case; prints its id");
+  cmd->add_option("--grid", f->grid, "The grid where it happened")->required()->type_name("CODE");
+  cmd->add_option("--category", f->category, "A category code of the policy")
+      ->required()
+      ->type_name("CODE");
+  cmd->add_option("--kind", f->kind, "problem (问题类) or info (民情/服务类, closed at once)")
+      ->capture_default_str();
+  cmd->add_option("--source", f->source, "patrol, hotline, surveillance, petition or platform")
+      ->capture_default_str();
+  cmd->add_option("--title", f->title, "What it is about")->required();
+  cmd->add_option("--description", f->description, "More detail");
+  cmd->add_option("--ext-id", f->ext_id, "The hotline or petition number (unique per source)")
+      ->type_name("X");
+  add_actor_flags(cmd, ctx);
+  cmd->callback([f, &ctx] {
+    gridgov::ReportRequest r;
+    auto kind = gridgov::parse_kind(f->kind);
+    if (!kind) throw gridgov::Error(gridgov::ErrorCode::usage, "--kind: unknown kind " + f->kind);
+    auto source = gridgov::parse_source(f->source);
+    if (!source)
+      throw gridgov::Error(gridgov::ErrorCode::usage, "--source: unknown source " + f->source);
+    r.kind = *kind;
+    r.source = *source;
+    r.grid = f->grid;
+    r.category = f->category;
+    r.title = gridgov::normalize_name(f->title);
+    r.description = gridgov::normalize_name(f->description);
+    r.ext_id = f->ext_id;
+    if (r.title.empty() || gridgov::invalid_utf8_at(f->title))
+      throw gridgov::Error(gridgov::ErrorCode::usage, "--title: empty or not UTF-8");
+    auto store = ctx.open();
+    const auto offset = gridgov::current_policy(*store).utc_offset;
+    const gridgov::Case c = gridgov::log_case(*store, r, ctx.actor(), ctx.time(offset));
+    const Printer out = ctx.printer();
+    if (out.format == Format::json || out.format == Format::ndjson)
+      out.json(case_json(c, offset, gridgov::now(), nullptr));
+    else
+      std::cout << c.id << '\n';
+  });
+}
+
+}  // namespace gridctl

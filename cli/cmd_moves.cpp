@@ -1,0 +1,200 @@
+// The moves on a case: escalate (and the --overdue sweep), dispatch, whistle, resolve, close,
+// void, reopen. Each parses its flags into a gridgov::Move and calls gridgov::act.
+
+#include <map>
+#include <memory>
+
+#include "case_view.hpp"
+#include "commands.hpp"
+#include "gridgov/cases.hpp"
+#include "gridgov/service.hpp"
+
+namespace gridctl {
+
+namespace {
+
+struct MoveFlags {
+  long long id = 0;
+  std::string to;
+  std::string department;
+  std::string worker;
+  std::string note;
+  bool fail = false;
+  bool overdue = false;
+  bool dry_run = false;
+  long long duplicate_of = 0;
+};
+
+void run(Context& ctx, long long id, gridgov::Move move) {
+  auto store = ctx.open();
+  const auto offset = gridgov::current_policy(*store).utc_offset;
+  const gridgov::Case c = gridgov::act(*store, id, move, ctx.actor(), ctx.time(offset));
+  const Printer out = ctx.printer();
+  if (out.format == Format::table) {
+    std::string where = c.department.empty() ? std::string(to_string(c.level)) + " " + c.unit
+                                             : "department " + c.department;
+    if (c.level == gridgov::Level::county && c.unit.empty() && c.department.empty())
+      where = "the county platform";
+    ctx.say("case " + std::to_string(c.id) + ": " + std::string(to_string(c.status)) + " at " +
+            where + (c.deadline ? ", deadline " + gridgov::format_time(*c.deadline, offset) : ""));
+  } else if (out.format == Format::json || out.format == Format::ndjson) {
+    out.json(case_json(c, offset, gridgov::now()));
+  } else {
+    out.table(case_table({c}, offset, gridgov::now(), out.format != Format::csv));
+  }
+}
+
+void run_sweep(Context& ctx, bool dry_run) {
+  auto store = ctx.open();
+  const auto offset = gridgov::current_policy(*store).utc_offset;
+  const auto at = ctx.time(offset);
+  const auto report =
+      gridgov::sweep_overdue(*store, ctx.actor().empty() ? "admin" : ctx.actor(), at, dry_run);
+  std::map<long long, std::string> action;
+  for (const auto& [id, what] : report.moved) action[id] = what;
+  for (const auto& [id, why] : report.skipped) action[id] = "skipped: " + why;
+  const Printer out = ctx.printer();
+  if (out.format == Format::json || out.format == Format::ndjson) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& c : report.overdue) {
+      auto j = case_json(c, offset, at);
+      j["action"] = action.count(c.id) ? nlohmann::ordered_json(action[c.id]) : nullptr;
+      a.push_back(j);
+    }
+    out.json(a);
+  } else {
+    Table t = case_table(report.overdue, offset, at, out.format != Format::csv);
+    t.columns.push_back("action");
+    for (std::size_t i = 0; i < report.overdue.size(); ++i) {
+      const long long id = report.overdue[i].id;
+      t.rows[i].push_back(action.count(id) ? Cell{action[id]} : Cell{});
+    }
+    out.table(t);
+  }
+  if (!report.escalating)
+    ctx.say(std::to_string(report.overdue.size()) +
+            " overdue case(s) listed; the policy's auto_escalate is off, so none was moved");
+  else
+    ctx.say(std::string(dry_run ? "dry run: would have escalated " : "escalated ") +
+            std::to_string(report.moved.size()) + " of " + std::to_string(report.overdue.size()) +
+            " overdue case(s)");
+}
+
+CLI::App* move_command(CLI::App& app, Context& ctx, const char* name, const char* help,
+                       MoveFlags& f) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_option("id", f.id, "The case id")->type_name("ID");
+  add_actor_flags(cmd, ctx);
+  return cmd;
+}
+
+gridgov::Move make(gridgov::Move::Type type, const MoveFlags& f) {
+  gridgov::Move m;
+  m.type = type;
+  m.department = f.department;
+  m.worker = f.worker;
+  m.note = f.note;
+  m.duplicate_of = f.duplicate_of;
+  return m;
+}
+
+}  // namespace
+
+void setup_moves(CLI::App& app, Context& ctx) {
+  auto f = std::make_shared<MoveFlags>();
+  using Type = gridgov::Move::Type;
+
+  auto* escalate = move_command(
+      app, ctx, "escalate",
+      "Move a case one level up (逐级上报); from town, refer it to a county department (乡呼县应)",
+      *f);
+  escalate->add_option("--to", f->to, "The level to go to (only urgent categories skip levels)")
+      ->type_name("LEVEL");
+  escalate->add_option("--department", f->department, "Refer to this county department")
+      ->type_name("CODE");
+  escalate->add_option("--reason", f->note, "Why");
+  escalate->add_flag("--overdue", f->overdue,
+                     "The sweep: list overdue cases; escalate them when the policy's "
+                     "auto_escalate is on");
+  escalate->add_flag("--dry-run", f->dry_run, "With --overdue: show what would move");
+  escalate->callback([f, &ctx] {
+    if (f->overdue) {
+      if (f->id != 0) throw CLI::ValidationError("--overdue", "takes no case id");
+      run_sweep(ctx, f->dry_run);
+      return;
+    }
+    if (f->id == 0) throw CLI::RequiredError("a case id (or --overdue)");
+    if (f->dry_run) throw CLI::ValidationError("--dry-run", "goes with --overdue");
+    if (f->note.empty()) throw CLI::RequiredError("--reason");
+    gridgov::Move m = make(Type::escalate, *f);
+    if (!f->to.empty()) {
+      m.to = gridgov::parse_level(f->to);
+      if (!m.to) throw gridgov::Error(gridgov::ErrorCode::usage, "--to: unknown level " + f->to);
+    }
+    run(ctx, f->id, m);
+  });
+
+  auto* dispatch =
+      move_command(app, ctx, "dispatch",
+                   "Send a case from the county platform down to a unit or department", *f);
+  dispatch->add_option("--to", f->to, "The unit to send it to")->type_name("UNIT");
+  dispatch->add_option("--department", f->department, "The department to send it to")
+      ->type_name("CODE");
+  dispatch->add_option("--note", f->note, "Instructions");
+  dispatch->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    if (f->to.empty() == f->department.empty())
+      throw CLI::ValidationError("dispatch", "give exactly one of --to UNIT and --department D");
+    gridgov::Move m = make(Type::dispatch, *f);
+    m.unit = f->to;
+    run(ctx, f->id, m);
+  });
+
+  auto* whistle = move_command(
+      app, ctx, "whistle", "Summon an on-call county worker to a case (吹哨); it stays put", *f);
+  whistle->add_option("--worker", f->worker, "The on-call (whistle) county worker")
+      ->required()
+      ->type_name("CODE");
+  whistle->add_option("--note", f->note, "Why");
+  whistle->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::whistle, *f));
+  });
+
+  auto* resolve = move_command(app, ctx, "resolve", "Report the result (办结)", *f);
+  resolve->add_option("--note", f->note, "The result")->required();
+  resolve->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::resolve, *f));
+  });
+
+  auto* close = move_command(app, ctx, "close",
+                             "Verify a case in its grid and close it; --fail sends it back "
+                             "(rework, 返工)",
+                             *f);
+  close->add_flag("--fail", f->fail, "Verification failed: back to the handler");
+  close->add_option("--note", f->note, "What was found (needed with --fail)");
+  close->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    if (f->fail && f->note.empty()) throw CLI::RequiredError("--note (with --fail)");
+    run(ctx, f->id, make(f->fail ? Type::rework : Type::close, *f));
+  });
+
+  auto* voided = move_command(app, ctx, "void", "Void a case recorded by mistake or twice", *f);
+  voided->add_option("--reason", f->note, "Why")->required();
+  voided->add_option("--duplicate-of", f->duplicate_of, "The case this one repeats")
+      ->type_name("ID");
+  voided->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::voided, *f));
+  });
+
+  auto* reopen = move_command(app, ctx, "reopen", "Open a closed case again", *f);
+  reopen->add_option("--reason", f->note, "Why")->required();
+  reopen->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::reopen, *f));
+  });
+}
+
+}  // namespace gridctl

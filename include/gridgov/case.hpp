@@ -1,0 +1,223 @@
+#pragma once
+// Cases and their events (DESIGN §3). The case row is a projection of its events: `apply` folds
+// one event into a case, and `replay` rebuilds a case from its whole history.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridgov/level.hpp"
+#include "gridgov/time.hpp"
+
+namespace gridgov {
+
+enum class Kind : int { problem = 0, info = 1 };
+enum class Source : int { patrol = 0, hotline, surveillance, petition, platform };
+enum class Status : int { open = 0, resolved, closed, voided };
+enum class EventType : int {
+  report = 0,
+  escalate,
+  refer,
+  dispatch,
+  whistle,
+  resolve,
+  close,
+  rework,
+  reopen,
+  voided
+};
+
+[[nodiscard]] constexpr std::string_view to_string(Kind k) noexcept {
+  return k == Kind::problem ? "problem" : "info";
+}
+[[nodiscard]] constexpr std::string_view to_string(Source s) noexcept {
+  switch (s) {
+    case Source::patrol:
+      return "patrol";
+    case Source::hotline:
+      return "hotline";
+    case Source::surveillance:
+      return "surveillance";
+    case Source::petition:
+      return "petition";
+    case Source::platform:
+      return "platform";
+  }
+  return "?";
+}
+[[nodiscard]] constexpr std::string_view to_string(Status s) noexcept {
+  switch (s) {
+    case Status::open:
+      return "open";
+    case Status::resolved:
+      return "resolved";
+    case Status::closed:
+      return "closed";
+    case Status::voided:
+      return "void";
+  }
+  return "?";
+}
+[[nodiscard]] constexpr std::string_view to_string(EventType t) noexcept {
+  switch (t) {
+    case EventType::report:
+      return "report";
+    case EventType::escalate:
+      return "escalate";
+    case EventType::refer:
+      return "refer";
+    case EventType::dispatch:
+      return "dispatch";
+    case EventType::whistle:
+      return "whistle";
+    case EventType::resolve:
+      return "resolve";
+    case EventType::close:
+      return "close";
+    case EventType::rework:
+      return "rework";
+    case EventType::reopen:
+      return "reopen";
+    case EventType::voided:
+      return "void";
+  }
+  return "?";
+}
+
+/// Parses a kind: `problem`/`问题类` or `info`/`民情类`/`服务类`.
+[[nodiscard]] constexpr std::optional<Kind> parse_kind(std::string_view s) noexcept {
+  if (s == "problem" || s == "问题类" || s == "问题") return Kind::problem;
+  if (s == "info" || s == "民情类" || s == "服务类" || s == "民情") return Kind::info;
+  return std::nullopt;
+}
+/// Parses a source by code name or Chinese word (`12345` is the hotline).
+[[nodiscard]] constexpr std::optional<Source> parse_source(std::string_view s) noexcept {
+  if (s == "patrol" || s == "巡查上报" || s == "巡查") return Source::patrol;
+  if (s == "hotline" || s == "12345" || s == "热线") return Source::hotline;
+  if (s == "surveillance" || s == "治安监控" || s == "监控") return Source::surveillance;
+  if (s == "petition" || s == "信访") return Source::petition;
+  if (s == "platform" || s == "网格云社区") return Source::platform;
+  return std::nullopt;
+}
+[[nodiscard]] constexpr std::optional<Status> parse_status(std::string_view s) noexcept {
+  if (s == "open") return Status::open;
+  if (s == "resolved") return Status::resolved;
+  if (s == "closed") return Status::closed;
+  if (s == "void") return Status::voided;
+  return std::nullopt;
+}
+[[nodiscard]] constexpr std::optional<EventType> parse_event_type(std::string_view s) noexcept {
+  for (int i = 0; i <= static_cast<int>(EventType::voided); ++i)
+    if (to_string(static_cast<EventType>(i)) == s) return static_cast<EventType>(i);
+  return std::nullopt;
+}
+
+/// Hotline and petition cases arrive at the county platform and always need the grid's
+/// verification before they close.
+[[nodiscard]] constexpr bool is_intake(Source s) noexcept {
+  return s == Source::hotline || s == Source::petition;
+}
+
+/// One entry of a case's history. `level`, `unit` and `department` say where the case stands
+/// after the event; the `from_` fields where it stood before.
+struct Event {
+  long long id = 0;
+  long long case_id = 0;
+  EventType type = EventType::report;
+  Timestamp at{};
+  Timestamp recorded_at{};
+  std::string actor;
+  Level from_level = Level::grid;
+  std::string from_unit;
+  std::string from_department;
+  Level level = Level::grid;
+  std::string unit;
+  std::string department;
+  std::string worker;                 ///< whistle: the summoned worker
+  std::optional<Timestamp> deadline;  ///< the case's deadline after the event
+  std::string note;
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+/// A case's header (what the report says) and its current state.
+struct Case {
+  long long id = 0;
+  Kind kind = Kind::problem;
+  Source source = Source::patrol;
+  std::string ext_id;  ///< the hotline or petition number; empty when none
+  std::string category;
+  std::string title;
+  std::string description;
+  std::string grid;
+  std::string reporter;
+  Timestamp reported_at{};
+
+  Status status = Status::open;
+  Level level = Level::grid;
+  std::string unit;        ///< the handling unit; empty at the county platform before dispatch
+  std::string department;  ///< the county department it was referred or dispatched to
+  std::optional<Timestamp> deadline;
+  int rework = 0;
+  std::vector<std::string> whistled;  ///< workers summoned to the case
+
+  friend bool operator==(const Case&, const Case&) = default;
+};
+
+/// Folds one event into `c` (the projection that defines the case row).
+[[nodiscard]] inline Case apply(Case c, const Event& e) {
+  c.level = e.level;
+  c.unit = e.unit;
+  c.department = e.department;
+  if (e.type != EventType::whistle) c.deadline = e.deadline;
+  switch (e.type) {
+    case EventType::report:
+      c.status = c.kind == Kind::info ? Status::closed : Status::open;
+      break;
+    case EventType::escalate:
+    case EventType::refer:
+    case EventType::dispatch:
+    case EventType::reopen:
+      c.status = Status::open;
+      break;
+    case EventType::whistle:
+      c.whistled.push_back(e.worker);
+      break;
+    case EventType::resolve:
+      c.status = Status::resolved;
+      break;
+    case EventType::close:
+      c.status = Status::closed;
+      break;
+    case EventType::rework:
+      c.status = Status::open;
+      ++c.rework;
+      break;
+    case EventType::voided:
+      c.status = Status::voided;
+      break;
+  }
+  return c;
+}
+
+/// Rebuilds a case's state from its header and its events, in order.
+[[nodiscard]] inline Case replay(const Case& header, const std::vector<Event>& events) {
+  Case c = header;
+  c.status = Status::open;
+  c.level = Level::grid;
+  c.unit.clear();
+  c.department.clear();
+  c.deadline.reset();
+  c.rework = 0;
+  c.whistled.clear();
+  for (const auto& e : events) c = apply(std::move(c), e);
+  return c;
+}
+
+/// Open past its deadline at `now` (重点督查).
+[[nodiscard]] inline bool is_overdue(const Case& c, Timestamp now) noexcept {
+  return c.status == Status::open && c.deadline && now > *c.deadline;
+}
+
+}  // namespace gridgov

@@ -1,0 +1,263 @@
+"""The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
+(6); missing input files (4) (DESIGN §6, §8, §11)."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+import unittest
+
+from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, GRIDCTL, NOT_FOUND, OK, UNUSABLE,
+                             GridctlTestCase, Sandbox, base_env, data, dump, example, file_bytes)
+
+# Commands that open an existing database (reading or writing it).
+OPENERS = {
+    "status": ["status"],
+    "units_list": ["units", "list"],
+    "units_show": ["units", "show", COUNTY_CODE],
+    "workers_list": ["workers", "list"],
+    "policy_show": ["policy", "show"],
+    "import_layout_csv": ["import", "layout", example("layout.csv")],
+    "import_workers": ["import", "workers", example("workers.csv")],
+    "policy_load": ["policy", "load", example("policy.toml")],
+}
+# Commands that create a missing database but must not touch an unusable one.
+CREATORS = {
+    "init": ["init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME],
+    "import_layout_toml": ["import", "layout", example("layout.toml")],
+}
+
+
+class MissingDatabase(GridctlTestCase):
+    pass
+
+
+def make_missing_test(args):
+    def test(self):
+        r = self.gridctl(*args)
+        self.assertRc(r, NOT_FOUND)
+        self.assertTrue(r.errors(), str(r))
+        self.assertFalse(os.path.exists(self.box.db), "the command created the database")
+    test.__doc__ = f"{' '.join(args)} with no database: exit 4, no file created"
+    return test
+
+
+for _name, _args in OPENERS.items():
+    setattr(MissingDatabase, f"test_{_name}", make_missing_test(_args))
+
+
+class UnusableDatabase(GridctlTestCase):
+    """Each kind of bad file, through every command: exit 7, an error line, the file untouched."""
+
+    def check(self, setup, args):
+        box = Sandbox()
+        self.addCleanup(box.cleanup)
+        setup(box)
+        before = file_bytes(box.db)
+        r = box.gridctl(*args)
+        self.assertRc(r, UNUSABLE)
+        self.assertTrue(r.errors(), str(r))
+        self.assertIn(box.db, r.stderr, "the error does not name the database")
+        self.assertEqual(file_bytes(box.db), before, "the database file was changed")
+        for suffix in ("-wal", "-journal"):
+            if os.path.exists(box.db + suffix):
+                self.assertEqual(os.path.getsize(box.db + suffix), 0,
+                                 f"a {suffix} file with content was left behind")
+
+    @staticmethod
+    def text_file(box):
+        box.write("gridgov.db", "town_code,town_name\n371327001,十字路街道\n" * 20)
+
+    @staticmethod
+    def random_bytes(box):
+        box.write("gridgov.db", bytes((i * 37 + 11) % 256 for i in range(8192)))
+
+    @staticmethod
+    def foreign_sqlite(box):
+        con = sqlite3.connect(box.db)
+        con.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        con.execute("INSERT INTO customers (name) VALUES ('张三')")
+        con.commit()
+        con.close()
+
+    @staticmethod
+    def newer_schema(box):
+        shutil.copyfile(_template("full"), box.db)
+        con = sqlite3.connect(box.db)
+        con.execute("PRAGMA user_version = 99")
+        con.commit()
+        con.close()
+
+    @staticmethod
+    def corrupt(box):
+        """A real gridgov database with its pages after the first overwritten."""
+        shutil.copyfile(_template("full"), box.db)
+        with open(box.db, "r+b") as f:
+            size = os.path.getsize(box.db)
+            page = 4096
+            f.seek(page)
+            f.write(bytes((i * 91 + 7) % 256 for i in range(size - page)))
+
+
+def _template(name):
+    from gridctl_harness import template
+    return template(name)
+
+
+KINDS = ["text_file", "random_bytes", "foreign_sqlite", "newer_schema", "corrupt"]
+
+
+def make_unusable_test(kind, args):
+    def test(self):
+        self.check(getattr(UnusableDatabase, kind), args)
+    test.__doc__ = f"{' '.join(args)} on a {kind.replace('_', ' ')}: exit 7, file untouched"
+    return test
+
+
+for _kind in KINDS:
+    for _name, _args in {**OPENERS, **CREATORS}.items():
+        setattr(UnusableDatabase, f"test_{_kind}_{_name}", make_unusable_test(_kind, _args))
+
+
+class NewerSchemaDetails(GridctlTestCase):
+
+    def test_newer_schema_dump_unchanged(self):
+        box = Sandbox()
+        self.addCleanup(box.cleanup)
+        UnusableDatabase.newer_schema(box)
+        before = dump(box.db)
+        r = box.gridctl("import", "layout", example("layout.csv"))
+        self.assertRc(r, UNUSABLE)
+        self.assertEqual(dump(box.db), before)
+        con = sqlite3.connect(box.db)
+        try:
+            self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 99)
+        finally:
+            con.close()
+
+    def test_newer_schema_message_says_newer(self):
+        box = Sandbox()
+        self.addCleanup(box.cleanup)
+        UnusableDatabase.newer_schema(box)
+        r = box.gridctl("status")
+        self.assertRc(r, UNUSABLE)
+        self.assertRegex(r.stderr, r"(?i)newer|version|upgrade")
+
+
+class OtherPaths(GridctlTestCase):
+
+    def test_directory_as_database(self):
+        os.mkdir(self.box.path("dir.db"))
+        r = self.gridctl("--db", self.box.path("dir.db"), "status", db=False)
+        self.assertRc(r, UNUSABLE)
+        self.assertTrue(r.errors())
+
+    def test_directory_as_database_for_init(self):
+        os.mkdir(self.box.path("dir.db"))
+        r = self.gridctl("--db", self.box.path("dir.db"), "init", "--county-code", COUNTY_CODE,
+                         "--county-name", COUNTY_NAME, db=False)
+        self.assertRc(r, UNUSABLE)
+
+    def test_init_in_a_missing_directory(self):
+        path = self.box.path("no/such/dir/gridgov.db")
+        r = self.gridctl("--db", path, "init", "--county-code", COUNTY_CODE,
+                         "--county-name", COUNTY_NAME, db=False)
+        self.assertRc(r, UNUSABLE)
+        self.assertTrue(r.errors())
+        self.assertFalse(os.path.exists(path))
+
+
+class MissingInputFile(GridctlTestCase):
+    template = "full"
+
+    def check(self, *args):
+        before = self.box.dump()
+        r = self.gridctl(*args)
+        self.assertRc(r, NOT_FOUND)
+        self.assertIn("nope", r.stderr)
+        self.assertEqual(self.box.dump(), before)
+
+    def test_import_layout(self):
+        self.check("import", "layout", self.box.path("nope.csv"))
+
+    def test_import_layout_toml(self):
+        self.check("import", "layout", self.box.path("nope.toml"))
+
+    def test_import_workers(self):
+        self.check("import", "workers", self.box.path("nope.csv"))
+
+    def test_import_auto(self):
+        self.check("import", self.box.path("nope.csv"))
+
+    def test_second_of_two_files_missing(self):
+        """The first file is good; the second is missing: nothing of the first is written."""
+        box = Sandbox("init")
+        self.addCleanup(box.cleanup)
+        before = box.dump()
+        r = box.gridctl("import", "layout", example("layout.csv"), box.path("nope.csv"))
+        self.assertRc(r, NOT_FOUND)
+        self.assertEqual(box.dump(), before)
+
+    def test_policy_load(self):
+        self.check("policy", "load", self.box.path("nope.toml"))
+
+    def test_policy_check(self):
+        self.check("policy", "check", self.box.path("nope.toml"))
+
+    def test_toml_layout_without_database_creates_nothing(self):
+        box = Sandbox()
+        self.addCleanup(box.cleanup)
+        r = box.gridctl("import", "layout", box.path("nope.toml"))
+        self.assertRc(r, NOT_FOUND)
+        self.assertFalse(os.path.exists(box.db))
+
+
+class Busy(GridctlTestCase):
+    """Another process holds the write lock for longer than the 5 s busy timeout."""
+
+    template = "layout"
+
+    def test_writer_gets_exit_6_and_writes_nothing(self):
+        before = self.box.dump()
+        con = sqlite3.connect(self.box.db, isolation_level=None, timeout=0)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("UPDATE units SET name = name WHERE 0")  # hold the RESERVED lock
+            # A reader still works while the writer waits (WAL).
+            r = self.gridctl("status", "--format", "json")
+            self.assertRc(r, OK)
+            start = time.monotonic()
+            r = self.gridctl("import", "workers", example("workers.csv"))
+            elapsed = time.monotonic() - start
+            self.assertRc(r, BUSY)
+            self.assertTrue(r.errors())
+            self.assertGreater(elapsed, 2.0, "gave up without waiting for the lock")
+        finally:
+            con.execute("ROLLBACK")
+            con.close()
+        self.assertEqual(self.box.dump(), before)
+
+    def test_writer_waits_for_a_short_lock(self):
+        """A lock released after 1 s: the import waits and succeeds."""
+        con = sqlite3.connect(self.box.db, isolation_level=None, timeout=0, check_same_thread=False)
+        con.execute("BEGIN IMMEDIATE")
+
+        def release():
+            time.sleep(1.0)
+            con.execute("ROLLBACK")
+            con.close()
+
+        t = threading.Thread(target=release)
+        t.start()
+        try:
+            r = self.gridctl("import", "workers", example("workers.csv"))
+        finally:
+            t.join()
+        self.assertRc(r, OK)
+        self.assertEqual(self.gridctl("status", "--format", "json").json()["workers"]["grid"], 949)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,452 @@
+#include "gridgov/store.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace gridgov;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    for (int i = 0; i < 100; ++i) {
+      m_path = fs::temp_directory_path() / ("gridgov-unit-" + std::to_string(rd()));
+      if (fs::create_directory(m_path)) return;
+    }
+    throw std::runtime_error("cannot create a temporary directory");
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string path(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  fs::path m_path;
+};
+
+template <class F>
+std::optional<Error> error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// Overwrites the big-endian 32-bit integer at `offset` of the SQLite header.
+void patch_header(const std::string& path, std::size_t offset, std::uint32_t value) {
+  std::string bytes = bytes_of(path);
+  REQUIRE(bytes.size() >= 100);
+  REQUIRE(bytes.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0);
+  for (int i = 0; i < 4; ++i)
+    bytes[offset + static_cast<std::size_t>(i)] = static_cast<char>((value >> (24 - 8 * i)) & 0xff);
+  write_bytes(path, bytes);
+}
+
+Unit unit(std::string code, Level level, std::string parent,
+          std::optional<long long> households = std::nullopt) {
+  Unit u;
+  u.code = code;
+  u.name = "名称" + code;
+  u.level = level;
+  u.parent = std::move(parent);
+  u.households = households;
+  return u;
+}
+
+/// C ─ T1 ─ Z1 ─ V1 ─ G1, G2;  T1 ─ Z2;  C ─ T2
+void add_tree(Store& s) {
+  s.add_unit(unit("C", Level::county, ""));
+  s.add_unit(unit("T2", Level::town, "C"));
+  s.add_unit(unit("T1", Level::town, "C"));
+  s.add_unit(unit("Z2", Level::zone, "T1"));
+  s.add_unit(unit("Z1", Level::zone, "T1"));
+  s.add_unit(unit("V1", Level::village, "Z1"));
+  s.add_unit(unit("G2", Level::grid, "V1", 20));
+  s.add_unit(unit("G1", Level::grid, "V1", 10));
+}
+
+std::unique_ptr<Store> memory_store() { return open_sqlite_store(":memory:", {.create = true}); }
+
+Worker worker(std::string code, Tier tier, std::vector<std::string> units,
+              std::optional<Deployment> deployment = std::nullopt, std::string department = "") {
+  Worker w;
+  w.code = std::move(code);
+  w.name = "张三";
+  w.tier = tier;
+  w.units = std::move(units);
+  w.deployment = deployment;
+  w.department = std::move(department);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("schema_version is at least 1") { CHECK(schema_version() >= 1); }
+
+TEST_CASE("a new store has no county, units, workers or policy") {
+  auto s = memory_store();
+  CHECK_FALSE(s->county().has_value());
+  CHECK(s->units().empty());
+  CHECK(s->workers().empty());
+  CHECK_FALSE(s->policy().has_value());
+  const Counts c = s->counts();
+  CHECK(c.units == std::array<long long, 5>{});
+  CHECK(c.workers == std::array<long long, 3>{});
+  CHECK(c.open + c.resolved + c.closed + c.voided == 0);
+}
+
+TEST_CASE("Store adds units and finds them by code") {
+  auto s = memory_store();
+  add_tree(*s);
+  REQUIRE(s->county().has_value());
+  CHECK(s->county()->code == "C");
+  CHECK(s->county()->level == Level::county);
+  CHECK(s->county()->parent.empty());
+  const auto g1 = s->find_unit("G1");
+  REQUIRE(g1.has_value());
+  CHECK(g1->unit == unit("G1", Level::grid, "V1", 10));
+  CHECK_FALSE(g1->retired);
+  CHECK_FALSE(s->find_unit("G404").has_value());
+}
+
+TEST_CASE("Store::units lists parents before children") {
+  auto s = memory_store();
+  add_tree(*s);
+  const auto units = s->units();
+  std::vector<std::string> codes;
+  for (const auto& u : units) codes.push_back(u.unit.code);
+  CHECK(codes == std::vector<std::string>{"C", "T1", "T2", "Z1", "Z2", "V1", "G1", "G2"});
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i].unit.parent.empty()) continue;
+    bool parent_before = false;
+    for (std::size_t j = 0; j < i; ++j) parent_before |= units[j].unit.code == units[i].unit.parent;
+    CHECK(parent_before);
+  }
+}
+
+TEST_CASE("Store::update_unit changes name, parent and sizes") {
+  auto s = memory_store();
+  add_tree(*s);
+  Unit moved = unit("V1", Level::village, "Z2");
+  moved.name = "新村";
+  moved.households = 5;
+  moved.population = 15;
+  s->update_unit(moved);
+  const auto v1 = s->find_unit("V1");
+  REQUIRE(v1.has_value());
+  CHECK(v1->unit == moved);
+  // The grids stay under V1.
+  CHECK(s->find_unit("G1")->unit.parent == "V1");
+}
+
+TEST_CASE("Store::retire_unit keeps the unit but stops counting it and update revives it") {
+  auto s = memory_store();
+  add_tree(*s);
+  s->retire_unit("G2");
+  const auto g2 = s->find_unit("G2");
+  REQUIRE(g2.has_value());
+  CHECK(g2->retired);
+  CHECK(s->units().size() == 8);
+  CHECK(s->counts().units[index(Level::grid)] == 1);
+  s->update_unit(unit("G2", Level::grid, "V1", 20));
+  CHECK_FALSE(s->find_unit("G2")->retired);
+  CHECK(s->counts().units[index(Level::grid)] == 2);
+}
+
+TEST_CASE("Store::counts counts active units by level and workers by tier") {
+  auto s = memory_store();
+  add_tree(*s);
+  s->put_worker(worker("W1", Tier::grid, {"G1"}));
+  s->put_worker(worker("W2", Tier::grid, {"G2"}));
+  s->put_worker(worker("W3", Tier::town, {"Z1"}));
+  s->put_worker(worker("W4", Tier::county, {}, Deployment::whistle, "police"));
+  s->retire_worker("W2");
+  const Counts c = s->counts();
+  CHECK(c.units == std::array<long long, 5>{1, 2, 2, 1, 2});
+  CHECK(c.workers == std::array<long long, 3>{1, 1, 1});
+}
+
+TEST_CASE("Store::put_worker adds a worker with its units in order") {
+  auto s = memory_store();
+  add_tree(*s);
+  const Worker w = [] {
+    Worker x = worker("W9", Tier::county, {"Z2", "Z1"}, Deployment::cluster, "housing");
+    x.phone = "13900000000";
+    return x;
+  }();
+  s->put_worker(w);
+  const auto found = s->find_worker("W9");
+  REQUIRE(found.has_value());
+  CHECK(found->worker == w);
+  CHECK_FALSE(found->retired);
+  CHECK_FALSE(s->find_worker("W0").has_value());
+}
+
+TEST_CASE("Store::put_worker replaces the units and makes the worker active again") {
+  auto s = memory_store();
+  add_tree(*s);
+  s->put_worker(worker("W1", Tier::county, {"Z1", "Z2"}, Deployment::cluster));
+  s->retire_worker("W1");
+  CHECK(s->find_worker("W1")->retired);
+  s->put_worker(worker("W1", Tier::county, {"Z2"}, Deployment::resident));
+  const auto w = s->find_worker("W1");
+  REQUIRE(w.has_value());
+  CHECK_FALSE(w->retired);
+  CHECK(w->worker.units == std::vector<std::string>{"Z2"});
+  CHECK(w->worker.deployment == Deployment::resident);
+  CHECK(s->workers().size() == 1);
+}
+
+TEST_CASE("Store::workers lists every worker in code order, retired ones included") {
+  auto s = memory_store();
+  add_tree(*s);
+  s->put_worker(worker("W2", Tier::grid, {"G2"}));
+  s->put_worker(worker("W1", Tier::grid, {"G1"}));
+  s->put_worker(worker("W3", Tier::county, {}, Deployment::whistle));
+  s->retire_worker("W2");
+  const auto all = s->workers();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].worker.code == "W1");
+  CHECK(all[1].worker.code == "W2");
+  CHECK(all[1].retired);
+  CHECK(all[2].worker.code == "W3");
+  CHECK(all[2].worker.units.empty());
+  CHECK(all[2].worker.phone.empty());
+}
+
+TEST_CASE("Store::units_in_use lists active units active workers serve") {
+  auto s = memory_store();
+  add_tree(*s);
+  CHECK(s->units_in_use().empty());
+  s->put_worker(worker("W1", Tier::grid, {"G1"}));
+  s->put_worker(worker("W2", Tier::county, {"Z1", "Z2"}, Deployment::cluster));
+  CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G1", "Z1", "Z2"});
+  s->retire_worker("W2");
+  CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G1"});
+  s->put_worker(worker("W1", Tier::grid, {"G2"}));
+  CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G2"});
+}
+
+TEST_CASE("Store::add_policy numbers versions upwards and policy() is the newest") {
+  auto s = memory_store();
+  const Timestamp t1(std::chrono::seconds(1'790'000'000));
+  const Timestamp t2 = t1 + std::chrono::hours(1);
+  CHECK(s->add_policy(StoredPolicy{0, t1, "built-in", "timezone = \"+08:00\"\n"}) == 1);
+  CHECK(s->add_policy(StoredPolicy{0, t2, "policy.toml", "# 新\ntimezone = \"+05:30\"\n"}) == 2);
+  const auto p = s->policy();
+  REQUIRE(p.has_value());
+  CHECK(p->version == 2);
+  CHECK(p->loaded_at == t2);
+  CHECK(p->source == "policy.toml");
+  CHECK(p->text == "# 新\ntimezone = \"+05:30\"\n");
+  CHECK(s->add_policy(StoredPolicy{0, t2, "again", "x"}) == 3);
+}
+
+// ---- transactions ----------------------------------------------------------------------------
+
+TEST_CASE("a write transaction not committed is rolled back") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_sqlite_store(path, {.create = true});
+    {
+      auto tx = s->begin_write();
+      s->add_unit(unit("C", Level::county, ""));
+      CHECK(s->find_unit("C").has_value());  // visible inside the transaction
+    }
+    CHECK_FALSE(s->find_unit("C").has_value());
+  }
+  auto again = open_sqlite_store(path);
+  CHECK_FALSE(again->county().has_value());
+}
+
+TEST_CASE("a committed write transaction persists") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_sqlite_store(path, {.create = true});
+    auto tx = s->begin_write();
+    add_tree(*s);
+    s->put_worker(worker("W1", Tier::grid, {"G1"}));
+    tx->commit();
+  }
+  auto again = open_sqlite_store(path);
+  REQUIRE(again->county().has_value());
+  CHECK(again->units().size() == 8);
+  REQUIRE(again->find_worker("W1").has_value());
+  CHECK(again->find_worker("W1")->worker.units == std::vector<std::string>{"G1"});
+}
+
+TEST_CASE("a nested write transaction joins the outer one") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  SUBCASE("the inner commit alone writes nothing") {
+    {
+      auto s = open_sqlite_store(path, {.create = true});
+      auto outer = s->begin_write();
+      {
+        auto inner = s->begin_write();
+        s->add_unit(unit("C", Level::county, ""));
+        inner->commit();
+      }
+      CHECK(s->find_unit("C").has_value());
+      outer.reset();
+      CHECK_FALSE(s->find_unit("C").has_value());
+    }
+    CHECK_FALSE(open_sqlite_store(path)->county().has_value());
+  }
+  SUBCASE("the outer commit writes what the inner one did") {
+    {
+      auto s = open_sqlite_store(path, {.create = true});
+      auto outer = s->begin_write();
+      {
+        auto inner = s->begin_write();
+        s->add_unit(unit("C", Level::county, ""));
+        inner->commit();
+      }
+      s->add_unit(unit("T1", Level::town, "C"));
+      outer->commit();
+    }
+    auto again = open_sqlite_store(path);
+    CHECK(again->find_unit("C").has_value());
+    CHECK(again->find_unit("T1").has_value());
+  }
+  SUBCASE("an inner transaction not committed does not undo the outer one's work") {
+    {
+      auto s = open_sqlite_store(path, {.create = true});
+      auto outer = s->begin_write();
+      s->add_unit(unit("C", Level::county, ""));
+      { auto inner = s->begin_write(); }
+      outer->commit();
+    }
+    CHECK(open_sqlite_store(path)->find_unit("C").has_value());
+  }
+}
+
+TEST_CASE("a store can begin a new transaction after one is rolled back") {
+  auto s = memory_store();
+  {
+    auto tx = s->begin_write();
+    s->add_unit(unit("C", Level::county, ""));
+  }
+  {
+    auto tx = s->begin_write();
+    s->add_unit(unit("C", Level::county, ""));
+    tx->commit();
+  }
+  CHECK(s->county().has_value());
+}
+
+// ---- opening ---------------------------------------------------------------------------------
+
+TEST_CASE("opening a missing file without create is not_found") {
+  TempDir dir;
+  const std::string path = dir.path("missing.db");
+  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::not_found);
+  CHECK_FALSE(fs::exists(path));
+  const auto ro = error_of([&] { (void)open_sqlite_store(path, {.read_only = true}); });
+  REQUIRE(ro.has_value());
+  CHECK(ro->code() == ErrorCode::not_found);
+  CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("a database from a newer gridgov is unusable and left unchanged") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_sqlite_store(path, {.create = true});
+    s->add_unit(unit("C", Level::county, ""));
+  }
+  REQUIRE_FALSE(fs::exists(path + "-wal"));
+  patch_header(path, 60, 99);  // PRAGMA user_version = 99
+  const std::string before = bytes_of(path);
+  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(e->exit_code() == 7);
+  CHECK(std::string(e->what()).find("99") != std::string::npos);
+  CHECK(bytes_of(path) == before);
+}
+
+TEST_CASE("another program's SQLite database is unusable and left unchanged") {
+  TempDir dir;
+  const std::string path = dir.path("other.db");
+  {
+    auto s = open_sqlite_store(path, {.create = true});
+    s->add_unit(unit("C", Level::county, ""));
+  }
+  patch_header(path, 68, 0x12345678);  // PRAGMA application_id
+  const std::string before = bytes_of(path);
+  const auto e = error_of([&] { (void)open_sqlite_store(path, {.create = true}); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(bytes_of(path) == before);
+}
+
+TEST_CASE("a file that is not SQLite is unusable and left unchanged") {
+  TempDir dir;
+  const std::string path = dir.path("notes.db");
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "this is a text file, not a database\n";
+  write_bytes(path, text);
+  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(bytes_of(path) == text);
+}
+
+TEST_CASE("a database reopens with its data and schema version") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_sqlite_store(path, {.create = true});
+    add_tree(*s);
+  }
+  {
+    auto s = open_sqlite_store(path, {.read_only = true});
+    CHECK(s->units().size() == 8);
+  }
+  const std::string bytes = bytes_of(path);
+  REQUIRE(bytes.size() >= 100);
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  const int user_version = (b(60) << 24) | (b(61) << 16) | (b(62) << 8) | b(63);
+  CHECK(user_version == schema_version());
+}
+
+TEST_CASE("a read-only store refuses writes as unusable") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  { (void)open_sqlite_store(path, {.create = true}); }
+  auto s = open_sqlite_store(path, {.read_only = true});
+  const auto e = error_of([&] { s->add_unit(unit("C", Level::county, "")); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK_FALSE(open_sqlite_store(path)->county().has_value());
+}

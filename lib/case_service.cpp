@@ -26,6 +26,20 @@ void check_time(const Case& c, const std::vector<Event>& events, Timestamp at) {
                                         "'s last event; events are recorded in order");
 }
 
+const char* verb(Move::Type t) {
+  switch (t) {
+    case Move::Type::escalate: return "escalate";
+    case Move::Type::dispatch: return "dispatch";
+    case Move::Type::whistle: return "whistle on";
+    case Move::Type::resolve: return "resolve";
+    case Move::Type::close: return "close";
+    case Move::Type::rework: return "send back";
+    case Move::Type::voided: return "void";
+    case Move::Type::reopen: return "reopen";
+  }
+  return "act on";
+}
+
 }  // namespace
 
 Actor find_actor(Store& store, const std::string& code) {
@@ -59,7 +73,10 @@ Case log_case(Store& store, const ReportRequest& request, const std::string& act
   draft.grid = request.grid;
   draft.reporter = actor.code;
   draft.reported_at = at;
-  const Event& decided = decide_report(draft, RuleContext{tree, policy, actor, at}).get();
+  const Decision d = decide_report(draft, RuleContext{tree, policy, actor, at});
+  if (!d.allowed())
+    throw Error(d.code, d.rule + ": " + actor.code + " may not report this case: " + d.reason);
+  const Event& decided = *d.event;
   Case c = apply(draft, decided);
   c.id = store.add_case(c);
   Event e = decided;
@@ -116,7 +133,10 @@ Case act(Store& store, long long id, const Move& move, const std::string& actor_
       d = decide_reopen(c, ctx);
       break;
   }
-  Event e = d.get();
+  if (!d.allowed())
+    throw Error(d.code, d.rule + ": " + actor.code + " may not " + verb(move.type) + " case " +
+                            std::to_string(id) + ": " + d.reason);
+  Event e = *d.event;
   e.note = move.note;
   if (move.type == Move::Type::voided && move.duplicate_of != 0)
     e.note = "duplicate of case " + std::to_string(move.duplicate_of) +

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 import unittest
 from dataclasses import dataclass
@@ -89,9 +90,18 @@ def run(args: Sequence[str], cwd: Optional[str] = None, input: Optional[bytes | 
     """Runs gridctl with args (no --db added) and returns its exit code and output."""
     if isinstance(input, str):
         input = input.encode("utf-8")
-    p = subprocess.run([GRIDCTL, *args], cwd=cwd, input=input if input is not None else b"",
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=env if env is not None else base_env(), timeout=timeout)
+    # The binary may be being relinked by a concurrent build: wait for it rather than fail.
+    for attempt in range(90):
+        try:
+            p = subprocess.run([GRIDCTL, *args], cwd=cwd,
+                               input=input if input is not None else b"",
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env if env is not None else base_env(), timeout=timeout)
+            break
+        except OSError:  # ETXTBSY, EACCES or ENOENT while the linker writes it
+            if attempt == 89:
+                raise
+            time.sleep(1)
     return Result(list(args), p.returncode, p.stdout.decode("utf-8", "replace"),
                   p.stderr.decode("utf-8", "replace"), p.stdout)
 

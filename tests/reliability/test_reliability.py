@@ -97,5 +97,54 @@ class ConcurrentWriters(unittest.TestCase):
                 self.assertEqual(c.execute("SELECT count(*) FROM workers").fetchone()[0], len(body))
 
 
+class ParallelCaseWriters(unittest.TestCase):
+    """Several gridctl processes log and move cases at once: every event lands, and every case
+    row still equals the replay of its events."""
+
+    SCRIPT = """
+set -e
+for i in $(seq 1 {n}); do
+  id=$({g} log --grid {grid} --category environment_sanitation --title "w{w} $i" --as {worker})
+  {g} -q escalate $id --reason up --as {worker}
+  {g} -q close $id --as {worker} 2>/dev/null || true
+done
+"""
+
+    def test_parallel_writers_lose_no_event(self):
+        examples = os.environ["GRIDGOV_EXAMPLES"]
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "p.db")
+            self.assertEqual(gridctl(db, "init", "--county-code", "371327",
+                                     "--county-name", "莒南县").returncode, 0)
+            self.assertEqual(gridctl(db, "import", os.path.join(examples, "layout.csv"),
+                                     os.path.join(examples, "workers.csv")).returncode, 0)
+            with open(os.path.join(examples, "workers.csv"), encoding="utf-8") as f:
+                grid_workers = [r for r in csv.DictReader(f) if r["tier"] == "grid"][:4]
+            n = 15
+            env = dict(os.environ, GRIDCTL_DB=db)
+            procs = [subprocess.Popen(["bash", "-c", self.SCRIPT.format(
+                n=n, g=GRIDCTL, grid=w["unit"], w=k, worker=w["code"])], env=env,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for k, w in enumerate(grid_workers)]
+            for p in procs:
+                out, err = p.communicate(timeout=240)
+                self.assertEqual(p.returncode, 0, err)
+            with sqlite3.connect(db) as c:
+                cases = c.execute("SELECT count(*) FROM cases").fetchone()[0]
+                self.assertEqual(cases, n * len(grid_workers))
+                by_type = dict(c.execute("SELECT type, count(*) FROM events GROUP BY type"))
+                self.assertEqual(by_type.get("report"), cases)
+                self.assertEqual(by_type.get("escalate"), cases)
+                # Each case row is its last event's projection.
+                rows = c.execute("""
+                    SELECT c.id, c.status, c.level, c.unit_id, c.deadline,
+                           e.type, e.level, e.unit_id, e.deadline
+                    FROM cases c JOIN events e ON e.id =
+                      (SELECT max(id) FROM events WHERE case_id = c.id)""").fetchall()
+                for (cid, status, level, unit, deadline, etype, elevel, eunit, edeadline) in rows:
+                    self.assertEqual((level, unit, deadline), (elevel, eunit, edeadline), cid)
+                    self.assertEqual(status, "open" if etype == "escalate" else "closed", cid)
+
+
 if __name__ == "__main__":
     unittest.main()

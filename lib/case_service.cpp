@@ -28,14 +28,22 @@ void check_time(const Case& c, const std::vector<Event>& events, Timestamp at) {
 
 const char* verb(Move::Type t) {
   switch (t) {
-    case Move::Type::escalate: return "escalate";
-    case Move::Type::dispatch: return "dispatch";
-    case Move::Type::whistle: return "whistle on";
-    case Move::Type::resolve: return "resolve";
-    case Move::Type::close: return "close";
-    case Move::Type::rework: return "send back";
-    case Move::Type::voided: return "void";
-    case Move::Type::reopen: return "reopen";
+    case Move::Type::escalate:
+      return "escalate";
+    case Move::Type::dispatch:
+      return "dispatch";
+    case Move::Type::whistle:
+      return "whistle on";
+    case Move::Type::resolve:
+      return "resolve";
+    case Move::Type::close:
+      return "close";
+    case Move::Type::rework:
+      return "send back";
+    case Move::Type::voided:
+      return "void";
+    case Move::Type::reopen:
+      return "reopen";
   }
   return "act on";
 }

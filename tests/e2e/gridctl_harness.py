@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import unicodedata
@@ -150,11 +149,15 @@ class Sandbox:
         self.dir = tempfile.mkdtemp(prefix="gridgov-e2e-")
         self.db = os.path.join(self.dir, "gridgov.db")
         if from_template:
-            src = template(from_template)
-            shutil.copyfile(src, self.db)
-            for suffix in ("-wal", "-shm"):
-                if os.path.exists(src + suffix):
-                    shutil.copyfile(src + suffix, self.db + suffix)
+            try:
+                src = template(from_template)
+                shutil.copyfile(src, self.db)
+                for suffix in ("-wal", "-shm"):
+                    if os.path.exists(src + suffix):
+                        shutil.copyfile(src + suffix, self.db + suffix)
+            except BaseException:
+                self.cleanup()
+                raise
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

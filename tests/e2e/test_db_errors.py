@@ -4,13 +4,12 @@
 import os
 import shutil
 import sqlite3
-import subprocess
 import threading
 import time
 import unittest
 
-from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, GRIDCTL, NOT_FOUND, OK, UNUSABLE,
-                             GridctlTestCase, Sandbox, base_env, data, dump, example, file_bytes)
+from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, UNUSABLE,
+                             GridctlTestCase, Sandbox, dump, example, file_bytes)
 
 # Commands that open an existing database (reading or writing it).
 OPENERS = {

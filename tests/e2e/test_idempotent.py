@@ -8,7 +8,7 @@ import unittest
 
 from gridctl_harness import (INPUT, LEVELS, NOT_FOUND, OK, REFUSED, TIERS, GridctlTestCase,
                              Sandbox, example, example_ancestors, example_counts, example_units,
-                             file_bytes, layout_rows, worker_rows)
+                             layout_rows, worker_rows)
 
 DROP_TOWN = "371327112"  # 坊前镇, the last town of the example
 

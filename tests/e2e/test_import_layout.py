@@ -414,6 +414,19 @@ class GoodLayoutFiles(GridctlTestCase):
         g = self.unit("37132700100101")
         self.assertEqual((g["name"], g["population"]), ("东湖社区第1网格", 1326))
 
+    def test_no_newline_at_the_end(self):
+        text = file_bytes(data("good/layout_bom_crlf.csv")).rstrip(b"\r\n")
+        path = self.box.write("nonl.csv", text)
+        self.assertOk(self.gridctl("import", "layout", path))
+        self.assertEqual(self.names()["37132700100501"], "崖泉社区第1网格")
+        self.assertEqual(self.gridctl("status", "--format", "json").json()["units"]["grid"], 3)
+
+    def test_trailing_blank_lines(self):
+        text = file_bytes(data("good/layout_chinese_shuffled.csv")) + b"\n\n"
+        path = self.box.write("blank.csv", text)
+        self.assertOk(self.gridctl("import", "layout", path))
+        self.assertEqual(self.gridctl("status", "--format", "json").json()["units"]["grid"], 2)
+
     def test_good_files_over_the_example_change_nothing_but_names(self):
         """BOM+CRLF rows are the example's own rows: importing them over it changes nothing."""
         box = Sandbox("layout")

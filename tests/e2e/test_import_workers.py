@@ -1,7 +1,5 @@
 """gridctl import workers: the example's 949/590/912 workers, upserts, the good corpus (DESIGN §5)."""
 
-import csv
-import io
 import os
 import unittest
 

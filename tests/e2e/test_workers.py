@@ -3,7 +3,7 @@
 import unittest
 
 from gridctl_harness import (NOT_FOUND, OK, USAGE, GridctlTestCase, example_ancestors,
-                             example_units, worker_rows)
+                             worker_rows)
 
 LIST_COLUMNS = ["code", "name", "tier", "deployment", "department", "units", "phone"]
 TOWN = "371327100"  # 大店镇

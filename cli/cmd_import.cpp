@@ -46,9 +46,20 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     store = ctx.open(names_county);
 
   gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
-  const auto report =
-      gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
-                            workers.empty() ? nullptr : &worker_entries, options, gridgov::now());
+  gridgov::ImportReport report;
+  try {
+    report =
+        gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
+                              workers.empty() ? nullptr : &worker_entries, options, gridgov::now());
+  } catch (...) {
+    // Nothing written means no database file either, when this command made it.
+    if (names_county && missing && !flags.dry_run) {
+      store.reset();
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(ctx.db_path() + suffix);
+    }
+    throw;
+  }
   Table t{{"kind", "level", "added", "updated", "unchanged", "retired"}, {}};
   gridgov::ChangeCounts total;
   auto sum = [&](const gridgov::ChangeCounts& c) {
@@ -68,7 +79,7 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
               report.workers->by_tier[static_cast<std::size_t>(tier)]);
       sum(report.workers->by_tier[static_cast<std::size_t>(tier)]);
     }
-  if (!ctx.options.quiet || ctx.format() != Format::table) ctx.printer().table(t);
+  ctx.printer().table(t);
   const std::string counts =
       std::to_string(total.added) + " added, " + std::to_string(total.updated) + " updated, " +
       std::to_string(total.unchanged) + " unchanged, " + std::to_string(total.retired) + " retired";

@@ -59,7 +59,9 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
   if (peek() < 0) return false;
   m_record_line = m_line;
   auto fail = [&](int line, int column, std::string reason) {
-    if (!bad) m_diagnostics->add(Diagnostic{m_file, line, column, "", std::move(reason)});
+    const std::size_t field = record.size();
+    std::string name = field < m_names.size() ? m_names[field] : std::string();
+    if (!bad) m_diagnostics->add(Diagnostic{m_file, line, column, name, std::move(reason)});
     bad = true;
   };
 

@@ -27,6 +27,9 @@ class CsvReader {
 
   CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics);
 
+  /// Names the fields (the header's columns), so that problems found inside a field say which.
+  void set_field_names(std::vector<std::string> names) { m_names = std::move(names); }
+
   /// Reads the next non-blank record into `record`; false at the end of the input.
   bool next(std::vector<CsvField>& record);
   /// The line the last record started on.
@@ -48,7 +51,11 @@ class CsvReader {
   int m_column = 1;
   int m_record_line = 0;
   bool m_started = false;
+  std::vector<std::string> m_names;
 };
+
+/// Standard input, read whole the first time it is asked for.
+const std::string& stdin_text();
 
 /// One column a file may have: its name in the contract, its other accepted names (Chinese,
 /// spelling variants), and whether it must be there.
@@ -70,6 +77,12 @@ struct HeaderMap {
                          const std::string& file, Diagnostics& diagnostics);
 
   [[nodiscard]] bool has(std::size_t spec) const { return index[spec] >= 0; }
+  /// The header's column names as written, by field number.
+  [[nodiscard]] static std::vector<std::string> names(const std::vector<CsvField>& header) {
+    std::vector<std::string> out;
+    for (const auto& f : header) out.push_back(f.text);
+    return out;
+  }
   /// The field of spec `spec` in `record` (empty text when the column is absent).
   [[nodiscard]] const CsvField& field(const std::vector<CsvField>& record, std::size_t spec) const;
   [[nodiscard]] Location at(const std::vector<CsvField>& record, std::size_t spec,

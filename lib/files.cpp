@@ -12,12 +12,22 @@
 
 namespace gridgov {
 
-std::string read_text_file(const std::string& path) {
-  if (path == "-") {
+namespace detail {
+
+const std::string& stdin_text() {
+  // Standard input can be read once; sniffing its kind and reading it share this copy.
+  static const std::string text = [] {
     std::ostringstream out;
     out << std::cin.rdbuf();
     return out.str();
-  }
+  }();
+  return text;
+}
+
+}  // namespace detail
+
+std::string read_text_file(const std::string& path) {
+  if (path == "-") return detail::stdin_text();
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -52,8 +62,9 @@ FileKind file_kind(const std::string& path, std::string_view head) {
 
 std::string sniff_import_kind(const std::string& path) {
   std::string head;
-  if (path == "-") return "";
-  {
+  if (path == "-") {
+    head = detail::stdin_text().substr(0, 4096);
+  } else {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
     head.resize(4096);

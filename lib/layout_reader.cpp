@@ -101,6 +101,7 @@ void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector&
   const std::size_t before = diagnostics.count();
   const auto header = detail::HeaderMap::match(record, layout_columns(), file, diagnostics);
   if (diagnostics.count() != before) return;  // this file's header is unusable
+  reader.set_field_names(header.names(record));
 
   struct LevelColumns {
     Level level;

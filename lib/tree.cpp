@@ -189,13 +189,22 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return false;
   }
 
-  void position_of(std::size_t offset, int& line, int& column) const {
+  /// Line and column of byte `offset`. Values arrive in document order, so the count goes on
+  /// from the last offset asked for instead of from the start (which made big files quadratic).
+  void position_of(std::size_t offset, int& line, int& column) {
     offset = std::min(offset, m_text.size());
-    const std::string_view before = m_text.substr(0, offset);
-    line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
-    const auto nl = before.rfind('\n');
-    const auto start = nl == std::string_view::npos ? 0 : nl + 1;
-    column = column_of(m_text.substr(start), offset - start);
+    if (offset < m_mark) {
+      m_mark = 0;
+      m_mark_line = 1;
+      m_line_start = 0;
+    }
+    for (; m_mark < offset; ++m_mark)
+      if (m_text[m_mark] == '\n') {
+        ++m_mark_line;
+        m_line_start = m_mark + 1;
+      }
+    line = m_mark_line;
+    column = column_of(m_text.substr(m_line_start), offset - m_line_start);
   }
 
  private:
@@ -245,6 +254,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 
   std::string_view m_text;
   const char** m_last;
+  std::size_t m_mark = 0;  // position_of's cursor: an offset, its line, that line's start
+  int m_mark_line = 1;
+  std::size_t m_line_start = 0;
   std::vector<TreeNode*> m_stack;
   std::string m_key;
 };

@@ -1,7 +1,7 @@
 // Workers CSV: `code, name, tier, unit, deployment, department, phone` (DESIGN §5).
 
 #include <fstream>
-#include <iostream>
+#include <sstream>
 
 #include "csv.hpp"
 #include "gridgov/readers.hpp"
@@ -58,8 +58,11 @@ std::vector<std::string> split_units(const std::string& s) {
 
 std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diagnostics) {
   std::ifstream file_in;
-  std::istream* in = &std::cin;
-  if (path != "-") {
+  std::istringstream stdin_in;
+  std::istream* in = &stdin_in;
+  if (path == "-") {
+    stdin_in.str(detail::stdin_text());
+  } else {
     file_in.open(path, std::ios::binary);
     if (!file_in) (void)read_text_file(path);  // throws the not-found error
     in = &file_in;
@@ -72,8 +75,10 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
     return out;
   }
+  const std::size_t before = diagnostics.count();
   const auto header = detail::HeaderMap::match(record, worker_columns(), file, diagnostics);
-  if (!diagnostics.empty()) return out;
+  if (diagnostics.count() != before) return out;  // this file's header is unusable
+  reader.set_field_names(header.names(record));
 
   while (reader.next(record)) {
     const int line = reader.record_line();

@@ -65,10 +65,11 @@ void setup_log(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::usage, "--title: empty or not UTF-8");
     auto store = ctx.open();
     const auto offset = gridgov::current_policy(*store).utc_offset;
-    const gridgov::Case c = gridgov::log_case(*store, r, ctx.actor(), ctx.time(offset));
+    const auto at = ctx.time(offset);
+    const gridgov::Case c = gridgov::log_case(*store, r, ctx.actor(), at);
     const Printer out = ctx.printer();
     if (out.format == Format::json || out.format == Format::ndjson)
-      out.json(case_json(c, offset, gridgov::now(), nullptr));
+      out.json(case_json(c, offset, at, nullptr));
     else
       std::cout << c.id << '\n';
   });

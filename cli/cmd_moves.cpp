@@ -28,7 +28,8 @@ struct MoveFlags {
 void run(Context& ctx, long long id, gridgov::Move move) {
   auto store = ctx.open();
   const auto offset = gridgov::current_policy(*store).utc_offset;
-  const gridgov::Case c = gridgov::act(*store, id, move, ctx.actor(), ctx.time(offset));
+  const auto at = ctx.time(offset);
+  const gridgov::Case c = gridgov::act(*store, id, move, ctx.actor(), at);
   const Printer out = ctx.printer();
   if (out.format == Format::table) {
     std::string where = c.department.empty() ? std::string(to_string(c.level)) + " " + c.unit
@@ -38,9 +39,9 @@ void run(Context& ctx, long long id, gridgov::Move move) {
     ctx.say("case " + std::to_string(c.id) + ": " + std::string(to_string(c.status)) + " at " +
             where + (c.deadline ? ", deadline " + gridgov::format_time(*c.deadline, offset) : ""));
   } else if (out.format == Format::json || out.format == Format::ndjson) {
-    out.json(case_json(c, offset, gridgov::now()));
+    out.json(case_json(c, offset, at));
   } else {
-    out.table(case_table({c}, offset, gridgov::now(), out.format != Format::csv));
+    out.table(case_table({c}, offset, at, out.format != Format::csv));
   }
 }
 

@@ -137,9 +137,9 @@ namespace detail {
     return detail::refuse("authorisation", who + " may not act on " + detail::case_name(c) +
                                                " at " + std::string(to_string(c.level)) + " level");
   if (w.tier == Tier::county && c.level == Level::county) {
-    if (c.department.empty() || w.department == c.department ||
-        detail::scope_contains(w, c, ctx.tree))
-      return std::nullopt;
+    const bool whistled =
+        std::find(c.whistled.begin(), c.whistled.end(), w.code) != c.whistled.end();
+    if (c.department.empty() || w.department == c.department || whistled) return std::nullopt;
     return detail::refuse("authorisation", who + " is not from department " + c.department +
                                                ", which handles " + detail::case_name(c));
   }
@@ -295,7 +295,8 @@ namespace detail {
 }
 
 /// Rule 5: the county platform sends a case at county level down to a unit containing its grid,
-/// or to a department. County workers and `admin` dispatch.
+/// or to a department (again, for an intake case sent to the wrong one). County workers and
+/// `admin` dispatch.
 [[nodiscard]] inline Decision decide_dispatch(const Case& c, const RuleContext& ctx,
                                               const std::string& unit_code,
                                               const std::string& department) {
@@ -304,6 +305,12 @@ namespace detail {
     return detail::refuse("intake-dispatch",
                           detail::case_name(c) + " is at " + std::string(to_string(c.level)) +
                               " level; only cases at the county platform are dispatched");
+  // An intake case sent to the wrong department may be dispatched again; a case referred by a
+  // town (乡呼县应) stays with its department.
+  if (!c.department.empty() && !is_intake(c.source))
+    return detail::refuse("intake-dispatch", detail::case_name(c) + " was referred to department " +
+                                                 c.department +
+                                                 " by its town; the department resolves it");
   if (!ctx.actor.is_admin() && ctx.actor.worker->tier != Tier::county)
     return detail::refuse("authorisation", "worker " + ctx.actor.code +
                                                " is not a county worker; only the county "

@@ -48,6 +48,17 @@ const char* verb(Move::Type t) {
   return "act on";
 }
 
+/// Whether the case is at its department by a town's referral (乡呼县应), from `town` when
+/// given, rather than dispatched there by the county platform.
+bool referred_by(Store& store, const Case& c, const std::string& town) {
+  const auto events = store.events(c.id);
+  for (auto e = events.rbegin(); e != events.rend(); ++e) {
+    if (e->type == EventType::refer) return town.empty() || e->from_unit == town;
+    if (e->type == EventType::dispatch) return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 Actor find_actor(Store& store, const std::string& code) {
@@ -210,10 +221,10 @@ std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& u
       if (overdue) add(c, "overdue");
     } else if (meeting == Level::town) {
       if (c.level == Level::town && c.unit == unit) add(c, "at_town");
-      if (!c.department.empty()) add(c, "referral");
+      if (!c.department.empty() && referred_by(store, c, unit)) add(c, "referral");
       if (overdue) add(c, "overdue");
     } else {
-      if (!c.department.empty()) add(c, "referral");
+      if (!c.department.empty() && referred_by(store, c, "")) add(c, "referral");
       const auto limit = std::chrono::duration_cast<std::chrono::seconds>(
           policy.deadlines.level[index(Level::county)]);
       if (overdue && at - *c.deadline > limit) add(c, "long_overdue");

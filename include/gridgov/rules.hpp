@@ -59,6 +59,12 @@ namespace detail {
   return d;
 }
 
+[[nodiscard]] inline Decision allow(Event e) {
+  Decision d;
+  d.event = std::move(e);
+  return d;
+}
+
 [[nodiscard]] inline std::string case_name(const Case& c) {
   return c.id > 0 ? "case " + std::to_string(c.id) : "the case";
 }
@@ -103,8 +109,10 @@ namespace detail {
 }
 
 /// Whether the worker's scope contains `grid`: a grid worker's grid, a town worker's town, a
-/// county worker's zones; a whistle worker only on cases they were summoned to.
-[[nodiscard]] inline bool scope_contains(const Worker& w, const Case& c, const UnitTree& tree) {
+/// county worker's zones; a whistle worker only on cases they were summoned to (when
+/// `whistles_count`).
+[[nodiscard]] inline bool scope_contains(const Worker& w, const Case& c, const UnitTree& tree,
+                                         bool whistles_count = true) {
   switch (w.tier) {
     case Tier::grid:
       return std::any_of(w.units.begin(), w.units.end(),
@@ -115,7 +123,9 @@ namespace detail {
         return town && tree.within(c.grid, town->code);
       });
     case Tier::county:
-      if (std::find(c.whistled.begin(), c.whistled.end(), w.code) != c.whistled.end()) return true;
+      if (whistles_count &&
+          std::find(c.whistled.begin(), c.whistled.end(), w.code) != c.whistled.end())
+        return true;
       return std::any_of(w.units.begin(), w.units.end(),
                          [&](const std::string& u) { return tree.within(c.grid, u); });
   }
@@ -150,9 +160,11 @@ namespace detail {
 }
 
 /// Rule 7's scope test for verification: the grid's own workers, its town's, county workers
-/// serving it, or `admin`. Returns the refusal, or nullopt.
+/// serving its zone (not merely whistled to the case), or `admin`. Returns the refusal, or
+/// nullopt.
 [[nodiscard]] inline std::optional<Decision> check_verifier(const Case& c, const RuleContext& ctx) {
-  if (ctx.actor.is_admin() || detail::scope_contains(*ctx.actor.worker, c, ctx.tree))
+  // A worker whistled to the case helped handle it; verifying it is the grid's side's job.
+  if (ctx.actor.is_admin() || detail::scope_contains(*ctx.actor.worker, c, ctx.tree, false))
     return std::nullopt;
   return detail::refuse("verification", "worker " + ctx.actor.code + " does not serve grid " +
                                             c.grid + ", where " + detail::case_name(c) +
@@ -230,9 +242,7 @@ namespace detail {
   }
   e.deadline = draft.kind == Kind::info ? std::nullopt
                                         : std::optional(detail::deadline_at(ctx, cat, e.level));
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// Rules 3 and 4: one level up (grid → village → zone → town); `to` may skip levels only for an
@@ -289,9 +299,7 @@ namespace detail {
     e.department.clear();
   }
   e.deadline = detail::deadline_at(ctx, cat, e.level);
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// Rule 5: the county platform sends a case at county level down to a unit containing its grid,
@@ -340,9 +348,7 @@ namespace detail {
     e.department.clear();
   }
   e.deadline = detail::deadline_at(ctx, cat, e.level);
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// Rule 6: a town or zone summons an on-call county worker to a case at its level. The case
@@ -363,9 +369,7 @@ namespace detail {
                           "worker " + summoned.code + " is already on " + detail::case_name(c));
   Event e = detail::event_for(c, EventType::whistle, ctx);
   e.worker = summoned.code;
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// Rule 2: the handler reports the result, at or above the category's authority level. The
@@ -386,9 +390,7 @@ namespace detail {
   Event e = detail::event_for(c, EventType::resolve, ctx);
   e.deadline =
       ctx.at + std::chrono::duration_cast<std::chrono::seconds>(ctx.policy.deadlines.verification);
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// Rules 7 and 8: a worker of the case's grid verifies it. A resolved case closes; with `fail`
@@ -422,23 +424,19 @@ namespace detail {
   }
   Event e = detail::event_for(c, fail ? EventType::rework : EventType::close, ctx);
   e.deadline = fail ? std::optional(detail::deadline_at(ctx, cat, c.level)) : std::nullopt;
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
-/// A case recorded by mistake or twice is voided; closed cases are not.
+/// A case recorded by mistake or twice is voided by whoever may handle it where it stands;
+/// closed cases are not.
 [[nodiscard]] inline Decision decide_void(const Case& c, const RuleContext& ctx) {
   if (c.status == Status::closed || c.status == Status::voided)
     return detail::refuse("state", detail::case_name(c) + " is " +
                                        std::string(to_string(c.status)) + "; it cannot be voided");
-  if (!ctx.actor.is_admin() && ctx.actor.worker->tier != Tier::county)
-    if (auto r = check_authorised(c, ctx)) return *r;
+  if (auto r = check_authorised(c, ctx)) return *r;
   Event e = detail::event_for(c, EventType::voided, ctx);
   e.deadline.reset();
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 /// A closed case found unsolved opens again with its last handler and a fresh deadline.
@@ -452,9 +450,7 @@ namespace detail {
   const Category* cat = ctx.policy.find_category(c.category);
   Event e = detail::event_for(c, EventType::reopen, ctx);
   e.deadline = detail::deadline_at(ctx, cat, c.level);
-  Decision d;
-  d.event = std::move(e);
-  return d;
+  return detail::allow(std::move(e));
 }
 
 }  // namespace gridgov

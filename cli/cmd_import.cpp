@@ -1,9 +1,13 @@
 // gridctl import layout|workers FILE…, or gridctl import FILE… (the kind told by each header)
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
+#include "gridgov/cases.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/service.hpp"
 
@@ -16,11 +20,54 @@ struct ImportFlags {
   bool dry_run = false;
   bool prune = false;
   std::size_t max_errors = 20;
+  std::size_t batch_size = 0;
 };
 
 void add_row(Table& t, const char* kind, std::string_view key, const gridgov::ChangeCounts& c) {
   t.rows.push_back(
       {std::string(kind), std::string(key), c.added, c.updated, c.unchanged, c.retired});
+}
+
+/// Imports cases files into an open store (inside the command's transaction unless batched).
+void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& flags,
+                       const std::vector<std::string>& files, Table& t) {
+  const auto offset = gridgov::current_policy(store).utc_offset;
+  const bool tty = isatty(STDERR_FILENO) != 0 && !ctx.options.quiet;
+  for (const auto& path : files) {
+    gridgov::Diagnostics diagnostics(flags.max_errors);
+    gridgov::CaseRows rows(path, offset, diagnostics);
+    gridgov::CaseImportOptions options;
+    options.dry_run = flags.dry_run;
+    options.batch_size = flags.batch_size;
+    if (tty)
+      options.progress = [&](long long n) {
+        std::cerr << "\rimporting " << path << ": " << n << " rows…" << std::flush;
+      };
+    gridgov::CaseImportReport report;
+    try {
+      gridgov::import_cases(store, rows, options, diagnostics, report);
+    } catch (const gridgov::Error& e) {
+      if (tty) std::cerr << "\r\x1b[K";
+      ctx.say(path + ": rejected (" + std::to_string(e.diagnostics().size() + e.more()) +
+              " problem(s)); " +
+              (report.committed > 0
+                   ? std::to_string(report.committed) + " rows of earlier batches stay written"
+                   : std::string("nothing written")));
+      throw;
+    }
+    if (tty) std::cerr << "\r\x1b[K";
+    t.rows.push_back({std::string("case"), std::string(path), report.added, report.present, 0LL});
+    ctx.say(path + ": " + std::to_string(report.rows) + " rows: " + std::to_string(report.added) +
+            " added, " + std::to_string(report.present) + " already present, 0 rejected" +
+            (flags.dry_run ? " (dry run: nothing written)" : ""));
+  }
+}
+
+void run_cases(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
+  auto store = ctx.open();
+  Table t{{"kind", "file", "added", "present", "rejected"}, {}};
+  import_case_files(ctx, *store, flags, files, t);
+  ctx.printer().table(t);
 }
 
 void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
@@ -100,12 +147,20 @@ void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help) {
   cmd->add_option("files", flags.files, files_help)->type_name("FILE");
 }
 
+void add_batch_flag(CLI::App* cmd, ImportFlags& flags) {
+  cmd->add_option("--batch-size", flags.batch_size,
+                  "Cases: commit every N rows, each batch all-or-nothing (default: one "
+                  "transaction for the whole file)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+}
+
 }  // namespace
 
 void setup_import(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<ImportFlags>();
   auto* cmd = app.add_subcommand(
-      "import", "Bulk import: `import layout FILE…`, `import workers FILE…`, or `import FILE…`");
+      "import", "Bulk import: `import layout|workers|cases FILE…`, or `import FILE…`");
   cmd->require_subcommand(0, 1);
   add_flags(cmd, *flags, "Layout or workers files, told apart by their headers");
 
@@ -113,6 +168,13 @@ void setup_import(CLI::App& app, Context& ctx) {
   add_flags(layout, *flags, "Layout files (`-` reads standard input)");
   layout->get_option("files")->required();
   layout->callback([flags, &ctx] { run_import(ctx, *flags, flags->files, {}); });
+
+  auto* cases = cmd->add_subcommand(
+      "cases", "Import cases: hotline exports, migrations (CSV or NDJSON; idempotent)");
+  add_flags(cases, *flags, "Cases files (`-` reads standard input)");
+  add_batch_flag(cases, *flags);
+  cases->get_option("files")->required();
+  cases->callback([flags, &ctx] { run_cases(ctx, *flags, flags->files); });
 
   auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
   add_flags(workers, *flags, "Workers files (`-` reads standard input)");
@@ -125,12 +187,15 @@ void setup_import(CLI::App& app, Context& ctx) {
       throw CLI::RequiredError("import needs `layout FILE…`, `workers FILE…` or FILE…");
     std::vector<std::string> layouts;
     std::vector<std::string> workers_files;
+    std::vector<std::string> cases_files;
     for (const auto& f : flags->files) {
       const std::string kind = gridgov::sniff_import_kind(f);
       if (kind == "layout")
         layouts.push_back(f);
       else if (kind == "workers")
         workers_files.push_back(f);
+      else if (kind == "cases")
+        cases_files.push_back(f);
       else
         throw gridgov::Error(gridgov::ErrorCode::input,
                              f +
@@ -138,7 +203,15 @@ void setup_import(CLI::App& app, Context& ctx) {
                                  "workers file); name it: `gridctl import layout|workers " +
                                  f + "`");
     }
-    run_import(ctx, *flags, layouts, workers_files);
+    if (cases_files.empty()) {
+      run_import(ctx, *flags, layouts, workers_files);
+    } else if (layouts.empty() && workers_files.empty()) {
+      run_cases(ctx, *flags, cases_files);
+    } else {
+      throw gridgov::Error(gridgov::ErrorCode::usage,
+                           "import cases files on their own, after the layout and workers they "
+                           "name: `gridctl import cases FILE…`");
+    }
   });
 }
 

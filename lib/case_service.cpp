@@ -243,4 +243,71 @@ std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& u
   return out;
 }
 
+void import_cases(Store& store, CaseRows& rows, const CaseImportOptions& options,
+                  Diagnostics& diagnostics, CaseImportReport& report) {
+  auto tx = store.begin_write();
+  const Policy policy = current_policy(store);
+  const UnitTree tree(store.units());
+  std::map<std::string, Worker, std::less<>> workers;
+  for (auto& s : store.workers()) workers.emplace(s.worker.code, std::move(s.worker));
+  const WorkerLookup lookup = [&](const std::string& code) -> std::optional<Worker> {
+    auto it = workers.find(code);
+    if (it == workers.end()) return std::nullopt;
+    return it->second;
+  };
+
+  report = CaseImportReport{};
+  long long in_batch = 0;
+  CaseRow row;
+  while (rows.next(row)) {
+    ++report.rows;
+    if (options.progress && report.rows % 1000 == 0) options.progress(report.rows);
+    const Case& h = row.header;
+    if (store.find_case_id(h.source, h.ext_id)) {
+      ++report.present;
+      continue;
+    }
+    bool ok = true;
+    const Unit* grid = tree.find(h.grid);
+    if (!grid || grid->level != Level::grid) {
+      diagnostics.add(row.grid_at.error(
+          grid ? h.grid + " is a " + std::string(to_string(grid->level)) + ", not a grid"
+               : "unknown grid " + h.grid));
+      ok = false;
+    }
+    if (!policy.find_category(h.category)) {
+      diagnostics.add(row.category_at.error("unknown category " + h.category));
+      ok = false;
+    }
+    if (h.reporter != "admin" && !workers.count(h.reporter)) {
+      diagnostics.add(row.reporter_at.error("unknown worker " + h.reporter));
+      ok = false;
+    }
+    if (!ok) continue;
+    auto migration = migrate(row, tree, policy, lookup, diagnostics);
+    if (!migration || !diagnostics.empty()) continue;  // after an error: check, do not write
+    const long long id = store.add_case(migration->c);
+    const Timestamp recorded = now();
+    for (Event& e : migration->events) {
+      e.case_id = id;
+      e.recorded_at = recorded;
+      store.add_event(e);
+    }
+    ++report.added;
+    if (options.batch_size > 0 && ++in_batch >= static_cast<long long>(options.batch_size) &&
+        !options.dry_run) {
+      tx->commit();
+      report.committed = report.added;
+      tx.reset();  // the next batch's transaction must not nest in the committed one
+      tx = store.begin_write();
+      in_batch = 0;
+    }
+  }
+  if (!diagnostics.empty()) diagnostics.throw_if_any();
+  if (!options.dry_run) {
+    tx->commit();
+    report.committed = report.added;
+  }
+}
+
 }  // namespace gridgov

@@ -71,7 +71,16 @@ std::string sniff_import_kind(const std::string& path) {
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
   }
+  auto ends_with = [&](std::string_view ext) {
+    return path.size() >= ext.size() &&
+           path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+  };
+  if (ends_with(".ndjson") || ends_with(".jsonl")) return "cases";
   const FileKind kind = file_kind(path, head);
+  // One JSON object per line with a case's keys is a cases file; other JSON and TOML, a layout.
+  if (kind == FileKind::json && (head.find("\"ext_id\"") != std::string::npos ||
+                                 head.find("\"reported_at\"") != std::string::npos))
+    return "cases";
   if (kind != FileKind::csv) return "layout";
   std::istringstream in(head);
   Diagnostics ignored(1000);

@@ -2,12 +2,15 @@
 // Use cases of the closed loop: each loads what the rules need, asks them for a decision, and
 // writes the event and the case row together in one transaction.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "gridgov/case.hpp"
+#include "gridgov/migration.hpp"
+#include "gridgov/readers.hpp"
 #include "gridgov/rules.hpp"
 #include "gridgov/store.hpp"
 
@@ -66,5 +69,28 @@ struct AgendaItem {
 /// Rule 11: the agenda of a zone's daily meeting, a town's weekly joint meeting, or the county's
 /// meeting (`unit` empty), as of time `at`.
 std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& unit, Timestamp at);
+
+/// Options of a bulk case import.
+struct CaseImportOptions {
+  bool dry_run = false;
+  std::size_t batch_size = 0;  ///< 0: one transaction; N: commit every N rows, each all-or-nothing
+  std::function<void(long long rows)> progress;  ///< called every 1,000 rows
+};
+
+struct CaseImportReport {
+  long long rows = 0;
+  long long added = 0;
+  long long present = 0;    ///< already in the database by (source, ext_id)
+  long long committed = 0;  ///< with batches: rows added by batches committed before an error
+};
+
+/// Imports the rows of a cases file: each new (source, ext_id) becomes a case with the history
+/// its columns imply (see `migrate`); one already present is counted and skipped, so a second
+/// import of the same export adds nothing. A row with an unknown grid, category or reporter, a
+/// bad time or a history a rule refuses is a diagnostic; any diagnostic means nothing is written
+/// (with batches: nothing of the failing batch) and throws ErrorCode::input. `report` is kept
+/// up to date, so it tells what was committed even when this throws.
+void import_cases(Store& store, CaseRows& rows, const CaseImportOptions& options,
+                  Diagnostics& diagnostics, CaseImportReport& report);
 
 }  // namespace gridgov

@@ -4,6 +4,8 @@
 // file:line:column and the field (into the Diagnostics they are given, up to its limit).
 // Implemented in lib/ over toml++ and nlohmann-json; only domain types cross this boundary.
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 
 #include "gridgov/error.hpp"
 #include "gridgov/layout.hpp"
+#include "gridgov/migration.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/workers.hpp"
 
@@ -39,6 +42,26 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
 /// Reads a policy from TOML text; `name` is the file name used in diagnostics.
 [[nodiscard]] Policy parse_policy(std::string_view text, const std::string& name,
                                   Diagnostics& diagnostics);
+
+/// Streams the rows of a cases file: CSV (English or Chinese headers) or NDJSON (one object per
+/// line with the same keys). Rows with a bad field are reported and skipped; memory stays flat.
+/// Times without an offset are local at `local_offset`.
+class CaseRows {
+ public:
+  CaseRows(const std::string& path, std::chrono::minutes local_offset, Diagnostics& diagnostics);
+  ~CaseRows();
+  CaseRows(const CaseRows&) = delete;
+  CaseRows& operator=(const CaseRows&) = delete;
+
+  /// The next good row; false at the end of the file.
+  bool next(CaseRow& row);
+  /// The line the last row started on (for progress and messages).
+  [[nodiscard]] int line() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 /// Reads a whole (small) file, or standard input for `-`. Throws ErrorCode::not_found when it
 /// cannot be opened.

@@ -1,0 +1,320 @@
+// Cases files (DESIGN §5): CSV or NDJSON, streamed row by row.
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "csv.hpp"
+#include "gridgov/readers.hpp"
+#include "gridgov/text.hpp"
+
+namespace gridgov {
+
+namespace {
+
+using detail::ColumnSpec;
+using detail::CsvField;
+
+enum CaseColumn : std::size_t {
+  ext_id,
+  source,
+  grid,
+  category,
+  kind,
+  title,
+  description,
+  reporter,
+  reported_at,
+  status,
+  level,
+  department,
+  resolved_at,
+  closed_at,
+  events,
+  // gridctl's export writes these too; an import takes them as information only.
+  id,
+  unit,
+  deadline,
+  overdue,
+  rework,
+  k_columns
+};
+
+const std::vector<ColumnSpec>& case_columns() {
+  static const std::vector<ColumnSpec> specs = {
+      {"ext_id", {"外部编号", "工单号", "编号"}, true},
+      {"source", {"来源"}, true},
+      {"grid", {"网格", "网格编码"}, true},
+      {"category", {"事项类别", "类别"}, true},
+      {"kind", {"类型"}, false},
+      {"title", {"标题"}, true},
+      {"description", {"描述", "内容"}, false},
+      {"reporter", {"上报人"}, true},
+      {"reported_at", {"上报时间"}, true},
+      {"status", {"状态"}, false},
+      {"level", {"层级"}, false},
+      {"department", {"部门"}, false},
+      {"resolved_at", {"办结时间"}, false},
+      {"closed_at", {"结案时间"}, false},
+      {"events", {"事件"}, false},
+      {"id", {}, false},
+      {"unit", {}, false},
+      {"deadline", {}, false},
+      {"overdue", {}, false},
+      {"rework", {}, false},
+  };
+  return specs;
+}
+
+/// One field as given, whatever the file's format.
+struct Raw {
+  std::string text;
+  Location at;
+  bool given = false;
+};
+
+}  // namespace
+
+struct CaseRows::Impl {
+  std::string file;
+  std::chrono::minutes offset;
+  Diagnostics* diagnostics;
+  std::ifstream file_in;
+  std::istringstream stdin_in;
+  std::istream* in = nullptr;
+  bool ndjson = false;
+  // CSV
+  std::unique_ptr<detail::CsvReader> csv;
+  detail::HeaderMap header;
+  bool header_ok = false;
+  // NDJSON
+  int line_no = 0;
+  int row_line = 0;
+
+  bool read_raw(std::array<Raw, k_columns>& raw);
+  bool parse(std::array<Raw, k_columns>& raw, CaseRow& row);
+};
+
+CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
+                   Diagnostics& diagnostics)
+    : m_impl(std::make_unique<Impl>()) {
+  Impl& m = *m_impl;
+  m.file = path == "-" ? "<stdin>" : path;
+  m.offset = local_offset;
+  m.diagnostics = &diagnostics;
+  if (path == "-") {
+    m.stdin_in.str(detail::stdin_text());
+    m.in = &m.stdin_in;
+  } else {
+    m.file_in.open(path, std::ios::binary);
+    if (!m.file_in) (void)read_text_file(path);  // throws the not-found error
+    m.in = &m.file_in;
+  }
+  // NDJSON starts with an object; anything else is CSV.
+  const auto ends_with = [&](std::string_view ext) {
+    return path.size() >= ext.size() &&
+           path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+  };
+  int c = m.in->peek();
+  if (c == 0xEF) {  // skip a BOM when telling the two apart
+    char bom[3];
+    m.in->read(bom, 3);
+    c = m.in->peek();
+    if (std::string_view(bom, 3) != "\xEF\xBB\xBF") {
+      m.in->clear();
+      m.in->seekg(0);
+    }
+  }
+  m.ndjson = ends_with(".ndjson") || ends_with(".jsonl") || c == '{';
+  if (m.ndjson) return;
+  m.csv = std::make_unique<detail::CsvReader>(*m.in, m.file, diagnostics);
+  std::vector<CsvField> record;
+  if (!m.csv->next(record)) {
+    diagnostics.add(Diagnostic{m.file, 1, 0, "", "empty file: expected a header row"});
+    return;
+  }
+  const std::size_t before = diagnostics.count();
+  m.header = detail::HeaderMap::match(record, case_columns(), m.file, diagnostics);
+  m.header_ok = diagnostics.count() == before;
+  m.csv->set_field_names(detail::HeaderMap::names(record));
+}
+
+CaseRows::~CaseRows() = default;
+
+int CaseRows::line() const noexcept {
+  return m_impl->ndjson ? m_impl->row_line : m_impl->csv ? m_impl->csv->record_line() : 0;
+}
+
+bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
+  for (auto& r : raw) r = Raw{};
+  if (!ndjson) {
+    if (!header_ok) return false;
+    std::vector<CsvField> record;
+    for (;;) {
+      if (!csv->next(record)) return false;
+      row_line = csv->record_line();
+      if (detail::check_width(record, header, file, row_line, *diagnostics)) break;
+    }
+    for (std::size_t c = 0; c < k_columns; ++c) {
+      if (!header.has(c)) continue;
+      raw[c].text = header.field(record, c).text;
+      raw[c].at = header.at(record, c, file, row_line);
+      raw[c].given = !raw[c].text.empty();
+    }
+    return true;
+  }
+  std::string text;
+  for (;;) {
+    if (!std::getline(*in, text)) return false;
+    ++line_no;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.find_first_not_of(" \t") == std::string::npos) continue;
+    row_line = line_no;
+    if (auto bad = invalid_utf8_at(text)) {
+      diagnostics->add(Diagnostic{file, line_no, column_of(text, *bad), "", "invalid UTF-8"});
+      continue;
+    }
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      diagnostics->add(Diagnostic{
+          file, line_no, static_cast<int>(e.byte), "",
+          "invalid JSON: " + std::string(e.what()).substr(std::string(e.what()).find(": ") + 2)});
+      continue;
+    }
+    if (!j.is_object()) {
+      diagnostics->add(Diagnostic{file, line_no, 1, "", "expected a JSON object per line"});
+      continue;
+    }
+    bool ok = true;
+    for (auto& [key, value] : j.items()) {
+      const auto& specs = case_columns();
+      auto spec = std::find_if(specs.begin(), specs.end(),
+                               [&](const ColumnSpec& s) { return s.name == key; });
+      // The key's position in the line, for messages.
+      const auto pos = text.find("\"" + key + "\"");
+      const Location at{file, line_no, pos == std::string::npos ? 1 : column_of(text, pos), key};
+      if (spec == specs.end()) {
+        diagnostics->add(at.error("unknown key \"" + key + "\""));
+        ok = false;
+        continue;
+      }
+      Raw& r = raw[static_cast<std::size_t>(spec - specs.begin())];
+      r.at = at;
+      if (value.is_null()) continue;
+      r.given = true;
+      r.text = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+    if (!ok) continue;
+    for (std::size_t c = 0; c < k_columns; ++c) {
+      if (raw[c].at.file.empty())
+        raw[c].at = Location{file, line_no, 0, std::string(case_columns()[c].name)};
+      if (case_columns()[c].required && !raw[c].given) {
+        diagnostics->add(raw[c].at.error("missing " + std::string(case_columns()[c].name)));
+        ok = false;
+      }
+    }
+    if (ok) return true;
+  }
+}
+
+bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
+  row = CaseRow{};
+  bool ok = true;
+  auto fail = [&](std::size_t c, const std::string& reason) {
+    diagnostics->add(raw[c].at.error(reason));
+    ok = false;
+  };
+  auto text = [&](std::size_t c) { return normalize_name(raw[c].text); };
+  auto time = [&](std::size_t c) -> std::optional<Timestamp> {
+    if (!raw[c].given) return std::nullopt;
+    auto t = parse_time(text(c), offset);
+    if (!t) fail(c, "bad time \"" + raw[c].text + "\" (expected ISO 8601)");
+    return t;
+  };
+  for (std::size_t c : {ext_id, source, grid, category, title, reporter, reported_at})
+    if (text(c).empty()) fail(c, "empty " + std::string(case_columns()[c].name));
+  if (!ok) return false;
+
+  Case& h = row.header;
+  h.ext_id = text(ext_id);
+  if (auto s = parse_source(text(source)))
+    h.source = *s;
+  else
+    fail(source, "unknown source \"" + raw[source].text + "\"");
+  h.grid = text(grid);
+  h.category = text(category);
+  if (raw[kind].given) {
+    if (auto k = parse_kind(text(kind)))
+      h.kind = *k;
+    else
+      fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem or info)");
+  }
+  h.title = text(title);
+  h.description = text(description);
+  h.reporter = text(reporter);
+  if (auto t = time(reported_at)) h.reported_at = *t;
+  if (raw[status].given) {
+    row.status = parse_status(text(status));
+    if (!row.status) fail(status, "unknown status \"" + raw[status].text + "\"");
+  }
+  if (raw[level].given) {
+    row.level = parse_level(text(level));
+    if (!row.level) fail(level, "unknown level \"" + raw[level].text + "\"");
+  }
+  row.department = text(department);
+  row.resolved_at = time(resolved_at);
+  row.closed_at = time(closed_at);
+  if (raw[events].given) {
+    try {
+      const auto list = nlohmann::json::parse(raw[events].text);
+      if (!list.is_array()) throw std::runtime_error("expected an array of events");
+      std::vector<Event> out;
+      for (const auto& j : list) {
+        Event e;
+        auto str = [&](const char* key) {
+          return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+        };
+        auto type = parse_event_type(str("type"));
+        auto at = parse_time(str("at"), offset);
+        auto lvl = parse_level(str("level"));
+        if (!type || !at || !lvl) throw std::runtime_error("an event needs type, at and level");
+        e.type = *type;
+        e.at = *at;
+        e.level = *lvl;
+        e.actor = str("actor");
+        e.unit = str("unit");
+        e.department = str("department");
+        e.worker = str("worker");
+        e.note = str("note");
+        out.push_back(std::move(e));
+      }
+      row.events = std::move(out);
+    } catch (const std::exception& e) {
+      fail(events, std::string("bad events: ") + e.what());
+    }
+  }
+  row.row_at = Location{file, row_line, 0, ""};
+  row.ext_id_at = raw[ext_id].at;
+  row.grid_at = raw[grid].at;
+  row.category_at = raw[category].at;
+  row.reporter_at = raw[reporter].at;
+  row.reported_at_at = raw[reported_at].at;
+  row.status_at = raw[status].at.file.empty() ? row.row_at : raw[status].at;
+  row.level_at = raw[level].at.file.empty() ? row.row_at : raw[level].at;
+  row.department_at = raw[department].at.file.empty() ? row.row_at : raw[department].at;
+  row.resolved_at_at = raw[resolved_at].at.file.empty() ? row.row_at : raw[resolved_at].at;
+  row.closed_at_at = raw[closed_at].at.file.empty() ? row.row_at : raw[closed_at].at;
+  row.events_at = raw[events].at.file.empty() ? row.row_at : raw[events].at;
+  return ok;
+}
+
+bool CaseRows::next(CaseRow& row) {
+  std::array<Raw, k_columns> raw;
+  while (m_impl->read_raw(raw))
+    if (m_impl->parse(raw, row)) return true;
+  return false;
+}
+
+}  // namespace gridgov

@@ -32,7 +32,7 @@ std::string to_text(const Cell& c) {
         else if constexpr (std::is_same_v<T, bool>)
           return v ? "true" : "false";
         else if constexpr (std::is_same_v<T, double>)
-          return fmt::format("{:.4g}", v);
+          return fmt::format("{}", v);  // the shortest text that reads back the same
         else
           return std::to_string(v);
       },

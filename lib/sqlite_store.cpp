@@ -414,7 +414,103 @@ class SqliteStore final : public Store {
     });
   }
 
+  void for_each_case(
+      Timestamp from, Timestamp to, Timestamp until,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) override {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+                                     " FROM cases c JOIN units g ON g.id = c.grid_id "
+                                     "JOIN events e ON e.case_id = c.id AND e.at < ?3 " +
+                                     k_event_joins +
+                                     " WHERE c.reported_at >= ?1 AND c.reported_at < ?2 "
+                                     "ORDER BY c.id, e.id");
+      q.bind(1, seconds(from));
+      q.bind(2, seconds(to));
+      q.bind(3, seconds(until));
+      Case header;
+      std::vector<Event> events;
+      while (q.executeStep()) {
+        const long long id = q.getColumn(0).getInt64();
+        if (id != header.id && header.id != 0) {
+          visit(header, events);
+          events.clear();
+        }
+        if (id != header.id) header = read_header(q);
+        events.push_back(read_event(q, k_header_count));
+      }
+      if (header.id != 0) visit(header, events);
+    });
+  }
+
+  void for_each_event(Timestamp from, Timestamp to,
+                      const std::function<void(const Case&, const Event&)>& visit) override {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+                                     " FROM events e JOIN cases c ON c.id = e.case_id "
+                                     "JOIN units g ON g.id = c.grid_id " +
+                                     k_event_joins + " WHERE e.at >= ? AND e.at < ? ORDER BY e.id");
+      q.bind(1, seconds(from));
+      q.bind(2, seconds(to));
+      while (q.executeStep()) visit(read_header(q), read_event(q, k_header_count));
+    });
+  }
+
+  std::optional<std::pair<Timestamp, Timestamp>> reported_range() override {
+    return guarded(m_path, [&]() -> std::optional<std::pair<Timestamp, Timestamp>> {
+      SQLite::Statement q(*m_db, "SELECT min(reported_at), max(reported_at) FROM cases");
+      if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+      return std::pair{timestamp(q.getColumn(0)), timestamp(q.getColumn(1))};
+    });
+  }
+
+  std::map<std::string, long long> quota_days_met(Timestamp from, Timestamp to,
+                                                  std::chrono::minutes offset,
+                                                  int reports) override {
+    return guarded(m_path, [&] {
+      std::map<std::string, long long> out;
+      SQLite::Statement q(*m_db, R"sql(
+        SELECT g.code, count(*) FROM (
+          SELECT grid_id, (reported_at + ?1) / 86400 AS day FROM cases
+          WHERE source = 'patrol' AND reported_at >= ?2 AND reported_at < ?3
+          GROUP BY grid_id, day HAVING count(*) >= ?4) d
+        JOIN units g ON g.id = d.grid_id GROUP BY g.code)sql");
+      q.bind(1, static_cast<int64_t>(offset.count() * 60));
+      q.bind(2, seconds(from));
+      q.bind(3, seconds(to));
+      q.bind(4, reports);
+      while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+      return out;
+    });
+  }
+
  private:
+  // A case's header (what its report says) and an event, for the streaming queries.
+  inline static const std::string k_header_columns =
+      "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
+      "coalesce(c.description, ''), g.code, c.reporter, c.reported_at";
+  static constexpr int k_header_count = 10;
+  inline static const std::string k_event_columns =
+      "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
+      "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
+      "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, '')";
+  inline static const std::string k_event_joins =
+      "LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units u ON u.id = e.unit_id";
+
+  static Case read_header(SQLite::Statement& q) {
+    Case c;
+    c.id = q.getColumn(0).getInt64();
+    c.kind = parse_kind(q.getColumn(1).getString()).value_or(Kind::problem);
+    c.source = parse_source(q.getColumn(2).getString()).value_or(Source::patrol);
+    c.ext_id = q.getColumn(3).getString();
+    c.category = q.getColumn(4).getString();
+    c.title = q.getColumn(5).getString();
+    c.description = q.getColumn(6).getString();
+    c.grid = q.getColumn(7).getString();
+    c.reporter = q.getColumn(8).getString();
+    c.reported_at = timestamp(q.getColumn(9));
+    return c;
+  }
+
   inline static const std::string k_case_select =
       "SELECT c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
       "coalesce(c.description, ''), g.code, c.reporter, c.reported_at, c.status, c.level, "
@@ -423,11 +519,7 @@ class SqliteStore final : public Store {
       " AND type = 'whistle' ORDER BY id)) "
       "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
   inline static const std::string k_event_select =
-      "SELECT e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
-      "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
-      "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, '') "
-      "FROM events e LEFT JOIN units fu ON fu.id = e.from_unit_id "
-      "LEFT JOIN units u ON u.id = e.unit_id";
+      "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
 
   static int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
   static Timestamp timestamp(const SQLite::Column& c) {
@@ -448,17 +540,7 @@ class SqliteStore final : public Store {
   }
 
   static Case read_case(SQLite::Statement& q) {
-    Case c;
-    c.id = q.getColumn(0).getInt64();
-    c.kind = parse_kind(q.getColumn(1).getString()).value_or(Kind::problem);
-    c.source = parse_source(q.getColumn(2).getString()).value_or(Source::patrol);
-    c.ext_id = q.getColumn(3).getString();
-    c.category = q.getColumn(4).getString();
-    c.title = q.getColumn(5).getString();
-    c.description = q.getColumn(6).getString();
-    c.grid = q.getColumn(7).getString();
-    c.reporter = q.getColumn(8).getString();
-    c.reported_at = timestamp(q.getColumn(9));
+    Case c = read_header(q);
     c.status = parse_status(q.getColumn(10).getString()).value_or(Status::open);
     c.level = level_of(q.getColumn(11).getString());
     c.unit = q.getColumn(12).getString();
@@ -469,23 +551,25 @@ class SqliteStore final : public Store {
     return c;
   }
 
-  static Event read_event(SQLite::Statement& q) {
+  /// An event from the columns of k_event_columns, starting at column `first`.
+  static Event read_event(SQLite::Statement& q, int first = 0) {
+    auto col = [&](int i) { return q.getColumn(first + i); };
     Event e;
-    e.id = q.getColumn(0).getInt64();
-    e.case_id = q.getColumn(1).getInt64();
-    e.type = parse_event_type(q.getColumn(2).getString()).value_or(EventType::report);
-    e.at = timestamp(q.getColumn(3));
-    e.recorded_at = timestamp(q.getColumn(4));
-    e.actor = q.getColumn(5).getString();
-    e.from_level = q.getColumn(6).isNull() ? Level::grid : level_of(q.getColumn(6).getString());
-    e.from_unit = q.getColumn(7).getString();
-    e.from_department = q.getColumn(8).getString();
-    e.level = level_of(q.getColumn(9).getString());
-    e.unit = q.getColumn(10).getString();
-    e.department = q.getColumn(11).getString();
-    e.worker = q.getColumn(12).getString();
-    if (!q.getColumn(13).isNull()) e.deadline = timestamp(q.getColumn(13));
-    e.note = q.getColumn(14).getString();
+    e.id = col(0).getInt64();
+    e.case_id = col(1).getInt64();
+    e.type = parse_event_type(col(2).getString()).value_or(EventType::report);
+    e.at = timestamp(col(3));
+    e.recorded_at = timestamp(col(4));
+    e.actor = col(5).getString();
+    e.from_level = col(6).isNull() ? Level::grid : level_of(col(6).getString());
+    e.from_unit = col(7).getString();
+    e.from_department = col(8).getString();
+    e.level = level_of(col(9).getString());
+    e.unit = col(10).getString();
+    e.department = col(11).getString();
+    e.worker = col(12).getString();
+    if (!col(13).isNull()) e.deadline = timestamp(col(13));
+    e.note = col(14).getString();
     return e;
   }
 

@@ -12,6 +12,7 @@
 #include "gridgov/readers.hpp"
 #include "gridgov/rules.hpp"
 #include "gridgov/service.hpp"
+#include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"

@@ -3,11 +3,14 @@
 // handed out by open_sqlite_store(); no storage engine type appears here.
 
 #include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gridgov/case.hpp"
@@ -110,6 +113,23 @@ class Store {
                                                           Timestamp to) = 0;
   /// Cases matching `filter`, by id.
   [[nodiscard]] virtual std::vector<Case> cases(const CaseFilter& filter) = 0;
+
+  /// Streams the cases reported in [from, to), by id, each with its events (oldest first) that
+  /// happened before `until`. Memory stays flat: one case at a time.
+  virtual void for_each_case(
+      Timestamp from, Timestamp to, Timestamp until,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
+  /// Streams the events that happened in [from, to), by id, each with its case's header.
+  virtual void for_each_event(Timestamp from, Timestamp to,
+                              const std::function<void(const Case&, const Event&)>& visit) = 0;
+  /// The earliest and latest `reported_at` of all cases; nullopt without cases.
+  [[nodiscard]] virtual std::optional<std::pair<Timestamp, Timestamp>> reported_range() = 0;
+  /// Per grid code: the local days (at `offset`) in [from, to) with at least `reports` patrol
+  /// reports.
+  [[nodiscard]] virtual std::map<std::string, long long> quota_days_met(Timestamp from,
+                                                                        Timestamp to,
+                                                                        std::chrono::minutes offset,
+                                                                        int reports) = 0;
 };
 
 /// How to open a database file.

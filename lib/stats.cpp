@@ -1,0 +1,180 @@
+// Statistics reports over a Store (DESIGN §7).
+
+#include "gridgov/stats.hpp"
+
+#include <charconv>
+#include <map>
+
+#include "gridgov/service.hpp"
+#include "gridgov/unit_tree.hpp"
+
+namespace gridgov {
+
+std::optional<Period> month_period(std::string_view text, std::chrono::minutes offset) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  int y = 0;
+  int m = 0;
+  if (std::from_chars(text.data(), text.data() + 4, y).ec != std::errc() ||
+      std::from_chars(text.data() + 5, text.data() + 7, m).ec != std::errc() || m < 1 || m > 12)
+    return std::nullopt;
+  using namespace std::chrono;
+  const year_month ym{year{y}, month{static_cast<unsigned>(m)}};
+  const auto first = sys_days(ym / 1);
+  const auto next = sys_days((ym + months{1}) / 1);
+  return Period{Timestamp(first.time_since_epoch() - offset),
+                Timestamp(next.time_since_epoch() - offset)};
+}
+
+namespace {
+
+const Level k_group_level[] = {Level::town, Level::zone, Level::village, Level::grid};
+
+bool is_unit_grouping(Grouping g) {
+  return static_cast<int>(g) <= static_cast<int>(Grouping::grid);
+}
+
+/// The group's code and name of a case under one grouping.
+std::pair<std::string, std::string> key_of(Grouping g, const Case& c, const std::string& department,
+                                           const UnitTree& tree, const Policy& policy) {
+  if (is_unit_grouping(g)) {
+    const Level level = k_group_level[static_cast<int>(g)];
+    for (const Unit* u : tree.path(c.grid))
+      if (u->level == level) return {u->code, u->name};
+    return {"", "(unknown)"};
+  }
+  switch (g) {
+    case Grouping::department: {
+      const Department* d = policy.find_department(department);
+      return {department, d ? d->name : department.empty() ? "(none)" : department};
+    }
+    case Grouping::category: {
+      const Category* cat = policy.find_category(c.category);
+      return {c.category, cat ? cat->name : c.category};
+    }
+    default:
+      return {std::string(to_string(c.source)), std::string(to_string(c.source))};
+  }
+}
+
+/// Every group of a one-way report, so that groups with no cases still get their row.
+std::vector<std::pair<std::string, std::string>> all_groups(Grouping g, const UnitTree& tree,
+                                                            const Policy& policy) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (is_unit_grouping(g)) {
+    const Level level = k_group_level[static_cast<int>(g)];
+    for (const Unit& u : tree.units())
+      if (u.level == level) out.emplace_back(u.code, u.name);
+  } else if (g == Grouping::department) {
+    for (const auto& d : policy.departments) out.emplace_back(d.code, d.name);
+  } else if (g == Grouping::category) {
+    for (const auto& c : policy.categories) out.emplace_back(c.code, c.name);
+  } else {
+    for (int s = 0; s <= static_cast<int>(Source::platform); ++s) {
+      const std::string name(to_string(static_cast<Source>(s)));
+      out.emplace_back(name, name);
+    }
+  }
+  return out;
+}
+
+long long days_in(const Period& p) {
+  return std::chrono::duration_cast<std::chrono::days>(p.to - p.from).count();
+}
+
+}  // namespace
+
+std::vector<StatsRow> statistics(Store& store, const Period& period,
+                                 const std::vector<Grouping>& by) {
+  const Policy policy = current_policy(store);
+  const UnitTree tree(store.units());
+  const auto county = store.county();
+
+  std::map<std::string, StatsRow> rows;  // by group code
+  std::vector<std::string> order;
+  auto row_for = [&](const std::vector<std::pair<std::string, std::string>>& keys) -> StatsRow& {
+    std::string code;
+    std::string name;
+    for (const auto& [k, n] : keys) {
+      code += (code.empty() ? "" : "/") + k;
+      name += (name.empty() ? "" : "/") + n;
+    }
+    auto [it, inserted] = rows.try_emplace(code);
+    if (inserted) {
+      it->second.group = code;
+      it->second.name = name;
+      order.push_back(code);
+    }
+    return it->second;
+  };
+  auto keys_of = [&](const Case& c, const std::string& department) {
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (Grouping g : by) keys.push_back(key_of(g, c, department, tree, policy));
+    return keys;
+  };
+  if (by.size() == 1)
+    for (const auto& k : all_groups(by.front(), tree, policy)) (void)row_for({k});
+
+  StatsRow total;
+  total.group = county ? county->code : "";
+  total.name = county ? county->name : "";
+  store.for_each_case(period.from, period.to, period.to,
+                      [&](const Case& c, const std::vector<Event>& events) {
+                        const Outcome o = outcome(c, events, period.to);
+                        total.add(o);
+                        if (!by.empty()) row_for(keys_of(c, o.department)).add(o);
+                      });
+  store.for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
+    if (e.type != EventType::whistle && e.type != EventType::rework) return;
+    long long StatsRow::*field =
+        e.type == EventType::whistle ? &StatsRow::whistles : &StatsRow::rework;
+    ++(total.*field);
+    if (!by.empty()) ++(row_for(keys_of(c, e.department)).*field);
+  });
+
+  // The daily quota, for unit groupings (and the total): grid-days met over grid-days.
+  const auto met = store.quota_days_met(period.from, period.to, policy.utc_offset,
+                                        policy.daily_reports_per_grid);
+  const long long days = days_in(period);
+  total.quota_days_met = 0;
+  total.grid_days = 0;
+  const bool unit_rows = by.size() == 1 && is_unit_grouping(by.front());
+  for (const Unit& u : tree.units()) {
+    if (u.level != Level::grid) continue;
+    auto it = met.find(u.code);
+    const long long grid_met = it == met.end() ? 0 : it->second;
+    *total.quota_days_met += grid_met;
+    *total.grid_days += days;
+    if (!unit_rows) continue;
+    Case probe;
+    probe.grid = u.code;
+    StatsRow& r = row_for({key_of(by.front(), probe, "", tree, policy)});
+    r.quota_days_met = r.quota_days_met.value_or(0) + grid_met;
+    r.grid_days = r.grid_days.value_or(0) + days;
+  }
+
+  std::vector<StatsRow> out;
+  for (const auto& code : order) out.push_back(std::move(rows[code]));
+  if (by.size() > 1)
+    std::sort(out.begin(), out.end(),
+              [](const StatsRow& a, const StatsRow& b) { return a.group < b.group; });
+  out.push_back(std::move(total));
+  return out;
+}
+
+std::vector<QuotaRow> quota(Store& store, const Period& period) {
+  const Policy policy = current_policy(store);
+  const UnitTree tree(store.units());
+  const auto met = store.quota_days_met(period.from, period.to, policy.utc_offset,
+                                        policy.daily_reports_per_grid);
+  std::vector<QuotaRow> out;
+  for (const Unit& u : tree.units()) {
+    if (u.level != Level::grid) continue;
+    auto it = met.find(u.code);
+    out.push_back(QuotaRow{u.code, u.name, days_in(period), it == met.end() ? 0 : it->second});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const QuotaRow& a, const QuotaRow& b) { return a.grid < b.grid; });
+  return out;
+}
+
+}  // namespace gridgov

@@ -18,6 +18,7 @@ void setup_log(CLI::App& app, Context& ctx);
 void setup_moves(CLI::App& app, Context& ctx);
 void setup_case(CLI::App& app, Context& ctx);
 void setup_stats(CLI::App& app, Context& ctx);
+void setup_export(CLI::App& app, Context& ctx);
 
 /// --as ACTOR and --at TIME, for every command that changes a case.
 void add_actor_flags(CLI::App* cmd, Context& ctx);

@@ -2,6 +2,8 @@
 
 #include "gridgov/migration.hpp"
 
+#include <algorithm>
+
 namespace gridgov {
 
 namespace {
@@ -194,7 +196,10 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
   r.events.back().note.clear();
 
   if (row.header.kind == Kind::info) {
-    if (row.events || row.level.value_or(Level::grid) != Level::grid || !row.department.empty() ||
+    const bool more_events =
+        row.events && std::any_of(row.events->begin(), row.events->end(),
+                                  [](const Event& e) { return e.type != EventType::report; });
+    if (more_events || row.level.value_or(r.c.level) != r.c.level || !row.department.empty() ||
         row.resolved_at || row.status.value_or(Status::closed) != Status::closed) {
       diagnostics.add(
           row.status_at.error("an info case is closed when reported; it has no "

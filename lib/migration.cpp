@@ -199,7 +199,9 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
     const bool more_events =
         row.events && std::any_of(row.events->begin(), row.events->end(),
                                   [](const Event& e) { return e.type != EventType::report; });
-    if (more_events || row.level.value_or(r.c.level) != r.c.level || !row.department.empty() ||
+    // Exports name the level an info case was recorded at; older platforms often say grid.
+    const Level level = row.level.value_or(r.c.level);
+    if (more_events || (level != r.c.level && level != Level::grid) || !row.department.empty() ||
         row.resolved_at || row.status.value_or(Status::closed) != Status::closed) {
       diagnostics.add(
           row.status_at.error("an info case is closed when reported; it has no "

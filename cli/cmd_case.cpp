@@ -17,15 +17,6 @@ struct CaseFlags {
   bool overdue = false;
 };
 
-/// A --from/--to bound: a date alone means the whole local day (so --to is inclusive).
-gridgov::Timestamp bound(const std::string& flag, const std::string& text,
-                         std::chrono::minutes offset, bool upper) {
-  auto t = gridgov::parse_time(text, offset);
-  if (!t) throw gridgov::Error(gridgov::ErrorCode::usage, flag + " " + text + ": not a date");
-  if (upper && text.size() == 10) *t += std::chrono::hours(24);
-  return *t;
-}
-
 template <class T, class Parse>
 std::optional<T> parsed(const std::string& flag, const std::string& text, Parse parse) {
   if (text.empty()) return std::nullopt;
@@ -46,8 +37,8 @@ void run_list(Context& ctx, const CaseFlags& f) {
   filter.department = f.department;
   filter.category = f.category;
   if (f.overdue) filter.overdue_at = now;
-  if (!f.from.empty()) filter.reported_from = bound("--from", f.from, offset, false);
-  if (!f.to.empty()) filter.reported_to = bound("--to", f.to, offset, true);
+  if (!f.from.empty()) filter.reported_from = Context::bound("--from", f.from, offset, false);
+  if (!f.to.empty()) filter.reported_to = Context::bound("--to", f.to, offset, true);
   if (!f.unit.empty() && !store->find_unit(f.unit))
     throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
   print_cases(ctx.printer(), store->cases(filter), offset, now);
@@ -112,7 +103,8 @@ void run_agenda(Context& ctx, gridgov::Level meeting, const CaseFlags& f) {
   auto store = ctx.open();
   const auto offset = gridgov::current_policy(*store).utc_offset;
   // --date D: as of the end of that local day; else --at, else now.
-  const auto at = f.date.empty() ? ctx.time(offset) : bound("--date", f.date, offset, true);
+  const auto at =
+      f.date.empty() ? ctx.time(offset) : Context::bound("--date", f.date, offset, true);
   const auto items = gridgov::agenda(*store, meeting, f.unit, at);
   const Printer out = ctx.printer();
   if (out.format == Format::json || out.format == Format::ndjson) {

@@ -22,15 +22,10 @@ struct ExportFlags {
 };
 
 gridgov::Period period(const ExportFlags& f, std::chrono::minutes offset) {
-  auto bound = [&](const std::string& flag, const std::string& text, bool upper) {
-    auto t = gridgov::parse_time(text, offset);
-    if (!t) throw gridgov::Error(gridgov::ErrorCode::usage, flag + " " + text + ": not a date");
-    if (upper && text.size() == 10) *t += std::chrono::hours(24);
-    return *t;
-  };
   gridgov::Period p;
-  p.from = f.from.empty() ? gridgov::Timestamp::min() : bound("--from", f.from, false);
-  p.to = f.to.empty() ? gridgov::Timestamp::max() : bound("--to", f.to, true);
+  p.from =
+      f.from.empty() ? gridgov::Timestamp::min() : Context::bound("--from", f.from, offset, false);
+  p.to = f.to.empty() ? gridgov::Timestamp::max() : Context::bound("--to", f.to, offset, true);
   return p;
 }
 

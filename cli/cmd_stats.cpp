@@ -46,14 +46,6 @@ Table stats_table(const std::vector<gridgov::StatsRow>& rows, Format f) {
   return t;
 }
 
-gridgov::Timestamp day_bound(const std::string& flag, const std::string& text,
-                             std::chrono::minutes offset, bool upper) {
-  auto t = gridgov::parse_time(text, offset);
-  if (!t) throw gridgov::Error(gridgov::ErrorCode::usage, flag + " " + text + ": not a date");
-  if (upper && text.size() == 10) *t += std::chrono::hours(24);
-  return *t;
-}
-
 gridgov::Period month(const std::string& text, std::chrono::minutes offset) {
   auto p = gridgov::month_period(text, offset);
   if (!p) throw gridgov::Error(gridgov::ErrorCode::usage, "--month " + text + ": expected YYYY-MM");
@@ -110,9 +102,9 @@ void setup_stats(CLI::App& app, Context& ctx) {
     const auto range = store->reported_range();
     const auto now = gridgov::now();
     gridgov::Period p;
-    p.from = !f->from.empty() ? day_bound("--from", f->from, offset, false)
+    p.from = !f->from.empty() ? Context::bound("--from", f->from, offset, false)
                               : local_midnight(range ? range->first : now, offset);
-    p.to = !f->to.empty() ? day_bound("--to", f->to, offset, true)
+    p.to = !f->to.empty() ? Context::bound("--to", f->to, offset, true)
                           : local_midnight(std::max(range ? range->second : now, now), offset) +
                                 std::chrono::hours(24);
     if (p.to <= p.from) throw gridgov::Error(gridgov::ErrorCode::usage, "--to is before --from");

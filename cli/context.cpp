@@ -46,6 +46,15 @@ gridgov::Timestamp Context::time(std::chrono::minutes offset) const {
   return *t;
 }
 
+gridgov::Timestamp Context::bound(const std::string& flag, const std::string& text,
+                                  std::chrono::minutes offset, bool upper) {
+  auto t = gridgov::parse_bound(text, offset, upper);
+  if (!t)
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         flag + " " + text + ": not a date or time (e.g. 2026-08-31)");
+  return *t;
+}
+
 std::unique_ptr<gridgov::Store> Context::open(bool create) const {
   gridgov::OpenOptions o;
   o.create = create;

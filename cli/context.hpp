@@ -38,6 +38,10 @@ class Context {
   /// When: --at read as ISO 8601 (local time at `offset` when it has none), else now.
   [[nodiscard]] gridgov::Timestamp time(std::chrono::minutes offset) const;
 
+  /// A --from/--to style flag's value (see gridgov::parse_bound); a bad one is a usage error.
+  [[nodiscard]] static gridgov::Timestamp bound(const std::string& flag, const std::string& text,
+                                                std::chrono::minutes offset, bool upper);
+
   /// A message for people on standard error; `--quiet` silences it.
   void say(const std::string& message) const {
     if (!options.quiet) std::cerr << message << '\n';

@@ -15,6 +15,16 @@ using Timestamp = std::chrono::sys_seconds;
 [[nodiscard]] std::optional<Timestamp> parse_time(std::string_view text,
                                                   std::chrono::minutes local_offset);
 
+/// Parses one end of a range. A date alone stands for its whole local day: as a lower bound its
+/// start, as an upper bound (`upper`) its end, so `--to 2026-08-31` includes that day.
+[[nodiscard]] inline std::optional<Timestamp> parse_bound(std::string_view text,
+                                                          std::chrono::minutes local_offset,
+                                                          bool upper) {
+  auto t = parse_time(text, local_offset);
+  if (t && upper && text.size() == 10) *t += std::chrono::hours(24);
+  return t;
+}
+
 /// Formats `t` as local time at `offset`, e.g. `2026-10-03T09:15:00+08:00`.
 [[nodiscard]] std::string format_time(Timestamp t, std::chrono::minutes offset);
 

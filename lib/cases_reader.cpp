@@ -188,7 +188,9 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
       continue;
     }
     bool ok = true;
-    for (auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+      const std::string key = item.key();
+      const auto& value = item.value();
       const auto& specs = case_columns();
       auto spec = std::find_if(specs.begin(), specs.end(),
                                [&](const ColumnSpec& s) { return s.name == key; });

@@ -46,7 +46,8 @@ TreeNode from_toml(const toml::node& node) {
         child.line = static_cast<int>(key.source().begin.line);
         child.column = static_cast<int>(key.source().begin.column);
       }
-      out.members.emplace_back(std::string(key.str()), std::move(child));
+      out.keys.emplace_back(key.str());
+      out.items.push_back(std::move(child));
     }
   } else if (auto a = node.as_array()) {
     out.kind = TreeNode::Kind::array;
@@ -241,8 +242,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     }
     TreeNode* parent = m_stack.back();
     if (parent->kind == TreeNode::Kind::object) {
-      parent->members.emplace_back(m_key, std::move(node));
-      return parent->members.back().second;
+      parent->keys.push_back(m_key);
+      parent->items.push_back(std::move(node));
+      return parent->items.back();
     }
     parent->items.push_back(std::move(node));
     return parent->items.back();
@@ -299,7 +301,9 @@ bool check_object(const TreeNode& node, const std::string& file, const std::stri
     return false;
   }
   bool ok = true;
-  for (const auto& [key, value] : node.members) {
+  for (std::size_t i = 0; i < node.keys.size(); ++i) {
+    const std::string& key = node.keys[i];
+    const TreeNode& value = node.items[i];
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       diagnostics.add(value.at(file, path.empty() ? key : path + "." + key)
                           .error("unknown key \"" + key + "\""));

@@ -19,20 +19,24 @@ struct TreeNode {
   long long integer = 0;  ///< integer values
   double floating = 0;
   bool boolean = false;
-  std::vector<std::pair<std::string, TreeNode>> members;  ///< objects, in document order
-  std::vector<TreeNode> items;                            ///< arrays
+  // Objects: keys[i] names items[i], in document order. Arrays: items only. (Two vectors, not a
+  // vector of pairs: a pair cannot hold the still-incomplete TreeNode.)
+  std::vector<std::string> keys;
+  std::vector<TreeNode> items;
   int line = 0;
   int column = 0;
 
-  [[nodiscard]] const TreeNode* get(std::string_view key) const {
-    for (const auto& [k, v] : members)
-      if (k == key) return &v;
-    return nullptr;
-  }
+  [[nodiscard]] const TreeNode* get(std::string_view key) const;
   [[nodiscard]] Location at(const std::string& file, std::string field) const {
     return Location{file, line, column, std::move(field)};
   }
 };
+
+inline const TreeNode* TreeNode::get(std::string_view key) const {
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == key) return &items[i];
+  return nullptr;
+}
 
 [[nodiscard]] std::string_view kind_name(TreeNode::Kind kind) noexcept;
 

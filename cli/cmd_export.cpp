@@ -135,12 +135,21 @@ void export_cases(Context& ctx, const ExportFlags& f) {
         for (const auto& e : events) history.push_back(event_json(e, offset));
         const std::string fields[] = {
             std::to_string(c.id),
-            // Cases logged live have no external id; name them so a re-import stays idempotent.
-            c.ext_id.empty() ? "gridgov:" + std::to_string(c.id) : c.ext_id,
-            std::string(to_string(c.source)), c.grid, c.category, std::string(to_string(c.kind)),
-            c.title, c.description, c.reporter, gridgov::format_time(c.reported_at, offset),
-            std::string(to_string(c.status)), std::string(to_string(c.level)), c.unit, c.department,
-            c.deadline ? gridgov::format_time(*c.deadline, offset) : "", std::to_string(c.rework),
+            c.ext_id,
+            std::string(to_string(c.source)),
+            c.grid,
+            c.category,
+            std::string(to_string(c.kind)),
+            c.title,
+            c.description,
+            c.reporter,
+            gridgov::format_time(c.reported_at, offset),
+            std::string(to_string(c.status)),
+            std::string(to_string(c.level)),
+            c.unit,
+            c.department,
+            c.deadline ? gridgov::format_time(*c.deadline, offset) : "",
+            std::to_string(c.rework),
             when(last_at(events, gridgov::EventType::resolve)).is_null()
                 ? ""
                 : gridgov::format_time(*last_at(events, gridgov::EventType::resolve), offset),

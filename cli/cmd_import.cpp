@@ -66,7 +66,11 @@ void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& f
 void run_cases(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
   auto store = ctx.open();
   Table t{{"kind", "file", "added", "present", "rejected"}, {}};
+  // One transaction for the whole command, unless batches were asked for.
+  std::unique_ptr<gridgov::WriteTransaction> tx;
+  if (flags.batch_size == 0) tx = store->begin_write();
   import_case_files(ctx, *store, flags, files, t);
+  if (tx && !flags.dry_run) tx->commit();
   ctx.printer().table(t);
 }
 

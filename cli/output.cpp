@@ -51,8 +51,22 @@ std::string csv_quote(const std::string& s) {
 
 namespace {
 
+/// Numbers, and text that shows one (a rate as "91.7%", hours as "37.2"), align right.
 bool is_number(const Cell& c) {
-  return std::holds_alternative<long long>(c) || std::holds_alternative<double>(c);
+  if (std::holds_alternative<long long>(c) || std::holds_alternative<double>(c)) return true;
+  const auto* s = std::get_if<std::string>(&c);
+  if (!s || s->empty()) return false;
+  // Text digits alone may well be a code (371327001): only a decimal point or a % says number.
+  if (s->find_first_of(".%") == std::string::npos) return false;
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < s->size(); ++i) {
+    const char ch = (*s)[i];
+    if (ch >= '0' && ch <= '9')
+      ++digits;
+    else if (!(ch == '.' || (ch == '-' && i == 0) || (ch == '%' && i + 1 == s->size())))
+      return false;
+  }
+  return digits > 0;
 }
 
 std::string pad(const std::string& s, std::size_t width, bool right) {
@@ -133,20 +147,19 @@ void Printer::table(const Table& t) const {
           if (!is_number(row[i]) && !std::holds_alternative<std::monostate>(row[i]))
             numeric[i] = false;
         }
-      auto line = [&](auto cell_text, bool header) {
+      auto line = [&](auto cell_text) {
         std::string s;
         for (std::size_t i = 0; i < width.size(); ++i) {
           if (i) s += "  ";
-          s += pad(cell_text(i), width[i], numeric[i] && !header ? true : numeric[i]);
+          s += pad(cell_text(i), width[i], numeric[i]);
         }
         while (!s.empty() && s.back() == ' ') s.pop_back();
         return s;
       };
-      const std::string header = line([&](std::size_t i) { return t.columns[i]; }, true);
+      const std::string header = line([&](std::size_t i) { return t.columns[i]; });
       out << (color ? "\x1b[1m" + header + "\x1b[0m" : header) << '\n';
       for (const auto& row : t.rows)
-        out << line([&](std::size_t i) { return i < row.size() ? to_text(row[i]) : ""; }, false)
-            << '\n';
+        out << line([&](std::size_t i) { return i < row.size() ? to_text(row[i]) : ""; }) << '\n';
       return;
     }
   }

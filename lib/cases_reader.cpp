@@ -37,12 +37,13 @@ enum CaseColumn : std::size_t {
   deadline,
   overdue,
   rework,
+  whistled,
   k_columns
 };
 
 const std::vector<ColumnSpec>& case_columns() {
   static const std::vector<ColumnSpec> specs = {
-      {"ext_id", {"外部编号", "工单号", "编号"}, true},
+      {"ext_id", {"外部编号", "工单号", "编号"}, false},
       {"source", {"来源"}, true},
       {"grid", {"网格", "网格编码"}, true},
       {"category", {"事项类别", "类别"}, true},
@@ -62,6 +63,7 @@ const std::vector<ColumnSpec>& case_columns() {
       {"deadline", {}, false},
       {"overdue", {}, false},
       {"rework", {}, false},
+      {"whistled", {}, false},
   };
   return specs;
 }
@@ -235,6 +237,10 @@ bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
     if (!t) fail(c, "bad time \"" + raw[c].text + "\" (expected ISO 8601)");
     return t;
   };
+  // A case logged live in gridgov has no external number; its export gives its id instead, and
+  // `gridgov:<id>` keeps a re-import idempotent.
+  const std::string own_id = text(id);
+  if (text(ext_id).empty() && !own_id.empty()) raw[ext_id].text = "gridgov:" + own_id;
   for (std::size_t c : {ext_id, source, grid, category, title, reporter, reported_at})
     if (text(c).empty()) fail(c, "empty " + std::string(case_columns()[c].name));
   if (!ok) return false;

@@ -94,8 +94,9 @@ std::string sniff_import_kind(const std::string& path) {
     return false;
   };
   if (has({"grid_code", "网格编码"})) return "layout";
+  // Before workers: a cases file's 层级 (level) would pass for a workers file's tier.
+  if (has({"reported_at", "ext_id", "上报时间", "外部编号", "工单号"})) return "cases";
   if (has({"tier", "层级", "人员层级"})) return "workers";
-  if (has({"reported_at", "ext_id", "上报时间"})) return "cases";
   return "";
 }
 

@@ -448,7 +448,8 @@ class SqliteStore final : public Store {
       SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
                                      " FROM events e JOIN cases c ON c.id = e.case_id "
                                      "JOIN units g ON g.id = c.grid_id " +
-                                     k_event_joins + " WHERE e.at >= ? AND e.at < ? ORDER BY e.id");
+                                     k_event_joins +
+                                     " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id");
       q.bind(1, seconds(from));
       q.bind(2, seconds(to));
       while (q.executeStep()) visit(read_header(q), read_event(q, k_header_count));

@@ -94,9 +94,9 @@ std::vector<StatsRow> statistics(Store& store, const Period& period,
   auto row_for = [&](const std::vector<std::pair<std::string, std::string>>& keys) -> StatsRow& {
     std::string code;
     std::string name;
-    for (const auto& [k, n] : keys) {
-      code += (code.empty() ? "" : "/") + k;
-      name += (name.empty() ? "" : "/") + n;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      code += (i ? "/" : "") + keys[i].first;
+      name += (i ? "/" : "") + keys[i].second;
     }
     auto [it, inserted] = rows.try_emplace(code);
     if (inserted) {

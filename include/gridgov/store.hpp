@@ -119,7 +119,7 @@ class Store {
   virtual void for_each_case(
       Timestamp from, Timestamp to, Timestamp until,
       const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
-  /// Streams the events that happened in [from, to), by id, each with its case's header.
+  /// Streams the events that happened in [from, to), oldest first, each with its case's header.
   virtual void for_each_event(Timestamp from, Timestamp to,
                               const std::function<void(const Case&, const Event&)>& visit) = 0;
   /// The earliest and latest `reported_at` of all cases; nullopt without cases.

@@ -8,7 +8,6 @@ The input files are in tests/data/cases/ (see its README.md).
 
 from __future__ import annotations
 
-import json
 import os
 import unittest
 
@@ -128,6 +127,12 @@ class CsvAndNdjson(CasesImportCase):
         self.assertRc(r, OK)
         self.assertEqual(self.summary_row(r)["added"], "6")
         self.assertEqual(len(self.cases()), 6)
+
+    def test_import_file_detects_a_cases_csv_with_chinese_headers(self):
+        # 层级 is the cases file's `level` column here, not a workers file's tier.
+        r = self.gridctl("import", cases_file("chinese_bom_crlf.csv"), "--format", "csv")
+        self.assertRc(r, OK)
+        self.assertEqual(self.summary_row(r)["added"], "3")
 
     def test_stdin_csv(self):
         r = self.import_ok("-", "--format", "csv", input=file_bytes(cases_file("basic.csv")))
@@ -360,7 +365,8 @@ class Rejections(CasesImportCase):
     def test_rejected_dry_run_also_exits_3(self):
         self.check_rejected(cases_file("bad_unknown_grid.csv"), 3, ("grid",), (), "--dry-run")
 
-    def test_existing_cases_stay_when_a_later_file_is_rejected(self):
+    def test_one_command_is_one_transaction_across_files(self):
+        # DESIGN §8: each command is one transaction; exit 3 means nothing was written.
         self.import_ok(cases_file("basic.csv"))
         before = self.box.dump()
         r = self.gridctl("import", "cases", cases_file("chinese_bom_crlf.csv"),

@@ -9,7 +9,6 @@ formats and add up. The database is the example county with its season of cases
 from __future__ import annotations
 
 import csv
-import io
 import json
 import unittest
 
@@ -184,6 +183,37 @@ class StatsFormats(unittest.TestCase):
                              [row["group"], row["name"], str(row["reported"]),
                               str(row["problems"])])
 
+    def test_rates_are_percentages_for_people(self):
+        # README: rates are numbers from 0 to 1 in json and csv, percentages in table and md.
+        j = self.monthly("town")
+        i = COLUMNS.index("resolution_rate")
+        t = self.monthly("town", fmt="table")
+        lines = [x for x in t.stdout.splitlines() if x.strip()][1:]
+        for line, row in zip(lines, j):
+            cell = line.split()[i]
+            self.assertRegex(cell, r"^\d+(\.\d+)?%$")
+            self.assertAlmostEqual(float(cell[:-1]), row["resolution_rate"] * 100, delta=0.05)
+        md = self.monthly("town", fmt="md")
+        body = [x for x in md.stdout.splitlines()[2:] if x.startswith("|")]
+        for line in body:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            self.assertTrue(cells[i].endswith("%"), line)
+            self.assertTrue(cells[COLUMNS.index("quota_rate")].endswith("%"), line)
+
+    def test_the_seasons_headline(self):
+        # README tour: `stats summary --from 2026-07-01 --to 2026-09-30` is the model county's
+        # "13,000 items, 2,100 problems, 95% resolved".
+        with open(example("cases.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        s = self.run_ok("stats", "summary", "--from", "2026-07-01", "--to", "2026-09-30",
+                        "--format", "json").json()[0]
+        self.assertEqual(s["reported"], len(rows))
+        self.assertEqual(s["problems"], sum(1 for r in rows
+                                            if r["kind"] == "problem" and r["status"] != "void"))
+        self.assertGreaterEqual(s["resolution_rate"], 0.95)
+        self.assertEqual(round(s["reported"], -3), 13000)
+        self.assertEqual(round(s["problems"], -2), 2100)
+
     def test_table_aligns_chinese_names_by_display_width(self):
         r = self.monthly("town", fmt="table")
         lines = [x for x in r.stdout.splitlines() if x.strip()]
@@ -289,6 +319,10 @@ class StatsFormats(unittest.TestCase):
     def test_quota(self):
         rows = self.run_ok("stats", "quota", "--month", MONTH, "--format", "json").json()
         self.assertEqual(len(rows), example_counts()["grid"])
+        for r in rows:
+            self.assertEqual(list(r.keys()),
+                             ["group", "name", "days", "quota_days_met", "quota_rate"])
+            self.assertEqual(r["days"], 31)
         by_grid = {r["group"]: r for r in self.monthly("grid")[:-1]}
         for r in rows:
             for k in ("group", "name", "quota_days_met", "quota_rate"):

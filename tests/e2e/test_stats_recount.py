@@ -29,7 +29,6 @@ The recount follows DESIGN §7 (and the brief that spells it out), not gridctl's
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import io
@@ -332,7 +331,6 @@ class Scenario:
         self.policy = r.json()
         self.world = World(self.policy)
         self.live: list[Sim] = []
-        self.log: list[str] = []
 
     # -- helpers --
     def random_time(self, a: str, b: str) -> dt.datetime:
@@ -376,7 +374,6 @@ class Scenario:
     def scripted(self):
         """The boundary cases, by hand."""
         w = self.world
-        t1 = "371327001"  # 十字路街道
         g1 = "37132700100101"  # W0001's grid
         t2 = w.towns[3]
         g2 = w.grids_by_town[t2][0]
@@ -431,8 +428,8 @@ class Scenario:
         s.close(local("2026-07-02T09:00"))
         self.run_live(s)
 
-        # A petition dispatched to a department, left open past its deadline over the
-        # boundary (overdue at the end of August? no: petition_matter has 15 days).
+        # A petition reported a second before August (local) and dispatched to a department in
+        # August: a July problem, open at a department, not referred (a dispatch is no referral).
         s = Sim(w, source="petition", kind="problem", grid=g1, category="petition_matter",
                 at=local("2026-07-31T23:59:59"))
         s.dispatch(local("2026-08-01T09:00"), department="petition")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import unittest
@@ -399,6 +400,8 @@ class ExportSeason(unittest.TestCase):
         r = self.box.gridctl("export", "cases", "--format", "ndjson")
         self.assertEqual(len(r.stdout.splitlines()), self.rows)
 
+    @unittest.skipIf(os.environ.get("GRIDGOV_SANITIZED"),
+                     "AddressSanitizer's shadow memory and quarantine swamp the measure")
     def test_export_memory_is_flat(self):
         for what, formats in (("cases", ("csv", "json", "ndjson", "open311")),
                               ("events", ("csv", "json", "ndjson"))):

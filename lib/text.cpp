@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -32,6 +33,13 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view s) noexcept {
 }
 
 std::string normalize_name(std::string_view s) {
+  // ASCII is already NFC: only trim it (most fields of a bulk import are ASCII).
+  if (std::all_of(s.begin(), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    const auto b = s.find_first_not_of(" \t\r\n\v\f");
+    if (b == std::string_view::npos) return {};
+    return std::string(s.substr(b, s.find_last_not_of(" \t\r\n\v\f") - b + 1));
+  }
   utf8proc_uint8_t* out = nullptr;
   const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                               static_cast<utf8proc_ssize_t>(s.size()), &out,

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -13,23 +15,10 @@
 #include "gridgov/service.hpp"
 
 using namespace gridgov;
+using namespace gridgov::testing;
 using std::chrono::hours;
 
 namespace {
-
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
 

@@ -2,11 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 
 namespace {
 
@@ -38,10 +41,6 @@ StoredUnit stored(std::string code, Level level, std::string parent,
 
 LayoutEntry incoming(const StoredUnit& s) {
   return entry(s.unit.code, s.unit.name, s.unit.level, s.unit.parent);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 std::vector<std::string> codes(const std::vector<Unit>& units) {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -10,56 +12,13 @@
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
 /// A fresh directory under the system's temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    for (int i = 0; i < 100; ++i) {
-      m_path = fs::temp_directory_path() / ("gridgov-unit-" + std::to_string(rd()));
-      if (fs::create_directory(m_path)) return;
-    }
-    throw std::runtime_error("cannot create a temporary directory");
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  /// Writes `content` byte for byte to `name` in this directory; returns its path.
-  [[nodiscard]] std::string write(const std::string& name, std::string_view content) const {
-    const fs::path p = m_path / name;
-    std::ofstream out(p, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return p.string();
-  }
-  [[nodiscard]] std::string path(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
-
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::string all(const Diagnostics& d) {
   std::string out;
   for (const auto& x : d.list()) out += x.to_string() + "\n";

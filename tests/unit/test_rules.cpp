@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 using std::chrono::hours;
 
 namespace {
@@ -17,10 +20,6 @@ namespace {
 const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
 
 Timestamp at_h(int h) { return k_t0 + hours(h); }
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 StoredUnit su(std::string code, Level level, std::string parent) {
   StoredUnit s;

@@ -2,27 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 
 namespace {
-
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 const Timestamp k_now(std::chrono::seconds(1'790'000'000));
 

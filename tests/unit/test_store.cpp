@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,41 +13,10 @@
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    for (int i = 0; i < 100; ++i) {
-      m_path = fs::temp_directory_path() / ("gridgov-unit-" + std::to_string(rd()));
-      if (fs::create_directory(m_path)) return;
-    }
-    throw std::runtime_error("cannot create a temporary directory");
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string path(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
-
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
 
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

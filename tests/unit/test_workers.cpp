@@ -2,11 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 
 namespace {
 
@@ -42,10 +45,6 @@ std::vector<Diagnostic> check(const WorkerEntry& e) {
   Diagnostics d(100);
   check_worker(e, lookup, default_policy(), d);
   return d.list();
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

@@ -1,0 +1,62 @@
+#pragma once
+// Small helpers shared by the unit tests.
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "gridgov/error.hpp"
+
+namespace gridgov::testing {
+
+/// A fresh directory under the system's temp directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    for (int i = 0; i < 100; ++i) {
+      m_path = std::filesystem::temp_directory_path() / ("gridgov-unit-" + std::to_string(rd()));
+      if (std::filesystem::create_directory(m_path)) return;
+    }
+    throw std::runtime_error("cannot create a temporary directory");
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  /// Writes `content` byte for byte to `name` in this directory; returns its path.
+  [[nodiscard]] std::string write(const std::string& name, std::string_view content) const {
+    const auto p = m_path / name;
+    std::ofstream out(p, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    return p.string();
+  }
+  [[nodiscard]] std::string path(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+/// The gridgov::Error that `f` throws, or nullopt when it throws none.
+template <class F>
+std::optional<Error> error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace gridgov::testing

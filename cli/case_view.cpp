@@ -69,8 +69,9 @@ json case_json(const gridgov::Case& c, std::chrono::minutes offset, gridgov::Tim
 Table case_table(const std::vector<gridgov::Case>& cases, std::chrono::minutes offset,
                  gridgov::Timestamp now, bool compact) {
   static const std::vector<std::string> all = {
-      "id",          "kind",   "source", "ext_id", "category",   "title",    "grid",    "reporter",
-      "reported_at", "status", "level",  "unit",   "department", "deadline", "overdue", "rework"};
+      "id",         "kind",     "source",      "ext_id", "category",   "title",
+      "grid",       "reporter", "reported_at", "status", "level",      "unit",
+      "department", "deadline", "overdue",     "rework", "description"};
   static const std::vector<std::string> brief = {"id",         "status",   "level", "unit",
                                                  "department", "category", "grid",  "title",
                                                  "deadline",   "overdue",  "rework"};

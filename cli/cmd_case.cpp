@@ -72,7 +72,11 @@ void run_show(Context& ctx, const CaseFlags& f) {
       r.emplace_back(k, v.get<long long>());
     else if (v.is_string())
       r.emplace_back(k, v.get<std::string>());
-    else
+    else if (v.is_array()) {
+      std::string joined;
+      for (const auto& x : v) joined += (joined.empty() ? "" : ";") + x.get<std::string>();
+      r.emplace_back(k, joined);
+    } else
       r.emplace_back(k, v.dump());
   }
   out.record(r);

@@ -142,9 +142,11 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     ctx.say("imported into " + ctx.db_path() + ": " + counts);
 }
 
-void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help) {
+void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help, bool prune = true) {
   cmd->add_flag("--dry-run", flags.dry_run, "Check and show what would change; write nothing");
-  cmd->add_flag("--prune", flags.prune, "Also retire units (or workers) that the files leave out");
+  if (prune)
+    cmd->add_flag("--prune", flags.prune,
+                  "Also retire units (or workers) that the files leave out");
   cmd->add_option("--max-errors", flags.max_errors, "Errors to list before stopping")
       ->default_str("20")
       ->check(CLI::PositiveNumber);
@@ -166,7 +168,9 @@ void setup_import(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "import", "Bulk import: `import layout|workers|cases FILE…`, or `import FILE…`");
   cmd->require_subcommand(0, 1);
-  add_flags(cmd, *flags, "Layout or workers files, told apart by their headers");
+  add_flags(cmd, *flags,
+            "Layout, workers or cases files, told apart by their headers (or a .toml, .json or "
+            ".ndjson name)");
 
   auto* layout = cmd->add_subcommand("layout", "Import the unit tree (CSV, TOML or JSON)");
   add_flags(layout, *flags, "Layout files (`-` reads standard input)");
@@ -175,7 +179,7 @@ void setup_import(CLI::App& app, Context& ctx) {
 
   auto* cases = cmd->add_subcommand(
       "cases", "Import cases: hotline exports, migrations (CSV or NDJSON; idempotent)");
-  add_flags(cases, *flags, "Cases files (`-` reads standard input)");
+  add_flags(cases, *flags, "Cases files (`-` reads standard input)", false);
   add_batch_flag(cases, *flags);
   cases->get_option("files")->required();
   cases->callback([flags, &ctx] { run_cases(ctx, *flags, flags->files); });

@@ -1,6 +1,9 @@
 #pragma once
 // Small helpers shared by the unit tests.
 
+#include <doctest/doctest.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -10,6 +13,8 @@
 #include <string_view>
 
 #include "gridgov/error.hpp"
+#include "gridgov/policy.hpp"
+#include "gridgov/time.hpp"
 
 namespace gridgov::testing {
 
@@ -57,6 +62,19 @@ std::optional<Error> error_of(F&& f) {
 
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+/// A fixed instant for tests (2026-09-21T14:13:20Z), and `h` hours after it.
+inline const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
+inline Timestamp at_h(int h) { return k_t0 + std::chrono::hours(h); }
+
+/// The built-in policy text with one piece replaced.
+inline std::string policy_text_with(const std::string& from, const std::string& to) {
+  std::string text(default_policy_text());
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  return text;
 }
 
 }  // namespace gridgov::testing

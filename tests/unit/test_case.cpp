@@ -2,18 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 
 namespace {
-
-const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
-
-Timestamp at_h(int hours) { return k_t0 + std::chrono::hours(hours); }
 
 Case header(Kind kind = Kind::problem, Source source = Source::patrol) {
   Case c;

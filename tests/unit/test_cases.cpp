@@ -20,10 +20,6 @@ using std::chrono::hours;
 
 namespace {
 
-const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
-
-Timestamp at_h(int h) { return k_t0 + hours(h); }
-
 LayoutEntry le(std::string code, Level level, std::string parent) {
   LayoutEntry e;
   e.unit.code = code;
@@ -140,14 +136,6 @@ std::map<long long, std::vector<std::string>> reasons_of(const std::vector<Agend
 }
 
 using Reasons = std::map<long long, std::vector<std::string>>;
-
-std::string policy_text_with(const std::string& from, const std::string& to) {
-  std::string text(default_policy_text());
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  return text;
-}
 
 }  // namespace
 

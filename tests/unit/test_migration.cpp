@@ -2,14 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
+
 #include <chrono>
 
 using namespace gridgov;
+using namespace gridgov::testing;
 using std::chrono::hours;
 
 namespace {
-
-const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
 
 UnitTree tree() {
   std::vector<StoredUnit> units;

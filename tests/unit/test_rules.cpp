@@ -17,10 +17,6 @@ using std::chrono::hours;
 
 namespace {
 
-const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
-
-Timestamp at_h(int h) { return k_t0 + hours(h); }
-
 StoredUnit su(std::string code, Level level, std::string parent) {
   StoredUnit s;
   s.unit.code = code;

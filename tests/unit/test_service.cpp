@@ -81,15 +81,6 @@ std::unique_ptr<Store> ready_store() {
 
 long long active(Store& s, Level level) { return s.counts().units[index(level)]; }
 
-/// The built-in policy text with one line replaced.
-std::string policy_text_with(const std::string& from, const std::string& to) {
-  std::string text(default_policy_text());
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  return text;
-}
-
 }  // namespace
 
 // ---- init_county -----------------------------------------------------------------------------

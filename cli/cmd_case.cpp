@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "case_view.hpp"
 #include "commands.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
@@ -26,9 +25,8 @@ std::optional<T> parsed(const std::string& flag, const std::string& text, Parse 
 }
 
 void run_list(Context& ctx, const CaseFlags& f) {
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
-  const auto now = ctx.time(offset);
+  auto session = ctx.session();
+  const auto now = ctx.time(session);
   gridgov::CaseFilter filter;
   filter.status = parsed<gridgov::Status>("--status", f.status, gridgov::parse_status);
   filter.level = parsed<gridgov::Level>("--level", f.level, gridgov::parse_level);
@@ -37,11 +35,12 @@ void run_list(Context& ctx, const CaseFlags& f) {
   filter.department = f.department;
   filter.category = f.category;
   if (f.overdue) filter.overdue_at = now;
-  if (!f.from.empty()) filter.reported_from = Context::bound("--from", f.from, offset, false);
-  if (!f.to.empty()) filter.reported_to = Context::bound("--to", f.to, offset, true);
-  if (!f.unit.empty() && !store->find_unit(f.unit))
+  if (!f.from.empty()) filter.reported_from = Context::bound(session, "--from", f.from, false);
+  if (!f.to.empty()) filter.reported_to = Context::bound(session, "--to", f.to, true);
+  if (!f.unit.empty() && !session.store().find_unit(f.unit))
     throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
-  print_cases(ctx.printer(), store->cases(filter), offset, now);
+  ctx.print(gridgov::case_table(session.store().cases(filter), Context::view(session, now),
+                                ctx.case_columns()));
 }
 
 gridgov::Case require_case(gridgov::Store& store, long long id) {
@@ -51,86 +50,37 @@ gridgov::Case require_case(gridgov::Store& store, long long id) {
 }
 
 void run_show(Context& ctx, const CaseFlags& f) {
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
-  const auto now = ctx.time(offset);
-  const gridgov::Case c = require_case(*store, f.id);
-  const auto events = store->events(c.id);
-  const Printer out = ctx.printer();
-  if (out.format == Format::json || out.format == Format::ndjson) {
-    out.json(case_json(c, offset, now, &events));
+  auto session = ctx.session();
+  const auto view = Context::view(session, ctx.time(session));
+  const gridgov::Case c = require_case(session.store(), f.id);
+  const auto events = session.store().events(c.id);
+  if (!ctx.for_people() && ctx.format() != gridgov::Format::csv) {
+    ctx.print(gridgov::case_record(c, view, &events));
     return;
   }
-  const auto j = case_json(c, offset, now);
-  Record r;
-  for (const auto& [k, v] : j.items()) {
-    if (v.is_null())
-      r.emplace_back(k, Cell{});
-    else if (v.is_boolean())
-      r.emplace_back(k, v.get<bool>());
-    else if (v.is_number_integer())
-      r.emplace_back(k, v.get<long long>());
-    else if (v.is_string())
-      r.emplace_back(k, v.get<std::string>());
-    else if (v.is_array()) {
-      std::string joined;
-      for (const auto& x : v) joined += (joined.empty() ? "" : ";") + x.get<std::string>();
-      r.emplace_back(k, joined);
-    } else
-      r.emplace_back(k, v.dump());
-  }
-  out.record(r);
-  if (out.format != Format::csv) {
+  ctx.print(gridgov::case_record(c, view));
+  if (ctx.for_people()) {
     std::cout << '\n';
-    out.table(event_table(events, offset));
+    ctx.print(gridgov::event_table(events, view));
   }
 }
 
 void run_history(Context& ctx, const CaseFlags& f) {
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
-  (void)require_case(*store, f.id);
-  const auto events = store->events(f.id);
-  const Printer out = ctx.printer();
-  if (out.format == Format::json || out.format == Format::ndjson) {
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const auto& e : events) a.push_back(event_json(e, offset));
-    out.json(a);
-    return;
-  }
-  out.table(event_table(events, offset));
+  auto session = ctx.session();
+  (void)require_case(session.store(), f.id);
+  ctx.print(
+      gridgov::event_table(session.store().events(f.id), Context::view(session, session.now())));
 }
 
 void run_agenda(Context& ctx, gridgov::Level meeting, const CaseFlags& f) {
   if (meeting != gridgov::Level::county && f.unit.empty())
     throw CLI::RequiredError(std::string("the ") + std::string(to_string(meeting)) + "'s code");
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
+  auto session = ctx.session();
   // --date D: as of the end of that local day; else --at, else now.
   const auto at =
-      f.date.empty() ? ctx.time(offset) : Context::bound("--date", f.date, offset, true);
-  const auto items = gridgov::agenda(*store, meeting, f.unit, at);
-  const Printer out = ctx.printer();
-  if (out.format == Format::json || out.format == Format::ndjson) {
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const auto& item : items) {
-      auto j = case_json(item.c, offset, at);
-      j["agenda"] = item.reasons;
-      a.push_back(j);
-    }
-    out.json(a);
-    return;
-  }
-  std::vector<gridgov::Case> cases;
-  for (const auto& item : items) cases.push_back(item.c);
-  Table t = case_table(cases, offset, at, out.format != Format::csv);
-  t.columns.insert(t.columns.begin() + 1, "agenda");
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    std::string reasons;
-    for (const auto& r : items[i].reasons) reasons += (reasons.empty() ? "" : ";") + r;
-    t.rows[i].insert(t.rows[i].begin() + 1, reasons);
-  }
-  out.table(t);
+      f.date.empty() ? ctx.time(session) : Context::bound(session, "--date", f.date, true);
+  ctx.print(gridgov::agenda_table(gridgov::agenda(session, meeting, f.unit, at),
+                                  Context::view(session, at), ctx.case_columns()));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -23,15 +22,11 @@ struct ImportFlags {
   std::size_t batch_size = 0;
 };
 
-void add_row(Table& t, const char* kind, std::string_view key, const gridgov::ChangeCounts& c) {
-  t.rows.push_back(
-      {std::string(kind), std::string(key), c.added, c.updated, c.unchanged, c.retired});
-}
-
 /// Imports cases files into an open store (inside the command's transaction unless batched).
-void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& flags,
-                       const std::vector<std::string>& files, Table& t) {
-  const auto offset = gridgov::current_policy(store).utc_offset;
+void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlags& flags,
+                       const std::vector<std::string>& files,
+                       std::vector<std::pair<std::string, gridgov::CaseImportReport>>& done) {
+  const auto offset = session.utc_offset();
   const bool tty = isatty(STDERR_FILENO) != 0 && !ctx.options.quiet;
   for (const auto& path : files) {
     gridgov::Diagnostics diagnostics(flags.max_errors);
@@ -45,7 +40,7 @@ void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& f
       };
     gridgov::CaseImportReport report;
     try {
-      gridgov::import_cases(store, rows, options, diagnostics, report);
+      gridgov::import_cases(session, rows, options, diagnostics, report);
     } catch (const gridgov::Error& e) {
       if (tty) std::cerr << "\r\x1b[K";
       ctx.say(path + ": rejected (" + std::to_string(e.diagnostics().size() + e.more()) +
@@ -56,7 +51,7 @@ void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& f
       throw;
     }
     if (tty) std::cerr << "\r\x1b[K";
-    t.rows.push_back({std::string("case"), std::string(path), report.added, report.present, 0LL});
+    done.emplace_back(path, report);
     ctx.say(path + ": " + std::to_string(report.rows) + " rows: " + std::to_string(report.added) +
             " added, " + std::to_string(report.present) + " already present, 0 rejected" +
             (flags.dry_run ? " (dry run: nothing written)" : ""));
@@ -64,14 +59,14 @@ void import_case_files(Context& ctx, gridgov::Store& store, const ImportFlags& f
 }
 
 void run_cases(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
-  auto store = ctx.open();
-  Table t{{"kind", "file", "added", "present", "rejected"}, {}};
+  auto session = ctx.session();
+  std::vector<std::pair<std::string, gridgov::CaseImportReport>> done;
   // One transaction for the whole command, unless batches were asked for.
   std::unique_ptr<gridgov::WriteTransaction> tx;
-  if (flags.batch_size == 0) tx = store->begin_write();
-  import_case_files(ctx, *store, flags, files, t);
+  if (flags.batch_size == 0) tx = session.begin_write();
+  import_case_files(ctx, session, flags, files, done);
   if (tx && !flags.dry_run) tx->commit();
-  ctx.printer().table(t);
+  ctx.print(gridgov::case_import_table(done));
 }
 
 void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
@@ -86,51 +81,15 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
   }
   diagnostics.throw_if_any();
 
-  // A TOML/JSON layout names its county and may create the database; a dry run then plans
-  // against an empty in-memory one, so that it writes nothing at all.
-  const bool names_county = layout.county.has_value();
-  const bool missing = !std::filesystem::exists(ctx.db_path());
-  std::unique_ptr<gridgov::Store> store;
-  if (names_county && missing && flags.dry_run)
-    store = gridgov::open_sqlite_store(":memory:", {.create = true});
-  else
-    store = ctx.open(names_county);
-
-  gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
-  gridgov::ImportReport report;
-  try {
-    report =
-        gridgov::import_files(*store, layouts.empty() ? nullptr : &layout,
-                              workers.empty() ? nullptr : &worker_entries, options, gridgov::now());
-  } catch (...) {
-    // Nothing written means no database file either, when this command made it.
-    if (names_county && missing && !flags.dry_run) {
-      store.reset();
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        std::filesystem::remove(ctx.db_path() + suffix);
-    }
-    throw;
-  }
-  Table t{{"kind", "level", "added", "updated", "unchanged", "retired"}, {}};
-  gridgov::ChangeCounts total;
-  auto sum = [&](const gridgov::ChangeCounts& c) {
-    total.added += c.added;
-    total.updated += c.updated;
-    total.unchanged += c.unchanged;
-    total.retired += c.retired;
-  };
-  if (report.layout)
-    for (auto level : gridgov::k_levels) {
-      add_row(t, "unit", to_string(level), report.layout->by_level[index(level)]);
-      sum(report.layout->by_level[index(level)]);
-    }
-  if (report.workers)
-    for (auto tier : {gridgov::Tier::grid, gridgov::Tier::town, gridgov::Tier::county}) {
-      add_row(t, "worker", to_string(tier),
-              report.workers->by_tier[static_cast<std::size_t>(tier)]);
-      sum(report.workers->by_tier[static_cast<std::size_t>(tier)]);
-    }
-  ctx.printer().table(t);
+  // A TOML/JSON layout names its county and may create the database (which appears only
+  // when the import commits: a rejected file or a dry run leaves none).
+  auto session = ctx.session(layout.county.has_value());
+  const gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
+  const gridgov::ImportReport report =
+      gridgov::import_files(session.store(), layouts.empty() ? nullptr : &layout,
+                            workers.empty() ? nullptr : &worker_entries, options, session.now());
+  ctx.print(gridgov::import_table(report));
+  const gridgov::ChangeCounts total = report.total();
   const std::string counts =
       std::to_string(total.added) + " added, " + std::to_string(total.updated) + " updated, " +
       std::to_string(total.unchanged) + " unchanged, " + std::to_string(total.retired) + " retired";

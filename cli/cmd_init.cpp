@@ -30,8 +30,9 @@ void setup_init(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::usage, "--county-code: " + problem);
     if (gridgov::invalid_utf8_at(opts->name) || county.name.empty())
       throw gridgov::Error(gridgov::ErrorCode::usage, "--county-name: empty or not UTF-8");
-    auto store = ctx.open(true);
-    if (gridgov::init_county(*store, county, gridgov::now()))
+    auto session = ctx.session(true);
+    gridgov::Store& store = session.store();
+    if (gridgov::init_county(store, county, gridgov::now()))
       ctx.say("initialised " + ctx.db_path() + " for county " + county.code + " " + county.name);
     else
       ctx.say(ctx.db_path() + " already belongs to county " + county.code + "; nothing changed");

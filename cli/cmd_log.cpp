@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "case_view.hpp"
 #include "commands.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
@@ -63,13 +62,11 @@ void setup_log(CLI::App& app, Context& ctx) {
     r.ext_id = f->ext_id;
     if (r.title.empty() || gridgov::invalid_utf8_at(f->title))
       throw gridgov::Error(gridgov::ErrorCode::usage, "--title: empty or not UTF-8");
-    auto store = ctx.open();
-    const auto offset = gridgov::current_policy(*store).utc_offset;
-    const auto at = ctx.time(offset);
-    const gridgov::Case c = gridgov::log_case(*store, r, ctx.actor(), at);
-    const Printer out = ctx.printer();
-    if (out.format == Format::json || out.format == Format::ndjson)
-      out.json(case_json(c, offset, at, nullptr));
+    auto session = ctx.session();
+    const auto at = ctx.time(session);
+    const gridgov::Case c = gridgov::log_case(session, r, ctx.actor(), at);
+    if (ctx.format() == gridgov::Format::json || ctx.format() == gridgov::Format::ndjson)
+      ctx.print(gridgov::case_record(c, Context::view(session, at)));
     else
       std::cout << c.id << '\n';
   });

@@ -1,10 +1,10 @@
 // The moves on a case: escalate (and the --overdue sweep), dispatch, whistle, resolve, close,
-// void, reopen. Each parses its flags into a gridgov::Move and calls gridgov::act.
+// void, reopen. Each parses its flags into a gridgov::Move (the event it asks for) and calls
+// gridgov::act, which takes the rules' decision and records it.
 
 #include <map>
 #include <memory>
 
-#include "case_view.hpp"
 #include "commands.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
@@ -25,53 +25,32 @@ struct MoveFlags {
   long long duplicate_of = 0;
 };
 
-void run(Context& ctx, long long id, gridgov::Move move) {
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
-  const auto at = ctx.time(offset);
-  const gridgov::Case c = gridgov::act(*store, id, move, ctx.actor(), at);
-  const Printer out = ctx.printer();
-  if (out.format == Format::table) {
+void run(Context& ctx, long long id, const gridgov::Move& move) {
+  auto session = ctx.session();
+  const auto at = ctx.time(session);
+  const gridgov::Case c = gridgov::act(session, id, move, ctx.actor(), at);
+  const auto view = Context::view(session, at);
+  if (ctx.format() == gridgov::Format::table) {
     std::string where = c.department.empty() ? std::string(to_string(c.level)) + " " + c.unit
                                              : "department " + c.department;
     if (c.level == gridgov::Level::county && c.unit.empty() && c.department.empty())
       where = "the county platform";
     ctx.say("case " + std::to_string(c.id) + ": " + std::string(to_string(c.status)) + " at " +
-            where + (c.deadline ? ", deadline " + gridgov::format_time(*c.deadline, offset) : ""));
-  } else if (out.format == Format::json || out.format == Format::ndjson) {
-    out.json(case_json(c, offset, at));
+            where +
+            (c.deadline ? ", deadline " + gridgov::format_time(*c.deadline, view.utc_offset) : ""));
+  } else if (ctx.format() == gridgov::Format::json || ctx.format() == gridgov::Format::ndjson) {
+    ctx.print(gridgov::case_record(c, view));
   } else {
-    out.table(case_table({c}, offset, at, out.format != Format::csv));
+    ctx.print(gridgov::case_table({c}, view, ctx.case_columns()));
   }
 }
 
 void run_sweep(Context& ctx, bool dry_run) {
-  auto store = ctx.open();
-  const auto offset = gridgov::current_policy(*store).utc_offset;
-  const auto at = ctx.time(offset);
+  auto session = ctx.session();
+  const auto at = ctx.time(session);
   const auto report =
-      gridgov::sweep_overdue(*store, ctx.actor().empty() ? "admin" : ctx.actor(), at, dry_run);
-  std::map<long long, std::string> action;
-  for (const auto& [id, what] : report.moved) action[id] = what;
-  for (const auto& [id, why] : report.skipped) action[id] = "skipped: " + why;
-  const Printer out = ctx.printer();
-  if (out.format == Format::json || out.format == Format::ndjson) {
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const auto& c : report.overdue) {
-      auto j = case_json(c, offset, at);
-      j["action"] = action.count(c.id) ? nlohmann::ordered_json(action[c.id]) : nullptr;
-      a.push_back(j);
-    }
-    out.json(a);
-  } else {
-    Table t = case_table(report.overdue, offset, at, out.format != Format::csv);
-    t.columns.push_back("action");
-    for (std::size_t i = 0; i < report.overdue.size(); ++i) {
-      const long long id = report.overdue[i].id;
-      t.rows[i].push_back(action.count(id) ? Cell{action[id]} : Cell{});
-    }
-    out.table(t);
-  }
+      gridgov::sweep_overdue(session, ctx.actor().empty() ? "admin" : ctx.actor(), at, dry_run);
+  ctx.print(gridgov::sweep_table(report, Context::view(session, at), ctx.case_columns()));
   if (!report.escalating)
     ctx.say(std::to_string(report.overdue.size()) +
             " overdue case(s) listed; the policy's auto_escalate is off, so none was moved");
@@ -89,7 +68,7 @@ CLI::App* move_command(CLI::App& app, Context& ctx, const char* name, const char
   return cmd;
 }
 
-gridgov::Move make(gridgov::Move::Type type, const MoveFlags& f) {
+gridgov::Move make(gridgov::EventType type, const MoveFlags& f) {
   gridgov::Move m;
   m.type = type;
   m.department = f.department;
@@ -103,7 +82,7 @@ gridgov::Move make(gridgov::Move::Type type, const MoveFlags& f) {
 
 void setup_moves(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<MoveFlags>();
-  using Type = gridgov::Move::Type;
+  using Type = gridgov::EventType;
 
   auto* escalate = move_command(
       app, ctx, "escalate",

@@ -18,11 +18,6 @@ struct UnitsFlags {
   int depth = -1;
 };
 
-Cell opt(const std::optional<long long>& v) {
-  if (v) return *v;
-  return {};
-}
-
 /// "12 zones, 60 villages, 186 grids"
 std::string below_text(const std::array<long long, 5>& below) {
   std::string s;
@@ -58,38 +53,16 @@ void tree_lines(const gridgov::UnitTree& tree, const gridgov::Unit& u, const std
     tree_lines(tree, *kids[i], next, i + 1 == kids.size(), depth + 1, max_depth, false, out);
 }
 
-nlohmann::ordered_json tree_json(const gridgov::UnitTree& tree, const gridgov::Unit& u, int depth,
-                                 int max_depth) {
-  nlohmann::ordered_json j = {{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)}};
-  if (max_depth < 0 || depth < max_depth) {
-    nlohmann::ordered_json kids = nlohmann::ordered_json::array();
-    for (const auto* c : tree.children(u.code))
-      kids.push_back(tree_json(tree, *c, depth + 1, max_depth));
-    if (!kids.empty()) j["children"] = kids;
-  }
-  return j;
-}
-
-void tree_rows(const gridgov::UnitTree& tree, const gridgov::Unit& u, int depth, int max_depth,
-               Table& t) {
-  const auto below = tree.below(u.code);
-  t.rows.push_back({static_cast<long long>(depth), u.code, u.name, std::string(to_string(u.level)),
-                    u.parent.empty() ? Cell{} : Cell{u.parent},
-                    below[index(gridgov::Level::grid)]});
-  if (max_depth >= 0 && depth >= max_depth) return;
-  for (const auto* c : tree.children(u.code)) tree_rows(tree, *c, depth + 1, max_depth, t);
-}
-
 void run_tree(Context& ctx, const UnitsFlags& f) {
-  auto store = ctx.open();
-  const gridgov::UnitTree tree(store->units());
-  const auto county = store->county();
+  auto session = ctx.session();
+  gridgov::Store& store = session.store();
+  const gridgov::UnitTree tree(store.units());
+  const auto county = store.county();
   if (!county)
     throw gridgov::Error(gridgov::ErrorCode::not_found, "the database has no county yet");
   const gridgov::Unit& root = require_unit(tree, f.code.empty() ? county->code : f.code);
-  const Printer out = ctx.printer();
-  switch (out.format) {
-    case Format::table: {
+  switch (ctx.format()) {
+    case gridgov::Format::table: {
       std::vector<TreeLine> lines;
       tree_lines(tree, root, "", true, 0, f.depth, true, lines);
       std::size_t width = 0;
@@ -102,15 +75,15 @@ void run_tree(Context& ctx, const UnitsFlags& f) {
       }
       return;
     }
-    case Format::json:
-    case Format::ndjson:
-      out.json(tree_json(tree, root, 0, f.depth));
+    case gridgov::Format::json:
+    case gridgov::Format::ndjson: {
+      // One object, its children nested.
+      const gridgov::Table nested = gridgov::unit_tree_table(tree, root, f.depth, true);
+      ctx.print(gridgov::Record{nested.columns, nested.rows.front()});
       return;
-    default: {
-      Table t{{"depth", "code", "name", "level", "parent", "grids"}, {}};
-      tree_rows(tree, root, 0, f.depth, t);
-      out.table(t);
     }
+    default:
+      ctx.print(gridgov::unit_tree_table(tree, root, f.depth, false));
   }
 }
 
@@ -123,34 +96,26 @@ void run_list(Context& ctx, const UnitsFlags& f) {
           gridgov::ErrorCode::usage,
           "--level: unknown level " + f.level + " (expected county, town, zone, village or grid)");
   }
-  auto store = ctx.open();
-  const gridgov::UnitTree tree(store->units());
+  auto session = ctx.session();
+  gridgov::Store& store = session.store();
+  const gridgov::UnitTree tree(store.units());
   if (!f.under.empty()) (void)require_unit(tree, f.under);
-  Table t{{"code", "name", "level", "parent", "grids", "households", "population"}, {}};
+  std::vector<const gridgov::Unit*> units;
   for (const auto& u : tree.units()) {
     if (level && u.level != *level) continue;
     if (!f.under.empty() && !tree.within(u.code, f.under)) continue;
-    const auto [households, population] = tree.size(u.code);
-    t.rows.push_back({u.code, u.name, std::string(to_string(u.level)),
-                      u.parent.empty() ? Cell{} : Cell{u.parent},
-                      u.level == gridgov::Level::grid
-                          ? Cell{}
-                          : Cell{tree.below(u.code)[index(gridgov::Level::grid)]},
-                      opt(households), opt(population)});
+    units.push_back(&u);
   }
-  ctx.printer().table(t);
+  ctx.print(gridgov::unit_table(units, tree));
 }
 
 void run_show(Context& ctx, const UnitsFlags& f) {
-  auto store = ctx.open();
-  const gridgov::UnitTree tree(store->units());
+  auto session = ctx.session();
+  gridgov::Store& store = session.store();
+  const gridgov::UnitTree tree(store.units());
   const gridgov::Unit& u = require_unit(tree, f.code);
-  const auto below = tree.below(u.code);
-  const auto [households, population] = tree.size(u.code);
-  std::string path;
-  for (const auto* p : tree.path(u.code)) path += (path.empty() ? "" : " / ") + p->name;
   long long workers = 0;
-  for (const auto& s : store->workers()) {
+  for (const auto& s : store.workers()) {
     if (s.retired) continue;
     for (const auto& code : s.worker.units)
       if (tree.within(code, u.code)) {
@@ -158,19 +123,7 @@ void run_show(Context& ctx, const UnitsFlags& f) {
         break;
       }
   }
-  const gridgov::Unit* parent = u.parent.empty() ? nullptr : tree.find(u.parent);
-  Record r = {{"code", u.code},
-              {"name", u.name},
-              {"level", std::string(to_string(u.level))},
-              {"parent", parent ? Cell{parent->code} : Cell{}},
-              {"parent_name", parent ? Cell{parent->name} : Cell{}},
-              {"path", path}};
-  for (auto level : gridgov::k_levels)
-    if (level > u.level) r.emplace_back(std::string(plural(level)), below[index(level)]);
-  r.emplace_back("households", opt(households));
-  r.emplace_back("population", opt(population));
-  r.emplace_back("workers", workers);
-  ctx.printer().record(r);
+  ctx.print(gridgov::unit_record(u, tree, workers));
 }
 
 }  // namespace

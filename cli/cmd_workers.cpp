@@ -18,22 +18,6 @@ struct WorkersFlags {
   bool retired = false;
 };
 
-std::string join_units(const gridgov::Worker& w) {
-  std::string s;
-  for (const auto& u : w.units) s += (s.empty() ? "" : ";") + u;
-  return s;
-}
-
-Cell deployment_cell(const gridgov::Worker& w) {
-  if (w.deployment) return std::string(to_string(*w.deployment));
-  return {};
-}
-
-Cell text_or_null(const std::string& s) {
-  if (s.empty()) return {};
-  return s;
-}
-
 void run_list(Context& ctx, const WorkersFlags& f) {
   std::optional<gridgov::Tier> tier;
   if (!f.tier.empty() && !(tier = gridgov::parse_tier(f.tier)))
@@ -44,13 +28,13 @@ void run_list(Context& ctx, const WorkersFlags& f) {
     throw gridgov::Error(gridgov::ErrorCode::usage, "--deployment: unknown deployment " +
                                                         f.deployment +
                                                         " (expected resident, cluster or whistle)");
-  auto store = ctx.open();
-  const gridgov::UnitTree tree(store->units());
+  auto session = ctx.session();
+  gridgov::Store& store = session.store();
+  const gridgov::UnitTree tree(store.units());
   if (!f.unit.empty() && !tree.find(f.unit))
     throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
-  Table t{{"code", "name", "tier", "deployment", "department", "units", "phone"}, {}};
-  if (f.retired) t.columns.push_back("retired");
-  for (const auto& s : store->workers()) {
+  std::vector<gridgov::StoredWorker> shown;
+  for (const auto& s : store.workers()) {
     const gridgov::Worker& w = s.worker;
     if (s.retired && !f.retired) continue;
     if (tier && w.tier != *tier) continue;
@@ -60,34 +44,18 @@ void run_list(Context& ctx, const WorkersFlags& f) {
           return tree.within(u, f.unit);
         }))
       continue;
-    t.rows.push_back({w.code, w.name, std::string(to_string(w.tier)), deployment_cell(w),
-                      text_or_null(w.department), text_or_null(join_units(w)),
-                      text_or_null(w.phone)});
-    if (f.retired) t.rows.back().push_back(s.retired);
+    shown.push_back(s);
   }
-  ctx.printer().table(t);
+  ctx.print(gridgov::worker_table(shown, f.retired));
 }
 
 void run_show(Context& ctx, const WorkersFlags& f) {
-  auto store = ctx.open();
-  const auto s = store->find_worker(f.code);
+  auto session = ctx.session();
+  gridgov::Store& store = session.store();
+  const auto s = store.find_worker(f.code);
   if (!s) throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown worker " + f.code);
-  const gridgov::UnitTree tree(store->units());
-  const gridgov::Worker& w = s->worker;
-  std::string names;
-  for (const auto& code : w.units) {
-    const gridgov::Unit* u = tree.find(code);
-    names += (names.empty() ? "" : ";") + (u ? u->name : code);
-  }
-  ctx.printer().record({{"code", w.code},
-                        {"name", w.name},
-                        {"tier", std::string(to_string(w.tier))},
-                        {"deployment", deployment_cell(w)},
-                        {"department", text_or_null(w.department)},
-                        {"units", text_or_null(join_units(w))},
-                        {"unit_names", text_or_null(names)},
-                        {"phone", text_or_null(w.phone)},
-                        {"retired", s->retired}});
+  const gridgov::UnitTree tree(store.units());
+  ctx.print(gridgov::worker_record(*s, tree));
 }
 
 }  // namespace

@@ -14,13 +14,8 @@ std::string Context::db_path() const {
   return "gridgov.db";
 }
 
-Format Context::format() const {
-  const std::string& f = options.format;
-  if (f == "csv") return Format::csv;
-  if (f == "json") return Format::json;
-  if (f == "ndjson") return Format::ndjson;
-  if (f == "md") return Format::md;
-  return Format::table;
+gridgov::Format Context::format() const {
+  return gridgov::parse_format(options.format).value_or(gridgov::Format::table);
 }
 
 bool Context::color() const {
@@ -36,9 +31,9 @@ std::string Context::actor() const {
   return {};
 }
 
-gridgov::Timestamp Context::time(std::chrono::minutes offset) const {
-  if (options.at.empty()) return gridgov::now();
-  auto t = gridgov::parse_time(options.at, offset);
+gridgov::Timestamp Context::time(gridgov::Session& session) const {
+  if (options.at.empty()) return session.now();
+  auto t = gridgov::parse_time(options.at, session.utc_offset());
   if (!t)
     throw gridgov::Error(
         gridgov::ErrorCode::usage,
@@ -46,19 +41,28 @@ gridgov::Timestamp Context::time(std::chrono::minutes offset) const {
   return *t;
 }
 
-gridgov::Timestamp Context::bound(const std::string& flag, const std::string& text,
-                                  std::chrono::minutes offset, bool upper) {
-  auto t = gridgov::parse_bound(text, offset, upper);
+gridgov::Timestamp Context::bound(gridgov::Session& session, const std::string& flag,
+                                  const std::string& text, bool upper) {
+  auto t = gridgov::parse_bound(text, session.utc_offset(), upper);
   if (!t)
     throw gridgov::Error(gridgov::ErrorCode::usage,
                          flag + " " + text + ": not a date or time (e.g. 2026-08-31)");
   return *t;
 }
 
-std::unique_ptr<gridgov::Store> Context::open(bool create) const {
+gridgov::Session Context::session(bool create) const {
   gridgov::OpenOptions o;
   o.create = create;
-  return gridgov::open_sqlite_store(db_path(), o);
+  o.on_commit = create;
+  return gridgov::Session(gridgov::open_store(db_path(), o));
+}
+
+void Context::print(const gridgov::Table& table) const {
+  gridgov::render(std::cout, table, {format(), color()});
+}
+
+void Context::print(const gridgov::Record& record) const {
+  gridgov::render(std::cout, record, {format(), color()});
 }
 
 }  // namespace gridctl

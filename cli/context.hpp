@@ -1,14 +1,15 @@
 #pragma once
-// What every command gets: the global options, the output printer and a way to open the store.
-// Passed explicitly; gridctl has no global state.
+// What every command gets: the global options, the session over the database, and printing in
+// the chosen format. Passed explicitly; gridctl has no global state.
 
 #include <iostream>
-#include <memory>
 #include <string>
 
-#include "gridgov/store.hpp"
+#include "gridgov/render.hpp"
+#include "gridgov/session.hpp"
+#include "gridgov/table.hpp"
 #include "gridgov/time.hpp"
-#include "output.hpp"
+#include "gridgov/views.hpp"
 
 namespace gridctl {
 
@@ -26,21 +27,40 @@ class Context {
   GlobalOptions options;
 
   [[nodiscard]] std::string db_path() const;
-  [[nodiscard]] Format format() const;
-  [[nodiscard]] Printer printer() const { return Printer{std::cout, format(), color()}; }
+  [[nodiscard]] gridgov::Format format() const;
+  /// Whether the output is for people (table, md) rather than for programs (csv, json, ndjson).
+  [[nodiscard]] bool for_people() const {
+    return format() == gridgov::Format::table || format() == gridgov::Format::md;
+  }
   [[nodiscard]] bool color() const;
+  /// The case fields the format shows: a person's few, csv's scalars, or every one (json).
+  [[nodiscard]] gridgov::CaseColumns case_columns() const {
+    if (for_people()) return gridgov::CaseColumns::brief;
+    return format() == gridgov::Format::csv ? gridgov::CaseColumns::scalar
+                                            : gridgov::CaseColumns::all;
+  }
 
-  /// Opens the database; `create` makes it when missing.
-  [[nodiscard]] std::unique_ptr<gridgov::Store> open(bool create = false) const;
+  /// Opens the database (`create`: make it when missing) and the command's session over it.
+  [[nodiscard]] gridgov::Session session(bool create = false) const;
 
   /// Who acts: --as, else $GRIDCTL_ACTOR (empty when neither is given).
   [[nodiscard]] std::string actor() const;
-  /// When: --at read as ISO 8601 (local time at `offset` when it has none), else now.
-  [[nodiscard]] gridgov::Timestamp time(std::chrono::minutes offset) const;
+  /// When: --at read as ISO 8601 (local time in the policy's timezone when it has none), else
+  /// the session's clock.
+  [[nodiscard]] gridgov::Timestamp time(gridgov::Session& session) const;
+  /// How views show times, judging `overdue` at `now`.
+  [[nodiscard]] static gridgov::ViewContext view(gridgov::Session& session,
+                                                 gridgov::Timestamp now) {
+    return gridgov::ViewContext{session.utc_offset(), now};
+  }
 
   /// A --from/--to style flag's value (see gridgov::parse_bound); a bad one is a usage error.
-  [[nodiscard]] static gridgov::Timestamp bound(const std::string& flag, const std::string& text,
-                                                std::chrono::minutes offset, bool upper);
+  [[nodiscard]] static gridgov::Timestamp bound(gridgov::Session& session, const std::string& flag,
+                                                const std::string& text, bool upper);
+
+  /// Prints data on standard output in the chosen format.
+  void print(const gridgov::Table& table) const;
+  void print(const gridgov::Record& record) const;
 
   /// A message for people on standard error; `--quiet` silences it.
   void say(const std::string& message) const {

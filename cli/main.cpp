@@ -9,6 +9,7 @@
 #include "context.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/version.hpp"
+#include "hints.hpp"
 
 int main(int argc, char** argv) {
   gridctl::Context ctx;
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
     return static_cast<int>(gridgov::ErrorCode::usage);
   } catch (const gridgov::Error& e) {
     if (e.diagnostics().empty()) {
-      std::cerr << "gridctl: error: " << e.what() << '\n';
+      const std::string h = gridctl::hint(e);
+      std::cerr << "gridctl: error: " << e.what() << (h.empty() ? "" : " (" + h + ")") << '\n';
     } else {
       for (const auto& d : e.diagnostics())
         std::cerr << "gridctl: error: " << d.to_string() << '\n';

@@ -1,10 +1,27 @@
 include(CMakePackageConfigHelpers)
 
+# STATIC_LIBRARY or SHARED_LIBRARY (BUILD_SHARED_LIBS): the package files below differ in whether
+# a consumer must link libgridgov's own dependencies too.
+get_target_property(GRIDGOV_LIBRARY_TYPE gridgov TYPE)
+
 install(DIRECTORY include/gridgov DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${GRIDGOV_GENERATED_INCLUDE_DIR}/gridgov/version.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gridgov)
 install(TARGETS gridgov EXPORT gridgov-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+# An installed gridctl finds a shared libgridgov relative to itself, unless the library goes to a
+# directory the linker searches anyway (such as /usr/lib/<triplet>), where no RUNPATH is wanted.
+if(GRIDGOV_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
+  list(FIND CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES "${CMAKE_INSTALL_FULL_LIBDIR}" gridgov_implicit)
+  if(gridgov_implicit EQUAL -1)
+    file(RELATIVE_PATH gridgov_bin_to_lib ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LIBDIR})
+    set_target_properties(gridctl PROPERTIES INSTALL_RPATH "$ORIGIN/${gridgov_bin_to_lib}")
+  endif()
+endif()
 install(TARGETS gridctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT gridgov-targets NAMESPACE gridgov:: FILE gridgov-targets.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gridgov)
@@ -19,7 +36,16 @@ install(FILES ${PROJECT_BINARY_DIR}/gridgov-config.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gridgov)
 
 # The .pc file finds its prefix relative to itself, so an installed tree can be moved.
+# libgridgov's dependencies are private (no public header includes theirs): a shared libgridgov
+# carries them itself, a static one needs them on its consumers' link line, which pkg-config gives
+# with --static (Requires.private / Libs.private).
 file(RELATIVE_PATH GRIDGOV_PC_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 string(REGEX REPLACE "/$" "" GRIDGOV_PC_PREFIX "${GRIDGOV_PC_PREFIX}")
+if(GRIDGOV_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
+  string(JOIN "\n" GRIDGOV_PC_PRIVATE "Requires.private: fmt sqlite3 tomlplusplus libutf8proc"
+                                     "Libs.private: -lSQLiteCpp -lpthread -ldl")
+else()
+  set(GRIDGOV_PC_PRIVATE "")
+endif()
 configure_file(cmake/gridgov.pc.in ${PROJECT_BINARY_DIR}/gridgov.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/gridgov.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

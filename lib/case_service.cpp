@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "format.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
 
@@ -11,42 +12,48 @@ namespace gridgov {
 
 namespace {
 
-/// Writes a decided event and the case row it leads to.
-Case record(Store& store, const Case& c, Event e) {
-  e.recorded_at = now();
-  Case after = apply(c, e);
-  store.update_case(after);
-  store.add_event(e);
+/// The one writer of decisions: the case row as `events` leave `before`, and the events, stamped
+/// `recorded`. A case without an id is new: its row is added first and its id given to the events.
+Case record(Store& store, const Case& before, std::vector<Event> events, Timestamp recorded) {
+  Case after = before;
+  for (const Event& e : events) after = apply(std::move(after), e);
+  if (after.id == 0)
+    after.id = store.add_case(after);
+  else
+    store.update_case(after);
+  for (Event& e : events) {
+    e.case_id = after.id;
+    e.recorded_at = recorded;
+    store.add_event(e);
+  }
   return after;
 }
 
+/// Events are recorded in the order they happened.
 void check_time(const Case& c, const std::vector<Event>& events, Timestamp at) {
   const Timestamp last = events.empty() ? c.reported_at : events.back().at;
   if (at < last)
-    throw Error(ErrorCode::refused, "time: --at is earlier than case " + std::to_string(c.id) +
-                                        "'s last event; events are recorded in order");
+    throw Error(ErrorCode::refused,
+                fmt::format("time: the time given is earlier than case {}'s last event; events "
+                            "are recorded in order",
+                            c.id),
+                "time", "at");
 }
 
-const char* verb(Move::Type t) {
-  switch (t) {
-    case Move::Type::escalate:
-      return "escalate";
-    case Move::Type::dispatch:
-      return "dispatch";
-    case Move::Type::whistle:
-      return "whistle on";
-    case Move::Type::resolve:
-      return "resolve";
-    case Move::Type::close:
-      return "close";
-    case Move::Type::rework:
-      return "send back";
-    case Move::Type::voided:
-      return "void";
-    case Move::Type::reopen:
-      return "reopen";
-  }
-  return "act on";
+/// The refusal of `move` on case `id`, as the Error a caller reports.
+Error refusal(const Decision& d, const Actor& actor, const Move& move, long long id) {
+  return Error(d.code,
+               fmt::format("{}: {} may not {} case {}: {}", to_string(d.rule), actor.code,
+                           move.type, id, d.reason),
+               std::string(to_string(d.rule)), std::string(to_string(d.field)));
+}
+
+WorkerLookup worker_lookup(Store& store) {
+  return [&store](const std::string& code) -> std::optional<Worker> {
+    auto w = store.find_worker(code);
+    if (!w || w->retired) return std::nullopt;
+    return w->worker;
+  };
 }
 
 /// Whether the case is at its department by a town's referral (乡呼县应), from `town` when
@@ -79,24 +86,27 @@ bool is_own_export(Store& store, const Case& row) {
 Actor find_actor(Store& store, const std::string& code) {
   if (code == "admin") return Actor::admin();
   if (code.empty())
-    throw Error(ErrorCode::usage, "who acts? give --as WORKER (or admin), or set GRIDCTL_ACTOR");
+    throw Error(ErrorCode::usage, "who acts? name a worker (or admin)", "", "actor");
   auto w = store.find_worker(code);
-  if (!w) throw Error(ErrorCode::not_found, "unknown worker " + code);
-  if (w->retired) throw Error(ErrorCode::refused, "authorisation: worker " + code + " is retired");
+  if (!w) throw Error(ErrorCode::not_found, "unknown worker " + code, "", "actor");
+  if (w->retired)
+    throw Error(ErrorCode::refused, "authorisation: worker " + code + " is retired",
+                "authorisation", "actor");
   return Actor{code, w->worker};
 }
 
-Case log_case(Store& store, const ReportRequest& request, const std::string& actor_code,
+Case log_case(Session& session, const ReportRequest& request, const std::string& actor_code,
               Timestamp at) {
-  auto tx = store.begin_write();
+  auto tx = session.begin_write();
+  Store& store = session.store();
   const Actor actor = find_actor(store, actor_code);
-  const Policy policy = current_policy(store);
   const UnitTree tree(store.units());
   if (!request.ext_id.empty())
     if (auto existing = store.find_case_id(request.source, request.ext_id))
-      throw Error(ErrorCode::refused, "report: " + std::string(to_string(request.source)) + " " +
-                                          request.ext_id + " is case " + std::to_string(*existing) +
-                                          " already");
+      throw Error(ErrorCode::refused,
+                  fmt::format("report: {} {} is case {} already", request.source, request.ext_id,
+                              *existing),
+                  "report", "ext_id");
   Case draft;
   draft.kind = request.kind;
   draft.source = request.source;
@@ -107,83 +117,44 @@ Case log_case(Store& store, const ReportRequest& request, const std::string& act
   draft.grid = request.grid;
   draft.reporter = actor.code;
   draft.reported_at = at;
-  const Decision d = decide_report(draft, RuleContext{tree, policy, actor, at});
+  const Decision d = decide_report(draft, RuleContext{tree, session.policy(), actor, at});
   if (!d.allowed())
-    throw Error(d.code, d.rule + ": " + actor.code + " may not report this case: " + d.reason);
-  const Event& decided = *d.event;
-  Case c = apply(draft, decided);
-  c.id = store.add_case(c);
-  Event e = decided;
-  e.case_id = c.id;
-  e.recorded_at = now();
-  store.add_event(e);
+    throw Error(
+        d.code,
+        fmt::format("{}: {} may not report this case: {}", to_string(d.rule), actor.code, d.reason),
+        std::string(to_string(d.rule)), std::string(to_string(d.field)));
+  Case c = record(store, draft, {*d.event}, session.now());
   tx->commit();
   return c;
 }
 
-Case act(Store& store, long long id, const Move& move, const std::string& actor_code,
+Case act(Session& session, long long id, const Move& move, const std::string& actor_code,
          Timestamp at) {
-  auto tx = store.begin_write();
+  auto tx = session.begin_write();
+  Store& store = session.store();
   auto found = store.find_case(id);
-  if (!found) throw Error(ErrorCode::not_found, "unknown case " + std::to_string(id));
+  if (!found) throw Error(ErrorCode::not_found, fmt::format("unknown case {}", id));
   const Case c = *found;
   const Actor actor = find_actor(store, actor_code);
   check_time(c, store.events(id), at);
-  const Policy policy = current_policy(store);
+  if (move.type == EventType::voided && move.duplicate_of != 0 &&
+      !store.find_case(move.duplicate_of))
+    throw Error(ErrorCode::not_found, fmt::format("unknown case {}", move.duplicate_of));
   const UnitTree tree(store.units());
-  const RuleContext ctx{tree, policy, actor, at};
-
-  Decision d;
-  switch (move.type) {
-    case Move::Type::escalate:
-      if (!move.department.empty() && !policy.find_department(move.department))
-        throw Error(ErrorCode::not_found, "unknown department " + move.department);
-      d = decide_escalate(c, ctx, move.to, move.department);
-      break;
-    case Move::Type::dispatch:
-      d = decide_dispatch(c, ctx, move.unit, move.department);
-      break;
-    case Move::Type::whistle: {
-      auto w = store.find_worker(move.worker);
-      if (!w || w->retired) throw Error(ErrorCode::not_found, "unknown worker " + move.worker);
-      d = decide_whistle(c, ctx, w->worker);
-      break;
-    }
-    case Move::Type::resolve:
-      d = decide_resolve(c, ctx);
-      break;
-    case Move::Type::close:
-      d = decide_close(c, ctx, false);
-      break;
-    case Move::Type::rework:
-      d = decide_close(c, ctx, true);
-      break;
-    case Move::Type::voided:
-      if (move.duplicate_of != 0 && !store.find_case(move.duplicate_of))
-        throw Error(ErrorCode::not_found, "unknown case " + std::to_string(move.duplicate_of));
-      d = decide_void(c, ctx);
-      break;
-    case Move::Type::reopen:
-      d = decide_reopen(c, ctx);
-      break;
-  }
-  if (!d.allowed())
-    throw Error(d.code, d.rule + ": " + actor.code + " may not " + verb(move.type) + " case " +
-                            std::to_string(id) + ": " + d.reason);
-  Event e = *d.event;
-  e.note = move.note;
-  if (move.type == Move::Type::voided && move.duplicate_of != 0)
-    e.note = "duplicate of case " + std::to_string(move.duplicate_of) +
-             (move.note.empty() ? "" : ": " + move.note);
-  Case after = record(store, c, std::move(e));
+  const RuleContext ctx{tree, session.policy(), actor, at, worker_lookup(store)};
+  const Decision d = decide(c, ctx, move);
+  if (!d.allowed()) throw refusal(d, actor, move, id);
+  Case after = record(store, c, {*d.event}, session.now());
   tx->commit();
   return after;
 }
 
-SweepReport sweep_overdue(Store& store, const std::string& actor_code, Timestamp at, bool dry_run) {
-  auto tx = store.begin_write();
+SweepReport sweep_overdue(Session& session, const std::string& actor_code, Timestamp at,
+                          bool dry_run) {
+  auto tx = session.begin_write();
+  Store& store = session.store();
   SweepReport report;
-  const Policy policy = current_policy(store);
+  const Policy& policy = session.policy();
   report.escalating = policy.auto_escalate;
   CaseFilter filter;
   filter.overdue_at = at;
@@ -192,25 +163,29 @@ SweepReport sweep_overdue(Store& store, const std::string& actor_code, Timestamp
   const Actor actor = find_actor(store, actor_code);
   const UnitTree tree(store.units());
   const RuleContext ctx{tree, policy, actor, at};
+  Move move;
+  move.type = EventType::escalate;
+  move.note = "overdue sweep";
   for (const Case& c : report.overdue) {
-    const Decision d = decide_escalate(c, ctx);
+    const Decision d = decide(c, ctx, move);
     if (!d.allowed()) {
-      report.skipped.emplace_back(c.id, d.rule + ": " + d.reason);
+      report.skipped.emplace_back(c.id, fmt::format("{}: {}", to_string(d.rule), d.reason));
       continue;
     }
-    Event e = *d.event;
-    e.note = "overdue sweep";
-    const Case after = record(store, c, e);
-    report.moved.emplace_back(c.id, std::string(to_string(e.type)) + " to " +
-                                        (after.department.empty() ? after.unit : after.department));
+    const Case after = record(store, c, {*d.event}, session.now());
+    report.moved.emplace_back(
+        c.id, fmt::format("{} to {}", d.event->type,
+                          after.department.empty() ? after.unit : after.department));
   }
   if (!dry_run) tx->commit();
   return report;
 }
 
-std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& unit, Timestamp at) {
+std::vector<AgendaItem> agenda(Session& session, Level meeting, const std::string& unit,
+                               Timestamp at) {
+  Store& store = session.store();
   const UnitTree tree(store.units());
-  const Policy policy = current_policy(store);
+  const Policy& policy = session.policy();
   if (meeting != Level::county) {
     const Unit* u = tree.find(unit);
     if (!u) throw Error(ErrorCode::not_found, "unknown unit " + unit);
@@ -258,10 +233,11 @@ std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& u
   return out;
 }
 
-void import_cases(Store& store, CaseRows& rows, const CaseImportOptions& options,
+void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& options,
                   Diagnostics& diagnostics, CaseImportReport& report) {
-  auto tx = store.begin_write();
-  const Policy policy = current_policy(store);
+  auto tx = session.begin_write();
+  Store& store = session.store();
+  const Policy& policy = session.policy();
   const UnitTree tree(store.units());
   std::map<std::string, Worker, std::less<>> workers;
   for (auto& s : store.workers()) workers.emplace(s.worker.code, std::move(s.worker));
@@ -282,39 +258,18 @@ void import_cases(Store& store, CaseRows& rows, const CaseImportOptions& options
       ++report.present;
       continue;
     }
-    bool ok = true;
-    const Unit* grid = tree.find(h.grid);
-    if (!grid || grid->level != Level::grid) {
-      diagnostics.add(row.grid_at.error(
-          grid ? h.grid + " is a " + std::string(to_string(grid->level)) + ", not a grid"
-               : "unknown grid " + h.grid));
-      ok = false;
-    }
-    if (!policy.find_category(h.category)) {
-      diagnostics.add(row.category_at.error("unknown category " + h.category));
-      ok = false;
-    }
-    if (h.reporter != "admin" && !workers.count(h.reporter)) {
-      diagnostics.add(row.reporter_at.error("unknown worker " + h.reporter));
-      ok = false;
-    }
-    if (!ok) continue;
     auto migration = migrate(row, tree, policy, lookup, diagnostics);
     if (!migration || !diagnostics.empty()) continue;  // after an error: check, do not write
-    const long long id = store.add_case(migration->c);
-    const Timestamp recorded = now();
-    for (Event& e : migration->events) {
-      e.case_id = id;
-      e.recorded_at = recorded;
-      store.add_event(e);
-    }
+    Case header = row.header;
+    header.id = 0;
+    (void)record(store, header, std::move(migration->events), session.now());
     ++report.added;
     if (options.batch_size > 0 && ++in_batch >= static_cast<long long>(options.batch_size) &&
         !options.dry_run) {
       tx->commit();
       report.committed = report.added;
       tx.reset();  // the next batch's transaction must not nest in the committed one
-      tx = store.begin_write();
+      tx = session.begin_write();
       in_batch = 0;
     }
   }

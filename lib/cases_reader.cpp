@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "case_file.hpp"
 #include "csv.hpp"
+#include "event_json.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 
@@ -14,35 +16,22 @@ namespace {
 
 using detail::ColumnSpec;
 using detail::CsvField;
+using namespace detail;  // the CaseColumn names
 
-enum CaseColumn : std::size_t {
-  ext_id,
-  source,
-  grid,
-  category,
-  kind,
-  title,
-  description,
-  reporter,
-  reported_at,
-  status,
-  level,
-  department,
-  resolved_at,
-  closed_at,
-  events,
-  // gridctl's export writes these too; an import takes them as information only.
-  id,
-  unit,
-  deadline,
-  overdue,
-  rework,
-  whistled,
-  k_columns
+/// One field as given, whatever the file's format.
+struct Raw {
+  std::string text;
+  Location at;
+  bool given = false;
 };
 
-const std::vector<ColumnSpec>& case_columns() {
+}  // namespace
+
+namespace detail {
+
+const std::vector<ColumnSpec>& case_file_columns() {
   static const std::vector<ColumnSpec> specs = {
+      {"id", {}, false},
       {"ext_id", {"外部编号", "工单号", "编号"}, false},
       {"source", {"来源"}, true},
       {"grid", {"网格", "网格编码"}, true},
@@ -54,28 +43,20 @@ const std::vector<ColumnSpec>& case_columns() {
       {"reported_at", {"上报时间"}, true},
       {"status", {"状态"}, false},
       {"level", {"层级"}, false},
+      {"unit", {}, false},
       {"department", {"部门"}, false},
+      {"deadline", {}, false},
+      {"rework", {}, false},
       {"resolved_at", {"办结时间"}, false},
       {"closed_at", {"结案时间"}, false},
       {"events", {"事件"}, false},
-      {"id", {}, false},
-      {"unit", {}, false},
-      {"deadline", {}, false},
       {"overdue", {}, false},
-      {"rework", {}, false},
       {"whistled", {}, false},
   };
   return specs;
 }
 
-/// One field as given, whatever the file's format.
-struct Raw {
-  std::string text;
-  Location at;
-  bool given = false;
-};
-
-}  // namespace
+}  // namespace detail
 
 struct CaseRows::Impl {
   std::string file;
@@ -93,8 +74,8 @@ struct CaseRows::Impl {
   int line_no = 0;
   int row_line = 0;
 
-  bool read_raw(std::array<Raw, k_columns>& raw);
-  bool parse(std::array<Raw, k_columns>& raw, CaseRow& row);
+  bool read_raw(std::array<Raw, k_case_columns>& raw);
+  bool parse(std::array<Raw, k_case_columns>& raw, CaseRow& row);
 };
 
 CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
@@ -136,7 +117,7 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
     return;
   }
   const std::size_t before = diagnostics.count();
-  m.header = detail::HeaderMap::match(record, case_columns(), m.file, diagnostics);
+  m.header = detail::HeaderMap::match(record, case_file_columns(), m.file, diagnostics);
   m.header_ok = diagnostics.count() == before;
   m.csv->set_field_names(detail::HeaderMap::names(record));
 }
@@ -147,7 +128,7 @@ int CaseRows::line() const noexcept {
   return m_impl->ndjson ? m_impl->row_line : m_impl->csv ? m_impl->csv->record_line() : 0;
 }
 
-bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
+bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
   for (auto& r : raw) r = Raw{};
   if (!ndjson) {
     if (!header_ok) return false;
@@ -157,7 +138,7 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
       row_line = csv->record_line();
       if (detail::check_width(record, header, file, row_line, *diagnostics)) break;
     }
-    for (std::size_t c = 0; c < k_columns; ++c) {
+    for (std::size_t c = 0; c < k_case_columns; ++c) {
       if (!header.has(c)) continue;
       raw[c].text = header.field(record, c).text;
       raw[c].at = header.at(record, c, file, row_line);
@@ -193,7 +174,7 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
     for (const auto& item : j.items()) {
       const std::string key = item.key();
       const auto& value = item.value();
-      const auto& specs = case_columns();
+      const auto& specs = case_file_columns();
       auto spec = std::find_if(specs.begin(), specs.end(),
                                [&](const ColumnSpec& s) { return s.name == key; });
       // The key's position in the line, for messages.
@@ -211,11 +192,11 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
       r.text = value.is_string() ? value.get<std::string>() : value.dump();
     }
     if (!ok) continue;
-    for (std::size_t c = 0; c < k_columns; ++c) {
+    for (std::size_t c = 0; c < k_case_columns; ++c) {
       if (raw[c].at.file.empty())
-        raw[c].at = Location{file, line_no, 0, std::string(case_columns()[c].name)};
-      if (case_columns()[c].required && !raw[c].given) {
-        diagnostics->add(raw[c].at.error("missing " + std::string(case_columns()[c].name)));
+        raw[c].at = Location{file, line_no, 0, std::string(case_file_columns()[c].name)};
+      if (case_file_columns()[c].required && !raw[c].given) {
+        diagnostics->add(raw[c].at.error("missing " + std::string(case_file_columns()[c].name)));
         ok = false;
       }
     }
@@ -223,7 +204,7 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_columns>& raw) {
   }
 }
 
-bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
+bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   row = CaseRow{};
   bool ok = true;
   auto fail = [&](std::size_t c, const std::string& reason) {
@@ -242,7 +223,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
   const std::string own_id = text(id);
   if (text(ext_id).empty() && !own_id.empty()) raw[ext_id].text = "gridgov:" + own_id;
   for (std::size_t c : {ext_id, source, grid, category, title, reporter, reported_at})
-    if (text(c).empty()) fail(c, "empty " + std::string(case_columns()[c].name));
+    if (text(c).empty()) fail(c, "empty " + std::string(case_file_columns()[c].name));
   if (!ok) return false;
 
   Case& h = row.header;
@@ -279,25 +260,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
       const auto list = nlohmann::json::parse(raw[events].text);
       if (!list.is_array()) throw std::runtime_error("expected an array of events");
       std::vector<Event> out;
-      for (const auto& j : list) {
-        Event e;
-        auto str = [&](const char* key) {
-          return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-        };
-        auto type = parse_event_type(str("type"));
-        auto at = parse_time(str("at"), offset);
-        auto lvl = parse_level(str("level"));
-        if (!type || !at || !lvl) throw std::runtime_error("an event needs type, at and level");
-        e.type = *type;
-        e.at = *at;
-        e.level = *lvl;
-        e.actor = str("actor");
-        e.unit = str("unit");
-        e.department = str("department");
-        e.worker = str("worker");
-        e.note = str("note");
-        out.push_back(std::move(e));
-      }
+      for (const auto& j : list) out.push_back(event_from_json(j, offset));
       row.events = std::move(out);
     } catch (const std::exception& e) {
       fail(events, std::string("bad events: ") + e.what());
@@ -319,7 +282,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_columns>& raw, CaseRow& row) {
 }
 
 bool CaseRows::next(CaseRow& row) {
-  std::array<Raw, k_columns> raw;
+  std::array<Raw, k_case_columns> raw;
   while (m_impl->read_raw(raw))
     if (m_impl->parse(raw, row)) return true;
   return false;

@@ -4,91 +4,94 @@
 
 #include <algorithm>
 
+#include "format.hpp"
+
 namespace gridgov {
 
 namespace {
 
+/// Replays a row's history through the rules, as the import (`admin`) acting.
 struct Replayer {
   const UnitTree& tree;
   const Policy& policy;
   const Actor& actor;
+  const WorkerLookup& workers;
+  const CaseRow& row;
   Case c;
   std::vector<Event> events;
 
-  /// Applies a decision taken at `at`; on refusal, reports it at `where`.
+  /// Where in the row a refusal about `field` points; `fallback` for the rest.
+  const Location& column_of(Field field, const Location& fallback) const {
+    switch (field) {
+      case Field::grid:
+        return row.grid_at;
+      case Field::category:
+        return row.category_at;
+      case Field::department:
+        return row.department_at;
+      case Field::level:
+      case Field::unit:
+        return row.level_at;
+      case Field::actor:
+        return row.reporter_at;
+      default:
+        return fallback;
+    }
+  }
+
+  /// Appends a decided event (as `recorded_actor` when given); on refusal, reports it at the
+  /// column the decision's field names, else at `where`.
   bool step(const Decision& d, const Location& where, Diagnostics& diagnostics,
-            const std::string& recorded_actor = {}, const std::string& note = "import") {
+            const std::string& recorded_actor = {}) {
     if (!d.allowed()) {
-      diagnostics.add(where.error("history breaks the rule " + d.rule + ": " + d.reason));
+      diagnostics.add(
+          column_of(d.field, where)
+              .error(fmt::format("history breaks the rule {}: {}", to_string(d.rule), d.reason)));
       return false;
     }
     Event e = *d.event;
     if (!recorded_actor.empty()) e.actor = recorded_actor;
-    e.note = note;
     c = apply(c, e);
     events.push_back(std::move(e));
     return true;
   }
-  RuleContext at(Timestamp t) const { return RuleContext{tree, policy, actor, t}; }
+  /// A move of the import's own (from the history columns), noted as such.
+  bool step(EventType type, Timestamp at, const Location& where, Diagnostics& diagnostics,
+            std::string unit = {}, std::string department = {}) {
+    Move move;
+    move.type = type;
+    move.unit = std::move(unit);
+    move.department = std::move(department);
+    move.note = "import";
+    return step(decide(c, context(at), move), where, diagnostics);
+  }
+  RuleContext context(Timestamp t) const { return RuleContext{tree, policy, actor, t, workers}; }
 };
 
-bool replay_events(Replayer& r, const CaseRow& row, const WorkerLookup& workers,
-                   Diagnostics& diagnostics) {
+bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
   const Location& where = row.events_at;
   for (const Event& e : *row.events) {
     if (e.type == EventType::report) continue;
     if (e.at < r.c.reported_at || (!r.events.empty() && e.at < r.events.back().at)) {
-      diagnostics.add(where.error("event " + std::string(to_string(e.type)) +
-                                  " is earlier than the event before it"));
+      diagnostics.add(
+          where.error(fmt::format("event {} is earlier than the event before it", e.type)));
       return false;
     }
-    const RuleContext ctx = r.at(e.at);
-    Decision d;
-    switch (e.type) {
-      case EventType::escalate:
-        d = decide_escalate(r.c, ctx, e.level);
-        break;
-      case EventType::refer:
-        d = decide_escalate(r.c, ctx, Level::county, e.department);
-        break;
-      case EventType::dispatch:
-        d = decide_dispatch(r.c, ctx, e.unit, e.department);
-        break;
-      case EventType::whistle: {
-        auto w = workers(e.worker);
-        if (!w) {
-          diagnostics.add(where.error("unknown worker " + e.worker));
-          return false;
-        }
-        d = decide_whistle(r.c, ctx, *w);
-        break;
-      }
-      case EventType::resolve:
-        d = decide_resolve(r.c, ctx);
-        break;
-      case EventType::close:
-        d = decide_close(r.c, ctx, false);
-        break;
-      case EventType::rework:
-        d = decide_close(r.c, ctx, true);
-        break;
-      case EventType::reopen:
-        d = decide_reopen(r.c, ctx);
-        break;
-      case EventType::voided:
-        d = decide_void(r.c, ctx);
-        break;
-      case EventType::report:
-        break;
-    }
+    const Move move{.type = e.type,
+                    .to = e.level,
+                    .unit = e.unit,
+                    .department = e.department,
+                    .worker = e.worker,
+                    .note = e.note,
+                    .duplicate_of = 0};
+    const Decision d = decide(r.c, r.context(e.at), move);
     if (d.allowed() && (d.event->level != e.level || d.event->unit != e.unit ||
                         d.event->department != e.department)) {
-      diagnostics.add(where.error("event " + std::string(to_string(e.type)) + " at " +
-                                  std::string(to_string(e.level)) +
-                                  " does not follow from the one before it"));
+      diagnostics.add(where.error(
+          fmt::format("event {} at {} does not follow from the one before it", e.type, e.level)));
       return false;
     }
-    if (!r.step(d, where, diagnostics, e.actor, e.note)) return false;
+    if (!r.step(d, where, diagnostics, e.actor)) return false;
   }
   return true;
 }
@@ -98,39 +101,35 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
   // Where the case was handled last.
   const Level target = row.level.value_or(!row.department.empty() ? Level::county : r.c.level);
   if (!row.department.empty() && target != Level::county) {
-    diagnostics.add(
-        row.department_at.error("a department handles cases at county level, but "
-                                "level is " +
-                                std::string(to_string(target))));
+    diagnostics.add(row.department_at.error(
+        fmt::format("a department handles cases at county level, but level is {}", target)));
     return false;
   }
-  const RuleContext start = r.at(h.reported_at);
+  const Timestamp start = h.reported_at;
   if (is_intake(h.source)) {
     if (!row.department.empty()) {
-      if (!r.step(decide_dispatch(r.c, start, "", row.department), row.department_at, diagnostics))
+      if (!r.step(EventType::dispatch, start, row.department_at, diagnostics, "", row.department))
         return false;
     } else if (target != Level::county) {
-      const Unit* unit = detail::ancestor_at(r.tree, h.grid, target);
-      if (!r.step(decide_dispatch(r.c, start, unit ? unit->code : "", ""), row.level_at,
-                  diagnostics))
+      const Unit* unit = r.tree.ancestor_at(h.grid, target);
+      if (!r.step(EventType::dispatch, start, row.level_at, diagnostics, unit ? unit->code : ""))
         return false;
     }
   } else {
     if (index(target) > index(r.c.level)) {
-      diagnostics.add(row.level_at.error("level " + std::string(to_string(target)) +
-                                         " is below where the case starts"));
+      diagnostics.add(
+          row.level_at.error(fmt::format("level {} is below where the case starts", target)));
       return false;
     }
     const Level last_unit_level = target == Level::county ? Level::town : target;
     while (index(r.c.level) > index(last_unit_level))
-      if (!r.step(decide_escalate(r.c, start), row.level_at, diagnostics)) return false;
+      if (!r.step(EventType::escalate, start, row.level_at, diagnostics)) return false;
     if (target == Level::county) {
       if (row.department.empty()) {
         diagnostics.add(row.level_at.error("level county needs the department it was referred to"));
         return false;
       }
-      if (!r.step(decide_escalate(r.c, start, Level::county, row.department), row.department_at,
-                  diagnostics))
+      if (!r.step(EventType::refer, start, row.department_at, diagnostics, "", row.department))
         return false;
     }
   }
@@ -142,9 +141,9 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
   const bool wants_resolved = status == Status::resolved;
   const bool wants_closed = status == Status::closed;
   if ((wants_closed && !row.closed_at) || (!wants_closed && row.closed_at)) {
-    diagnostics.add(row.closed_at_at.error(wants_closed ? "status closed needs closed_at"
-                                                        : "closed_at given, but status is " +
-                                                              std::string(to_string(status))));
+    diagnostics.add(row.closed_at_at.error(
+        wants_closed ? "status closed needs closed_at"
+                     : fmt::format("closed_at given, but status is {}", status)));
     return false;
   }
   if (wants_resolved && !row.resolved_at) {
@@ -152,8 +151,8 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
     return false;
   }
   if (!wants_resolved && !wants_closed && row.resolved_at) {
-    diagnostics.add(row.resolved_at_at.error("resolved_at given, but status is " +
-                                             std::string(to_string(status))));
+    diagnostics.add(
+        row.resolved_at_at.error(fmt::format("resolved_at given, but status is {}", status)));
     return false;
   }
   if (row.resolved_at) {
@@ -161,7 +160,7 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
       diagnostics.add(row.resolved_at_at.error("resolved before it was reported"));
       return false;
     }
-    if (!r.step(decide_resolve(r.c, r.at(*row.resolved_at)), row.resolved_at_at, diagnostics))
+    if (!r.step(EventType::resolve, *row.resolved_at, row.resolved_at_at, diagnostics))
       return false;
   }
   if (row.closed_at) {
@@ -171,11 +170,10 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
                                                  : "closed before it was resolved"));
       return false;
     }
-    if (!r.step(decide_close(r.c, r.at(*row.closed_at)), row.closed_at_at, diagnostics))
-      return false;
+    if (!r.step(EventType::close, *row.closed_at, row.closed_at_at, diagnostics)) return false;
   }
   if (status == Status::voided &&
-      !r.step(decide_void(r.c, r.at(r.events.back().at)), row.status_at, diagnostics))
+      !r.step(EventType::voided, r.events.back().at, row.status_at, diagnostics))
     return false;
   return true;
 }
@@ -185,15 +183,18 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
 std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const Policy& policy,
                                  const WorkerLookup& workers, Diagnostics& diagnostics) {
   const Actor admin = Actor::admin();
-  Replayer r{tree, policy, admin, row.header, {}};
-  const RuleContext start = r.at(row.header.reported_at);
-  const Decision report = decide_report(row.header, start);
-  if (!report.allowed()) {
-    diagnostics.add(row.grid_at.error(report.reason));
+  Replayer r{tree, policy, admin, workers, row, row.header, {}};
+  const std::string& reporter = row.header.reporter;
+  if (reporter != "admin" && !workers(reporter)) {
+    diagnostics.add(row.reporter_at.error("unknown worker " + reporter));
     return std::nullopt;
   }
-  if (!r.step(report, row.row_at, diagnostics, row.header.reporter, "")) return std::nullopt;
-  r.events.back().note.clear();
+  const Decision report = decide_report(row.header, r.context(row.header.reported_at));
+  if (!report.allowed()) {
+    diagnostics.add(r.column_of(report.field, row.grid_at).error(report.reason));
+    return std::nullopt;
+  }
+  if (!r.step(report, row.row_at, diagnostics, reporter)) return std::nullopt;
 
   if (row.header.kind == Kind::info) {
     const bool more_events =
@@ -208,7 +209,7 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
                               "further history"));
       return std::nullopt;
     }
-  } else if (row.events ? !replay_events(r, row, workers, diagnostics)
+  } else if (row.events ? !replay_events(r, row, diagnostics)
                         : !replay_columns(r, row, diagnostics)) {
     return std::nullopt;
   }

@@ -35,8 +35,9 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
   if (!county) {
     if (!input.county)
       throw Error(ErrorCode::not_found,
-                  "the database has no county yet: run `gridctl init --county-code CODE "
-                  "--county-name NAME` first, or import a TOML/JSON layout that names it");
+                  "the database has no county yet: initialise it with its county first, or "
+                  "import a TOML/JSON layout that names it",
+                  "", "county");
   } else if (input.county && input.county->unit.code != county->code) {
     diagnostics.add(input.county->code_at.error("county " + input.county->unit.code +
                                                 " is not this database's county " + county->code));
@@ -65,8 +66,9 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
       if (plan.refused_retirements.size() > 10)
         list += " and " + std::to_string(plan.refused_retirements.size() - 10) + " more";
       throw Error(ErrorCode::refused,
-                  "--prune would retire units that still have workers or cases: " + list +
-                      " (move or retire their workers first)");
+                  "pruning would retire units that still have workers or cases: " + list +
+                      " (move or retire their workers first)",
+                  "", "prune");
     }
   }
   report.by_level = plan.by_level;

@@ -1,11 +1,19 @@
-// The Store over SQLite (DESIGN §8): WAL, a 5 s busy timeout, BEGIN IMMEDIATE for writes, STRICT
-// tables and forward migrations keyed on `PRAGMA user_version`.
+// The Store over SQLite (docs/design.md §8): WAL, a 5 s busy timeout, BEGIN IMMEDIATE for
+// writes, STRICT tables and forward migrations keyed on `PRAGMA user_version`. A new database is
+// built under a temporary name and renamed into place when its first write commits.
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
+#include <random>
 
 #include "gridgov/store.hpp"
 #include "schema.hpp"
@@ -19,9 +27,8 @@ namespace {
   switch (e.getErrorCode() & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(ErrorCode::busy, "database " + path +
-                                       " is busy (another gridctl is writing); "
-                                       "try again");
+      throw Error(ErrorCode::busy,
+                  "database " + path + " is busy (another process is writing); try again");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw Error(ErrorCode::unusable,
@@ -58,8 +65,9 @@ std::optional<long long> optional_int(const SQLite::Column& c) {
 /// join it: only the outermost commit counts, and an exception unwinds the whole.
 class SqliteTransaction final : public WriteTransaction {
  public:
-  SqliteTransaction(SQLite::Database& db, std::string path, int& depth)
-      : m_path(std::move(path)), m_depth(&depth) {
+  SqliteTransaction(SQLite::Database& db, std::string path, int& depth,
+                    std::function<void()> after_commit)
+      : m_path(std::move(path)), m_depth(&depth), m_after_commit(std::move(after_commit)) {
     if (depth == 0)
       m_tx = guarded(m_path, [&] {
         return std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -71,23 +79,51 @@ class SqliteTransaction final : public WriteTransaction {
   SqliteTransaction& operator=(const SqliteTransaction&) = delete;
 
   void commit() override {
-    if (m_tx) guarded(m_path, [&] { m_tx->commit(); });
+    if (!m_tx) return;
+    guarded(m_path, [&] { m_tx->commit(); });
+    m_tx.reset();
+    m_after_commit();
   }
 
  private:
   std::string m_path;
   int* m_depth;
+  std::function<void()> m_after_commit;
   std::unique_ptr<SQLite::Transaction> m_tx;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public Reporting {
  public:
   SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
     guarded(m_path, [&] { open(options); });
   }
+  ~SqliteStore() override {
+    if (m_pending.empty()) return;
+    // Never committed: the new database was not wanted. Remove only what this store made.
+    m_statements.clear();
+    m_db.reset();
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+      std::remove((m_pending + suffix).c_str());
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::unique_ptr<WriteTransaction> begin_write() override {
-    return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth);
+    return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
+  }
+
+  Reporting& reporting() override { return *this; }
+
+  int policy_version() override {
+    return guarded(m_path, [&] {
+      auto& q = statement("SELECT coalesce(max(version), 0) FROM policies");
+      q.executeStep();
+      return q.getColumn(0).getInt();
+    });
+  }
+
+  int schema_version() override {
+    return guarded(m_path, [&] { return m_db->execAndGet("PRAGMA user_version").getInt(); });
   }
 
   std::optional<Unit> county() override {
@@ -385,7 +421,7 @@ class SqliteStore final : public Store {
 
   std::vector<Case> cases(const CaseFilter& f) override {
     return guarded(m_path, [&] {
-      std::string sql = k_case_select + " WHERE 1";
+      std::string sql = k_case_select + " WHERE 1 = 1";
       std::vector<std::function<void(SQLite::Statement&, int)>> binds;
       auto where = [&](const std::string& clause, auto value) {
         sql += " AND " + clause;
@@ -599,14 +635,24 @@ class SqliteStore final : public Store {
   void open(const OpenOptions& options) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    const bool exists = fs::exists(m_path, ec);
+    const bool memory = m_path == ":memory:";
+    const bool exists = memory || fs::exists(m_path, ec);
     if (!exists && !options.create)
-      throw Error(ErrorCode::not_found,
-                  "no database at " + m_path +
-                      " (create one with `gridctl init`, or import a TOML/JSON layout)");
+      throw Error(ErrorCode::not_found, "no database at " + m_path, "", "database");
+    if (!exists && options.on_commit && !options.read_only) {
+      // Built aside and renamed into place by the first commit (see publish), so that a failed
+      // command never leaves a half-made database, nor deletes one another process made.
+      m_pending = temporary_name(m_path);
+      connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, options);
+      return;
+    }
     int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
-    m_db = std::make_unique<SQLite::Database>(m_path, flags, 5000);
+    if (memory || (options.create && !options.read_only)) flags |= SQLite::OPEN_CREATE;
+    connect(m_path, flags, options);
+  }
+
+  void connect(const std::string& file, int flags, const OpenOptions& options) {
+    m_db = std::make_unique<SQLite::Database>(file, flags, 5000);
     m_db->exec("PRAGMA foreign_keys = ON");
 
     // Reading the schema is the first real read: a file that is not SQLite fails here.
@@ -615,22 +661,54 @@ class SqliteStore final : public Store {
     const int objects = m_db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
     if (application_id != detail::k_application_id && (objects > 0 || user_version != 0))
       throw Error(ErrorCode::unusable, m_path + " is an SQLite database, but not gridgov's");
-    if (user_version > schema_version())
+    if (user_version > k_schema_version)
       throw Error(ErrorCode::unusable,
                   "database " + m_path + " has schema version " + std::to_string(user_version) +
-                      ", newer than this gridctl's " + std::to_string(schema_version()) +
-                      "; upgrade gridctl (the database was left untouched)");
+                      ", newer than this gridgov's " + std::to_string(k_schema_version) +
+                      "; upgrade gridgov (the database was left untouched)",
+                  "", "schema");
     if (options.read_only) return;
-    if (m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
+    // WAL lets readers go on while one process writes; a database still being built keeps the
+    // rollback journal, so that it is one file when renamed into place.
+    if (m_pending.empty() && m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
       m_db->exec("PRAGMA journal_mode = WAL");
-    if (user_version < schema_version()) migrate();
+    if (user_version < k_schema_version) migrate();
+  }
+
+  /// `dir/.name.XXXXXX.new`, beside the database so that the rename stays on one file system.
+  static std::string temporary_name(const std::string& path) {
+    const std::filesystem::path p(path);
+    std::random_device random;
+    const std::string name =
+        fmt::format(".{}.{}.{}.new", p.filename().string(), random() % 1000000, ::getpid());
+    return (p.parent_path() / name).string();
+  }
+
+  /// After the first commit of a new database: move it into place, unless another process made
+  /// one there meanwhile (then this command's work is not kept, and says so).
+  void publish() {
+    if (m_pending.empty()) return;
+    const std::string pending = m_pending;
+    m_statements.clear();
+    m_db.reset();
+    if (::renameat2(AT_FDCWD, pending.c_str(), AT_FDCWD, m_path.c_str(), RENAME_NOREPLACE) != 0) {
+      const int err = errno;
+      if (err == EEXIST)
+        throw Error(ErrorCode::busy, "database " + m_path +
+                                         " was created by another process meanwhile; nothing "
+                                         "was written; try again");
+      throw Error(ErrorCode::unusable,
+                  "cannot create database " + m_path + ": " + std::strerror(err));
+    }
+    m_pending.clear();
+    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE, OpenOptions{}); });
   }
 
   void migrate() {
     SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the lock.
     int version = m_db->execAndGet("PRAGMA user_version").getInt();
-    for (; version < schema_version(); ++version)
+    for (; version < k_schema_version; ++version)
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
     m_db->exec("PRAGMA application_id = " + std::to_string(detail::k_application_id));
     m_db->exec("PRAGMA user_version = " + std::to_string(version));
@@ -696,18 +774,49 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  static constexpr int k_schema_version = static_cast<int>(detail::k_migrations.size());
+
   std::string m_path;
+  std::string m_pending;  ///< a new database's temporary file, until its first commit
   std::unique_ptr<SQLite::Database> m_db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
 };
 
+/// `sqlite:PATH` and plain paths are SQLite; anything that looks like another scheme is not.
+std::optional<std::string> sqlite_path(const std::string& url) {
+  constexpr std::string_view prefix = "sqlite:";
+  if (url.rfind(prefix, 0) == 0) return url.substr(prefix.size());
+  const auto colon = url.find(':');
+  const bool scheme = colon != std::string::npos && colon > 1 &&
+                      url.find_first_not_of(
+                          "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == colon &&
+                      (url.compare(colon, 3, "://") == 0 || url.rfind("postgres", 0) == 0);
+  if (scheme) return std::nullopt;
+  return url;
+}
+
+std::string checked_path(const std::string& url) {
+  auto path = sqlite_path(url);
+  if (!path)
+    throw Error(ErrorCode::usage, "database " + url + ": scheme " + url.substr(0, url.find(':')) +
+                                      " is not supported by this build (give a file path or "
+                                      "sqlite:PATH)");
+  if (path->empty()) throw Error(ErrorCode::usage, "database " + url + ": no path given");
+  return *path;
+}
+
 }  // namespace
 
-int schema_version() noexcept { return static_cast<int>(detail::k_migrations.size()); }
+std::unique_ptr<Store> open_store(const std::string& url, const OpenOptions& options) {
+  return std::make_unique<SqliteStore>(checked_path(url), options);
+}
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path, const OpenOptions& options) {
-  return std::make_unique<SqliteStore>(path, options);
+bool store_exists(const std::string& url) {
+  const std::string path = checked_path(url);
+  std::error_code ec;
+  return path == ":memory:" || std::filesystem::exists(path, ec);
 }
 
 }  // namespace gridgov

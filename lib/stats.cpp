@@ -5,7 +5,6 @@
 #include <charconv>
 #include <map>
 
-#include "gridgov/service.hpp"
 #include "gridgov/unit_tree.hpp"
 
 namespace gridgov {
@@ -37,9 +36,8 @@ bool is_unit_grouping(Grouping g) {
 std::pair<std::string, std::string> key_of(Grouping g, const Case& c, const std::string& department,
                                            const UnitTree& tree, const Policy& policy) {
   if (is_unit_grouping(g)) {
-    const Level level = k_group_level[static_cast<int>(g)];
-    for (const Unit* u : tree.path(c.grid))
-      if (u->level == level) return {u->code, u->name};
+    if (const Unit* u = tree.ancestor_at(c.grid, k_group_level[static_cast<int>(g)]))
+      return {u->code, u->name};
     return {"", "(unknown)"};
   }
   switch (g) {
@@ -77,15 +75,35 @@ std::vector<std::pair<std::string, std::string>> all_groups(Grouping g, const Un
   return out;
 }
 
+/// The local day that contains `t`, as a period's bound.
+Timestamp local_midnight(Timestamp t, std::chrono::minutes offset) {
+  return std::chrono::floor<std::chrono::days>(t + offset) - offset;
+}
+
 long long days_in(const Period& p) {
   return std::chrono::duration_cast<std::chrono::days>(p.to - p.from).count();
 }
 
 }  // namespace
 
-std::vector<StatsRow> statistics(Store& store, const Period& period,
+Period summary_period(Session& session, std::optional<Timestamp> from,
+                      std::optional<Timestamp> to) {
+  const auto offset = session.utc_offset();
+  const auto range = session.reporting().reported_range();
+  const Timestamp now = session.now();
+  Period p;
+  p.from = from ? *from : local_midnight(range ? range->first : now, offset);
+  p.to = to ? *to
+            : local_midnight(std::max(range ? range->second : now, now), offset) +
+                  std::chrono::hours(24);
+  return p;
+}
+
+std::vector<StatsRow> statistics(Session& session, const Period& period,
                                  const std::vector<Grouping>& by) {
-  const Policy policy = current_policy(store);
+  Store& store = session.store();
+  Reporting& reporting = session.reporting();
+  const Policy& policy = session.policy();
   const UnitTree tree(store.units());
   const auto county = store.county();
 
@@ -117,13 +135,13 @@ std::vector<StatsRow> statistics(Store& store, const Period& period,
   StatsRow total;
   total.group = county ? county->code : "";
   total.name = county ? county->name : "";
-  store.for_each_case(period.from, period.to, period.to,
-                      [&](const Case& c, const std::vector<Event>& events) {
-                        const Outcome o = outcome(c, events, period.to);
-                        total.add(o);
-                        if (!by.empty()) row_for(keys_of(c, o.department)).add(o);
-                      });
-  store.for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
+  reporting.for_each_case(period.from, period.to, period.to,
+                          [&](const Case& c, const std::vector<Event>& events) {
+                            const Outcome o = outcome(c, events, period.to);
+                            total.add(o);
+                            if (!by.empty()) row_for(keys_of(c, o.department)).add(o);
+                          });
+  reporting.for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
     if (e.type != EventType::whistle && e.type != EventType::rework) return;
     long long StatsRow::*field =
         e.type == EventType::whistle ? &StatsRow::whistles : &StatsRow::rework;
@@ -132,8 +150,8 @@ std::vector<StatsRow> statistics(Store& store, const Period& period,
   });
 
   // The daily quota, for unit groupings (and the total): grid-days met over grid-days.
-  const auto met = store.quota_days_met(period.from, period.to, policy.utc_offset,
-                                        policy.daily_reports_per_grid);
+  const auto met = reporting.quota_days_met(period.from, period.to, policy.utc_offset,
+                                            policy.daily_reports_per_grid);
   const long long days = days_in(period);
   total.quota_days_met = 0;
   total.grid_days = 0;
@@ -161,11 +179,11 @@ std::vector<StatsRow> statistics(Store& store, const Period& period,
   return out;
 }
 
-std::vector<QuotaRow> quota(Store& store, const Period& period) {
-  const Policy policy = current_policy(store);
-  const UnitTree tree(store.units());
-  const auto met = store.quota_days_met(period.from, period.to, policy.utc_offset,
-                                        policy.daily_reports_per_grid);
+std::vector<QuotaRow> quota(Session& session, const Period& period) {
+  const Policy& policy = session.policy();
+  const UnitTree tree(session.store().units());
+  const auto met = session.reporting().quota_days_met(period.from, period.to, policy.utc_offset,
+                                                      policy.daily_reports_per_grid);
   std::vector<QuotaRow> out;
   for (const Unit& u : tree.units()) {
     if (u.level != Level::grid) continue;

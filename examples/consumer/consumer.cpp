@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     gridgov::read_layout({argv[1]}, layout, diagnostics);
     diagnostics.throw_if_any();
 
-    auto store = gridgov::open_sqlite_store(":memory:", {.create = true});
+    auto store = gridgov::open_store(":memory:", {.create = true});
     gridgov::init_county(*store, gridgov::Unit{"371327", "莒南县", gridgov::Level::county},
                          gridgov::now());
     gridgov::import_layout(*store, layout, {}, gridgov::now());

@@ -1,6 +1,7 @@
 #pragma once
-// Use cases of the closed loop: each loads what the rules need, asks them for a decision, and
-// writes the event and the case row together in one transaction.
+// Use cases of the closed loop: each loads what the rules need, asks them for a decision
+// (`decide`, rules.hpp), and records it — the events and the case row together — in one
+// transaction of the session's store.
 
 #include <functional>
 #include <optional>
@@ -12,11 +13,13 @@
 #include "gridgov/migration.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/rules.hpp"
+#include "gridgov/session.hpp"
 #include "gridgov/store.hpp"
 
 namespace gridgov {
 
-/// The actor named by `code`: `admin`, or an active worker (else ErrorCode::not_found).
+/// The actor named by `code`: `admin`, or an active worker (else ErrorCode::not_found; a retired
+/// worker is refused, an empty code is a usage error naming the field `actor`).
 [[nodiscard]] Actor find_actor(Store& store, const std::string& code);
 
 /// What `gridctl log` reports.
@@ -31,24 +34,15 @@ struct ReportRequest {
 };
 
 /// Logs a new case (rules 1 and 5) and returns it. A (source, ext_id) already taken is refused.
-Case log_case(Store& store, const ReportRequest& request, const std::string& actor, Timestamp at);
+Case log_case(Session& session, const ReportRequest& request, const std::string& actor,
+              Timestamp at);
 
-/// A move on an existing case.
-struct Move {
-  enum class Type { escalate, dispatch, whistle, resolve, close, rework, voided, reopen };
-  Type type = Type::escalate;
-  std::optional<Level> to;     ///< escalate: the level to go to (urgent categories may skip)
-  std::string unit;            ///< dispatch: the unit to send it to
-  std::string department;      ///< escalate/dispatch: the county department
-  std::string worker;          ///< whistle: the on-call worker
-  std::string note;            ///< the reason or result, recorded on the event
-  long long duplicate_of = 0;  ///< void: the case this one duplicates
-};
-
-/// Applies `move` to case `id` as `actor` at time `at`; returns the case after it.
+/// Applies `move` (rules.hpp) to case `id` as `actor` at time `at`; returns the case after it.
 /// Unknown case, worker, unit or department: ErrorCode::not_found; refused by a rule:
-/// ErrorCode::refused with the rule's name.
-Case act(Store& store, long long id, const Move& move, const std::string& actor, Timestamp at);
+/// ErrorCode::refused, the Error naming the rule and the field.
+///
+/// **Example**: `act(session, 12, Move{.type = EventType::resolve, .note = "fixed"}, "g1", now)`.
+Case act(Session& session, long long id, const Move& move, const std::string& actor, Timestamp at);
 
 /// The overdue sweep: the cases open past their deadline at `at`, and (when the policy sets
 /// `auto_escalate`, and not `dry_run`) each escalated one level.
@@ -58,7 +52,7 @@ struct SweepReport {
   std::vector<std::pair<long long, std::string>> moved;    ///< case id, what happened
   std::vector<std::pair<long long, std::string>> skipped;  ///< case id, the rule that refused
 };
-SweepReport sweep_overdue(Store& store, const std::string& actor, Timestamp at, bool dry_run);
+SweepReport sweep_overdue(Session& session, const std::string& actor, Timestamp at, bool dry_run);
 
 /// A case on a meeting's agenda and why it is there.
 struct AgendaItem {
@@ -68,7 +62,8 @@ struct AgendaItem {
 
 /// Rule 11: the agenda of a zone's daily meeting, a town's weekly joint meeting, or the county's
 /// meeting (`unit` empty), as of time `at`.
-std::vector<AgendaItem> agenda(Store& store, Level meeting, const std::string& unit, Timestamp at);
+std::vector<AgendaItem> agenda(Session& session, Level meeting, const std::string& unit,
+                               Timestamp at);
 
 /// Options of a bulk case import.
 struct CaseImportOptions {
@@ -90,7 +85,7 @@ struct CaseImportReport {
 /// bad time or a history a rule refuses is a diagnostic; any diagnostic means nothing is written
 /// (with batches: nothing of the failing batch) and throws ErrorCode::input. `report` is kept
 /// up to date, so it tells what was committed even when this throws.
-void import_cases(Store& store, CaseRows& rows, const CaseImportOptions& options,
+void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& options,
                   Diagnostics& diagnostics, CaseImportReport& report);
 
 }  // namespace gridgov

@@ -35,9 +35,6 @@ struct Migration {
   std::vector<Event> events;
 };
 
-/// Finds a worker by code (nullopt when unknown).
-using WorkerLookup = std::function<std::optional<Worker>(const std::string& code)>;
-
 /// Rebuilds a row's case by the rules, acting as the import (`admin`):
 /// - with `events`, each event is replayed through its rule and must land where it says;
 /// - else the history columns: escalations (patrol, surveillance, platform) or a dispatch

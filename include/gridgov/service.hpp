@@ -63,6 +63,22 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
 struct ImportReport {
   std::optional<LayoutReport> layout;
   std::optional<WorkerReport> workers;
+
+  /// Units and workers together.
+  [[nodiscard]] ChangeCounts total() const {
+    ChangeCounts t;
+    auto add = [&](const ChangeCounts& c) {
+      t.added += c.added;
+      t.updated += c.updated;
+      t.unchanged += c.unchanged;
+      t.retired += c.retired;
+    };
+    if (layout)
+      for (const auto& c : layout->by_level) add(c);
+    if (workers)
+      for (const auto& c : workers->by_tier) add(c);
+    return t;
+  }
 };
 ImportReport import_files(Store& store, const LayoutInput* layout,
                           const std::vector<WorkerEntry>* workers, const ImportOptions& options,

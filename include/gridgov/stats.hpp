@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gridgov/case.hpp"
-#include "gridgov/store.hpp"
+#include "gridgov/session.hpp"
 
 namespace gridgov {
 
@@ -134,10 +134,15 @@ struct Period {
 [[nodiscard]] std::optional<Period> month_period(std::string_view text,
                                                  std::chrono::minutes offset);
 
+/// The period of `stats summary`: from `from` (else the local day of the first case) to `to`
+/// (else the end of today, or of the last case's day when later).
+[[nodiscard]] Period summary_period(Session& session, std::optional<Timestamp> from,
+                                    std::optional<Timestamp> to);
+
 /// A statistics report over `period`: one row per group (every unit of a level, department,
 /// category or source; for two groupings, each pair that has cases), then the county total
 /// (group = the county's code).
-[[nodiscard]] std::vector<StatsRow> statistics(Store& store, const Period& period,
+[[nodiscard]] std::vector<StatsRow> statistics(Session& session, const Period& period,
                                                const std::vector<Grouping>& by);
 
 /// Per grid: the local days of `period` with at least the policy's daily patrol reports.
@@ -150,6 +155,6 @@ struct QuotaRow {
     return days ? static_cast<double>(days_met) / static_cast<double>(days) : 0.0;
   }
 };
-[[nodiscard]] std::vector<QuotaRow> quota(Store& store, const Period& period);
+[[nodiscard]] std::vector<QuotaRow> quota(Session& session, const Period& period);
 
 }  // namespace gridgov

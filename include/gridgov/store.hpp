@@ -1,6 +1,8 @@
 #pragma once
-// Storage behind an interface in domain words. The SQLite implementation lives in lib/ and is
-// handed out by open_sqlite_store(); no storage engine type appears here.
+// Storage behind interfaces in domain words (docs/design.md §8): `Store` for the transactional
+// side of a command, `Reporting` for the read-only queries of statistics and exports, which a
+// backend may answer with SQL aggregates. `open_store(url)` picks the backend by the URL's
+// scheme; no storage engine type appears here.
 
 #include <array>
 #include <functional>
@@ -60,6 +62,30 @@ class WriteTransaction {
   virtual void commit() = 0;
 };
 
+/// The read-only queries of reports: statistics, quota and the streams of exports. Each streams
+/// or aggregates, so memory stays flat however many cases there are.
+class Reporting {
+ public:
+  virtual ~Reporting() = default;
+
+  /// Streams the cases reported in [from, to), by id, each with its events (oldest first) that
+  /// happened before `until`. Memory stays flat: one case at a time.
+  virtual void for_each_case(
+      Timestamp from, Timestamp to, Timestamp until,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
+  /// Streams the events that happened in [from, to), oldest first, each with its case's header.
+  virtual void for_each_event(Timestamp from, Timestamp to,
+                              const std::function<void(const Case&, const Event&)>& visit) = 0;
+  /// The earliest and latest `reported_at` of all cases; nullopt without cases.
+  [[nodiscard]] virtual std::optional<std::pair<Timestamp, Timestamp>> reported_range() = 0;
+  /// Per grid code: the local days (at `offset`) in [from, to) with at least `reports` patrol
+  /// reports.
+  [[nodiscard]] virtual std::map<std::string, long long> quota_days_met(Timestamp from,
+                                                                        Timestamp to,
+                                                                        std::chrono::minutes offset,
+                                                                        int reports) = 0;
+};
+
 /// The database of one county.
 class Store {
  public:
@@ -114,37 +140,37 @@ class Store {
   /// Cases matching `filter`, by id.
   [[nodiscard]] virtual std::vector<Case> cases(const CaseFilter& filter) = 0;
 
-  /// Streams the cases reported in [from, to), by id, each with its events (oldest first) that
-  /// happened before `until`. Memory stays flat: one case at a time.
-  virtual void for_each_case(
-      Timestamp from, Timestamp to, Timestamp until,
-      const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
-  /// Streams the events that happened in [from, to), oldest first, each with its case's header.
-  virtual void for_each_event(Timestamp from, Timestamp to,
-                              const std::function<void(const Case&, const Event&)>& visit) = 0;
-  /// The earliest and latest `reported_at` of all cases; nullopt without cases.
-  [[nodiscard]] virtual std::optional<std::pair<Timestamp, Timestamp>> reported_range() = 0;
-  /// Per grid code: the local days (at `offset`) in [from, to) with at least `reports` patrol
-  /// reports.
-  [[nodiscard]] virtual std::map<std::string, long long> quota_days_met(Timestamp from,
-                                                                        Timestamp to,
-                                                                        std::chrono::minutes offset,
-                                                                        int reports) = 0;
+  /// The read-only queries of statistics and exports, on the same database.
+  [[nodiscard]] virtual Reporting& reporting() = 0;
+
+  /// The newest stored policy's version; 0 before any was stored. Cheap: a session asks it at
+  /// every write to notice a policy another process loaded.
+  [[nodiscard]] virtual int policy_version() = 0;
+  /// The schema version this database has now (after any migration on open).
+  [[nodiscard]] virtual int schema_version() = 0;
 };
 
-/// How to open a database file.
+/// How to open a database.
 struct OpenOptions {
-  bool create = false;  ///< create the file when missing (else ErrorCode::not_found)
+  bool create = false;  ///< create the database when missing (else ErrorCode::not_found)
   bool read_only = false;
+  /// With `create`: a new database appears at its place only when its first write transaction
+  /// commits, so a command that fails or writes nothing leaves none behind (and never removes
+  /// one another process made meanwhile).
+  bool on_commit = false;
 };
 
-/// Opens (and, if needed, migrates) the SQLite database at `path`.
+/// Opens (and, if needed, migrates) the database at `url`: a file path, `sqlite:PATH` or
+/// `:memory:` opens SQLite; any other scheme (`postgresql://…`) is refused with
+/// ErrorCode::usage until a backend for it exists.
 /// Throws ErrorCode::not_found when it is missing, ErrorCode::unusable when it is not a gridgov
 /// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then).
-[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path,
-                                                       const OpenOptions& options = {});
+///
+/// **Example**: `auto store = gridgov::open_store("gridgov.db", {.create = true});`
+[[nodiscard]] std::unique_ptr<Store> open_store(const std::string& url,
+                                                const OpenOptions& options = {});
 
-/// The schema version this build reads and writes (`PRAGMA user_version`).
-[[nodiscard]] int schema_version() noexcept;
+/// Whether a database exists at `url` (for a command that only checks against one if present).
+[[nodiscard]] bool store_exists(const std::string& url);
 
 }  // namespace gridgov

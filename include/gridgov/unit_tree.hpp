@@ -82,6 +82,13 @@ class UnitTree {
       out.insert(out.begin(), u);
     return out;
   }
+  /// The unit of `level` that contains `code` (`code`'s own unit when it is of that level), or
+  /// nullptr. **Example**: `tree.ancestor_at("371327001001001", Level::town)` is its town.
+  [[nodiscard]] const Unit* ancestor_at(std::string_view code, Level level) const {
+    for (const Unit* u = find(code); u; u = u->parent.empty() ? nullptr : find(u->parent))
+      if (u->level == level) return u;
+    return nullptr;
+  }
   /// Whether `code` is `ancestor` or lies below it.
   [[nodiscard]] bool within(std::string_view code, std::string_view ancestor) const {
     for (const Unit* u = find(code); u; u = u->parent.empty() ? nullptr : find(u->parent))

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "county.hpp"
 #include "helpers.hpp"
 
 #include <algorithm>
@@ -20,63 +21,6 @@ using std::chrono::hours;
 
 namespace {
 
-LayoutEntry le(std::string code, Level level, std::string parent) {
-  LayoutEntry e;
-  e.unit.code = code;
-  e.unit.name = "单元" + code;
-  e.unit.level = level;
-  e.unit.parent = std::move(parent);
-  e.code_at = Location{"layout.csv", 2, 1, "code"};
-  e.name_at = Location{"layout.csv", 2, 5, "name"};
-  e.parent_at = Location{"layout.csv", 2, 9, "parent"};
-  return e;
-}
-
-WorkerEntry we(std::string code, Tier tier, std::vector<std::string> units,
-               std::optional<Deployment> deployment = std::nullopt, std::string department = "") {
-  WorkerEntry e;
-  e.worker.code = std::move(code);
-  e.worker.name = "张三";
-  e.worker.tier = tier;
-  e.worker.units = std::move(units);
-  e.worker.deployment = deployment;
-  e.worker.department = std::move(department);
-  for (Location* at : {&e.code_at, &e.tier_at, &e.unit_at, &e.deployment_at, &e.department_at})
-    *at = Location{"workers.csv", 2, 1, ""};
-  return e;
-}
-
-/// County C ─ T1 ─ Z1 ─ V1 ─ G1, G2
-///              └ Z2 ─ V2 ─ G3
-///          └ T2 ─ Z3 ─ V3 ─ G4
-/// with the built-in policy and workers g1 (G1), g2 (G2), g3 (G3), g4 (G4), t1 (town, Z1),
-/// t2 (town, T2), cz1 (county resident Z1, housing), cw (county whistle, emergency).
-std::unique_ptr<Store> ready_store() {
-  auto s = open_sqlite_store(":memory:", {.create = true});
-  Unit county;
-  county.code = "C";
-  county.name = "莒南县";
-  county.level = Level::county;
-  REQUIRE(init_county(*s, county, k_t0 - hours(100)));
-  LayoutInput in;
-  in.entries = {le("T1", Level::town, ""),      le("Z1", Level::zone, "T1"),
-                le("V1", Level::village, "Z1"), le("G1", Level::grid, "V1"),
-                le("G2", Level::grid, "V1"),    le("Z2", Level::zone, "T1"),
-                le("V2", Level::village, "Z2"), le("G3", Level::grid, "V2"),
-                le("T2", Level::town, ""),      le("Z3", Level::zone, "T2"),
-                le("V3", Level::village, "Z3"), le("G4", Level::grid, "V3")};
-  REQUIRE(import_layout(*s, in, {}, k_t0 - hours(100)).written);
-  REQUIRE(import_workers(*s,
-                         {we("g1", Tier::grid, {"G1"}), we("g2", Tier::grid, {"G2"}),
-                          we("g3", Tier::grid, {"G3"}), we("g4", Tier::grid, {"G4"}),
-                          we("t1", Tier::town, {"Z1"}), we("t2", Tier::town, {"T2"}),
-                          we("cz1", Tier::county, {"Z1"}, Deployment::resident, "housing"),
-                          we("cw", Tier::county, {"C"}, Deployment::whistle, "emergency")},
-                         {})
-              .written);
-  return s;
-}
-
 ReportRequest report(std::string category, std::string grid, Source source = Source::patrol,
                      Kind kind = Kind::problem, std::string ext_id = "") {
   ReportRequest r;
@@ -91,7 +35,7 @@ ReportRequest report(std::string category, std::string grid, Source source = Sou
 
 Move escalate(std::optional<Level> to = std::nullopt, std::string department = "") {
   Move m;
-  m.type = Move::Type::escalate;
+  m.type = EventType::escalate;
   m.to = to;
   m.department = std::move(department);
   m.note = "上报";
@@ -99,18 +43,18 @@ Move escalate(std::optional<Level> to = std::nullopt, std::string department = "
 }
 Move dispatch(std::string unit, std::string department = "") {
   Move m;
-  m.type = Move::Type::dispatch;
+  m.type = EventType::dispatch;
   m.unit = std::move(unit);
   m.department = std::move(department);
   return m;
 }
 Move whistle(std::string worker) {
   Move m;
-  m.type = Move::Type::whistle;
+  m.type = EventType::whistle;
   m.worker = std::move(worker);
   return m;
 }
-Move simple(Move::Type t, std::string note = "") {
+Move simple(EventType t, std::string note = "") {
   Move m;
   m.type = t;
   m.note = std::move(note);
@@ -143,14 +87,14 @@ using Reasons = std::map<long long, std::vector<std::string>>;
 
 TEST_CASE("find_actor: admin, a worker, or not_found") {
   auto s = ready_store();
-  const Actor admin = find_actor(*s, "admin");
+  const Actor admin = find_actor(s.store(), "admin");
   CHECK(admin.is_admin());
-  const Actor g1 = find_actor(*s, "g1");
+  const Actor g1 = find_actor(s.store(), "g1");
   CHECK_FALSE(g1.is_admin());
   REQUIRE(g1.worker.has_value());
   CHECK(g1.worker->tier == Tier::grid);
   CHECK(g1.worker->units == std::vector<std::string>{"G1"});
-  const auto e = error_of([&] { (void)find_actor(*s, "nobody"); });
+  const auto e = error_of([&] { (void)find_actor(s.store(), "nobody"); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::not_found);
   CHECK(contains(e->what(), "nobody"));
@@ -160,7 +104,7 @@ TEST_CASE("find_actor: admin, a worker, or not_found") {
 
 TEST_CASE("log_case: a patrol case is stored open at its grid with one report event") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("environment_sanitation", "G1"), "g1", at_h(0));
+  const Case c = log_case(s, report("environment_sanitation", "G1"), "g1", at_h(0));
   CHECK(c.id > 0);
   CHECK(c.status == Status::open);
   CHECK(c.level == Level::grid);
@@ -168,52 +112,52 @@ TEST_CASE("log_case: a patrol case is stored open at its grid with one report ev
   CHECK(c.reporter == "g1");
   CHECK(c.reported_at == at_h(0));
   CHECK(c.deadline == at_h(24));
-  const auto row = s->find_case(c.id);
+  const auto row = s.store().find_case(c.id);
   REQUIRE(row.has_value());
   CHECK(*row == c);
-  const auto events = s->events(c.id);
+  const auto events = s.store().events(c.id);
   REQUIRE(events.size() == 1);
   CHECK(events[0].type == EventType::report);
   CHECK(events[0].actor == "g1");
   CHECK(events[0].at == at_h(0));
   CHECK(events[0].unit == "G1");
-  check_projection(*s, c.id);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("log_case: an info case is closed at once and cannot be escalated") {
   auto s = ready_store();
   const Case c =
-      log_case(*s, report("livelihood_services", "G1", Source::patrol, Kind::info), "g1", at_h(0));
+      log_case(s, report("livelihood_services", "G1", Source::patrol, Kind::info), "g1", at_h(0));
   CHECK(c.status == Status::closed);
   CHECK_FALSE(c.deadline.has_value());
-  const auto e = error_of([&] { (void)act(*s, c.id, escalate(), "admin", at_h(1)); });
+  const auto e = error_of([&] { (void)act(s, c.id, escalate(), "admin", at_h(1)); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::refused);
   CHECK(contains(e->what(), "state"));
-  CHECK(s->events(c.id).size() == 1);
-  check_projection(*s, c.id);
+  CHECK(s.store().events(c.id).size() == 1);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("log_case: a hotline case starts at the county platform and its number is unique") {
   auto s = ready_store();
   const Case c =
-      log_case(*s, report("dispute", "G3", Source::hotline, Kind::problem, "H-1"), "cz1", at_h(0));
+      log_case(s, report("dispute", "G3", Source::hotline, Kind::problem, "H-1"), "cz1", at_h(0));
   CHECK(c.level == Level::county);
   CHECK(c.unit.empty());
   CHECK(c.department.empty());
   CHECK(c.ext_id == "H-1");
   CHECK(c.deadline == at_h(168));
-  CHECK(s->find_case_id(Source::hotline, "H-1") == c.id);
+  CHECK(s.store().find_case_id(Source::hotline, "H-1") == c.id);
   const auto again = error_of([&] {
-    (void)log_case(*s, report("dispute", "G3", Source::hotline, Kind::problem, "H-1"), "cz1",
+    (void)log_case(s, report("dispute", "G3", Source::hotline, Kind::problem, "H-1"), "cz1",
                    at_h(1));
   });
   REQUIRE(again.has_value());
   CHECK(again->code() == ErrorCode::refused);
   // The same number from another source is another case.
-  CHECK(log_case(*s, report("dispute", "G3", Source::petition, Kind::problem, "H-1"), "admin",
-                 at_h(1))
-            .id != c.id);
+  CHECK(
+      log_case(s, report("dispute", "G3", Source::petition, Kind::problem, "H-1"), "admin", at_h(1))
+          .id != c.id);
 }
 
 TEST_CASE("log_case: unknown grid, category or actor is not_found and writes nothing") {
@@ -223,42 +167,42 @@ TEST_CASE("log_case: unknown grid, category or actor is not_found and writes not
       {report("no_such_category", "G1"), "admin"},
       {report("dispute", "G1"), "ghost"}};
   for (const auto& t : tries) {
-    const auto e = error_of([&] { (void)log_case(*s, t.first, t.second, at_h(0)); });
+    const auto e = error_of([&] { (void)log_case(s, t.first, t.second, at_h(0)); });
     REQUIRE(e.has_value());
     CHECK(e->code() == ErrorCode::not_found);
   }
-  CHECK(s->counts().open == 0);
+  CHECK(s.store().counts().open == 0);
 }
 
 TEST_CASE("log_case: a grid worker may not report in another grid") {
   auto s = ready_store();
-  const auto e = error_of([&] { (void)log_case(*s, report("dispute", "G3"), "g1", at_h(0)); });
+  const auto e = error_of([&] { (void)log_case(s, report("dispute", "G3"), "g1", at_h(0)); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::refused);
   CHECK(contains(e->what(), "authorisation"));
-  CHECK(s->counts().open == 0);
+  CHECK(s.store().counts().open == 0);
 }
 
 // ---- act: not found and refusals -------------------------------------------------------------
 
 TEST_CASE("act: unknown case, worker, unit or department is not_found") {
   auto s = ready_store();
-  const long long patrol = log_case(*s, report("dispute", "G1"), "g1", at_h(0)).id;
+  const long long patrol = log_case(s, report("dispute", "G1"), "g1", at_h(0)).id;
   const long long hot =
-      log_case(*s, report("dispute", "G1", Source::hotline, Kind::problem, "H-9"), "admin", at_h(0))
+      log_case(s, report("dispute", "G1", Source::hotline, Kind::problem, "H-9"), "admin", at_h(0))
           .id;
-  const long long zone = log_case(*s, report("dispute", "G1"), "admin", at_h(0)).id;
-  (void)act(*s, zone, escalate(), "admin", at_h(1));
-  (void)act(*s, zone, escalate(), "admin", at_h(2));
+  const long long zone = log_case(s, report("dispute", "G1"), "admin", at_h(0)).id;
+  (void)act(s, zone, escalate(), "admin", at_h(1));
+  (void)act(s, zone, escalate(), "admin", at_h(2));
 
   struct Try {
     long long id;
     Move move;
     std::string actor;
   };
-  Move dup = simple(Move::Type::voided);
+  Move dup = simple(EventType::voided);
   dup.duplicate_of = 99999;
-  const std::vector<Try> tries = {{99999, simple(Move::Type::resolve), "admin"},
+  const std::vector<Try> tries = {{99999, simple(EventType::resolve), "admin"},
                                   {patrol, escalate(), "ghost"},
                                   {zone, whistle("ghost"), "admin"},
                                   {hot, dispatch("Z404"), "admin"},
@@ -266,58 +210,58 @@ TEST_CASE("act: unknown case, worker, unit or department is not_found") {
                                   {patrol, escalate(std::nullopt, "nasa"), "admin"},
                                   {patrol, dup, "admin"}};
   for (const Try& t : tries) {
-    const auto e = error_of([&] { (void)act(*s, t.id, t.move, t.actor, at_h(10)); });
+    const auto e = error_of([&] { (void)act(s, t.id, t.move, t.actor, at_h(10)); });
     REQUIRE(e.has_value());
     CHECK(e->code() == ErrorCode::not_found);
   }
-  CHECK(s->events(patrol).size() == 1);
-  CHECK(s->events(hot).size() == 1);
+  CHECK(s.store().events(patrol).size() == 1);
+  CHECK(s.store().events(hot).size() == 1);
 }
 
 TEST_CASE("act: a refusal is ErrorCode::refused naming the rule, and nothing is written") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("illegal_construction", "G1"), "g1", at_h(0));
-  const auto e = error_of([&] { (void)act(*s, c.id, simple(Move::Type::resolve), "g1", at_h(1)); });
+  const Case c = log_case(s, report("illegal_construction", "G1"), "g1", at_h(0));
+  const auto e = error_of([&] { (void)act(s, c.id, simple(EventType::resolve), "g1", at_h(1)); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::refused);
   CHECK(contains(e->what(), "authority"));
-  CHECK(s->events(c.id).size() == 1);
-  CHECK(*s->find_case(c.id) == c);
+  CHECK(s.store().events(c.id).size() == 1);
+  CHECK(*s.store().find_case(c.id) == c);
 
-  const auto other = error_of([&] { (void)act(*s, c.id, escalate(), "g3", at_h(1)); });
+  const auto other = error_of([&] { (void)act(s, c.id, escalate(), "g3", at_h(1)); });
   REQUIRE(other.has_value());
   CHECK(other->code() == ErrorCode::refused);
   CHECK(contains(other->what(), "authorisation"));
   CHECK(contains(other->what(), "g3"));
-  CHECK(*s->find_case(c.id) == c);
+  CHECK(*s.store().find_case(c.id) == c);
 }
 
 TEST_CASE("act refuses a time earlier than the case's last event") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("dispute", "G1"), "g1", at_h(10));
-  const auto before_report = error_of([&] { (void)act(*s, c.id, escalate(), "g1", at_h(9)); });
+  const Case c = log_case(s, report("dispute", "G1"), "g1", at_h(10));
+  const auto before_report = error_of([&] { (void)act(s, c.id, escalate(), "g1", at_h(9)); });
   REQUIRE(before_report.has_value());
   CHECK(before_report->code() == ErrorCode::refused);
 
-  (void)act(*s, c.id, escalate(), "g1", at_h(12));
-  const auto e = error_of([&] { (void)act(*s, c.id, escalate(), "t1", at_h(11)); });
+  (void)act(s, c.id, escalate(), "g1", at_h(12));
+  const auto e = error_of([&] { (void)act(s, c.id, escalate(), "t1", at_h(11)); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::refused);
-  CHECK(s->events(c.id).size() == 2);
-  CHECK(s->find_case(c.id)->level == Level::village);
+  CHECK(s.store().events(c.id).size() == 2);
+  CHECK(s.store().find_case(c.id)->level == Level::village);
   // The same instant as the last event is fine.
-  CHECK(act(*s, c.id, escalate(), "t1", at_h(12)).level == Level::zone);
+  CHECK(act(s, c.id, escalate(), "t1", at_h(12)).level == Level::zone);
 }
 
 // ---- the closed loop through the service -----------------------------------------------------
 
 TEST_CASE("service: a patrol case self-handled in the grid closes directly") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("environment_sanitation", "G2"), "g2", at_h(0));
-  const Case closed = act(*s, c.id, simple(Move::Type::close, "已清理"), "g2", at_h(2));
+  const Case c = log_case(s, report("environment_sanitation", "G2"), "g2", at_h(0));
+  const Case closed = act(s, c.id, simple(EventType::close, "已清理"), "g2", at_h(2));
   CHECK(closed.status == Status::closed);
-  CHECK(*s->find_case(c.id) == closed);
-  const auto events = s->events(c.id);
+  CHECK(*s.store().find_case(c.id) == closed);
+  const auto events = s.store().events(c.id);
   REQUIRE(events.size() == 2);
   CHECK(events[1].type == EventType::close);
   CHECK(events[1].note == "已清理");
@@ -326,35 +270,35 @@ TEST_CASE("service: a patrol case self-handled in the grid closes directly") {
 
 TEST_CASE("service: escalation level by level, then a referral to the category's department") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("road_traffic", "G1"), "g1", at_h(0));
-  const auto skip = error_of([&] { (void)act(*s, c.id, escalate(Level::town), "g1", at_h(1)); });
+  const Case c = log_case(s, report("road_traffic", "G1"), "g1", at_h(0));
+  const auto skip = error_of([&] { (void)act(s, c.id, escalate(Level::town), "g1", at_h(1)); });
   REQUIRE(skip.has_value());
   CHECK(skip->code() == ErrorCode::refused);
   CHECK(contains(skip->what(), "level-by-level"));
 
-  CHECK(act(*s, c.id, escalate(), "g1", at_h(1)).unit == "V1");
-  CHECK(act(*s, c.id, escalate(), "g1", at_h(2)).unit == "Z1");
-  const Case town = act(*s, c.id, escalate(), "t1", at_h(3));
+  CHECK(act(s, c.id, escalate(), "g1", at_h(1)).unit == "V1");
+  CHECK(act(s, c.id, escalate(), "g1", at_h(2)).unit == "Z1");
+  const Case town = act(s, c.id, escalate(), "t1", at_h(3));
   CHECK(town.level == Level::town);
   CHECK(town.unit == "T1");
   CHECK(town.deadline == at_h(3 + 120));
-  const Case referred = act(*s, c.id, escalate(), "t1", at_h(4));
+  const Case referred = act(s, c.id, escalate(), "t1", at_h(4));
   CHECK(referred.level == Level::county);
   CHECK(referred.department == "transport");
   CHECK(referred.unit.empty());
   CHECK(referred.deadline == at_h(4 + 168));
-  CHECK(s->events(c.id).back().type == EventType::refer);
-  const auto top = error_of([&] { (void)act(*s, c.id, escalate(), "admin", at_h(5)); });
+  CHECK(s.store().events(c.id).back().type == EventType::refer);
+  const auto top = error_of([&] { (void)act(s, c.id, escalate(), "admin", at_h(5)); });
   REQUIRE(top.has_value());
   CHECK(top->code() == ErrorCode::refused);
-  check_projection(*s, c.id);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("service: an urgent category skips levels") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("fire_hazard", "G1"), "g1", at_h(0));
+  const Case c = log_case(s, report("fire_hazard", "G1"), "g1", at_h(0));
   CHECK(c.deadline == at_h(12));
-  const Case z = act(*s, c.id, escalate(Level::zone), "g1", at_h(1));
+  const Case z = act(s, c.id, escalate(Level::zone), "g1", at_h(1));
   CHECK(z.level == Level::zone);
   CHECK(z.unit == "Z1");
   CHECK(z.deadline == at_h(1 + 12));
@@ -362,114 +306,113 @@ TEST_CASE("service: an urgent category skips levels") {
 
 TEST_CASE("service: a hotline case is dispatched, resolved and verified by the grid") {
   auto s = ready_store();
-  const Case c = log_case(
-      *s, report("environment_sanitation", "G1", Source::hotline, Kind::problem, "12345-1"), "cz1",
-      at_h(0));
-  const auto early =
-      error_of([&] { (void)act(*s, c.id, simple(Move::Type::close), "g1", at_h(1)); });
+  const Case c =
+      log_case(s, report("environment_sanitation", "G1", Source::hotline, Kind::problem, "12345-1"),
+               "cz1", at_h(0));
+  const auto early = error_of([&] { (void)act(s, c.id, simple(EventType::close), "g1", at_h(1)); });
   REQUIRE(early.has_value());
   CHECK(early->code() == ErrorCode::refused);
 
-  const Case d = act(*s, c.id, dispatch("G1"), "cz1", at_h(1));
+  const Case d = act(s, c.id, dispatch("G1"), "cz1", at_h(1));
   CHECK(d.level == Level::grid);
   CHECK(d.unit == "G1");
   CHECK(d.deadline == at_h(1 + 24));
   const auto direct =
-      error_of([&] { (void)act(*s, c.id, simple(Move::Type::close), "g1", at_h(2)); });
+      error_of([&] { (void)act(s, c.id, simple(EventType::close), "g1", at_h(2)); });
   REQUIRE(direct.has_value());
   CHECK(direct->code() == ErrorCode::refused);
   CHECK(contains(direct->what(), "verification"));
-  CHECK(s->find_case(c.id)->status == Status::open);
+  CHECK(s.store().find_case(c.id)->status == Status::open);
 
-  const Case r = act(*s, c.id, simple(Move::Type::resolve, "已处理"), "g1", at_h(3));
+  const Case r = act(s, c.id, simple(EventType::resolve, "已处理"), "g1", at_h(3));
   CHECK(r.status == Status::resolved);
   CHECK(r.deadline == at_h(3 + 24));  // the built-in verification limit
   const auto stranger =
-      error_of([&] { (void)act(*s, c.id, simple(Move::Type::close), "g2", at_h(4)); });
+      error_of([&] { (void)act(s, c.id, simple(EventType::close), "g2", at_h(4)); });
   REQUIRE(stranger.has_value());
   CHECK(contains(stranger->what(), "verification"));
-  CHECK(act(*s, c.id, simple(Move::Type::close), "g1", at_h(4)).status == Status::closed);
-  check_projection(*s, c.id);
+  CHECK(act(s, c.id, simple(EventType::close), "g1", at_h(4)).status == Status::closed);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("service: a petition dispatched to a department needs the grid's verification") {
   auto s = ready_store();
   const Case c =
-      log_case(*s, report("illegal_construction", "G1", Source::petition, Kind::problem, "XF-1"),
+      log_case(s, report("illegal_construction", "G1", Source::petition, Kind::problem, "XF-1"),
                "admin", at_h(0));
-  const Case d = act(*s, c.id, dispatch("", "housing"), "admin", at_h(1));
+  const Case d = act(s, c.id, dispatch("", "housing"), "admin", at_h(1));
   CHECK(d.level == Level::county);
   CHECK(d.department == "housing");
   CHECK(d.deadline == at_h(1 + 120));  // illegal_construction: 5d
   const auto g1_resolves =
-      error_of([&] { (void)act(*s, c.id, simple(Move::Type::resolve), "g1", at_h(2)); });
+      error_of([&] { (void)act(s, c.id, simple(EventType::resolve), "g1", at_h(2)); });
   REQUIRE(g1_resolves.has_value());
   CHECK(contains(g1_resolves->what(), "authorisation"));
-  CHECK(act(*s, c.id, simple(Move::Type::resolve), "cz1", at_h(2)).status == Status::resolved);
-  const Case rework = act(*s, c.id, simple(Move::Type::rework, "未整改"), "g1", at_h(3));
+  CHECK(act(s, c.id, simple(EventType::resolve), "cz1", at_h(2)).status == Status::resolved);
+  const Case rework = act(s, c.id, simple(EventType::rework, "未整改"), "g1", at_h(3));
   CHECK(rework.status == Status::open);
   CHECK(rework.rework == 1);
   CHECK(rework.department == "housing");
   CHECK(rework.deadline == at_h(3 + 120));
-  CHECK(s->events(c.id).back().type == EventType::rework);
-  CHECK(act(*s, c.id, simple(Move::Type::resolve), "cz1", at_h(4)).status == Status::resolved);
-  CHECK(act(*s, c.id, simple(Move::Type::close), "g1", at_h(5)).status == Status::closed);
-  CHECK(s->find_case(c.id)->rework == 1);
-  check_projection(*s, c.id);
+  CHECK(s.store().events(c.id).back().type == EventType::rework);
+  CHECK(act(s, c.id, simple(EventType::resolve), "cz1", at_h(4)).status == Status::resolved);
+  CHECK(act(s, c.id, simple(EventType::close), "g1", at_h(5)).status == Status::closed);
+  CHECK(s.store().find_case(c.id)->rework == 1);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("service: a whistle records the worker and leaves the case where it is") {
   auto s = ready_store();
-  const Case c = log_case(*s, report("public_facilities", "G1"), "g1", at_h(0));
-  (void)act(*s, c.id, escalate(), "g1", at_h(1));
-  const Case zone = act(*s, c.id, escalate(), "g1", at_h(2));
+  const Case c = log_case(s, report("public_facilities", "G1"), "g1", at_h(0));
+  (void)act(s, c.id, escalate(), "g1", at_h(1));
+  const Case zone = act(s, c.id, escalate(), "g1", at_h(2));
   REQUIRE(zone.level == Level::zone);
 
   const auto before =
-      error_of([&] { (void)act(*s, c.id, simple(Move::Type::resolve), "cw", at_h(3)); });
+      error_of([&] { (void)act(s, c.id, simple(EventType::resolve), "cw", at_h(3)); });
   REQUIRE(before.has_value());
   CHECK(before->code() == ErrorCode::refused);
 
-  const Case w = act(*s, c.id, whistle("cw"), "t1", at_h(3));
+  const Case w = act(s, c.id, whistle("cw"), "t1", at_h(3));
   CHECK(w.whistled == std::vector<std::string>{"cw"});
   CHECK(w.level == zone.level);
   CHECK(w.unit == zone.unit);
   CHECK(w.department == zone.department);
   CHECK(w.deadline == zone.deadline);
   CHECK(w.status == Status::open);
-  CHECK(s->find_case(c.id)->whistled == std::vector<std::string>{"cw"});
-  CHECK(s->events(c.id).back().worker == "cw");
+  CHECK(s.store().find_case(c.id)->whistled == std::vector<std::string>{"cw"});
+  CHECK(s.store().events(c.id).back().worker == "cw");
 
-  const auto not_on_call = error_of([&] { (void)act(*s, c.id, whistle("cz1"), "t1", at_h(4)); });
+  const auto not_on_call = error_of([&] { (void)act(s, c.id, whistle("cz1"), "t1", at_h(4)); });
   REQUIRE(not_on_call.has_value());
   CHECK(not_on_call->code() == ErrorCode::refused);
 
-  CHECK(act(*s, c.id, simple(Move::Type::resolve), "cw", at_h(5)).status == Status::resolved);
-  check_projection(*s, c.id);
+  CHECK(act(s, c.id, simple(EventType::resolve), "cw", at_h(5)).status == Status::resolved);
+  check_projection(s.store(), c.id);
 }
 
 TEST_CASE("service: void and reopen") {
   auto s = ready_store();
-  const Case a = log_case(*s, report("dispute", "G1"), "g1", at_h(0));
-  const Case b = log_case(*s, report("dispute", "G1"), "g1", at_h(0));
-  Move dup = simple(Move::Type::voided, "重复");
+  const Case a = log_case(s, report("dispute", "G1"), "g1", at_h(0));
+  const Case b = log_case(s, report("dispute", "G1"), "g1", at_h(0));
+  Move dup = simple(EventType::voided, "重复");
   dup.duplicate_of = a.id;
-  const Case v = act(*s, b.id, dup, "g1", at_h(1));
+  const Case v = act(s, b.id, dup, "g1", at_h(1));
   CHECK(v.status == Status::voided);
-  CHECK(contains(s->events(b.id).back().note, std::to_string(a.id)));
-  const auto again = error_of([&] { (void)act(*s, b.id, escalate(), "admin", at_h(2)); });
+  CHECK(contains(s.store().events(b.id).back().note, std::to_string(a.id)));
+  const auto again = error_of([&] { (void)act(s, b.id, escalate(), "admin", at_h(2)); });
   REQUIRE(again.has_value());
   CHECK(contains(again->what(), "void"));
 
-  (void)act(*s, a.id, escalate(), "g1", at_h(1));
-  (void)act(*s, a.id, simple(Move::Type::resolve), "g1", at_h(2));
-  (void)act(*s, a.id, simple(Move::Type::close), "g1", at_h(3));
-  const Case re = act(*s, a.id, simple(Move::Type::reopen, "又吵起来了"), "g1", at_h(4));
+  (void)act(s, a.id, escalate(), "g1", at_h(1));
+  (void)act(s, a.id, simple(EventType::resolve), "g1", at_h(2));
+  (void)act(s, a.id, simple(EventType::close), "g1", at_h(3));
+  const Case re = act(s, a.id, simple(EventType::reopen, "又吵起来了"), "g1", at_h(4));
   CHECK(re.status == Status::open);
   CHECK(re.level == Level::village);
   CHECK(re.deadline == at_h(4 + 48));
-  check_projection(*s, a.id);
-  check_projection(*s, b.id);
+  check_projection(s.store(), a.id);
+  check_projection(s.store(), b.id);
 }
 
 TEST_CASE("service: the case row equals the replay of its events after many moves") {
@@ -477,143 +420,143 @@ TEST_CASE("service: the case row equals the replay of its events after many move
   std::vector<long long> ids;
   // 1. escalated to town, whistle, referred, resolved, rework, resolved, closed, reopened.
   {
-    const long long id = log_case(*s, report("pollution", "G1"), "g1", at_h(0)).id;
+    const long long id = log_case(s, report("pollution", "G1"), "g1", at_h(0)).id;
     ids.push_back(id);
-    (void)act(*s, id, escalate(), "g1", at_h(1));
-    (void)act(*s, id, escalate(), "g1", at_h(2));
-    (void)act(*s, id, whistle("cw"), "t1", at_h(3));
-    (void)act(*s, id, escalate(), "t1", at_h(4));
-    (void)act(*s, id, escalate(std::nullopt, "environment"), "t1", at_h(5));
-    (void)act(*s, id, simple(Move::Type::resolve), "admin", at_h(6));
-    (void)act(*s, id, simple(Move::Type::rework), "g1", at_h(7));
-    (void)act(*s, id, simple(Move::Type::resolve), "admin", at_h(8));
-    (void)act(*s, id, simple(Move::Type::close), "g1", at_h(9));
-    (void)act(*s, id, simple(Move::Type::reopen), "t1", at_h(10));
+    (void)act(s, id, escalate(), "g1", at_h(1));
+    (void)act(s, id, escalate(), "g1", at_h(2));
+    (void)act(s, id, whistle("cw"), "t1", at_h(3));
+    (void)act(s, id, escalate(), "t1", at_h(4));
+    (void)act(s, id, escalate(std::nullopt, "environment"), "t1", at_h(5));
+    (void)act(s, id, simple(EventType::resolve), "admin", at_h(6));
+    (void)act(s, id, simple(EventType::rework), "g1", at_h(7));
+    (void)act(s, id, simple(EventType::resolve), "admin", at_h(8));
+    (void)act(s, id, simple(EventType::close), "g1", at_h(9));
+    (void)act(s, id, simple(EventType::reopen), "t1", at_h(10));
   }
   // 2. hotline dispatched to a zone, resolved and closed by the town.
   {
     const long long id =
-        log_case(*s, report("public_facilities", "G3", Source::hotline, Kind::problem, "H-77"),
+        log_case(s, report("public_facilities", "G3", Source::hotline, Kind::problem, "H-77"),
                  "cz1", at_h(0))
             .id;
     ids.push_back(id);
-    (void)act(*s, id, dispatch("Z2"), "cz1", at_h(1));
-    (void)act(*s, id, simple(Move::Type::resolve), "t1", at_h(2));
-    (void)act(*s, id, simple(Move::Type::close), "g3", at_h(3));
+    (void)act(s, id, dispatch("Z2"), "cz1", at_h(1));
+    (void)act(s, id, simple(EventType::resolve), "t1", at_h(2));
+    (void)act(s, id, simple(EventType::close), "g3", at_h(3));
   }
   // 3. self-handled; 4. info; 5. voided; 6. urgent skip and whistle, still open.
   {
-    const long long a = log_case(*s, report("environment_sanitation", "G4"), "g4", at_h(0)).id;
-    (void)act(*s, a, simple(Move::Type::close), "g4", at_h(1));
+    const long long a = log_case(s, report("environment_sanitation", "G4"), "g4", at_h(0)).id;
+    (void)act(s, a, simple(EventType::close), "g4", at_h(1));
     const long long b =
-        log_case(*s, report("agriculture", "G2", Source::platform, Kind::info), "g2", at_h(0)).id;
-    const long long c = log_case(*s, report("dispute", "G2"), "g2", at_h(0)).id;
-    (void)act(*s, c, escalate(), "g2", at_h(1));
-    (void)act(*s, c, simple(Move::Type::voided), "admin", at_h(2));
-    const long long d = log_case(*s, report("safety_hazard", "G4"), "g4", at_h(0)).id;
-    (void)act(*s, d, escalate(Level::town), "g4", at_h(1));
-    (void)act(*s, d, whistle("cw"), "t2", at_h(2));
+        log_case(s, report("agriculture", "G2", Source::platform, Kind::info), "g2", at_h(0)).id;
+    const long long c = log_case(s, report("dispute", "G2"), "g2", at_h(0)).id;
+    (void)act(s, c, escalate(), "g2", at_h(1));
+    (void)act(s, c, simple(EventType::voided), "admin", at_h(2));
+    const long long d = log_case(s, report("safety_hazard", "G4"), "g4", at_h(0)).id;
+    (void)act(s, d, escalate(Level::town), "g4", at_h(1));
+    (void)act(s, d, whistle("cw"), "t2", at_h(2));
     ids.insert(ids.end(), {a, b, c, d});
   }
   // 7. a petition sent to a department, resolved, reworked twice, still open.
   {
     const long long id =
-        log_case(*s, report("wage_arrears", "G2", Source::petition, Kind::problem, "XF-9"), "admin",
+        log_case(s, report("wage_arrears", "G2", Source::petition, Kind::problem, "XF-9"), "admin",
                  at_h(0))
             .id;
     ids.push_back(id);
-    (void)act(*s, id, dispatch("", "human_resources"), "admin", at_h(1));
+    (void)act(s, id, dispatch("", "human_resources"), "admin", at_h(1));
     for (int i = 0; i < 2; ++i) {
-      (void)act(*s, id, simple(Move::Type::resolve), "admin", at_h(2 + 2 * i));
-      (void)act(*s, id, simple(Move::Type::rework), "g2", at_h(3 + 2 * i));
+      (void)act(s, id, simple(EventType::resolve), "admin", at_h(2 + 2 * i));
+      (void)act(s, id, simple(EventType::rework), "g2", at_h(3 + 2 * i));
     }
-    CHECK(s->find_case(id)->rework == 2);
+    CHECK(s.store().find_case(id)->rework == 2);
   }
-  for (long long id : ids) check_projection(*s, id);
+  for (long long id : ids) check_projection(s.store(), id);
 
-  const Case first = *s->find_case(ids[0]);
+  const Case first = *s.store().find_case(ids[0]);
   CHECK(first.status == Status::open);
   CHECK(first.department == "environment");
   CHECK(first.rework == 1);
   CHECK(first.whistled == std::vector<std::string>{"cw"});
   std::vector<EventType> types;
-  for (const Event& e : s->events(ids[0])) types.push_back(e.type);
+  for (const Event& e : s.store().events(ids[0])) types.push_back(e.type);
   CHECK(types == std::vector<EventType>{EventType::report, EventType::escalate, EventType::escalate,
                                         EventType::whistle, EventType::escalate, EventType::refer,
                                         EventType::resolve, EventType::rework, EventType::resolve,
                                         EventType::close, EventType::reopen});
-  CHECK(s->find_case(ids[5])->whistled == std::vector<std::string>{"cw"});
-  CHECK(s->find_case(ids[5])->unit == "T2");
+  CHECK(s.store().find_case(ids[5])->whistled == std::vector<std::string>{"cw"});
+  CHECK(s.store().find_case(ids[5])->unit == "T2");
 }
 
 // ---- sweep_overdue ---------------------------------------------------------------------------
 
 TEST_CASE("sweep_overdue lists overdue cases and moves nothing without auto_escalate") {
   auto s = ready_store();
-  const long long late = log_case(*s, report("dispute", "G1"), "g1", at_h(0)).id;
-  const long long fresh = log_case(*s, report("dispute", "G3"), "g3", at_h(20)).id;
-  const long long done = log_case(*s, report("environment_sanitation", "G2"), "g2", at_h(0)).id;
-  (void)act(*s, done, simple(Move::Type::close), "g2", at_h(1));
-  const Case before = *s->find_case(late);
+  const long long late = log_case(s, report("dispute", "G1"), "g1", at_h(0)).id;
+  const long long fresh = log_case(s, report("dispute", "G3"), "g3", at_h(20)).id;
+  const long long done = log_case(s, report("environment_sanitation", "G2"), "g2", at_h(0)).id;
+  (void)act(s, done, simple(EventType::close), "g2", at_h(1));
+  const Case before = *s.store().find_case(late);
 
-  const SweepReport r = sweep_overdue(*s, "admin", at_h(30), false);
+  const SweepReport r = sweep_overdue(s, "admin", at_h(30), false);
   CHECK_FALSE(r.escalating);
   REQUIRE(r.overdue.size() == 1);
   CHECK(r.overdue[0].id == late);
   CHECK(r.moved.empty());
-  CHECK(*s->find_case(late) == before);
-  CHECK(s->events(late).size() == 1);
+  CHECK(*s.store().find_case(late) == before);
+  CHECK(s.store().events(late).size() == 1);
   (void)fresh;
 }
 
 TEST_CASE("sweep_overdue escalates overdue cases one level when the policy says so") {
   auto s = ready_store();
-  const long long late = log_case(*s, report("dispute", "G1"), "g1", at_h(0)).id;
-  const long long late_town = log_case(*s, report("dispute", "G3"), "g3", at_h(0)).id;
-  for (int i = 0; i < 3; ++i) (void)act(*s, late_town, escalate(), "admin", at_h(1 + i));
-  const long long fresh = log_case(*s, report("dispute", "G3"), "g3", at_h(200)).id;
-  (void)load_policy(*s, policy_text_with("auto_escalate = false", "auto_escalate = true"), "p.toml",
-                    at_h(0));
-  REQUIRE(current_policy(*s).auto_escalate);
+  const long long late = log_case(s, report("dispute", "G1"), "g1", at_h(0)).id;
+  const long long late_town = log_case(s, report("dispute", "G3"), "g3", at_h(0)).id;
+  for (int i = 0; i < 3; ++i) (void)act(s, late_town, escalate(), "admin", at_h(1 + i));
+  const long long fresh = log_case(s, report("dispute", "G3"), "g3", at_h(200)).id;
+  (void)load_policy(s.store(), policy_text_with("auto_escalate = false", "auto_escalate = true"),
+                    "p.toml", at_h(0));
+  REQUIRE(s.policy().auto_escalate);
 
-  const SweepReport r = sweep_overdue(*s, "admin", at_h(210), false);
+  const SweepReport r = sweep_overdue(s, "admin", at_h(210), false);
   CHECK(r.escalating);
   CHECK(r.overdue.size() == 2);
   CHECK(r.moved.size() == 2);
-  const Case moved = *s->find_case(late);
+  const Case moved = *s.store().find_case(late);
   CHECK(moved.level == Level::village);
   CHECK(moved.unit == "V1");
   CHECK(moved.deadline == at_h(210 + 48));
-  CHECK(s->events(late).back().type == EventType::escalate);
-  const Case referred = *s->find_case(late_town);
+  CHECK(s.store().events(late).back().type == EventType::escalate);
+  const Case referred = *s.store().find_case(late_town);
   CHECK(referred.level == Level::county);
   CHECK(referred.department == "justice");
-  CHECK(s->events(late_town).back().type == EventType::refer);
-  CHECK(s->find_case(fresh)->level == Level::grid);
-  check_projection(*s, late);
-  check_projection(*s, late_town);
+  CHECK(s.store().events(late_town).back().type == EventType::refer);
+  CHECK(s.store().find_case(fresh)->level == Level::grid);
+  check_projection(s.store(), late);
+  check_projection(s.store(), late_town);
 
   // Once escalated, they are no longer overdue.
-  const SweepReport again = sweep_overdue(*s, "admin", at_h(211), false);
+  const SweepReport again = sweep_overdue(s, "admin", at_h(211), false);
   CHECK(again.overdue.empty());
 }
 
 TEST_CASE("sweep_overdue dry run reports but writes nothing") {
   auto s = ready_store();
-  const long long late = log_case(*s, report("dispute", "G1"), "g1", at_h(0)).id;
-  (void)load_policy(*s, policy_text_with("auto_escalate = false", "auto_escalate = true"), "p.toml",
-                    at_h(0));
-  const Case before = *s->find_case(late);
-  const SweepReport r = sweep_overdue(*s, "admin", at_h(30), true);
+  const long long late = log_case(s, report("dispute", "G1"), "g1", at_h(0)).id;
+  (void)load_policy(s.store(), policy_text_with("auto_escalate = false", "auto_escalate = true"),
+                    "p.toml", at_h(0));
+  const Case before = *s.store().find_case(late);
+  const SweepReport r = sweep_overdue(s, "admin", at_h(30), true);
   CHECK(r.escalating);
   REQUIRE(r.overdue.size() == 1);
   CHECK(r.overdue[0].id == late);
-  CHECK(*s->find_case(late) == before);
-  CHECK(s->events(late).size() == 1);
+  CHECK(*s.store().find_case(late) == before);
+  CHECK(s.store().events(late).size() == 1);
   // The real sweep afterwards still finds and moves it.
-  const SweepReport real = sweep_overdue(*s, "admin", at_h(30), false);
+  const SweepReport real = sweep_overdue(s, "admin", at_h(30), false);
   CHECK(real.moved.size() == 1);
-  CHECK(s->find_case(late)->level == Level::village);
+  CHECK(s.store().find_case(late)->level == Level::village);
 }
 
 // ---- agenda ----------------------------------------------------------------------------------
@@ -622,34 +565,34 @@ TEST_CASE("agenda of a zone: open at the zone, escalated into it in the last day
   auto s = ready_store();
   const Timestamp meeting = at_h(100);
   // a: escalated into Z1 2 hours before the meeting.
-  const long long a = log_case(*s, report("dispute", "G1"), "g1", at_h(90)).id;
-  (void)act(*s, a, escalate(), "g1", at_h(91));
-  (void)act(*s, a, escalate(), "g1", at_h(98));
+  const long long a = log_case(s, report("dispute", "G1"), "g1", at_h(90)).id;
+  (void)act(s, a, escalate(), "g1", at_h(91));
+  (void)act(s, a, escalate(), "g1", at_h(98));
   // b: escalated into Z1 30 hours before: at the zone, not freshly escalated.
-  const long long b = log_case(*s, report("dispute", "G2"), "g2", at_h(60)).id;
-  (void)act(*s, b, escalate(), "g2", at_h(61));
-  (void)act(*s, b, escalate(), "g2", at_h(70));
+  const long long b = log_case(s, report("dispute", "G2"), "g2", at_h(60)).id;
+  (void)act(s, b, escalate(), "g2", at_h(61));
+  (void)act(s, b, escalate(), "g2", at_h(70));
   // c: escalated into Z1 5 hours before, moved on to the town since.
-  const long long c = log_case(*s, report("dispute", "G1"), "g1", at_h(90)).id;
-  (void)act(*s, c, escalate(), "g1", at_h(91));
-  (void)act(*s, c, escalate(), "g1", at_h(95));
-  (void)act(*s, c, escalate(), "t1", at_h(99));
+  const long long c = log_case(s, report("dispute", "G1"), "g1", at_h(90)).id;
+  (void)act(s, c, escalate(), "g1", at_h(91));
+  (void)act(s, c, escalate(), "g1", at_h(95));
+  (void)act(s, c, escalate(), "t1", at_h(99));
   // d: open at grid G1, overdue (24h limit).
-  const long long d = log_case(*s, report("dispute", "G1"), "g1", at_h(70)).id;
+  const long long d = log_case(s, report("dispute", "G1"), "g1", at_h(70)).id;
   // e: overdue in G3 (zone Z2); f: at zone Z2; g: fresh at grid G1; h: escalated into Z1 more
   // than a day ago and closed.
-  (void)log_case(*s, report("dispute", "G3"), "g3", at_h(70));
-  const long long f = log_case(*s, report("dispute", "G3"), "g3", at_h(97)).id;
-  (void)act(*s, f, escalate(), "g3", at_h(98));
-  (void)act(*s, f, escalate(), "g3", at_h(99));
-  (void)log_case(*s, report("dispute", "G1"), "g1", at_h(99));
-  const long long h = log_case(*s, report("public_facilities", "G2"), "g2", at_h(10)).id;
-  (void)act(*s, h, escalate(), "g2", at_h(11));
-  (void)act(*s, h, escalate(), "g2", at_h(12));
-  (void)act(*s, h, simple(Move::Type::resolve), "t1", at_h(13));
-  (void)act(*s, h, simple(Move::Type::close), "g2", at_h(14));
+  (void)log_case(s, report("dispute", "G3"), "g3", at_h(70));
+  const long long f = log_case(s, report("dispute", "G3"), "g3", at_h(97)).id;
+  (void)act(s, f, escalate(), "g3", at_h(98));
+  (void)act(s, f, escalate(), "g3", at_h(99));
+  (void)log_case(s, report("dispute", "G1"), "g1", at_h(99));
+  const long long h = log_case(s, report("public_facilities", "G2"), "g2", at_h(10)).id;
+  (void)act(s, h, escalate(), "g2", at_h(11));
+  (void)act(s, h, escalate(), "g2", at_h(12));
+  (void)act(s, h, simple(EventType::resolve), "t1", at_h(13));
+  (void)act(s, h, simple(EventType::close), "g2", at_h(14));
 
-  const Reasons got = reasons_of(agenda(*s, Level::zone, "Z1", meeting));
+  const Reasons got = reasons_of(agenda(s, Level::zone, "Z1", meeting));
   const Reasons want = {
       {a, {"at_zone", "escalated"}}, {b, {"at_zone"}}, {c, {"escalated"}}, {d, {"overdue"}}};
   CHECK(got == want);
@@ -659,24 +602,24 @@ TEST_CASE("agenda of a town: at the town, open referrals from the town, overdue 
   auto s = ready_store();
   const Timestamp meeting = at_h(100);
   auto to_town = [&](const std::string& category, const std::string& grid, int from) {
-    const long long id = log_case(*s, report(category, grid), "admin", at_h(from)).id;
-    for (int i = 1; i <= 3; ++i) (void)act(*s, id, escalate(), "admin", at_h(from + i));
+    const long long id = log_case(s, report(category, grid), "admin", at_h(from)).id;
+    for (int i = 1; i <= 3; ++i) (void)act(s, id, escalate(), "admin", at_h(from + i));
     return id;
   };
   const long long at_town = to_town("dispute", "G3", 90);   // in T1, via Z2
   const long long referral = to_town("dispute", "G2", 80);  // then referred
-  (void)act(*s, referral, escalate(), "admin", at_h(85));
+  (void)act(s, referral, escalate(), "admin", at_h(85));
   const long long done_referral = to_town("dispute", "G1", 80);  // referred, resolved
-  (void)act(*s, done_referral, escalate(), "admin", at_h(85));
-  (void)act(*s, done_referral, simple(Move::Type::resolve), "admin", at_h(86));
-  const long long overdue = log_case(*s, report("dispute", "G1"), "g1", at_h(50)).id;
+  (void)act(s, done_referral, escalate(), "admin", at_h(85));
+  (void)act(s, done_referral, simple(EventType::resolve), "admin", at_h(86));
+  const long long overdue = log_case(s, report("dispute", "G1"), "g1", at_h(50)).id;
   (void)to_town("dispute", "G4", 90);                        // town T2
   const long long other_ref = to_town("dispute", "G4", 80);  // T2's referral
-  (void)act(*s, other_ref, escalate(), "admin", at_h(85));
-  (void)log_case(*s, report("dispute", "G4"), "g4", at_h(50));  // overdue in T2
-  (void)log_case(*s, report("dispute", "G2"), "g2", at_h(95));  // fresh in T1
+  (void)act(s, other_ref, escalate(), "admin", at_h(85));
+  (void)log_case(s, report("dispute", "G4"), "g4", at_h(50));  // overdue in T2
+  (void)log_case(s, report("dispute", "G2"), "g2", at_h(95));  // fresh in T1
 
-  const Reasons got = reasons_of(agenda(*s, Level::town, "T1", meeting));
+  const Reasons got = reasons_of(agenda(s, Level::town, "T1", meeting));
   const Reasons want = {{at_town, {"at_town"}}, {referral, {"referral"}}, {overdue, {"overdue"}}};
   CHECK(got == want);
 }
@@ -685,22 +628,22 @@ TEST_CASE("agenda of the county: open referrals and cases overdue by more than t
   auto s = ready_store();
   const Timestamp meeting = at_h(400);
   auto referred = [&](const std::string& grid, int from) {
-    const long long id = log_case(*s, report("dispute", grid), "admin", at_h(from)).id;
-    for (int i = 1; i <= 4; ++i) (void)act(*s, id, escalate(), "admin", at_h(from + i));
+    const long long id = log_case(s, report("dispute", grid), "admin", at_h(from)).id;
+    for (int i = 1; i <= 4; ++i) (void)act(s, id, escalate(), "admin", at_h(from + i));
     return id;
   };
   const long long ref1 = referred("G1", 390);
   const long long ref2 = referred("G4", 390);
   const long long resolved_ref = referred("G3", 390);
-  (void)act(*s, resolved_ref, simple(Move::Type::resolve), "admin", at_h(396));
+  (void)act(s, resolved_ref, simple(EventType::resolve), "admin", at_h(396));
   // Reported 300h before: grid deadline +24h, overdue by 276h > 168h.
-  const long long long_overdue = log_case(*s, report("dispute", "G2"), "g2", at_h(100)).id;
+  const long long long_overdue = log_case(s, report("dispute", "G2"), "g2", at_h(100)).id;
   // Overdue by 100h only.
-  (void)log_case(*s, report("dispute", "G2"), "g2", at_h(276));
+  (void)log_case(s, report("dispute", "G2"), "g2", at_h(276));
   // A referral long overdue itself: both reasons.
   const long long both = referred("G1", 0);
 
-  const Reasons got = reasons_of(agenda(*s, Level::county, "", meeting));
+  const Reasons got = reasons_of(agenda(s, Level::county, "", meeting));
   const Reasons want = {{ref1, {"referral"}},
                         {ref2, {"referral"}},
                         {long_overdue, {"long_overdue"}},
@@ -710,10 +653,10 @@ TEST_CASE("agenda of the county: open referrals and cases overdue by more than t
 
 TEST_CASE("agenda: an unknown unit is not_found") {
   auto s = ready_store();
-  const auto e = error_of([&] { (void)agenda(*s, Level::zone, "Z404", at_h(0)); });
+  const auto e = error_of([&] { (void)agenda(s, Level::zone, "Z404", at_h(0)); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::not_found);
-  const auto t = error_of([&] { (void)agenda(*s, Level::town, "T404", at_h(0)); });
+  const auto t = error_of([&] { (void)agenda(s, Level::town, "T404", at_h(0)); });
   REQUIRE(t.has_value());
   CHECK(t->code() == ErrorCode::not_found);
 }

@@ -38,7 +38,15 @@ CaseRow row(Source source, std::string category) {
   return r;
 }
 
-const WorkerLookup k_no_workers = [](const std::string&) { return std::optional<Worker>(); };
+/// Knows the reporter W1 (a grid worker of G) and nobody else.
+const WorkerLookup k_reporter_only = [](const std::string& code) {
+  if (code != "W1") return std::optional<Worker>();
+  Worker w;
+  w.code = "W1";
+  w.tier = Tier::grid;
+  w.units = {"G"};
+  return std::optional<Worker>(w);
+};
 
 std::vector<EventType> types(const Migration& m) {
   std::vector<EventType> out;
@@ -56,7 +64,7 @@ TEST_CASE("migrate: a patrol case referred to a department climbs level by level
   r.resolved_at = k_t0 + hours(30);
   r.closed_at = k_t0 + hours(40);
   Diagnostics d;
-  auto m = migrate(r, t, default_policy(), k_no_workers, d);
+  auto m = migrate(r, t, default_policy(), k_reporter_only, d);
   REQUIRE(d.empty());
   REQUIRE(m);
   CHECK(types(*m) == std::vector<EventType>{EventType::report, EventType::escalate,
@@ -76,7 +84,7 @@ TEST_CASE("migrate: a hotline case is dispatched down to its level") {
   r.resolved_at = k_t0 + hours(3);
   r.closed_at = k_t0 + hours(5);
   Diagnostics d;
-  auto m = migrate(r, t, default_policy(), k_no_workers, d);
+  auto m = migrate(r, t, default_policy(), k_reporter_only, d);
   REQUIRE(m);
   CHECK(types(*m) == std::vector<EventType>{EventType::report, EventType::dispatch,
                                             EventType::resolve, EventType::close});
@@ -90,7 +98,7 @@ TEST_CASE("migrate: a history that breaks a rule is a diagnostic on the row") {
   r.resolved_at = k_t0 + hours(3);
   r.resolved_at_at = Location{"cases.csv", 2, 40, "resolved_at"};
   Diagnostics d;
-  CHECK_FALSE(migrate(r, t, default_policy(), k_no_workers, d));
+  CHECK_FALSE(migrate(r, t, default_policy(), k_reporter_only, d));
   REQUIRE(d.list().size() == 1);
   CHECK(d.list()[0].field == "resolved_at");
   CHECK(d.list()[0].reason.find("authority") != std::string::npos);
@@ -101,13 +109,13 @@ TEST_CASE("migrate: times out of order and statuses without their times are refu
   CaseRow early = row(Source::patrol, "environment_sanitation");
   early.closed_at = k_t0 - hours(1);
   Diagnostics d1;
-  CHECK_FALSE(migrate(early, t, default_policy(), k_no_workers, d1));
+  CHECK_FALSE(migrate(early, t, default_policy(), k_reporter_only, d1));
   CHECK(d1.list().at(0).reason == "closed before it was reported");
 
   CaseRow no_time = row(Source::patrol, "environment_sanitation");
   no_time.status = Status::closed;
   Diagnostics d2;
-  CHECK_FALSE(migrate(no_time, t, default_policy(), k_no_workers, d2));
+  CHECK_FALSE(migrate(no_time, t, default_policy(), k_reporter_only, d2));
   CHECK(d2.list().at(0).reason == "status closed needs closed_at");
 }
 
@@ -125,13 +133,13 @@ TEST_CASE("migrate: an events history is replayed and must land where it says") 
   resolve.at = k_t0 + hours(2);
   r.events = std::vector<Event>{up, resolve};
   Diagnostics d;
-  auto m = migrate(r, t, default_policy(), k_no_workers, d);
+  auto m = migrate(r, t, default_policy(), k_reporter_only, d);
   REQUIRE(m);
   CHECK(m->c.status == Status::resolved);
   CHECK(m->events[1].actor == "W1");
 
   r.events->front().unit = "Z";  // says it went to the zone; the rule takes it to the village
   Diagnostics d2;
-  CHECK_FALSE(migrate(r, t, default_policy(), k_no_workers, d2));
+  CHECK_FALSE(migrate(r, t, default_policy(), k_reporter_only, d2));
   CHECK(d2.list().at(0).reason.find("does not follow") != std::string::npos);
 }

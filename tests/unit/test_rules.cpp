@@ -1013,3 +1013,104 @@ TEST_CASE("decide_void voids an open or resolved case and clears its deadline") 
   CHECK(decide_void(at_level(w, "litter", Level::grid), w.ctx(other, at_h(2))).rule ==
         "authorisation");
 }
+
+// ---- decide: the one dispatch from a move to its rule ----------------------------------------
+
+TEST_CASE("decide sends each move to its rule and records the move's note") {
+  World w;
+  const Actor admin = Actor::admin();
+  const auto ctx = [&](Timestamp at) {
+    RuleContext c = w.ctx(admin, at);
+    c.workers = [](const std::string& code) {
+      return code == "cw" ? std::optional<Worker>(cw) : std::nullopt;
+    };
+    return c;
+  };
+  auto move = [](EventType type, std::string note = "n") {
+    Move m;
+    m.type = type;
+    m.note = std::move(note);
+    return m;
+  };
+  const Case grid = at_level(w, "dispute", Level::grid);
+
+  const Decision up = decide(grid, ctx(at_h(1)), move(EventType::escalate, "上报"));
+  REQUIRE(up.allowed());
+  CHECK(up.get().type == EventType::escalate);
+  CHECK(up.get().level == Level::village);
+  CHECK(up.get().note == "上报");
+
+  Move refer = move(EventType::refer);
+  refer.department = "justice";
+  const Decision referred = decide(at_level(w, "dispute", Level::town), ctx(at_h(1)), refer);
+  REQUIRE(referred.allowed());
+  CHECK(referred.get().type == EventType::refer);
+  CHECK(referred.get().department == "justice");
+
+  Move to_zone = move(EventType::dispatch);
+  to_zone.unit = "Z1";
+  const Case hot = at_level(w, "dispute", Level::county, "G1", Source::hotline);
+  CHECK(decide(hot, ctx(at_h(1)), to_zone).get().unit == "Z1");
+
+  Move summon = move(EventType::whistle);
+  summon.worker = "cw";
+  CHECK(decide(at_level(w, "dispute", Level::zone), ctx(at_h(1)), summon).get().worker == "cw");
+  summon.worker = "nobody";
+  const Decision unknown = decide(at_level(w, "dispute", Level::zone), ctx(at_h(1)), summon);
+  CHECK(unknown.code == ErrorCode::not_found);
+  CHECK(unknown.field == Field::worker);
+
+  const Case litter = at_level(w, "litter", Level::grid);
+  const Decision resolved = decide(litter, ctx(at_h(1)), move(EventType::resolve));
+  CHECK(resolved.get().type == EventType::resolve);
+  const Case done = apply(litter, resolved.get());
+  CHECK(decide(done, ctx(at_h(2)), move(EventType::close)).get().type == EventType::close);
+  CHECK(decide(done, ctx(at_h(2)), move(EventType::rework)).get().type == EventType::rework);
+  const Case closed = apply(done, decide(done, ctx(at_h(2)), move(EventType::close)).get());
+  CHECK(decide(closed, ctx(at_h(3)), move(EventType::reopen)).get().type == EventType::reopen);
+
+  Move dup = move(EventType::voided, "录重了");
+  dup.duplicate_of = 7;
+  CHECK(decide(grid, ctx(at_h(1)), dup).get().note == "duplicate of case 7: 录重了");
+  dup.duplicate_of = grid.id;
+  const Decision itself = decide(grid, ctx(at_h(1)), dup);
+  CHECK_FALSE(itself.allowed());
+  CHECK(itself.rule == Rule::state);
+
+  CHECK(decide(grid, ctx(at_h(1)), move(EventType::report)).rule == Rule::report);
+}
+
+TEST_CASE("a refusal names its rule and the field it concerns, and becomes an Error") {
+  World w;
+  Case town = at_level(w, "orphan", Level::town);
+  const Decision d = decide_escalate(town, w.ctx(Actor::admin(), at_h(1)));
+  REQUIRE_FALSE(d.allowed());
+  CHECK(d.rule == Rule::town_calls_county_responds);
+  CHECK(d.rule == "town-calls-county-responds");
+  CHECK(d.field == Field::department);
+  const Error e = d.error();
+  CHECK(e.code() == ErrorCode::refused);
+  CHECK(e.rule() == "town-calls-county-responds");
+  CHECK(e.field() == "department");
+  CHECK(contains(e.what(), "town-calls-county-responds: no department to refer"));
+  const auto thrown = error_of([&] { (void)d.get(); });
+  REQUIRE(thrown.has_value());
+  CHECK(thrown->rule() == "town-calls-county-responds");
+
+  const Decision deep = decide_escalate(at_level(w, "dispute", Level::grid),
+                                        w.ctx(Actor::admin(), at_h(1)), Level::town);
+  CHECK(deep.rule == Rule::level_by_level);
+  CHECK(deep.field == Field::level);
+  // No rule's words name a command-line flag: the library speaks of fields.
+  CHECK_FALSE(contains(deep.reason, "--"));
+}
+
+TEST_CASE("every rule has a stable, distinct name") {
+  std::vector<std::string> names;
+  for (int r = static_cast<int>(Rule::report); r <= static_cast<int>(Rule::time); ++r)
+    names.emplace_back(to_string(static_cast<Rule>(r)));
+  CHECK(names == std::vector<std::string>{"report", "authorisation", "level-by-level",
+                                          "town-calls-county-responds", "intake-dispatch",
+                                          "whistle", "authority", "verification", "rework", "state",
+                                          "time"});
+}

@@ -15,7 +15,7 @@ namespace {
 
 const Timestamp k_now(std::chrono::seconds(1'790'000'000));
 
-std::unique_ptr<Store> memory_store() { return open_sqlite_store(":memory:", {.create = true}); }
+std::unique_ptr<Store> memory_store() { return open_store(":memory:", {.create = true}); }
 
 Unit county_unit(std::string code = "371327", std::string name = "莒南县") {
   Unit u;

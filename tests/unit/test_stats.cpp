@@ -4,13 +4,31 @@
 
 #include "helpers.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gridgov/cases.hpp"
+#include "gridgov/service.hpp"
+#include "gridgov/store.hpp"
 
 using namespace gridgov;
 using namespace gridgov::testing;
 using std::chrono::hours;
 
 namespace {
+
+// The two functions under test, called only here: if their signatures change, these two
+// lambdas are what to adapt.
+const auto run_statistics = [](Session& session, const Period& period, std::vector<Grouping> by) {
+  return statistics(session, period, by);
+};
+const auto run_quota = [](Session& session, const Period& period) {
+  return quota(session, period);
+};
 
 Event ev(EventType type, int h, Level level, std::optional<int> deadline_h,
          std::string department = "") {
@@ -122,4 +140,445 @@ TEST_CASE("month_period: local months at the policy's offset") {
   CHECK_FALSE(month_period("2026-8", hours(8)));
   CHECK(parse_grouping("department") == Grouping::department);
   CHECK_FALSE(parse_grouping("province"));
+}
+
+// ---- statistics() and quota() over a hand-built county ---------------------------------------
+
+namespace {
+
+/// 2026-MM-DDTHH:MMZ.
+Timestamp utc(unsigned month, unsigned day, int hour, int minute = 0) {
+  using namespace std::chrono;
+  return sys_days(year{2026} / std::chrono::month{month} / std::chrono::day{day}) + hours(hour) +
+         minutes(minute);
+}
+
+/// August 2026 at the built-in policy's +08:00: [2026-07-31T16:00Z, 2026-08-31T16:00Z).
+const Period k_august{utc(7, 31, 16), utc(8, 31, 16)};
+
+LayoutEntry unit_entry(std::string code, std::string name, Level level, std::string parent) {
+  LayoutEntry e;
+  e.unit.code = std::move(code);
+  e.unit.name = std::move(name);
+  e.unit.level = level;
+  e.unit.parent = std::move(parent);
+  e.code_at = Location{"layout.csv", 2, 1, "code"};
+  e.name_at = Location{"layout.csv", 2, 5, "name"};
+  e.parent_at = Location{"layout.csv", 2, 9, "parent"};
+  return e;
+}
+
+WorkerEntry worker_entry(std::string code, Tier tier, std::string unit,
+                         std::optional<Deployment> deployment = std::nullopt,
+                         std::string department = "") {
+  WorkerEntry e;
+  e.worker.code = std::move(code);
+  e.worker.name = "李四";
+  e.worker.tier = tier;
+  e.worker.units = {std::move(unit)};
+  e.worker.deployment = deployment;
+  e.worker.department = std::move(department);
+  for (Location* at : {&e.code_at, &e.tier_at, &e.unit_at, &e.deployment_at, &e.department_at})
+    *at = Location{"workers.csv", 2, 1, ""};
+  return e;
+}
+
+/// County C (县) ─ T1 (一镇) ─ Z1 ─ V1 ─ G1, G2
+///              ─ T2 (二镇) ─ Z2 ─ V2 ─ G3
+///              ─ T3 (三镇) ─ Z3 ─ V3 ─ G4      (no cases at all)
+/// with the built-in policy (+08:00, 2 patrol reports a grid a day), grid workers g1…g4 and
+/// on-call county workers cw, cw2.
+Session county_store() {
+  auto s = open_store(":memory:", {.create = true});
+  Unit county;
+  county.code = "C";
+  county.name = "县";
+  county.level = Level::county;
+  REQUIRE(init_county(*s, county, utc(1, 1, 0)));
+  LayoutInput in;
+  in.entries = {unit_entry("T1", "一镇", Level::town, ""),
+                unit_entry("Z1", "一片区", Level::zone, "T1"),
+                unit_entry("V1", "一村", Level::village, "Z1"),
+                unit_entry("G1", "一村一格", Level::grid, "V1"),
+                unit_entry("G2", "一村二格", Level::grid, "V1"),
+                unit_entry("T2", "二镇", Level::town, ""),
+                unit_entry("Z2", "二片区", Level::zone, "T2"),
+                unit_entry("V2", "二村", Level::village, "Z2"),
+                unit_entry("G3", "二村一格", Level::grid, "V2"),
+                unit_entry("T3", "三镇", Level::town, ""),
+                unit_entry("Z3", "三片区", Level::zone, "T3"),
+                unit_entry("V3", "三村", Level::village, "Z3"),
+                unit_entry("G4", "三村一格", Level::grid, "V3")};
+  REQUIRE(import_layout(*s, in, {}, utc(1, 1, 0)).written);
+  REQUIRE(
+      import_workers(*s,
+                     {worker_entry("g1", Tier::grid, "G1"), worker_entry("g2", Tier::grid, "G2"),
+                      worker_entry("g3", Tier::grid, "G3"), worker_entry("g4", Tier::grid, "G4"),
+                      worker_entry("cw", Tier::county, "C", Deployment::whistle, "emergency"),
+                      worker_entry("cw2", Tier::county, "C", Deployment::whistle, "police")},
+                     {})
+          .written);
+  return Session(std::move(s));
+}
+
+long long report(Session& s, const std::string& grid, const std::string& category, Timestamp at,
+                 Source source = Source::patrol, Kind kind = Kind::problem,
+                 const std::string& ext_id = "") {
+  ReportRequest r;
+  r.kind = kind;
+  r.source = source;
+  r.category = category;
+  r.title = "事项";
+  r.grid = grid;
+  r.ext_id = ext_id;
+  const std::string reporter = source == Source::patrol ? "g" + grid.substr(1) : "admin";
+  return log_case(s, r, reporter, at).id;
+}
+
+Case step(Session& s, long long id, EventType type, Timestamp at,
+          const std::string& actor = "admin", std::optional<Level> to = std::nullopt) {
+  Move m;
+  m.type = type;
+  m.to = to;
+  m.note = "说明";
+  return act(s, id, m, actor, at);
+}
+
+Case dispatch_to(Session& s, long long id, const std::string& department, Timestamp at) {
+  Move m;
+  m.type = EventType::dispatch;
+  m.department = department;
+  return act(s, id, m, "admin", at);
+}
+
+Case whistle(Session& s, long long id, const std::string& worker, Timestamp at) {
+  Move m;
+  m.type = EventType::whistle;
+  m.worker = worker;
+  return act(s, id, m, "admin", at);
+}
+
+/// The cases of county_store() for August 2026 (local), with what each amounts to at the end of
+/// the month (2026-08-31T16:00Z):
+///   A  G1 patrol  environment_sanitation  closed by its grid after 2 h, on time
+///   B  G2 hotline environment_sanitation  dispatched to enforcement, closed after 7 h, on time
+///   C  G2 patrol  environment_sanitation  escalated to the village, open past its deadline
+///   W  G2 patrol  public_order            escalated to the zone, whistled (cw on 08-20; cw2 on
+///                                         09-01, after the end), open past its deadline
+///   I  G1 patrol  info, reported at 2026-07-31T16:00Z: the first instant of August locally
+///   V  G1 patrol  environment_sanitation  voided
+///   D  G3 patrol  dispute                 escalated, resolved after its deadline, closed after
+///                                         84 h: closed, not on time
+///   D2 G3 patrol  info, livelihood_services, the same local day as D: G3 meets its quota once
+///   F  G3 patrol  environment_sanitation  reported 08-31T08:00Z, closed exactly at the end: not
+///                                         closed yet, and its deadline (09-01T08:00Z) not passed
+/// and, outside the month:
+///   E  G1 patrol  reported in July, resolved in July, sent back (rework) on 08-04: the rework
+///                 counts in August (and in T1), the case does not
+///   H  G1 patrol  reported 2026-07-31T15:30Z (23:30 local, July): not counted (else overdue)
+///   J  G2 patrol  reported 2026-08-31T16:00Z, the end itself: not counted
+/// No case anywhere in T3.
+Session august_store() {
+  auto s = county_store();
+  using T = EventType;
+  const long long a = report(s, "G1", "environment_sanitation", utc(8, 2, 2));
+  (void)step(s, a, T::close, utc(8, 2, 4), "g1");
+
+  const long long b = report(s, "G2", "environment_sanitation", utc(8, 3, 0), Source::hotline,
+                             Kind::problem, "12345-1");
+  (void)dispatch_to(s, b, "enforcement", utc(8, 3, 1));
+  (void)step(s, b, T::resolve, utc(8, 3, 5));
+  REQUIRE(step(s, b, T::close, utc(8, 3, 7)).status == Status::closed);
+
+  const long long c = report(s, "G2", "environment_sanitation", utc(8, 10, 0));
+  REQUIRE(step(s, c, T::escalate, utc(8, 10, 1), "g2").deadline == utc(8, 12, 1));
+
+  const long long w = report(s, "G2", "public_order", utc(8, 20, 0));
+  REQUIRE(step(s, w, T::escalate, utc(8, 20, 1), "g2", Level::zone).deadline == utc(8, 23, 1));
+  (void)whistle(s, w, "cw", utc(8, 20, 2));
+  (void)whistle(s, w, "cw2", utc(9, 1, 0));
+
+  (void)report(s, "G1", "environment_sanitation", utc(7, 31, 16), Source::patrol, Kind::info);
+  const long long v = report(s, "G1", "environment_sanitation", utc(8, 15, 0));
+  (void)step(s, v, T::voided, utc(8, 15, 1));
+
+  const long long d = report(s, "G3", "dispute", utc(8, 5, 0));
+  REQUIRE(step(s, d, T::escalate, utc(8, 5, 1), "g3").deadline == utc(8, 7, 1));
+  (void)step(s, d, T::resolve, utc(8, 8, 0));
+  (void)step(s, d, T::close, utc(8, 8, 12));
+  (void)report(s, "G3", "livelihood_services", utc(8, 5, 6), Source::patrol, Kind::info);
+
+  const long long f = report(s, "G3", "environment_sanitation", utc(8, 31, 8));
+  REQUIRE(step(s, f, T::close, k_august.to, "g3").status == Status::closed);
+
+  const long long e = report(s, "G1", "environment_sanitation", utc(7, 20, 0));
+  (void)step(s, e, T::escalate, utc(7, 20, 1), "g1");
+  (void)step(s, e, T::resolve, utc(7, 21, 0));
+  REQUIRE(step(s, e, T::rework, utc(8, 4, 0), "g1").rework == 1);
+  (void)report(s, "G1", "environment_sanitation", utc(7, 31, 15, 30));
+  (void)report(s, "G2", "environment_sanitation", k_august.to);
+  return s;
+}
+
+/// The counts a row should have.
+struct Expect {
+  long long reported = 0;
+  long long problems = 0;
+  long long closed = 0;
+  long long closed_on_time = 0;
+  long long escalated = 0;
+  long long whistles = 0;
+  long long rework = 0;
+  long long overdue_open = 0;
+  std::optional<double> median = std::nullopt;
+};
+
+void check_row(const StatsRow& r, const Expect& x) {
+  CAPTURE(r.group);
+  CHECK(r.reported == x.reported);
+  CHECK(r.problems == x.problems);
+  CHECK(r.closed == x.closed);
+  CHECK(r.closed_on_time == x.closed_on_time);
+  CHECK(r.escalated == x.escalated);
+  CHECK(r.referred == 0);
+  CHECK(r.whistles == x.whistles);
+  CHECK(r.rework == x.rework);
+  CHECK(r.overdue_open == x.overdue_open);
+  const auto median = r.median_hours_to_close();
+  REQUIRE(median.has_value() == x.median.has_value());
+  if (median) CHECK(*median == doctest::Approx(*x.median));
+}
+
+const StatsRow& row(const std::vector<StatsRow>& rows, const std::string& group) {
+  const auto it =
+      std::find_if(rows.begin(), rows.end(), [&](const StatsRow& r) { return r.group == group; });
+  REQUIRE_MESSAGE(it != rows.end(), "no row " << group);
+  return *it;
+}
+
+std::vector<std::string> groups(const std::vector<StatsRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.group);
+  return out;
+}
+
+/// The county total of the August cases (the last row of every report).
+const Expect k_total{.reported = 9,
+                     .problems = 6,
+                     .closed = 3,
+                     .closed_on_time = 2,
+                     .escalated = 3,
+                     .whistles = 1,
+                     .rework = 1,
+                     .overdue_open = 2,
+                     .median = 7.0};  // of 2, 7 and 84 hours
+
+}  // namespace
+
+TEST_CASE("statistics by town: a row for every town, cases or not, then the county total") {
+  auto s = august_store();
+  const auto rows = run_statistics(s, k_august, {Grouping::town});
+  REQUIRE(groups(rows) == std::vector<std::string>{"T1", "T2", "T3", "C"});
+  CHECK(rows[0].name == "一镇");
+  CHECK(rows[2].name == "三镇");
+  CHECK(rows[3].name == "县");
+  // T1: A, B, C, W, I, V reported; A (2 h) and B (7 h) closed: the median of an even count.
+  check_row(rows[0], {.reported = 6,
+                      .problems = 4,
+                      .closed = 2,
+                      .closed_on_time = 2,
+                      .escalated = 2,
+                      .whistles = 1,
+                      .rework = 1,
+                      .overdue_open = 2,
+                      .median = 4.5});
+  CHECK(rows[0].resolution_rate() == doctest::Approx(0.5));
+  // T2: D, D2, F reported; D closed late after 84 h; F not closed at the end, nor overdue.
+  check_row(rows[1], {.reported = 3,
+                      .problems = 2,
+                      .closed = 1,
+                      .closed_on_time = 0,
+                      .escalated = 1,
+                      .median = 84.0});
+  check_row(rows[2], {});
+  check_row(rows[3], k_total);
+  CHECK(rows[3].resolution_rate() == doctest::Approx(0.5));
+  CHECK(rows[3].on_time_rate() == doctest::Approx(2.0 / 6.0));
+  // The daily quota: grid-days of the month (31 per grid) and those met (G3 on 08-05 only).
+  CHECK(rows[0].grid_days == 62);
+  CHECK(rows[0].quota_days_met == 0);
+  CHECK(rows[1].grid_days == 31);
+  CHECK(rows[1].quota_days_met == 1);
+  CHECK(rows[2].grid_days == 31);
+  CHECK(rows[2].quota_days_met == 0);
+  CHECK(rows[3].grid_days == 124);
+  CHECK(rows[3].quota_days_met == 1);
+}
+
+TEST_CASE("statistics by department: every department of the policy, then (none), then total") {
+  auto s = august_store();
+  const auto rows = run_statistics(s, k_august, {Grouping::department});
+  const auto& departments = default_policy().departments;
+  REQUIRE(rows.size() == departments.size() + 2);
+  for (std::size_t i = 0; i < departments.size(); ++i) CHECK(rows[i].group == departments[i].code);
+  // B, dispatched to enforcement, is the only case a department handled.
+  check_row(row(rows, "enforcement"),
+            {.reported = 1, .problems = 1, .closed = 1, .closed_on_time = 1, .median = 7.0});
+  CHECK(row(rows, "enforcement").name == "县综合行政执法局");
+  check_row(row(rows, "justice"), {});  // D is a dispute, but no department handled it
+  const StatsRow& none = rows[departments.size()];
+  CHECK(none.group == "");
+  CHECK(none.name == "(none)");
+  check_row(none, {.reported = 8,
+                   .problems = 5,
+                   .closed = 2,
+                   .closed_on_time = 1,
+                   .escalated = 3,
+                   .whistles = 1,
+                   .rework = 1,
+                   .overdue_open = 2,
+                   .median = 43.0});  // of 2 and 84 hours
+  CHECK(rows.back().group == "C");
+  check_row(rows.back(), k_total);
+  CHECK_FALSE(none.quota_days_met.has_value());  // the quota is for unit groupings
+}
+
+TEST_CASE("statistics by category and by source: every category and source gets its row") {
+  auto s = august_store();
+  const auto by_category = run_statistics(s, k_august, {Grouping::category});
+  const auto& categories = default_policy().categories;
+  REQUIRE(by_category.size() == categories.size() + 1);
+  for (std::size_t i = 0; i < categories.size(); ++i)
+    CHECK(by_category[i].group == categories[i].code);
+  check_row(row(by_category, "environment_sanitation"), {.reported = 6,
+                                                         .problems = 4,
+                                                         .closed = 2,
+                                                         .closed_on_time = 2,
+                                                         .escalated = 1,
+                                                         .rework = 1,
+                                                         .overdue_open = 1,
+                                                         .median = 4.5});
+  CHECK(row(by_category, "environment_sanitation").name == "环境卫生");
+  check_row(row(by_category, "dispute"),
+            {.reported = 1, .problems = 1, .closed = 1, .escalated = 1, .median = 84.0});
+  check_row(row(by_category, "public_order"),
+            {.reported = 1, .problems = 1, .escalated = 1, .whistles = 1, .overdue_open = 1});
+  check_row(row(by_category, "livelihood_services"), {.reported = 1});
+  check_row(row(by_category, "fire_hazard"), {});
+  check_row(by_category.back(), k_total);
+
+  const auto by_source = run_statistics(s, k_august, {Grouping::source});
+  REQUIRE(groups(by_source) == std::vector<std::string>{"patrol", "hotline", "surveillance",
+                                                        "petition", "platform", "C"});
+  check_row(by_source[0], {.reported = 8,
+                           .problems = 5,
+                           .closed = 2,
+                           .closed_on_time = 1,
+                           .escalated = 3,
+                           .whistles = 1,
+                           .rework = 1,
+                           .overdue_open = 2,
+                           .median = 43.0});
+  check_row(by_source[1],
+            {.reported = 1, .problems = 1, .closed = 1, .closed_on_time = 1, .median = 7.0});
+  check_row(by_source[2], {});
+  check_row(by_source[3], {});
+  check_row(by_source[4], {});
+  check_row(by_source[5], k_total);
+}
+
+TEST_CASE("statistics by town and source: only pairs with cases, sorted, codes a/b") {
+  auto s = august_store();
+  const auto rows = run_statistics(s, k_august, {Grouping::town, Grouping::source});
+  REQUIRE(groups(rows) ==
+          std::vector<std::string>{"T1/hotline", "T1/patrol", "T2/patrol", "C"});  // no T3
+  CHECK(rows[0].name == "一镇/hotline");
+  CHECK(rows[2].name == "二镇/patrol");
+  check_row(rows[0],
+            {.reported = 1, .problems = 1, .closed = 1, .closed_on_time = 1, .median = 7.0});
+  check_row(rows[1], {.reported = 5,
+                      .problems = 3,
+                      .closed = 1,
+                      .closed_on_time = 1,
+                      .escalated = 2,
+                      .whistles = 1,
+                      .rework = 1,
+                      .overdue_open = 2,
+                      .median = 2.0});
+  check_row(rows[2], {.reported = 3, .problems = 2, .closed = 1, .escalated = 1, .median = 84.0});
+  check_row(rows[3], k_total);
+  CHECK_FALSE(rows[0].quota_days_met.has_value());
+}
+
+TEST_CASE("statistics: the period's bounds decide what was reported and what has happened") {
+  auto s = august_store();
+  // July (local): E (reported 07-20, escalated, resolved 07-21) and H (07-31T15:30Z) are its
+  // cases; I (07-31T16:00Z) is August's. At the end of July E is resolved, awaiting
+  // verification: neither closed nor open past a deadline; H is open within its deadline. The
+  // whistles and the rework happen later.
+  const Period july{utc(6, 30, 16), utc(7, 31, 16)};
+  const auto rows = run_statistics(s, july, {Grouping::town});
+  REQUIRE(groups(rows) == std::vector<std::string>{"T1", "T2", "T3", "C"});
+  check_row(rows[0], {.reported = 2, .problems = 2, .escalated = 1});
+  check_row(rows[1], {});
+  check_row(rows.back(), {.reported = 2, .problems = 2, .escalated = 1});
+
+  // August and September: J (reported at 08-31T16:00Z) now counts, and is open past its
+  // deadline at the end; F's close (at 08-31T16:00Z) and cw2's whistle (09-01) have happened.
+  const Period two_months{utc(7, 31, 16), utc(9, 30, 16)};
+  const auto both = run_statistics(s, two_months, {});
+  REQUIRE(both.size() == 1);
+  check_row(both[0], {.reported = 10,
+                      .problems = 7,
+                      .closed = 4,
+                      .closed_on_time = 3,
+                      .escalated = 3,
+                      .whistles = 2,
+                      .rework = 1,
+                      .overdue_open = 3,
+                      .median = 7.5});  // of 2, 7, 8 and 84 hours
+  CHECK(both[0].group == "C");
+}
+
+TEST_CASE("quota: a grid meets it on a local day with 2 patrol reports, at +08:00") {
+  auto s = county_store();
+  // Local days 08-01, 08-02 and 08-03 (+08:00): from 07-31T16:00Z to 08-03T16:00Z.
+  const Period days{utc(7, 31, 16), utc(8, 3, 16)};
+  // G1: 00:30 and 23:30 local on 08-01 (two UTC days), and three reports on 08-03: 2 days.
+  (void)report(s, "G1", "environment_sanitation", utc(7, 31, 16, 30));
+  (void)report(s, "G1", "environment_sanitation", utc(8, 1, 15, 30));
+  for (int h : {1, 2, 3}) (void)report(s, "G1", "environment_sanitation", utc(8, 3, h));
+  // G2: one UTC day (08-01), but 23:30 on 08-01 and 00:30 on 08-02 locally: no day.
+  (void)report(s, "G2", "environment_sanitation", utc(8, 1, 15, 30));
+  (void)report(s, "G2", "environment_sanitation", utc(8, 1, 16, 30));
+  // G3: two on 08-02; on 08-03 one patrol report and one hotline case, which is no patrol: 1.
+  (void)report(s, "G3", "environment_sanitation", utc(8, 2, 2));
+  (void)report(s, "G3", "environment_sanitation", utc(8, 2, 3));
+  (void)report(s, "G3", "environment_sanitation", utc(8, 3, 2));
+  (void)report(s, "G3", "environment_sanitation", utc(8, 3, 3), Source::hotline, Kind::problem,
+               "12345-9");
+  // G4: two on 07-31 local (before the period), one on 08-02, two on 08-04 local (after): 0.
+  (void)report(s, "G4", "environment_sanitation", utc(7, 31, 15));
+  (void)report(s, "G4", "environment_sanitation", utc(7, 31, 15, 30));
+  (void)report(s, "G4", "environment_sanitation", utc(8, 2, 9));
+  (void)report(s, "G4", "environment_sanitation", utc(8, 3, 16));
+  (void)report(s, "G4", "environment_sanitation", utc(8, 3, 17));
+
+  const auto rows = run_quota(s, days);
+  REQUIRE(rows.size() == 4);
+  const std::vector<std::pair<std::string, long long>> expected = {
+      {"G1", 2}, {"G2", 0}, {"G3", 1}, {"G4", 0}};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CAPTURE(i);
+    CHECK(rows[i].grid == expected[i].first);
+    CHECK(rows[i].days == 3);
+    CHECK(rows[i].days_met == expected[i].second);
+  }
+  CHECK(rows[0].name == "一村一格");
+  CHECK(rows[0].rate() == doctest::Approx(2.0 / 3.0));
+  CHECK(rows[1].rate() == 0.0);
+
+  // A single report on a day is not enough: G4's 08-02 becomes a met day with a second one.
+  (void)report(s, "G4", "environment_sanitation", utc(8, 2, 10));
+  CHECK(run_quota(s, days)[3].days_met == 1);
 }

@@ -61,7 +61,15 @@ void add_tree(Store& s) {
   s.add_unit(unit("G1", Level::grid, "V1", 10));
 }
 
-std::unique_ptr<Store> memory_store() { return open_sqlite_store(":memory:", {.create = true}); }
+/// The backends the conformance suite runs on: each gives a fresh empty store, and opens the
+/// database named by a scratch file path as its own URL (a new backend adds a struct here).
+struct SqliteBackend {
+  static std::unique_ptr<Store> fresh() { return open_store(":memory:", {.create = true}); }
+  static std::unique_ptr<Store> open(const std::string& path, const OpenOptions& options = {}) {
+    return open_store("sqlite:" + path, options);
+  }
+};
+#define GRIDGOV_BACKENDS SqliteBackend
 
 Worker worker(std::string code, Tier tier, std::vector<std::string> units,
               std::optional<Deployment> deployment = std::nullopt, std::string department = "") {
@@ -77,10 +85,12 @@ Worker worker(std::string code, Tier tier, std::vector<std::string> units,
 
 }  // namespace
 
-TEST_CASE("schema_version is at least 1") { CHECK(schema_version() >= 1); }
+TEST_CASE_TEMPLATE("a new store has the newest schema version", B, GRIDGOV_BACKENDS) {
+  CHECK(B::fresh()->schema_version() >= 1);
+}
 
-TEST_CASE("a new store has no county, units, workers or policy") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("a new store has no county, units, workers or policy", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   CHECK_FALSE(s->county().has_value());
   CHECK(s->units().empty());
   CHECK(s->workers().empty());
@@ -91,8 +101,8 @@ TEST_CASE("a new store has no county, units, workers or policy") {
   CHECK(c.open + c.resolved + c.closed + c.voided == 0);
 }
 
-TEST_CASE("Store adds units and finds them by code") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store adds units and finds them by code", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   REQUIRE(s->county().has_value());
   CHECK(s->county()->code == "C");
@@ -105,8 +115,8 @@ TEST_CASE("Store adds units and finds them by code") {
   CHECK_FALSE(s->find_unit("G404").has_value());
 }
 
-TEST_CASE("Store::units lists parents before children") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::units lists parents before children", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   const auto units = s->units();
   std::vector<std::string> codes;
@@ -120,8 +130,8 @@ TEST_CASE("Store::units lists parents before children") {
   }
 }
 
-TEST_CASE("Store::update_unit changes name, parent and sizes") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::update_unit changes name, parent and sizes", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   Unit moved = unit("V1", Level::village, "Z2");
   moved.name = "新村";
@@ -135,8 +145,9 @@ TEST_CASE("Store::update_unit changes name, parent and sizes") {
   CHECK(s->find_unit("G1")->unit.parent == "V1");
 }
 
-TEST_CASE("Store::retire_unit keeps the unit but stops counting it and update revives it") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::retire_unit keeps the unit but stops counting it and update revives it",
+                   B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   s->retire_unit("G2");
   const auto g2 = s->find_unit("G2");
@@ -149,8 +160,9 @@ TEST_CASE("Store::retire_unit keeps the unit but stops counting it and update re
   CHECK(s->counts().units[index(Level::grid)] == 2);
 }
 
-TEST_CASE("Store::counts counts active units by level and workers by tier") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::counts counts active units by level and workers by tier", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   s->put_worker(worker("W1", Tier::grid, {"G1"}));
   s->put_worker(worker("W2", Tier::grid, {"G2"}));
@@ -162,8 +174,8 @@ TEST_CASE("Store::counts counts active units by level and workers by tier") {
   CHECK(c.workers == std::array<long long, 3>{1, 1, 1});
 }
 
-TEST_CASE("Store::put_worker adds a worker with its units in order") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::put_worker adds a worker with its units in order", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   const Worker w = [] {
     Worker x = worker("W9", Tier::county, {"Z2", "Z1"}, Deployment::cluster, "housing");
@@ -178,8 +190,9 @@ TEST_CASE("Store::put_worker adds a worker with its units in order") {
   CHECK_FALSE(s->find_worker("W0").has_value());
 }
 
-TEST_CASE("Store::put_worker replaces the units and makes the worker active again") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::put_worker replaces the units and makes the worker active again", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   s->put_worker(worker("W1", Tier::county, {"Z1", "Z2"}, Deployment::cluster));
   s->retire_worker("W1");
@@ -193,8 +206,9 @@ TEST_CASE("Store::put_worker replaces the units and makes the worker active agai
   CHECK(s->workers().size() == 1);
 }
 
-TEST_CASE("Store::workers lists every worker in code order, retired ones included") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::workers lists every worker in code order, retired ones included", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   s->put_worker(worker("W2", Tier::grid, {"G2"}));
   s->put_worker(worker("W1", Tier::grid, {"G1"}));
@@ -210,8 +224,9 @@ TEST_CASE("Store::workers lists every worker in code order, retired ones include
   CHECK(all[2].worker.phone.empty());
 }
 
-TEST_CASE("Store::units_in_use lists active units active workers serve") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::units_in_use lists active units active workers serve", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   add_tree(*s);
   CHECK(s->units_in_use().empty());
   s->put_worker(worker("W1", Tier::grid, {"G1"}));
@@ -223,8 +238,9 @@ TEST_CASE("Store::units_in_use lists active units active workers serve") {
   CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G2"});
 }
 
-TEST_CASE("Store::add_policy numbers versions upwards and policy() is the newest") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("Store::add_policy numbers versions upwards and policy() is the newest", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   const Timestamp t1(std::chrono::seconds(1'790'000'000));
   const Timestamp t2 = t1 + std::chrono::hours(1);
   CHECK(s->add_policy(StoredPolicy{0, t1, "built-in", "timezone = \"+08:00\"\n"}) == 1);
@@ -238,13 +254,113 @@ TEST_CASE("Store::add_policy numbers versions upwards and policy() is the newest
   CHECK(s->add_policy(StoredPolicy{0, t2, "again", "x"}) == 3);
 }
 
-// ---- transactions ----------------------------------------------------------------------------
+TEST_CASE_TEMPLATE("Store::policy_version is 0, then the newest version", B, GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
+  CHECK(s->policy_version() == 0);
+  (void)s->add_policy(StoredPolicy{0, k_t0, "a", "x"});
+  (void)s->add_policy(StoredPolicy{0, k_t0, "b", "y"});
+  CHECK(s->policy_version() == 2);
+}
 
-TEST_CASE("a write transaction not committed is rolled back") {
+namespace {
+
+/// A problem reported in G1 at `at`, and its report event.
+std::pair<Case, Event> reported(Timestamp at, std::string ext_id = "") {
+  Case c;
+  c.source = ext_id.empty() ? Source::patrol : Source::hotline;
+  c.ext_id = std::move(ext_id);
+  c.category = "dispute";
+  c.title = "邻里纠纷";
+  c.grid = "G1";
+  c.reporter = "W1";
+  c.reported_at = at;
+  c.level = Level::grid;
+  c.unit = "G1";
+  c.deadline = at + std::chrono::hours(24);
+  Event e;
+  e.type = EventType::report;
+  e.at = at;
+  e.recorded_at = at;
+  e.actor = "W1";
+  e.level = Level::grid;
+  e.unit = "G1";
+  e.deadline = c.deadline;
+  return {c, e};
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("Store keeps cases and their events; Reporting streams them", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
+  add_tree(*s);
+  auto [c1, r1] = reported(at_h(0));
+  c1.id = s->add_case(c1);
+  r1.case_id = c1.id;
+  (void)s->add_event(r1);
+  auto [c2, r2] = reported(at_h(30), "12345-1");
+  c2.id = s->add_case(c2);
+  r2.case_id = c2.id;
+  (void)s->add_event(r2);
+  Event up = r1;
+  up.type = EventType::escalate;
+  up.at = at_h(2);
+  up.recorded_at = at_h(2);
+  up.from_unit = "G1";
+  up.level = Level::village;
+  up.unit = "V1";
+  up.note = "上报";
+  (void)s->add_event(up);
+  c1.level = Level::village;
+  c1.unit = "V1";
+  s->update_case(c1);
+
+  CHECK(s->find_case(c1.id) == c1);
+  CHECK(s->find_case_id(Source::hotline, "12345-1") == c2.id);
+  CHECK_FALSE(s->find_case_id(Source::patrol, "12345-1").has_value());
+  const auto events = s->events(c1.id);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].note == "上报");
+  CHECK(events[1].from_unit == "G1");
+  CHECK(s->events_between(EventType::escalate, at_h(1), at_h(3)).size() == 1);
+
+  CaseFilter at_village;
+  at_village.level = Level::village;
+  CHECK(s->cases(at_village).size() == 1);
+  CaseFilter in_z1;
+  in_z1.unit = "Z1";
+  CHECK(s->cases(in_z1).size() == 2);
+  CaseFilter overdue;
+  overdue.overdue_at = at_h(25);
+  CHECK(s->cases(overdue).size() == 1);
+  CHECK(s->counts().open == 2);
+
+  Reporting& r = s->reporting();
+  CHECK(r.reported_range() == std::pair{at_h(0), at_h(30)});
+  std::vector<std::pair<long long, std::size_t>> seen;
+  r.for_each_case(at_h(0), at_h(40), at_h(1), [&](const Case& c, const std::vector<Event>& e) {
+    seen.emplace_back(c.id, e.size());
+  });
+  // Events at or after `until` have not happened yet; a case with none is not streamed.
+  CHECK(seen == std::vector<std::pair<long long, std::size_t>>{{c1.id, 1}});
+  std::vector<EventType> types;
+  r.for_each_event(at_h(0), at_h(40),
+                   [&](const Case&, const Event& e) { types.push_back(e.type); });
+  CHECK(types == std::vector<EventType>{EventType::report, EventType::escalate, EventType::report});
+  // One patrol report on G1 that local day: the quota of 1 is met once, of 2 never.
+  CHECK(r.quota_days_met(at_h(0), at_h(48), std::chrono::hours(8), 1) ==
+        std::map<std::string, long long>{{"G1", 1}});
+  CHECK(r.quota_days_met(at_h(0), at_h(48), std::chrono::hours(8), 2).empty());
+}
+
+// ---- transactions (the conformance suite goes on)
+// ----------------------------------------------------------------------------
+
+TEST_CASE_TEMPLATE("a write transaction not committed is rolled back", B, GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
   {
-    auto s = open_sqlite_store(path, {.create = true});
+    auto s = B::open(path, {.create = true});
     {
       auto tx = s->begin_write();
       s->add_unit(unit("C", Level::county, ""));
@@ -252,33 +368,33 @@ TEST_CASE("a write transaction not committed is rolled back") {
     }
     CHECK_FALSE(s->find_unit("C").has_value());
   }
-  auto again = open_sqlite_store(path);
+  auto again = B::open(path);
   CHECK_FALSE(again->county().has_value());
 }
 
-TEST_CASE("a committed write transaction persists") {
+TEST_CASE_TEMPLATE("a committed write transaction persists", B, GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
   {
-    auto s = open_sqlite_store(path, {.create = true});
+    auto s = B::open(path, {.create = true});
     auto tx = s->begin_write();
     add_tree(*s);
     s->put_worker(worker("W1", Tier::grid, {"G1"}));
     tx->commit();
   }
-  auto again = open_sqlite_store(path);
+  auto again = B::open(path);
   REQUIRE(again->county().has_value());
   CHECK(again->units().size() == 8);
   REQUIRE(again->find_worker("W1").has_value());
   CHECK(again->find_worker("W1")->worker.units == std::vector<std::string>{"G1"});
 }
 
-TEST_CASE("a nested write transaction joins the outer one") {
+TEST_CASE_TEMPLATE("a nested write transaction joins the outer one", B, GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
   SUBCASE("the inner commit alone writes nothing") {
     {
-      auto s = open_sqlite_store(path, {.create = true});
+      auto s = B::open(path, {.create = true});
       auto outer = s->begin_write();
       {
         auto inner = s->begin_write();
@@ -289,11 +405,11 @@ TEST_CASE("a nested write transaction joins the outer one") {
       outer.reset();
       CHECK_FALSE(s->find_unit("C").has_value());
     }
-    CHECK_FALSE(open_sqlite_store(path)->county().has_value());
+    CHECK_FALSE(B::open(path)->county().has_value());
   }
   SUBCASE("the outer commit writes what the inner one did") {
     {
-      auto s = open_sqlite_store(path, {.create = true});
+      auto s = B::open(path, {.create = true});
       auto outer = s->begin_write();
       {
         auto inner = s->begin_write();
@@ -303,24 +419,25 @@ TEST_CASE("a nested write transaction joins the outer one") {
       s->add_unit(unit("T1", Level::town, "C"));
       outer->commit();
     }
-    auto again = open_sqlite_store(path);
+    auto again = B::open(path);
     CHECK(again->find_unit("C").has_value());
     CHECK(again->find_unit("T1").has_value());
   }
   SUBCASE("an inner transaction not committed does not undo the outer one's work") {
     {
-      auto s = open_sqlite_store(path, {.create = true});
+      auto s = B::open(path, {.create = true});
       auto outer = s->begin_write();
       s->add_unit(unit("C", Level::county, ""));
       { auto inner = s->begin_write(); }
       outer->commit();
     }
-    CHECK(open_sqlite_store(path)->find_unit("C").has_value());
+    CHECK(B::open(path)->find_unit("C").has_value());
   }
 }
 
-TEST_CASE("a store can begin a new transaction after one is rolled back") {
-  auto s = memory_store();
+TEST_CASE_TEMPLATE("a store can begin a new transaction after one is rolled back", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
   {
     auto tx = s->begin_write();
     s->add_unit(unit("C", Level::county, ""));
@@ -333,16 +450,17 @@ TEST_CASE("a store can begin a new transaction after one is rolled back") {
   CHECK(s->county().has_value());
 }
 
-// ---- opening ---------------------------------------------------------------------------------
+// ---- opening SQLite files
+// ---------------------------------------------------------------------------------
 
 TEST_CASE("opening a missing file without create is not_found") {
   TempDir dir;
   const std::string path = dir.path("missing.db");
-  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  const auto e = error_of([&] { (void)open_store(path); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::not_found);
   CHECK_FALSE(fs::exists(path));
-  const auto ro = error_of([&] { (void)open_sqlite_store(path, {.read_only = true}); });
+  const auto ro = error_of([&] { (void)open_store(path, {.read_only = true}); });
   REQUIRE(ro.has_value());
   CHECK(ro->code() == ErrorCode::not_found);
   CHECK_FALSE(fs::exists(path));
@@ -352,13 +470,13 @@ TEST_CASE("a database from a newer gridgov is unusable and left unchanged") {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
   {
-    auto s = open_sqlite_store(path, {.create = true});
+    auto s = open_store(path, {.create = true});
     s->add_unit(unit("C", Level::county, ""));
   }
   REQUIRE_FALSE(fs::exists(path + "-wal"));
   patch_header(path, 60, 99);  // PRAGMA user_version = 99
   const std::string before = bytes_of(path);
-  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  const auto e = error_of([&] { (void)open_store(path); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::unusable);
   CHECK(e->exit_code() == 7);
@@ -370,12 +488,12 @@ TEST_CASE("another program's SQLite database is unusable and left unchanged") {
   TempDir dir;
   const std::string path = dir.path("other.db");
   {
-    auto s = open_sqlite_store(path, {.create = true});
+    auto s = open_store(path, {.create = true});
     s->add_unit(unit("C", Level::county, ""));
   }
   patch_header(path, 68, 0x12345678);  // PRAGMA application_id
   const std::string before = bytes_of(path);
-  const auto e = error_of([&] { (void)open_sqlite_store(path, {.create = true}); });
+  const auto e = error_of([&] { (void)open_store(path, {.create = true}); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::unusable);
   CHECK(bytes_of(path) == before);
@@ -387,7 +505,7 @@ TEST_CASE("a file that is not SQLite is unusable and left unchanged") {
   std::string text;
   for (int i = 0; i < 40; ++i) text += "this is a text file, not a database\n";
   write_bytes(path, text);
-  const auto e = error_of([&] { (void)open_sqlite_store(path); });
+  const auto e = error_of([&] { (void)open_store(path); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::unusable);
   CHECK(bytes_of(path) == text);
@@ -397,27 +515,99 @@ TEST_CASE("a database reopens with its data and schema version") {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
   {
-    auto s = open_sqlite_store(path, {.create = true});
+    auto s = open_store(path, {.create = true});
     add_tree(*s);
   }
   {
-    auto s = open_sqlite_store(path, {.read_only = true});
+    auto s = open_store(path, {.read_only = true});
     CHECK(s->units().size() == 8);
   }
   const std::string bytes = bytes_of(path);
   REQUIRE(bytes.size() >= 100);
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
   const int user_version = (b(60) << 24) | (b(61) << 16) | (b(62) << 8) | b(63);
-  CHECK(user_version == schema_version());
+  CHECK(user_version == open_store(path)->schema_version());
 }
 
 TEST_CASE("a read-only store refuses writes as unusable") {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
-  { (void)open_sqlite_store(path, {.create = true}); }
-  auto s = open_sqlite_store(path, {.read_only = true});
+  { (void)open_store(path, {.create = true}); }
+  auto s = open_store(path, {.read_only = true});
   const auto e = error_of([&] { s->add_unit(unit("C", Level::county, "")); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::unusable);
-  CHECK_FALSE(open_sqlite_store(path)->county().has_value());
+  CHECK_FALSE(open_store(path)->county().has_value());
+}
+
+// ---- choosing a backend by URL, and creating a database on the first commit -----------------
+
+TEST_CASE("open_store: a path or sqlite:PATH is SQLite; another scheme is refused") {
+  TempDir dir;
+  const std::string path = dir.path("g.db");
+  { auto s = open_store("sqlite:" + path, {.create = true}); }
+  CHECK(fs::exists(path));
+  CHECK(store_exists(path));
+  CHECK(store_exists("sqlite:" + path));
+  CHECK_FALSE(store_exists(dir.path("none.db")));
+  CHECK(open_store(path)->schema_version() >= 1);
+
+  for (const std::string url : {"postgresql://localhost/gridgov", "postgres://x", "mysql://h/d"}) {
+    const auto e = error_of([&] { (void)open_store(url, {.create = true}); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::usage);
+    CHECK(contains(e->what(), "not supported"));
+  }
+  const auto empty = error_of([&] { (void)open_store("sqlite:"); });
+  REQUIRE(empty.has_value());
+  CHECK(empty->code() == ErrorCode::usage);
+  // A colon inside a file name is still a path.
+  { auto s = open_store(dir.path("a:b.db"), {.create = true}); }
+  CHECK(fs::exists(dir.path("a:b.db")));
+}
+
+TEST_CASE("on_commit: a new database appears only when its first write commits") {
+  TempDir dir;
+  const std::string path = dir.path("new.db");
+  const OpenOptions options{.create = true, .read_only = false, .on_commit = true};
+  auto count_files = [&] {
+    return std::distance(fs::directory_iterator(dir.path("")), fs::directory_iterator());
+  };
+  SUBCASE("nothing committed: nothing left, not even the temporary file") {
+    {
+      auto s = open_store(path, options);
+      auto tx = s->begin_write();
+      add_tree(*s);
+    }
+    CHECK_FALSE(fs::exists(path));
+    CHECK(count_files() == 0);
+  }
+  SUBCASE("committed: the database is in place and keeps working") {
+    auto s = open_store(path, options);
+    {
+      auto tx = s->begin_write();
+      add_tree(*s);
+      tx->commit();
+    }
+    CHECK(fs::exists(path));
+    s->put_worker(worker("W1", Tier::grid, {"G1"}));
+    CHECK(s->find_worker("W1").has_value());
+    s.reset();
+    CHECK(open_store(path)->units().size() == 8);
+    CHECK(count_files() == 1);
+  }
+  SUBCASE("another process made the database meanwhile: it is kept, this write is refused") {
+    auto s = open_store(path, options);
+    { auto other = open_store(path, {.create = true}); }
+    const std::string theirs = bytes_of(path);
+    auto tx = s->begin_write();
+    add_tree(*s);
+    const auto e = error_of([&] { tx->commit(); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::busy);
+    CHECK(bytes_of(path) == theirs);
+    tx.reset();
+    s.reset();
+    CHECK(count_files() == 1);
+  }
 }

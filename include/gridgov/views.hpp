@@ -1,0 +1,97 @@
+#pragma once
+// The views: what gridctl (and any other program) shows of cases, events, statistics, workers
+// and the database's counts, as Tables and Records (table.hpp) whose columns are described here
+// once. Render them with render.hpp.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "gridgov/case.hpp"
+#include "gridgov/cases.hpp"
+#include "gridgov/policy.hpp"
+#include "gridgov/service.hpp"
+#include "gridgov/stats.hpp"
+#include "gridgov/store.hpp"
+#include "gridgov/table.hpp"
+#include "gridgov/time.hpp"
+#include "gridgov/unit_tree.hpp"
+
+namespace gridgov {
+
+/// What a view needs besides the data: the timezone times are shown in, and "now" (a case's
+/// `overdue` is judged then).
+struct ViewContext {
+  std::chrono::minutes utc_offset{8 * 60};
+  Timestamp now{};
+};
+
+/// Which of a case's fields a table shows.
+enum class CaseColumns {
+  brief,   ///< the few a person scans: id, status, level, unit, … overdue, rework
+  scalar,  ///< every field but lists (csv)
+  all,     ///< every field, `whistled` included (json)
+};
+
+/// Cases, one row each. **Example**: `render(out, case_table(cases, ctx), {})`.
+[[nodiscard]] Table case_table(const std::vector<Case>& cases, const ViewContext& ctx,
+                               CaseColumns which = CaseColumns::all);
+/// One case as `case show` gives it; with `events`, its history as the nested `events` table.
+[[nodiscard]] Record case_record(const Case& c, const ViewContext& ctx,
+                                 const std::vector<Event>* events = nullptr);
+/// A case's events, oldest first (the `events` of `case show` and of a cases file).
+[[nodiscard]] Table event_table(const std::vector<Event>& events, const ViewContext& ctx);
+
+/// Rule 11's agenda: the cases with the reasons they are on it (`agenda`, a list).
+[[nodiscard]] Table agenda_table(const std::vector<AgendaItem>& items, const ViewContext& ctx,
+                                 CaseColumns which = CaseColumns::all);
+/// The overdue sweep: the overdue cases, with what happened to each (`action`).
+[[nodiscard]] Table sweep_table(const SweepReport& report, const ViewContext& ctx,
+                                CaseColumns which = CaseColumns::all);
+
+/// The columns of `export events` and one row: the event with its case's report.
+[[nodiscard]] std::vector<Column> event_export_columns();
+[[nodiscard]] std::vector<Cell> event_export_row(const Case& c, const Event& e,
+                                                 const ViewContext& ctx);
+
+/// Statistics rows (docs/design.md §7): `group`, `name`, then every field of k_stat_fields.
+[[nodiscard]] Table stats_table(const std::vector<StatsRow>& rows);
+/// The daily quota per grid.
+[[nodiscard]] Table quota_table(const std::vector<QuotaRow>& rows);
+
+/// `status` for people: one (group, key, count) row per count.
+[[nodiscard]] Table status_table(const Counts& counts);
+/// `status` as one object of three: units by level, workers by tier, cases by status.
+[[nodiscard]] Record status_record(const Counts& counts);
+
+/// Workers, one row each (`retired` column when `with_retired`).
+[[nodiscard]] Table worker_table(const std::vector<StoredWorker>& workers, bool with_retired);
+/// One worker, with the names of the units it serves.
+[[nodiscard]] Record worker_record(const StoredWorker& worker, const UnitTree& tree);
+
+/// Units with their grids, households and population.
+[[nodiscard]] Table unit_table(const std::vector<const Unit*>& units, const UnitTree& tree);
+/// One unit: its place in the tree, the units below it, its size and its workers.
+[[nodiscard]] Record unit_record(const Unit& unit, const UnitTree& tree, long long workers);
+/// The tree from `root`, `depth` levels down (-1: all): rows in drawing order with their depth,
+/// or (`nested`) one row whose `children` nest.
+[[nodiscard]] Table unit_tree_table(const UnitTree& tree, const Unit& root, int depth, bool nested);
+
+/// What an import of layouts and workers changed: (kind, level or tier, added, updated,
+/// unchanged, retired) rows.
+[[nodiscard]] Table import_table(const ImportReport& report);
+/// What imports of cases files did: (kind, file, added, present, rejected) rows.
+[[nodiscard]] Table case_import_table(
+    const std::vector<std::pair<std::string, CaseImportReport>>& files);
+
+/// The policy in force as one object (`policy show --format json`): its settings, deadlines,
+/// departments and categories, and the stored version it comes from.
+[[nodiscard]] Record policy_record(const Policy& policy, const std::optional<StoredPolicy>& stored);
+/// The policy's settings as field/value lines for people.
+[[nodiscard]] Record policy_settings(const Policy& policy,
+                                     const std::optional<StoredPolicy>& stored);
+[[nodiscard]] Table department_table(const Policy& policy);
+/// Categories for people and csv: the department as `code name`, `-` for no own deadline.
+[[nodiscard]] Table category_table(const Policy& policy);
+
+}  // namespace gridgov

@@ -1,0 +1,150 @@
+// Exports: cases and events streamed out through the views and a RowStream.
+
+#include "gridgov/exports.hpp"
+
+#include <ostream>
+
+#include "case_file.hpp"
+#include "gridgov/render.hpp"
+#include "gridgov/unit_tree.hpp"
+#include "gridgov/views.hpp"
+
+namespace gridgov {
+
+namespace {
+
+Format stream_format(ExportFormat f) {
+  switch (f) {
+    case ExportFormat::json:
+    case ExportFormat::open311:
+      return Format::json;
+    case ExportFormat::ndjson:
+      return Format::ndjson;
+    case ExportFormat::csv:
+      break;
+  }
+  return Format::csv;
+}
+
+std::optional<Timestamp> last_at(const std::vector<Event>& events, EventType type) {
+  for (auto e = events.rbegin(); e != events.rend(); ++e)
+    if (e->type == type) return e->at;
+  return std::nullopt;
+}
+
+Cell time_or_null(const std::optional<Timestamp>& t, const ViewContext& ctx) {
+  if (!t) return {};
+  return format_time(*t, ctx.utc_offset);
+}
+
+/// The CSV columns: the cases file's, as the import reads them (case_file.hpp).
+std::vector<Column> case_file_header() {
+  std::vector<Column> out;
+  for (std::size_t i = 0; i < detail::k_exported_case_columns; ++i) {
+    const std::string name(detail::case_file_columns()[i].name);
+    out.push_back(name == "id" || name == "rework" ? number_column(name)
+                  : name == "events"               ? typed_column(name, ColumnType::table)
+                                                   : text_column(name));
+  }
+  return out;
+}
+
+/// A case as a row of the cases file: its report, where it stands, and its history.
+std::vector<Cell> case_file_row(const Case& c, const std::vector<Event>& events,
+                                const ViewContext& ctx) {
+  const Record shown = case_record(c, ctx);
+  const Table as_shown = shown.as_table();
+  std::vector<Cell> row(detail::k_exported_case_columns);
+  for (std::size_t i = 0; i < row.size(); ++i)
+    row[i] = as_shown.at(0, detail::case_file_columns()[i].name);
+  row[detail::resolved_at] = time_or_null(last_at(events, EventType::resolve), ctx);
+  row[detail::closed_at] =
+      c.status == Status::closed ? time_or_null(last_at(events, EventType::close), ctx) : Cell{};
+  row[detail::events] = std::make_shared<const Table>(event_table(events, ctx));
+  return row;
+}
+
+std::vector<Column> open311_columns() {
+  std::vector<Column> out;
+  for (const char* name : {"service_request_id", "status", "status_notes", "service_name",
+                           "service_code", "description", "agency_responsible", "service_notice",
+                           "requested_datetime", "updated_datetime", "expected_datetime", "address",
+                           "address_id", "zipcode", "lat", "long", "media_url"})
+    out.push_back(text_column(name));
+  return out;
+}
+
+/// A case as a GeoReport v2 service request.
+std::vector<Cell> open311_row(const Case& c, const std::vector<Event>& events, const Policy& policy,
+                              const UnitTree& tree, const ViewContext& ctx) {
+  const auto* cat = policy.find_category(c.category);
+  const auto* dep = policy.find_department(c.department);
+  const auto* unit = tree.find(c.unit);
+  std::string address;
+  for (const auto* u : tree.path(c.grid)) address += (address.empty() ? "" : " ") + u->name;
+  const bool done = c.status == Status::closed || c.status == Status::voided;
+  const std::string notes = events.empty() ? "" : events.back().note;
+  return {std::to_string(c.id),
+          std::string(done ? "closed" : "open"),
+          text_or_null(notes),
+          cat ? cat->name : c.category,
+          c.category,
+          c.description.empty() ? c.title : c.description,
+          std::string(dep    ? dep->name
+                      : unit ? unit->name
+                             : "县指挥部办公室"),
+          Cell{},
+          format_time(c.reported_at, ctx.utc_offset),
+          time_or_null(events.empty() ? std::nullopt : std::optional(events.back().at), ctx),
+          time_or_null(c.deadline, ctx),
+          address,
+          c.grid,
+          Cell{},
+          Cell{},
+          Cell{},
+          Cell{}};
+}
+
+}  // namespace
+
+void export_cases(Session& session, const Period& period, ExportFormat format, std::ostream& out) {
+  const ViewContext ctx{session.utc_offset(), session.now()};
+  const Policy& policy = session.policy();
+  const UnitTree tree(session.store().units());
+  const std::vector<Event> no_events;
+  const std::vector<Column> columns = format == ExportFormat::open311 ? open311_columns()
+                                      : format == ExportFormat::csv
+                                          ? case_file_header()
+                                          : case_record(Case{}, ctx, &no_events).columns;
+  RowStream stream(out, columns, stream_format(format));
+  session.reporting().for_each_case(period.from, period.to, Timestamp::max(),
+                                    [&](const Case& h, const std::vector<Event>& events) {
+                                      const Case c = replay(h, events);
+                                      switch (format) {
+                                        case ExportFormat::open311:
+                                          stream.add(open311_row(c, events, policy, tree, ctx));
+                                          return;
+                                        case ExportFormat::csv:
+                                          stream.add(case_file_row(c, events, ctx));
+                                          return;
+                                        case ExportFormat::json:
+                                        case ExportFormat::ndjson:
+                                          stream.add(case_record(c, ctx, &events).values);
+                                          return;
+                                      }
+                                    });
+  stream.finish();
+}
+
+void export_events(Session& session, const Period& period, ExportFormat format, std::ostream& out) {
+  if (format == ExportFormat::open311)
+    throw Error(ErrorCode::usage, "open311 describes service requests: export cases instead");
+  const ViewContext ctx{session.utc_offset(), session.now()};
+  RowStream stream(out, event_export_columns(), stream_format(format));
+  session.reporting().for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
+    stream.add(event_export_row(c, e, ctx));
+  });
+  stream.finish();
+}
+
+}  // namespace gridgov

@@ -1,0 +1,130 @@
+#include "gridgov/render.hpp"
+
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+using namespace gridgov;
+using namespace gridgov::testing;
+
+namespace {
+
+/// Two towns with a count, a rate, hours and a nullable list.
+Table sample() {
+  Table t{{text_column("group"), text_column("name"), number_column("reported"),
+           number_column("rate", ColumnType::rate), number_column("hours", ColumnType::hours),
+           typed_column("tags", ColumnType::list)},
+          {}};
+  t.rows.push_back({std::string("T1"), std::string("大店镇"), 12LL, 0.9166666, 37.25,
+                    std::vector<std::string>{"a", "b"}});
+  t.rows.push_back(
+      {std::string("T22"), std::string("a,b \"q\""), 3LL, 1.0, Cell{}, std::vector<std::string>{}});
+  return t;
+}
+
+std::string rendered(const Table& t, Format f) {
+  std::ostringstream out;
+  render(out, t, {f, false});
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("render table: columns aligned by display width, numbers to the right") {
+  const std::string text = rendered(sample(), Format::table);
+  // 大店镇 is 6 columns wide on a terminal; a,b "q" is 7.
+  CHECK(text ==
+        "group  name     reported    rate  hours  tags\n"
+        "T1     大店镇         12   91.7%   37.2  a;b\n"
+        "T22    a,b \"q\"         3  100.0%\n");
+}
+
+TEST_CASE("render csv: exact numbers, RFC 4180 quoting, empty for null") {
+  CHECK(rendered(sample(), Format::csv) ==
+        "group,name,reported,rate,hours,tags\n"
+        "T1,大店镇,12,0.9166666,37.25,a;b\n"
+        "T22,\"a,b \"\"q\"\"\",3,1,,\n");
+}
+
+TEST_CASE("render json and ndjson: typed values, null, arrays") {
+  CHECK(rendered(sample(), Format::ndjson) ==
+        "{\"group\":\"T1\",\"name\":\"大店镇\",\"reported\":12,\"rate\":0.9166666,\"hours\":37.25,"
+        "\"tags\":[\"a\",\"b\"]}\n"
+        "{\"group\":\"T22\",\"name\":\"a,b \\\"q\\\"\",\"reported\":3,\"rate\":1.0,\"hours\":null,"
+        "\"tags\":[]}\n");
+  const std::string json = rendered(sample(), Format::json);
+  CHECK(json.rfind("[\n  {\n    \"group\": \"T1\",", 0) == 0);
+  CHECK(rendered(Table{sample().columns, {}}, Format::json) == "[]\n");
+}
+
+TEST_CASE("render md: a Markdown table, numbers aligned right, pipes escaped") {
+  Table t = sample();
+  t.rows[1][1] = std::string("a|b");
+  const std::string md = rendered(t, Format::md);
+  CHECK(contains(md,
+                 "| group | name | reported | rate | hours | tags |\n"
+                 "| --- | --- | ---: | ---: | ---: | --- |\n"));
+  CHECK(contains(md, "| T1 | 大店镇 | 12 | 91.7% | 37.2 | a;b |"));
+  CHECK(contains(md, "a\\|b"));
+}
+
+TEST_CASE("nested tables: arrays and objects in json, JSON text in csv, left out for people") {
+  Table inner{{text_column("type")}, {{std::string("report")}, {std::string("close")}}};
+  Record one{{number_column("n")}, {5LL}};
+  Record r;
+  r.add(number_column("id"), 7LL);
+  r.add(typed_column("events", ColumnType::table), std::make_shared<const Table>(inner));
+  r.add(typed_column("counts", ColumnType::record), std::make_shared<const Table>(one.as_table()));
+  std::ostringstream json;
+  render(json, r, {Format::ndjson, false});
+  CHECK(
+      json.str() ==
+      "{\"id\":7,\"events\":[{\"type\":\"report\"},{\"type\":\"close\"}],\"counts\":{\"n\":5}}\n");
+  std::ostringstream csv;
+  render(csv, r, {Format::csv, false});
+  CHECK(csv.str() ==
+        "id,events,counts\n7,\"[{\"\"type\"\":\"\"report\"\"},{\"\"type\"\":\"\"close\"\"}]\","
+        "\"[{\"\"n\"\":5}]\"\n");
+  std::ostringstream text;
+  render(text, r, {Format::table, false});
+  CHECK(text.str() == "field  value\nid     7\n");
+}
+
+TEST_CASE("render colours only the header, and only when asked") {
+  std::ostringstream out;
+  render(out, sample(), {Format::table, true});
+  CHECK(out.str().rfind("\x1b[1mgroup", 0) == 0);
+  CHECK(rendered(sample(), Format::table).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("RowStream closes a JSON array only when finished") {
+  const std::vector<Column> columns = {number_column("id")};
+  std::ostringstream cut;
+  {
+    RowStream s(cut, columns, Format::json);
+    s.add({1LL});
+    s.add({2LL});
+  }  // an error midway: no finish()
+  CHECK(cut.str() == "[\n{\"id\":1},\n{\"id\":2}");
+
+  std::ostringstream whole;
+  RowStream s(whole, columns, Format::json);
+  s.add({1LL});
+  s.finish();
+  CHECK(whole.str() == "[\n{\"id\":1}\n]\n");
+
+  std::ostringstream empty;
+  RowStream e(empty, columns, Format::json);
+  e.finish();
+  CHECK(empty.str() == "[]\n");
+
+  std::ostringstream csv;
+  RowStream c(csv, columns, Format::table);  // people's formats stream as csv
+  c.add({3LL});
+  c.finish();
+  CHECK(csv.str() == "id\n3\n");
+}

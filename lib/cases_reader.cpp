@@ -1,4 +1,4 @@
-// Cases files (DESIGN §5): CSV or NDJSON, streamed row by row.
+// Cases files (docs/design.md §5): CSV or NDJSON, streamed row by row.
 
 #include <fstream>
 #include <nlohmann/json.hpp>

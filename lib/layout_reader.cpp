@@ -1,4 +1,4 @@
-// Layout files: CSV (one row per grid), TOML and JSON (the tree nested). DESIGN §5.
+// Layout files: CSV (one row per grid), TOML and JSON (the tree nested). docs/design.md §5.
 
 #include <charconv>
 #include <fstream>

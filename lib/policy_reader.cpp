@@ -1,4 +1,4 @@
-// The policy TOML (DESIGN §4), and the built-in policy of the model county.
+// The policy TOML (docs/design.md §4), and the built-in policy of the model county.
 
 #include <set>
 

@@ -1,4 +1,4 @@
-// Statistics reports over a Store (DESIGN §7).
+// Statistics reports over a Store (docs/design.md §7).
 
 #include "gridgov/stats.hpp"
 

@@ -1,4 +1,4 @@
-// Workers CSV: `code, name, tier, unit, deployment, department, phone` (DESIGN §5).
+// Workers CSV: `code, name, tier, unit, deployment, department, phone` (docs/design.md §5).
 
 #include <fstream>
 #include <sstream>

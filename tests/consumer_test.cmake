@@ -73,7 +73,7 @@ if(rc)
 endif()
 execute_process(COMMAND ${WORK_DIR}/build/consumer ${SOURCE_DIR}/examples/layout.csv
                 OUTPUT_VARIABLE out RESULT_VARIABLE rc)
-if(rc OR NOT out MATCHES "949 grids")
+if(rc OR NOT out MATCHES "949 grids" OR NOT out MATCHES "\"status\":\"open\",\"level\":\"village\"")
   message(FATAL_ERROR "the consumer failed (${rc}): ${out}")
 endif()
 
@@ -93,7 +93,7 @@ if(rc)
 endif()
 execute_process(COMMAND ${run} ${WORK_DIR}/consumer-pc ${SOURCE_DIR}/examples/layout.csv
                 OUTPUT_VARIABLE out RESULT_VARIABLE rc)
-if(rc OR NOT out MATCHES "949 grids")
+if(rc OR NOT out MATCHES "949 grids" OR NOT out MATCHES "\"status\":\"open\",\"level\":\"village\"")
   message(FATAL_ERROR "the pkg-config consumer failed (${rc}): ${out}")
 endif()
 message(STATUS "consumer: ${out}")

@@ -1,5 +1,7 @@
-// Reads a layout file with libgridgov, imports it into an in-memory store and prints the tree's
-// size: `consumer examples/layout.csv` → "莒南县: 14 towns, 111 zones, 702 villages, 949 grids".
+// Reads a layout file with libgridgov, imports it into an in-memory store, prints the tree's size,
+// then logs a case, escalates it and prints it as JSON (the README's example):
+// `consumer examples/layout.csv` → "莒南县: 14 towns, 111 zones, 702 villages, 949 grids" and the
+// case, now at its village.
 
 #include <gridgov/gridgov.hpp>
 #include <iostream>
@@ -27,6 +29,19 @@ int main(int argc, char** argv) {
       std::cout << (level == gridgov::Level::town ? " " : ", ") << counts.units[index(level)] << " "
                 << plural(level);
     std::cout << "\n";
+
+    gridgov::Session session(std::move(store));
+    gridgov::ReportRequest report;
+    report.category = "dispute";
+    report.title = "邻里纠纷";
+    report.grid = session.store().units().back().unit.code;
+    const gridgov::Case c = gridgov::log_case(session, report, "admin", session.now());
+    gridgov::Move move;
+    move.type = gridgov::EventType::escalate;
+    move.note = "村居无执法权";
+    const gridgov::Case up = gridgov::act(session, c.id, move, "admin", session.now());
+    const gridgov::ViewContext view{session.utc_offset(), session.now()};
+    gridgov::render(std::cout, gridgov::case_record(up, view), {.format = gridgov::Format::ndjson});
   } catch (const gridgov::Error& e) {
     std::cerr << "consumer: " << e.what() << "\n";
     return e.exit_code();

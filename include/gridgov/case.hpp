@@ -1,5 +1,5 @@
 #pragma once
-// Cases and their events (DESIGN §3). The case row is a projection of its events: `apply` folds
+// Cases and their events (docs/design.md §3). The case row is a projection of its events: `apply` folds
 // one event into a case, and `replay` rebuilds a case from its whole history.
 
 #include <optional>

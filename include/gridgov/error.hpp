@@ -10,7 +10,7 @@
 
 namespace gridgov {
 
-/// Why something failed; the numeric value is gridctl's exit code (DESIGN §6).
+/// Why something failed; the numeric value is gridctl's exit code (docs/design.md §6).
 enum class ErrorCode : int {
   internal = 1,   ///< a bug or an unexpected failure
   usage = 2,      ///< bad flags or arguments

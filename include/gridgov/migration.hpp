@@ -13,7 +13,7 @@
 
 namespace gridgov {
 
-/// One row of a cases file (DESIGN §5), with where each field was given.
+/// One row of a cases file (docs/design.md §5), with where each field was given.
 struct CaseRow {
   Case header;  ///< ext_id, source, grid, category, kind, title, description, reporter,
                 ///< reported_at

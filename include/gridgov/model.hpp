@@ -1,5 +1,5 @@
 #pragma once
-// The domain's nouns: units, workers, departments and categories (DESIGN §1, §3).
+// The domain's nouns: units, workers, departments and categories (docs/design.md §1, §3).
 
 #include <chrono>
 #include <optional>

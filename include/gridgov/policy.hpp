@@ -1,5 +1,5 @@
 #pragma once
-// The policy: the rules that change from county to county (DESIGN §4).
+// The policy: the rules that change from county to county (docs/design.md §4).
 
 #include <algorithm>
 #include <array>

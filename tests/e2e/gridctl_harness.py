@@ -31,7 +31,7 @@ GRIDCTL = os.environ.get("GRIDCTL") or os.path.join(REPO, "build", "cli", "gridc
 EXAMPLES = os.environ.get("GRIDGOV_EXAMPLES") or os.path.join(REPO, "examples")
 TEST_DATA = os.environ.get("GRIDGOV_TEST_DATA") or os.path.join(REPO, "tests", "data")
 
-# Exit codes, DESIGN §6.
+# Exit codes, docs/design.md §6.
 OK, INTERNAL, USAGE, INPUT, NOT_FOUND, REFUSED, BUSY, UNUSABLE = 0, 1, 2, 3, 4, 5, 6, 7
 
 COUNTY_CODE = "371327"

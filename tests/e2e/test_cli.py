@@ -1,5 +1,5 @@
 """The command line itself: global options before or after the command, $GRIDCTL_DB, the default
-./gridgov.db, usage errors (DESIGN §6)."""
+./gridgov.db, usage errors (docs/design.md §6)."""
 
 import os
 import unittest

@@ -1,5 +1,5 @@
 """The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
-(6); missing input files (4) (DESIGN §6, §8, §11)."""
+(6); missing input files (4) (docs/design.md §6, §8, §11)."""
 
 import os
 import shutil

@@ -1,4 +1,4 @@
-"""End-to-end tests of `gridctl export cases|events` (DESIGN §6): csv, json, ndjson and open311
+"""End-to-end tests of `gridctl export cases|events` (docs/design.md §6): csv, json, ndjson and open311
 (GeoReport v2 service requests), `--from/--to`, the round trip through `import cases`, and
 streaming: exporting the example season (13,000 cases) stays in roughly constant memory.
 """
@@ -323,7 +323,7 @@ class ExportSmall(unittest.TestCase):
     def test_ndjson_export_imports_again(self):
         # import cases reads NDJSON, and takes the fields an export adds (id, unit, deadline,
         # overdue, rework) as information only: gridctl's own NDJSON export should go back in,
-        # like its CSV export does (DESIGN §5: importing the same export twice adds nothing).
+        # like its CSV export does (docs/design.md §5: importing the same export twice adds nothing).
         r = self.export("cases", "--format", "ndjson")
         other = Sandbox("full")
         self.addCleanup(other.cleanup)
@@ -364,7 +364,7 @@ _MAXRSS = ("import resource, subprocess, sys\n"
 
 class ExportSeason(unittest.TestCase):
     """The example season (examples/cases.csv): every row exports, in roughly constant memory
-    (DESIGN §10: memory stays flat; the export streams one case at a time)."""
+    (docs/design.md §10: memory stays flat; the export streams one case at a time)."""
 
     LIMIT_KIB = 60 * 1024
 

@@ -1,5 +1,5 @@
 """Output formats: every listing command in table, csv, json, ndjson and md, the same data in each;
-tables aligned by display width; RFC 4180 quoting; colour only where asked (DESIGN §6)."""
+tables aligned by display width; RFC 4180 quoting; colour only where asked (docs/design.md §6)."""
 
 import csv
 import io

@@ -1,5 +1,5 @@
 """Imports are upserts: a second import changes nothing; --dry-run writes nothing; --prune retires
-what the file leaves out, but never a unit that still has workers (DESIGN §5)."""
+what the file leaves out, but never a unit that still has workers (docs/design.md §5)."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""End-to-end tests of `gridctl import cases` (DESIGN §5 "Cases CSV / NDJSON"): CSV and NDJSON,
+"""End-to-end tests of `gridctl import cases` (docs/design.md §5 "Cases CSV / NDJSON"): CSV and NDJSON,
 Chinese headers, BOM and CRLF, idempotency on (source, ext_id), the history columns and the events
 they make, rejections (exit 3, file:line:col: field: reason, nothing written), --dry-run,
 --batch-size, --max-errors, `import FILE` auto-detection and standard input.
@@ -205,7 +205,7 @@ class Idempotency(CasesImportCase):
 
 class HistoryColumns(CasesImportCase):
     """`level`, `department`, `resolved_at`, `closed_at` and `status` become the events that
-    brought the case there (DESIGN §5)."""
+    brought the case there (docs/design.md §5)."""
 
     def setUp(self):
         super().setUp()
@@ -366,7 +366,7 @@ class Rejections(CasesImportCase):
         self.check_rejected(cases_file("bad_unknown_grid.csv"), 3, ("grid",), (), "--dry-run")
 
     def test_one_command_is_one_transaction_across_files(self):
-        # DESIGN §8: each command is one transaction; exit 3 means nothing was written.
+        # docs/design.md §8: each command is one transaction; exit 3 means nothing was written.
         self.import_ok(cases_file("basic.csv"))
         before = self.box.dump()
         r = self.gridctl("import", "cases", cases_file("chinese_bom_crlf.csv"),

@@ -1,5 +1,5 @@
 """gridctl import layout: CSV, TOML and JSON layouts, upserts, standard input, the good corpus
-(DESIGN §5)."""
+(docs/design.md §5)."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""gridctl import workers: the example's 949/590/912 workers, upserts, the good corpus (DESIGN §5)."""
+"""gridctl import workers: the example's 949/590/912 workers, upserts, the good corpus (docs/design.md §5)."""
 
 import os
 import unittest

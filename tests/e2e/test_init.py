@@ -1,4 +1,4 @@
-"""gridctl init: creates the database with the county and the built-in policy (DESIGN §6)."""
+"""gridctl init: creates the database with the county and the built-in policy (docs/design.md §6)."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""End-to-end tests of the closed loop (DESIGN §3, README "The closed loop, step by step"):
+"""End-to-end tests of the closed loop (docs/design.md §3, README "The closed loop, step by step"):
 `log`, level-by-level escalation, the authority rule, referrals and deadlines.
 
 This module also holds `LoopTestCase` and the time helpers that the other test_loop_* files

@@ -1,4 +1,4 @@
-"""The case row is a projection of its events (DESIGN §3): after a scenario of moves over several
+"""The case row is a projection of its events (docs/design.md §3): after a scenario of moves over several
 cases, each `cases` row's status, level, unit, department, deadline and rework are what its
 events imply, read straight from the database with the sqlite3 module."""
 

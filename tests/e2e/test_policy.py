@@ -1,4 +1,4 @@
-"""gridctl policy load | check | show (DESIGN §4)."""
+"""gridctl policy load | check | show (docs/design.md §4)."""
 
 import os
 import re

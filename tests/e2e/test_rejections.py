@@ -1,5 +1,5 @@
 """Every bad file of tests/data is rejected: exit 3, an error line naming file:line[:col] and the
-field, and the database exactly as before (DESIGN §5, §11). The expected places come from
+field, and the database exactly as before (docs/design.md §5, §11). The expected places come from
 tests/data/make_corpus.py, which also made the files."""
 
 import os

@@ -1,4 +1,4 @@
-"""End-to-end tests of `gridctl stats monthly|summary|quota` output (DESIGN §6, §7): the columns,
+"""End-to-end tests of `gridctl stats monthly|summary|quota` output (docs/design.md §6, §7): the columns,
 every output format, one- and two-way groupings, `--below`, and usage errors (exit 2).
 
 The numbers themselves are checked by test_stats_recount.py; here they only have to agree across
@@ -394,7 +394,7 @@ class StatsFormats(unittest.TestCase):
 
 
 class PolicyTimezone(unittest.TestCase):
-    """DESIGN §7: periods are local months in the policy's timezone."""
+    """docs/design.md §7: periods are local months in the policy's timezone."""
 
     def test_months_follow_the_policy_timezone(self):
         box = Sandbox("full")

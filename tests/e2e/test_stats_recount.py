@@ -1,4 +1,4 @@
-"""The recount: every DESIGN §7 statistic of `stats monthly` and `stats summary`, recomputed in
+"""The recount: every docs/design.md §7 statistic of `stats monthly` and `stats summary`, recomputed in
 plain Python from `export events` and compared field by field.
 
 A deterministic scenario (Python's random, seeded) is built over the example county through real
@@ -9,7 +9,7 @@ hotline case reported 2026-08-01T01:00+08:00 (still July 31 in UTC), events exac
 midnight, whistles at zone and town level, rework, voids, reopened cases, info cases, overdue
 cases, all five sources, several towns and categories, and patrol reports for the daily quota.
 
-The recount follows DESIGN §7 (and the brief that spells it out), not gridctl's code:
+The recount follows docs/design.md §7, not gridctl's code:
 - a period is [first local instant, first instant of the next local month); an event "happened"
   in it when from <= at < to;
 - a case counts in the period of its local reported_at;
@@ -119,7 +119,7 @@ class World:
 
 
 class Sim:
-    """One case driven by the closed loop's rules (README, DESIGN §3): it keeps where the case
+    """One case driven by the closed loop's rules (README, docs/design.md §3): it keeps where the case
     stands, and records each move both as a gridctl command and as an event of the `events`
     column that `import cases` replays."""
 

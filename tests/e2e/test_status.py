@@ -1,4 +1,4 @@
-"""gridctl status: the counts of units, workers and cases, in a fixed JSON shape (DESIGN §6)."""
+"""gridctl status: the counts of units, workers and cases, in a fixed JSON shape (docs/design.md §6)."""
 
 import json
 import unittest

@@ -1,4 +1,4 @@
-"""Reliability of gridctl's writes (DESIGN §8, §11): a killed import leaves no trace, and several
+"""Reliability of gridctl's writes (docs/design.md §8, §11): a killed import leaves no trace, and several
 gridctl processes writing one database at once lose nothing."""
 import csv
 import os

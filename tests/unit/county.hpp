@@ -15,10 +15,11 @@
 
 namespace gridgov::testing {
 
-inline LayoutEntry le(std::string code, Level level, std::string parent) {
+/// A layout entry; its name is 单元CODE unless given.
+inline LayoutEntry le(std::string code, Level level, std::string parent, std::string name = "") {
   LayoutEntry e;
   e.unit.code = code;
-  e.unit.name = "单元" + code;
+  e.unit.name = name.empty() ? "单元" + code : std::move(name);
   e.unit.level = level;
   e.unit.parent = std::move(parent);
   e.code_at = Location{"layout.csv", 2, 1, "code"};

@@ -81,7 +81,7 @@ TEST_CASE("parse_status and to_string(Status) agree and void is spelled void") {
   CHECK_FALSE(parse_status("Open").has_value());
 }
 
-TEST_CASE("parse_event_type knows every event type by its DESIGN name") {
+TEST_CASE("parse_event_type knows every event type by its glossary name (docs/design.md §1)") {
   const std::vector<std::string> names = {"report",  "escalate", "refer",  "dispatch", "whistle",
                                           "resolve", "close",    "rework", "reopen",   "void"};
   for (std::size_t i = 0; i < names.size(); ++i) {

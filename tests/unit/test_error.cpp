@@ -38,7 +38,7 @@ TEST_CASE("Error with a code carries the code, the exit code and no diagnostics"
   CHECK(e.more() == 0);
 }
 
-TEST_CASE("exit codes follow DESIGN section 6") {
+TEST_CASE("exit codes follow docs/design.md §6") {
   CHECK(Error(ErrorCode::internal, "").exit_code() == 1);
   CHECK(Error(ErrorCode::usage, "").exit_code() == 2);
   CHECK(Error(ErrorCode::input, "").exit_code() == 3);

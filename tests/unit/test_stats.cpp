@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "county.hpp"
 #include "helpers.hpp"
 
 #include <algorithm>
@@ -156,33 +157,6 @@ Timestamp utc(unsigned month, unsigned day, int hour, int minute = 0) {
 /// August 2026 at the built-in policy's +08:00: [2026-07-31T16:00Z, 2026-08-31T16:00Z).
 const Period k_august{utc(7, 31, 16), utc(8, 31, 16)};
 
-LayoutEntry unit_entry(std::string code, std::string name, Level level, std::string parent) {
-  LayoutEntry e;
-  e.unit.code = std::move(code);
-  e.unit.name = std::move(name);
-  e.unit.level = level;
-  e.unit.parent = std::move(parent);
-  e.code_at = Location{"layout.csv", 2, 1, "code"};
-  e.name_at = Location{"layout.csv", 2, 5, "name"};
-  e.parent_at = Location{"layout.csv", 2, 9, "parent"};
-  return e;
-}
-
-WorkerEntry worker_entry(std::string code, Tier tier, std::string unit,
-                         std::optional<Deployment> deployment = std::nullopt,
-                         std::string department = "") {
-  WorkerEntry e;
-  e.worker.code = std::move(code);
-  e.worker.name = "李四";
-  e.worker.tier = tier;
-  e.worker.units = {std::move(unit)};
-  e.worker.deployment = deployment;
-  e.worker.department = std::move(department);
-  for (Location* at : {&e.code_at, &e.tier_at, &e.unit_at, &e.deployment_at, &e.department_at})
-    *at = Location{"workers.csv", 2, 1, ""};
-  return e;
-}
-
 /// County C (县) ─ T1 (一镇) ─ Z1 ─ V1 ─ G1, G2
 ///              ─ T2 (二镇) ─ Z2 ─ V2 ─ G3
 ///              ─ T3 (三镇) ─ Z3 ─ V3 ─ G4      (no cases at all)
@@ -196,28 +170,21 @@ Session county_store() {
   county.level = Level::county;
   REQUIRE(init_county(*s, county, utc(1, 1, 0)));
   LayoutInput in;
-  in.entries = {unit_entry("T1", "一镇", Level::town, ""),
-                unit_entry("Z1", "一片区", Level::zone, "T1"),
-                unit_entry("V1", "一村", Level::village, "Z1"),
-                unit_entry("G1", "一村一格", Level::grid, "V1"),
-                unit_entry("G2", "一村二格", Level::grid, "V1"),
-                unit_entry("T2", "二镇", Level::town, ""),
-                unit_entry("Z2", "二片区", Level::zone, "T2"),
-                unit_entry("V2", "二村", Level::village, "Z2"),
-                unit_entry("G3", "二村一格", Level::grid, "V2"),
-                unit_entry("T3", "三镇", Level::town, ""),
-                unit_entry("Z3", "三片区", Level::zone, "T3"),
-                unit_entry("V3", "三村", Level::village, "Z3"),
-                unit_entry("G4", "三村一格", Level::grid, "V3")};
+  in.entries = {le("T1", Level::town, "", "一镇"),       le("Z1", Level::zone, "T1", "一片区"),
+                le("V1", Level::village, "Z1", "一村"),  le("G1", Level::grid, "V1", "一村一格"),
+                le("G2", Level::grid, "V1", "一村二格"), le("T2", Level::town, "", "二镇"),
+                le("Z2", Level::zone, "T2", "二片区"),   le("V2", Level::village, "Z2", "二村"),
+                le("G3", Level::grid, "V2", "二村一格"), le("T3", Level::town, "", "三镇"),
+                le("Z3", Level::zone, "T3", "三片区"),   le("V3", Level::village, "Z3", "三村"),
+                le("G4", Level::grid, "V3", "三村一格")};
   REQUIRE(import_layout(*s, in, {}, utc(1, 1, 0)).written);
-  REQUIRE(
-      import_workers(*s,
-                     {worker_entry("g1", Tier::grid, "G1"), worker_entry("g2", Tier::grid, "G2"),
-                      worker_entry("g3", Tier::grid, "G3"), worker_entry("g4", Tier::grid, "G4"),
-                      worker_entry("cw", Tier::county, "C", Deployment::whistle, "emergency"),
-                      worker_entry("cw2", Tier::county, "C", Deployment::whistle, "police")},
-                     {})
-          .written);
+  REQUIRE(import_workers(*s,
+                         {we("g1", Tier::grid, {"G1"}), we("g2", Tier::grid, {"G2"}),
+                          we("g3", Tier::grid, {"G3"}), we("g4", Tier::grid, {"G4"}),
+                          we("cw", Tier::county, {"C"}, Deployment::whistle, "emergency"),
+                          we("cw2", Tier::county, {"C"}, Deployment::whistle, "police")},
+                         {})
+              .written);
   return Session(std::move(s));
 }
 

@@ -5,7 +5,7 @@ namespace gridctl {
 std::string hint(const gridgov::Error& e) {
   const std::string& field = e.field();
   if (field == "actor" && e.code() == gridgov::ErrorCode::usage)
-    return "give --as WORKER (or admin), or set GRIDCTL_ACTOR";
+    return "give --as, or set GRIDCTL_ACTOR";
   if (field == "at") return "see --at";
   if (field == "database") return "create one with `gridctl init`, or import a TOML/JSON layout";
   if (field == "county") return "run `gridctl init --county-code CODE --county-name NAME` first";

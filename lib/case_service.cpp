@@ -86,7 +86,8 @@ bool is_own_export(Store& store, const Case& row) {
 Actor find_actor(Store& store, const std::string& code) {
   if (code == "admin") return Actor::admin();
   if (code.empty())
-    throw Error(ErrorCode::usage, "who acts? name a worker (or admin)", "", "actor");
+    throw Error(ErrorCode::usage, "who acts? no actor named (a worker code, or admin)", "",
+                "actor");
   auto w = store.find_worker(code);
   if (!w) throw Error(ErrorCode::not_found, "unknown worker " + code, "", "actor");
   if (w->retired)

@@ -54,6 +54,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
     const auto report =
         gridgov::load_policy(session.store(), text, flags->file == "-" ? "<stdin>" : flags->file,
                              session.now(), flags->dry_run);
+    for (const auto& w : report.warnings) ctx.say("gridctl: warning: " + w);
     if (flags->dry_run)
       ctx.say("dry run: " + flags->file + " is valid; it would be policy version " +
               std::to_string(report.version) + "; nothing written");
@@ -72,6 +73,8 @@ void setup_policy(CLI::App& app, Context& ctx) {
     gridgov::Diagnostics diagnostics;
     const auto policy = gridgov::parse_policy(text, name, diagnostics);
     diagnostics.throw_if_any();
+    for (const auto& w : gridgov::policy_warnings(policy, gridgov::now()))
+      ctx.say("gridctl: warning: " + name + ": " + w);
     // With a database at hand, also check what loading it would break there.
     if (gridgov::store_exists(ctx.db_path())) {
       auto session = ctx.session();

@@ -216,9 +216,9 @@ std::vector<AgendaItem> agenda(Session& session, Level meeting, const std::strin
       if (overdue) add(c, "overdue");
     } else {
       if (!c.department.empty() && referred_by(store, c, "")) add(c, "referral");
-      const auto limit = std::chrono::duration_cast<std::chrono::seconds>(
-          policy.deadlines.level[index(Level::county)]);
-      if (overdue && at - *c.deadline > limit) add(c, "long_overdue");
+      // Long overdue: past its deadline by more than the county's own stage limit.
+      if (overdue && policy.after(*c.deadline, policy.deadlines.level[index(Level::county)]) < at)
+        add(c, "long_overdue");
     }
   }
   if (meeting == Level::zone) {

@@ -1,5 +1,6 @@
 // The policy TOML (docs/design.md §4), and the built-in policy of the model county.
 
+#include <algorithm>
 #include <set>
 
 #include "gridgov/readers.hpp"
@@ -30,15 +31,16 @@ struct PolicyWalker {
     return v;
   }
 
-  std::optional<std::chrono::minutes> duration(const TreeNode& parent, const char* key,
-                                               const std::string& path) {
+  std::optional<Duration> duration(const TreeNode& parent, const char* key,
+                                   const std::string& path) {
     const TreeNode* v = typed(parent, key, path, TreeNode::Kind::string);
     if (!v) return std::nullopt;
     auto d = parse_duration(v->text);
     if (!d)
       diagnostics.add(
           v->at(file, path)
-              .error("bad duration \"" + v->text + "\" (expected e.g. \"36h\", \"3d\", \"90m\")"));
+              .error("bad duration \"" + v->text +
+                     "\" (expected e.g. \"36h\", \"3d\", \"90m\", or working days \"5wd\")"));
     return d;
   }
 
@@ -71,9 +73,99 @@ struct PolicyWalker {
     return n;
   }
 
-  const std::vector<TreeNode>* array(const TreeNode& root, const char* key) {
-    const TreeNode* v = typed(root, key, key, TreeNode::Kind::array);
+  const std::vector<TreeNode>* array(const TreeNode& root, const char* key,
+                                     const std::string& path) {
+    const TreeNode* v = typed(root, key, path, TreeNode::Kind::array);
     return v ? &v->items : nullptr;
+  }
+  const std::vector<TreeNode>* array(const TreeNode& root, const char* key) {
+    return array(root, key, key);
+  }
+
+  /// A date string of `path`; a diagnostic when it is not one.
+  std::optional<Date> date(const TreeNode& node, std::string_view text, const std::string& path) {
+    auto d = parse_date(text);
+    if (!d)
+      diagnostics.add(
+          node.at(file, path)
+              .error("\"" + std::string(text) + "\" is not a date of 2000–2099 (YYYY-MM-DD)"));
+    return d;
+  }
+
+  /// `[calendar]`: holidays as dates or inclusive ranges `FROM/TO`, make-up workdays as dates of
+  /// weekends. Ranges may not be inverted nor overlap; a workday may not be a holiday.
+  Calendar calendar(const TreeNode& node) {
+    Calendar cal;
+    detail::check_object(node, file, "calendar", {"holidays", "workdays"}, diagnostics);
+    struct Range {
+      Date from, to;
+      const TreeNode* node;
+      std::string path;
+    };
+    std::vector<Range> ranges;
+    if (auto list = array(node, "holidays", "calendar.holidays")) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const TreeNode& item = (*list)[i];
+        const std::string path = "calendar.holidays[" + std::to_string(i) + "]";
+        if (item.kind != TreeNode::Kind::string) {
+          diagnostics.add(item.at(file, path).error("expected a date or a range FROM/TO"));
+          continue;
+        }
+        const auto slash = item.text.find('/');
+        const std::string_view text(item.text);
+        auto from = date(item, text.substr(0, slash), path);
+        auto to = slash == std::string::npos ? from : date(item, text.substr(slash + 1), path);
+        if (!from || !to) continue;
+        if (*to < *from) {
+          diagnostics.add(
+              item.at(file, path).error("range " + item.text + " ends before it begins"));
+          continue;
+        }
+        ranges.push_back({*from, *to, &item, path});
+      }
+    }
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range& a, const Range& b) { return a.from < b.from; });
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (i > 0 && ranges[i].from <= ranges[i - 1].to) {
+        const Range& r = ranges[i];
+        diagnostics.add(r.node->at(file, r.path)
+                            .error(r.node->text + " overlaps " + ranges[i - 1].node->text + " (" +
+                                   ranges[i - 1].path + ")"));
+        continue;
+      }
+      cal.holidays.emplace_back(ranges[i].from, ranges[i].to);
+    }
+    if (auto list = array(node, "workdays", "calendar.workdays")) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const TreeNode& item = (*list)[i];
+        const std::string path = "calendar.workdays[" + std::to_string(i) + "]";
+        if (item.kind != TreeNode::Kind::string) {
+          diagnostics.add(item.at(file, path).error("expected a date"));
+          continue;
+        }
+        auto d = date(item, item.text, path);
+        if (!d) continue;
+        const std::chrono::weekday wd{*d};
+        if (wd != std::chrono::Saturday && wd != std::chrono::Sunday) {
+          diagnostics.add(
+              item.at(file, path)
+                  .error(item.text +
+                         " is a weekday; a make-up workday (调休上班) is a Saturday or Sunday"));
+          continue;
+        }
+        for (const auto& [from, to] : cal.holidays)
+          if (from <= *d && *d <= to) {
+            diagnostics.add(item.at(file, path).error(item.text + " is also a holiday"));
+            d.reset();
+            break;
+          }
+        if (d) cal.workdays.push_back(*d);
+      }
+    }
+    std::sort(cal.workdays.begin(), cal.workdays.end());
+    cal.workdays.erase(std::unique(cal.workdays.begin(), cal.workdays.end()), cal.workdays.end());
+    return cal;
   }
 };
 
@@ -81,8 +173,9 @@ struct PolicyWalker {
 
 Policy parse_policy(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   Policy policy;
-  policy.deadlines.level = {std::chrono::hours(24 * 7), std::chrono::hours(24 * 5),
-                            std::chrono::hours(72), std::chrono::hours(48), std::chrono::hours(24)};
+  policy.deadlines.level = {Duration(std::chrono::hours(24 * 7)),
+                            Duration(std::chrono::hours(24 * 5)), Duration(std::chrono::hours(72)),
+                            Duration(std::chrono::hours(48)), Duration(std::chrono::hours(24))};
   policy.deadlines.verification = std::chrono::hours(24);
 
   TreeNode root;
@@ -90,7 +183,7 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
   PolicyWalker w{name, diagnostics};
   detail::check_object(root, name, "",
                        {"timezone", "auto_escalate", "daily_reports_per_grid", "deadlines",
-                        "departments", "categories"},
+                        "calendar", "departments", "categories"},
                        diagnostics);
 
   if (auto tz = w.typed(root, "timezone", "timezone", TreeNode::Kind::string)) {
@@ -122,6 +215,9 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
     if (auto limit = w.duration(*d, "verification", "deadlines.verification"))
       policy.deadlines.verification = *limit;
   }
+
+  if (auto c = w.typed(root, "calendar", "calendar", TreeNode::Kind::object))
+    policy.calendar = w.calendar(*c);
 
   std::set<std::string> seen;
   if (auto list = w.array(root, "departments")) {

@@ -115,9 +115,8 @@ std::optional<Decision> check_open(const Case& c, std::string_view move) {
 }
 
 Timestamp deadline_at(const RuleContext& ctx, const Category* cat, Level level) {
-  const auto limit =
-      cat ? ctx.policy.deadline_for(*cat, level) : ctx.policy.deadlines.level[index(level)];
-  return ctx.at + std::chrono::duration_cast<std::chrono::seconds>(limit);
+  return ctx.policy.after(ctx.at, cat ? ctx.policy.deadline_for(*cat, level)
+                                      : ctx.policy.deadlines.level[index(level)]);
 }
 
 }  // namespace
@@ -338,8 +337,7 @@ Decision decide_resolve(const Case& c, const RuleContext& ctx) {
                               "escalate it first",
                               c.category, cat->authority, case_name(c), c.level));
   Event e = event_for(c, EventType::resolve, ctx);
-  e.deadline =
-      ctx.at + std::chrono::duration_cast<std::chrono::seconds>(ctx.policy.deadlines.verification);
+  e.deadline = ctx.policy.after(ctx.at, ctx.policy.deadlines.verification);
   return allow(std::move(e));
 }
 

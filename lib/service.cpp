@@ -3,6 +3,7 @@
 #include "gridgov/service.hpp"
 
 #include <map>
+#include <set>
 
 namespace gridgov {
 
@@ -93,6 +94,20 @@ LayoutReport import_layout(Store& store, const LayoutInput& input, const ImportO
   return report;
 }
 
+std::vector<std::string> policy_warnings(const Policy& policy, Timestamp now) {
+  const int year = static_cast<int>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now + policy.utc_offset))
+          .year());
+  const std::set<int> years = policy.calendar.years();
+  if (years.count(year)) return {};
+  std::string covered;
+  for (int y : years) covered += (covered.empty() ? "" : ", ") + std::to_string(y);
+  return {"the calendar " +
+          (covered.empty() ? std::string("covers no year") : "covers " + covered) +
+          ": working days in " + std::to_string(year) +
+          " count Monday to Friday, without holidays (add them under [calendar])"};
+}
+
 Policy current_policy(Store& store) {
   auto stored = store.policy();
   if (!stored) return default_policy();
@@ -160,6 +175,7 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
   diagnostics.throw_if_any();
 
   PolicyReport report;
+  report.warnings = policy_warnings(policy, now);
   const auto current = store.policy();
   report.version = current ? current->version : 0;
   if (current && current->text == text) return report;

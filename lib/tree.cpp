@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -64,8 +65,16 @@ TreeNode from_toml(const toml::node& node) {
   } else if (auto b = node.as_boolean()) {
     out.kind = TreeNode::Kind::boolean;
     out.boolean = b->get();
+  } else if (auto d = node.as_date()) {
+    // A bare TOML date (`2026-10-01`) reads as its ISO text, like the quoted form.
+    const toml::date& v = d->get();
+    char buf[16];
+    const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(v.year),
+                                static_cast<int>(v.month), static_cast<int>(v.day));
+    out.kind = TreeNode::Kind::string;
+    out.text.assign(buf, static_cast<std::size_t>(n));
   } else {
-    // Dates and times have no use in our files; keep them as their TOML text for messages.
+    // Times have no use in our files; keep a placeholder for messages.
     out.kind = TreeNode::Kind::string;
     out.text = "<date/time>";
   }

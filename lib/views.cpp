@@ -463,6 +463,17 @@ Cell source_cell(const std::optional<StoredPolicy>& stored) {
 Cell loaded_at_cell(const Policy& p, const std::optional<StoredPolicy>& stored) {
   return stored ? format_time(stored->loaded_at, p.utc_offset) : std::string();
 }
+std::vector<std::string> holiday_texts(const Calendar& c) {
+  std::vector<std::string> out;
+  for (const auto& [from, to] : c.holidays)
+    out.push_back(from == to ? format_date(from) : format_date(from) + "/" + format_date(to));
+  return out;
+}
+std::vector<std::string> workday_texts(const Calendar& c) {
+  std::vector<std::string> out;
+  for (Date d : c.workdays) out.push_back(format_date(d));
+  return out;
+}
 
 }  // namespace
 
@@ -482,12 +493,17 @@ Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored)
     categories.rows.push_back({c.code, c.name, name_of(to_string(c.authority)),
                                text_or_null(c.department),
                                c.deadline ? Cell{format_duration(*c.deadline)} : Cell{}, c.urgent});
+  Record calendar;
+  calendar.add(typed_column("holidays", ColumnType::list), holiday_texts(p.calendar));
+  calendar.add(typed_column("workdays", ColumnType::list), workday_texts(p.calendar));
   Record r;
   r.add(text_column("timezone"), format_utc_offset(p.utc_offset));
   r.add(typed_column("auto_escalate", ColumnType::flag), p.auto_escalate);
   r.add(number_column("daily_reports_per_grid"), static_cast<long long>(p.daily_reports_per_grid));
   r.add(typed_column("deadlines", ColumnType::record),
         std::make_shared<const Table>(deadlines.as_table()));
+  r.add(typed_column("calendar", ColumnType::record),
+        std::make_shared<const Table>(calendar.as_table()));
   r.add(typed_column("departments", ColumnType::table),
         std::make_shared<const Table>(std::move(departments)));
   r.add(typed_column("categories", ColumnType::table),
@@ -510,6 +526,8 @@ Record policy_settings(const Policy& p, const std::optional<StoredPolicy>& store
     r.add(text_column("deadline." + std::string(to_string(level))),
           format_duration(p.deadlines.level[index(level)]));
   r.add(text_column("deadline.verification"), format_duration(p.deadlines.verification));
+  r.add(typed_column("calendar.holidays", ColumnType::list), holiday_texts(p.calendar));
+  r.add(typed_column("calendar.workdays", ColumnType::list), workday_texts(p.calendar));
   return r;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Cases and their events (docs/design.md §3). The case row is a projection of its events: `apply` folds
-// one event into a case, and `replay` rebuilds a case from its whole history.
+// Cases and their events (docs/design.md §3). The case row is a projection of its events: `apply`
+// folds one event into a case, and `replay` rebuilds a case from its whole history.
 
 #include <optional>
 #include <string>

@@ -1,8 +1,10 @@
 #pragma once
 // The whole of libgridgov's public face.
 
+#include "gridgov/calendar.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
+#include "gridgov/duration.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/exports.hpp"
 #include "gridgov/layout.hpp"

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gridgov/duration.hpp"
 #include "gridgov/level.hpp"
 
 namespace gridgov {
@@ -95,10 +96,10 @@ struct Department {
 struct Category {
   std::string code;
   std::string name;
-  Level authority = Level::grid;                 ///< the lowest level allowed to resolve it
-  std::string department;                        ///< default department for referrals; may be empty
-  std::optional<std::chrono::minutes> deadline;  ///< overrides the level's default
-  bool urgent = false;                           ///< may skip levels when escalating
+  Level authority = Level::grid;     ///< the lowest level allowed to resolve it
+  std::string department;            ///< default department for referrals; may be empty
+  std::optional<Duration> deadline;  ///< overrides the level's default
+  bool urgent = false;               ///< may skip levels when escalating
 
   friend bool operator==(const Category&, const Category&) = default;
 };

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gridgov/calendar.hpp"
+#include "gridgov/duration.hpp"
 #include "gridgov/level.hpp"
 #include "gridgov/model.hpp"
 
@@ -16,8 +18,8 @@ namespace gridgov {
 
 /// The default time limit for a case at each level, and for verification of a resolved case.
 struct Deadlines {
-  std::array<std::chrono::minutes, 5> level{};  ///< indexed by `index(Level)`
-  std::chrono::minutes verification{};
+  std::array<Duration, 5> level{};  ///< indexed by `index(Level)`
+  Duration verification{};
 
   friend bool operator==(const Deadlines&, const Deadlines&) = default;
 };
@@ -27,6 +29,7 @@ struct Policy {
   bool auto_escalate = false;
   int daily_reports_per_grid = 2;
   Deadlines deadlines;
+  Calendar calendar;  ///< working days, for limits given in working days
   std::vector<Department> departments;
   std::vector<Category> categories;
 
@@ -41,52 +44,17 @@ struct Policy {
     return it == categories.end() ? nullptr : &*it;
   }
   /// The limit for a case of `category` entering `level`: the category's own, else the level's.
-  [[nodiscard]] std::chrono::minutes deadline_for(const Category& category, Level level) const {
+  [[nodiscard]] Duration deadline_for(const Category& category, Level level) const {
     return category.deadline ? *category.deadline : deadlines.level[index(level)];
+  }
+  /// When a limit of `limit` from `at` ends, working days counted on this policy's calendar in
+  /// its timezone.
+  [[nodiscard]] Timestamp after(Timestamp at, const Duration& limit) const {
+    return limit_end(calendar, utc_offset, at, limit);
   }
 
   friend bool operator==(const Policy&, const Policy&) = default;
 };
-
-/// Parses a duration made of whole numbers with units `d`, `h` and `m`: `"36h"`, `"3d"`,
-/// `"90m"`, `"1d12h"`. Zero and negative durations are refused (nullopt).
-[[nodiscard]] constexpr std::optional<std::chrono::minutes> parse_duration(
-    std::string_view s) noexcept {
-  if (s.empty()) return std::nullopt;
-  long long total = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    long long n = 0;
-    std::size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      n = n * 10 + (s[i] - '0');
-      if (n > 1'000'000'000) return std::nullopt;
-      ++i;
-      ++digits;
-    }
-    if (digits == 0 || i == s.size()) return std::nullopt;
-    const char unit = s[i++];
-    if (unit == 'd')
-      total += n * 24 * 60;
-    else if (unit == 'h')
-      total += n * 60;
-    else if (unit == 'm')
-      total += n;
-    else
-      return std::nullopt;
-    if (total > 1'000'000'000) return std::nullopt;
-  }
-  if (total <= 0) return std::nullopt;
-  return std::chrono::minutes(total);
-}
-
-/// The shortest spelling of a duration: 7200 minutes is `"5d"`, 2160 is `"36h"`, 90 is `"90m"`.
-[[nodiscard]] inline std::string format_duration(std::chrono::minutes d) {
-  const long long m = d.count();
-  if (m % (24 * 60) == 0) return std::to_string(m / (24 * 60)) + "d";
-  if (m % 60 == 0) return std::to_string(m / 60) + "h";
-  return std::to_string(m) + "m";
-}
 
 /// The built-in policy of the model county (the text of examples/policy.toml).
 [[nodiscard]] const Policy& default_policy();

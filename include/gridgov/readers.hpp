@@ -1,6 +1,6 @@
 #pragma once
-// Readers for the input files of docs/design.md §5. They stream, accept UTF-8 with or without a BOM, CRLF
-// or LF, RFC 4180 quoting and `-` for standard input, and report every problem with
+// Readers for the input files of docs/design.md §5. They stream, accept UTF-8 with or without a
+// BOM, CRLF or LF, RFC 4180 quoting and `-` for standard input, and report every problem with
 // file:line:column and the field (into the Diagnostics they are given, up to its limit).
 // Implemented in lib/ over toml++ and nlohmann-json; only domain types cross this boundary.
 

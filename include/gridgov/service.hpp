@@ -45,12 +45,17 @@ struct WorkerReport {
 WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entries,
                             const ImportOptions& options);
 
+/// What a user should know about a valid policy at `now`: e.g. that its calendar does not cover
+/// the current (local) year, whose working days then count Monday to Friday.
+[[nodiscard]] std::vector<std::string> policy_warnings(const Policy& policy, Timestamp now);
+
 /// The policy in force: the newest stored version, else the built-in default.
 [[nodiscard]] Policy current_policy(Store& store);
 
 struct PolicyReport {
   int version = 0;       ///< the version now in force
   bool written = false;  ///< false when the text equals the current version's, or a dry run
+  std::vector<std::string> warnings;  ///< see policy_warnings
 };
 
 /// Stores `text` as a new policy version after checking it, and that departments still named by

@@ -1,6 +1,6 @@
 #pragma once
-// Statistics (docs/design.md §7): what each case amounts to at the end of a period (a pure function of
-// its events), and the rows of a report grouped by unit level, department, category or source.
+// Statistics (docs/design.md §7): what each case amounts to at the end of a period (a pure function
+// of its events), and the rows of a report grouped by unit level, department, category or source.
 
 #include <algorithm>
 #include <optional>

@@ -467,6 +467,10 @@ town = "5d"
 county = "7d"
 verification = "24h"
 
+[calendar]
+holidays = ["2026-10-01/2026-10-07", "2026-09-25/2026-09-27"]
+workdays = ["2026-09-20", "2026-10-10"]
+
 [[departments]]
 code = "housing"
 name = "县住房和城乡建设局"
@@ -525,15 +529,29 @@ def build_policy() -> None:
                'auto_escalate = "no"', "auto_escalate")
     policy_bad("bad_timezone.toml", "timezone `+25:00`", 'timezone = "+08:00"',
                'timezone = "+25:00"', "timezone")
+    policy_bad("calendar_inverted.toml", "a holiday range that ends before it begins",
+               'holidays = ["2026-10-01', 'holidays = ["2026-10-07/2026-10-01"]', "holidays[0]",
+               col=13)
+    policy_bad("calendar_not_a_date.toml", "a make-up workday 2026-09-31, not a date",
+               'workdays = ["2026-09-20"', 'workdays = ["2026-09-31"]', "workdays[0]", col=13)
+    policy_bad("calendar_weekday_workday.toml",
+               "a make-up workday on a Monday (2026-09-21): it must be a weekend day",
+               'workdays = ["2026-09-20"', 'workdays = ["2026-09-21"]', "workdays[0]", col=13)
+    policy_bad("calendar_overlap.toml", "two holiday ranges that overlap (10-05..09 in 10-01..07)",
+               'holidays = ["2026-10-01',
+               'holidays = ["2026-10-01/2026-10-07", "2026-10-05/2026-10-09"]', "holidays[1]",
+               col=38)
+    policy_bad("bad_duration_wd.toml", "deadlines.zone = `0wd` (working days start at 1)",
+               'zone = "72h"', 'zone = "0wd"', "zone")
     text = replace_line(POLICY, 'code = "emergency"', 'code = "housing"')
     text = text.replace('department = "emergency"', 'department = "housing"')
     add(Entry("policy/duplicate_department.toml", enc(text),
-              "department code housing defined twice (lines 14 and 18)", line=18, col=ANY,
+              "department code housing defined twice (lines 18 and 22)", line=22, col=ANY,
               field="code", needs="layout"))
     text = replace_line(POLICY, 'name = "县应急管理局"', 'name = "\u2603县应急管理局"')
     data = enc(text).replace(enc("\u2603"), b"\xff")
-    add(Entry("policy/bad_utf8.toml", data, "byte 0xFF in a department name, line 19 column 9",
-              line=19, col=9, needs="layout"))
+    add(Entry("policy/bad_utf8.toml", data, "byte 0xFF in a department name, line 23 column 9",
+              line=23, col=9, needs="layout"))
 
 
 # ---- good but tricky files -----------------------------------------------------------------

@@ -2,14 +2,16 @@
 
 import os
 import re
+import shutil
+import subprocess
 import tomllib
 import unittest
 
-from gridctl_harness import (INPUT, LEVELS, NOT_FOUND, OK, REFUSED, GridctlTestCase, Sandbox,
-                             data, example, file_bytes)
+from gridctl_harness import (GRIDCTL, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, GridctlTestCase,
+                             Sandbox, base_env, data, example, file_bytes)
 
 SHOW_KEYS = {"version", "loaded_at", "source", "timezone", "auto_escalate",
-             "daily_reports_per_grid", "deadlines", "departments", "categories"}
+             "daily_reports_per_grid", "deadlines", "calendar", "departments", "categories"}
 
 
 def minutes(text: str) -> int:
@@ -47,6 +49,7 @@ class PolicyShow(GridctlTestCase):
         self.assertEqual(p["daily_reports_per_grid"], want["daily_reports_per_grid"])
         for key, value in want["deadlines"].items():
             self.assertEqual(minutes(p["deadlines"][key]), minutes(value), key)
+        self.assertEqual(p["calendar"], want["calendar"])
         self.assertEqual([(d["code"], d["name"]) for d in p["departments"]],
                          [(d["code"], d["name"]) for d in want["departments"]])
         got = {c["code"]: c for c in p["categories"]}
@@ -198,11 +201,61 @@ class PolicyCheck(GridctlTestCase):
         self.assertRc(r, OK)
 
     def test_stdin_error_names_stdin(self):
-        r = self.gridctl("policy", "check", "-",
-                         input=file_bytes(data("policy/unknown_level.toml")))
+        text = file_bytes(data("policy/unknown_level.toml"))
+        line = text.decode().split("\n").index('authority = "province"') + 1
+        r = self.gridctl("policy", "check", "-", input=text)
         self.assertRc(r, INPUT)
-        self.assertRegex(r.stderr, r"gridctl: error: (<stdin>|-|stdin|<standard input>):24:\d+: ")
+        self.assertRegex(r.stderr,
+                         rf"gridctl: error: (<stdin>|-|stdin|<standard input>):{line}:\d+: ")
 
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WorkingDays(GridctlTestCase):
+    """Limits in working days count on the policy's calendar (rule 9): the State Council's 2026
+    holidays and make-up workdays are built in; a year the calendar does not cover is warned of."""
+    template = "full"
+
+    def test_builtin_calendar_is_the_2026_notice(self):
+        cal = self.assertOk(self.gridctl("policy", "show", "--format", "json")).json()["calendar"]
+        self.assertIn("2026-02-15/2026-02-23", cal["holidays"])
+        self.assertIn("2026-10-01/2026-10-07", cal["holidays"])
+        self.assertEqual(len(cal["holidays"]), 7)
+        self.assertEqual(cal["workdays"], ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09",
+                                           "2026-09-20", "2026-10-10"])
+        text = self.assertOk(self.gridctl("policy", "show")).stdout
+        self.assertIn("calendar.workdays", text)
+
+    def test_a_working_day_deadline_skips_the_national_day_week(self):
+        with open(example("policy.toml"), encoding="utf-8") as f:
+            policy = f.read()
+        # The dispute category's own stage limit, in working days.
+        policy = policy.replace('code = "dispute"\n', 'code = "dispute"\ndeadline = "5wd"\n', 1)
+        path = self.box.write("wd.toml", policy)
+        self.assertOk(self.gridctl("policy", "load", path))
+        shown = self.assertOk(self.gridctl("policy", "show", "--format", "json")).json()
+        dispute = next(c for c in shown["categories"] if c["code"] == "dispute")
+        self.assertEqual(dispute["deadline"], "5wd")
+        r = self.assertOk(self.gridctl("log", "--grid", "37132700100101", "--category", "dispute",
+                                       "--title", "邻里纠纷", "--as", "W0001",
+                                       "--at", "2026-09-30T09:00"))
+        case = self.assertOk(self.gridctl("case", "show", r.stdout.strip(), "--format",
+                                          "json")).json()
+        # 10-01..07 off; 10-08, 10-09, 10-10 (a Saturday worked), 10-12, 10-13: due at 24:00.
+        self.assertEqual(case["deadline"], "2026-10-14T00:00:00+08:00")
+
+    def test_a_calendar_that_misses_this_year_is_warned_of(self):
+        if not shutil.which("faketime"):
+            self.skipTest("faketime (Debian's faketime) is not installed; scripts/setup installs it")
+        run = lambda when: subprocess.run(
+            ["faketime", when, GRIDCTL, "policy", "check", example("policy.toml")],
+            capture_output=True, text=True, env=base_env(), timeout=60)
+        later = run("2027-03-01 12:00:00")
+        self.assertEqual(later.returncode, OK, later.stderr)
+        self.assertIn("gridctl: warning:", later.stderr)
+        self.assertIn("covers 2026", later.stderr)
+        now = run("2026-11-30 12:00:00")
+        self.assertEqual(now.returncode, OK, now.stderr)
+        self.assertNotIn("warning", now.stderr)

@@ -48,6 +48,23 @@ Error refusal(const Decision& d, const Actor& actor, const Move& move, long long
                std::string(to_string(d.rule)), std::string(to_string(d.field)));
 }
 
+/// Rule 16 for an imported row: none of its times is later than the clock.
+bool in_the_past(const CaseRow& row, Session& session, Diagnostics& diagnostics) {
+  const Timestamp now = session.now();
+  auto check = [&](const std::optional<Timestamp>& t, const Location& where) {
+    if (!t) return true;
+    auto r = check_not_future(*t, now, session.utc_offset());
+    if (r) diagnostics.add(where.error(fmt::format("{}: {}", to_string(r->rule), r->reason)));
+    return !r;
+  };
+  bool ok = check(row.header.reported_at, row.reported_at_at);
+  ok &= check(row.resolved_at, row.resolved_at_at);
+  ok &= check(row.closed_at, row.closed_at_at);
+  if (row.events)
+    for (const Event& e : *row.events) ok &= check(e.at, row.events_at);
+  return ok;
+}
+
 WorkerLookup worker_lookup(Store& store) {
   return [&store](const std::string& code) -> std::optional<Worker> {
     auto w = store.find_worker(code);
@@ -101,6 +118,7 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
   auto tx = session.begin_write();
   Store& store = session.store();
   const Actor actor = find_actor(store, actor_code);
+  if (auto r = check_not_future(at, session.now(), session.utc_offset())) throw r->error();
   const UnitTree tree(store.units());
   if (!request.ext_id.empty())
     if (auto existing = store.find_case_id(request.source, request.ext_id))
@@ -138,6 +156,7 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
   const Case c = *found;
   const Actor actor = find_actor(store, actor_code);
   check_time(c, store.events(id), at);
+  if (auto r = check_not_future(at, session.now(), session.utc_offset())) throw r->error();
   if (move.type == EventType::voided && move.duplicate_of != 0 &&
       !store.find_case(move.duplicate_of))
     throw Error(ErrorCode::not_found, fmt::format("unknown case {}", move.duplicate_of));
@@ -259,6 +278,7 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
       ++report.present;
       continue;
     }
+    if (!in_the_past(row, session, diagnostics)) continue;
     auto migration = migrate(row, tree, policy, lookup, diagnostics);
     if (!migration || !diagnostics.empty()) continue;  // after an error: check, do not write
     Case header = row.header;

@@ -132,6 +132,14 @@ Error Decision::error() const {
   return Error(code, message, std::string(to_string(rule)), std::string(to_string(field)));
 }
 
+std::optional<Decision> check_not_future(Timestamp at, Timestamp now, std::chrono::minutes offset) {
+  if (at <= now + k_clock_tolerance) return std::nullopt;
+  return refuse(Rule::future, Field::at,
+                fmt::format("{} is later than the clock ({}): nothing is recorded before it "
+                            "happens",
+                            format_time(at, offset), format_time(now, offset)));
+}
+
 std::optional<Decision> check_authorised(const Case& c, const RuleContext& ctx) {
   if (ctx.actor.is_admin()) return std::nullopt;
   const Worker& w = *ctx.actor.worker;

@@ -37,6 +37,7 @@ std::string format_utc_offset(std::chrono::minutes offset) {
 }
 
 std::optional<Timestamp> parse_time(std::string_view text, std::chrono::minutes local_offset) {
+  if (text.size() < 10 || text.size() > 32) return std::nullopt;
   std::string s(text);
   if (s.size() >= 11 && s[10] == ' ') s[10] = 'T';
 
@@ -55,6 +56,20 @@ std::optional<Timestamp> parse_time(std::string_view text, std::chrono::minutes 
       }
     }
   }
+
+  // The shape first: YYYY-MM-DD, then optionally THH:MM or THH:MM:SS, every field two digits
+  // (so `2026-10-3T9:5` and `+2026-10-03` are not times), and a year of 2000–2099.
+  auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i)
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    return true;
+  };
+  const bool shape =
+      digits(0, 4) && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2) &&
+      (s.size() == 10 ||
+       (s.size() >= 16 && s[10] == 'T' && digits(11, 2) && s[13] == ':' && digits(14, 2) &&
+        (s.size() == 16 || (s.size() == 19 && s[16] == ':' && digits(17, 2)))));
+  if (!shape || s.compare(0, 2, "20") != 0) return std::nullopt;
 
   date::local_seconds local{};
   bool parsed = false;

@@ -33,6 +33,8 @@ enum class Rule : int {
   rework,                      ///< rule 8 (返工)
   state,                       ///< the state diagram
   time,                        ///< events are recorded in order
+  future,                      ///< rule 16: nothing happens later than the clock
+  timezone,                    ///< rule 16: the policy's timezone is fixed once cases exist
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Rule r) noexcept {
@@ -61,6 +63,10 @@ enum class Rule : int {
       return "state";
     case Rule::time:
       return "time";
+    case Rule::future:
+      return "future";
+    case Rule::timezone:
+      return "timezone";
   }
   return "?";
 }
@@ -149,6 +155,15 @@ struct RuleContext {
   Timestamp at;
   WorkerLookup workers = {};  ///< for the worker a whistle summons
 };
+
+/// How far ahead of the clock a time may be (clocks of different machines disagree a little).
+inline constexpr std::chrono::minutes k_clock_tolerance{5};
+
+/// Rule 16: a move or report at `at`, recorded when the clock says `now`, is refused (rule
+/// `future`, field `at`) when `at` is later than `now` plus k_clock_tolerance. Times in the
+/// message are local at `offset`.
+[[nodiscard]] std::optional<Decision> check_not_future(Timestamp at, Timestamp now,
+                                                       std::chrono::minutes offset);
 
 /// Rule 10 (authorisation) for handling a case where it stands: `admin` always; a worker whose
 /// scope contains the case's grid and whose tier reaches the case's level; at the county

@@ -11,7 +11,8 @@ namespace gridgov {
 using Timestamp = std::chrono::sys_seconds;
 
 /// Parses ISO 8601 (`2026-10-03T09:15:00+08:00`, `2026-10-03 09:15`, `2026-10-03`). A time
-/// without an offset is local time at `local_offset`.
+/// without an offset is local time at `local_offset`. Every field has its two (or four) digits,
+/// and the year is 2000–2099 (docs/design.md §3 rule 16): anything else is nullopt.
 [[nodiscard]] std::optional<Timestamp> parse_time(std::string_view text,
                                                   std::chrono::minutes local_offset);
 

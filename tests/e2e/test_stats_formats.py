@@ -12,7 +12,7 @@ import csv
 import json
 import unittest
 
-from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, USAGE, Sandbox, example,
+from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, REFUSED, USAGE, Sandbox, example,
                              example_counts, display_width, token_columns)
 
 COLUMNS = ["group", "name", "reported", "problems", "closed", "closed_on_time",
@@ -394,29 +394,47 @@ class StatsFormats(unittest.TestCase):
 
 
 class PolicyTimezone(unittest.TestCase):
-    """docs/design.md §7: periods are local months in the policy's timezone."""
+    """docs/design.md §7: periods are local months in the policy's timezone; rule 16: that
+    timezone is fixed once the database has cases."""
 
     def test_months_follow_the_policy_timezone(self):
-        box = Sandbox("full")
-        self.addCleanup(box.cleanup)
-        # 2026-08-01T01:00+08:00 is 2026-07-31T17:00Z.
-        r = box.gridctl("log", "--grid", "37132700100101", "--category", "dispute", "--title",
-                        "纠纷", "--as", "W0001", "--at", "2026-08-01T01:00:00+08:00")
-        self.assertEqual(r.rc, OK, str(r))
-
-        def reported(month):
+        def reported(box, month):
             r = box.gridctl("stats", "monthly", "--month", month, "--format", "json")
             self.assertEqual(r.rc, OK, str(r))
             return r.json()[-1]["reported"]
 
-        self.assertEqual((reported("2026-07"), reported("2026-08")), (0, 1))
         with open(example("policy.toml"), encoding="utf-8") as f:
             text = f.read()
         self.assertIn('timezone = "+08:00"', text)
+        for tz, months in (("+08:00", (0, 1)), ("+00:00", (1, 0))):
+            box = Sandbox("full")
+            self.addCleanup(box.cleanup)
+            path = box.write("tz.toml", text.replace('timezone = "+08:00"', f'timezone = "{tz}"'))
+            r = box.gridctl("policy", "load", path)
+            self.assertEqual(r.rc, OK, str(r))
+            # 2026-08-01T01:00+08:00 is 2026-07-31T17:00Z.
+            r = box.gridctl("log", "--grid", "37132700100101", "--category", "dispute",
+                            "--title", "纠纷", "--as", "W0001", "--at", "2026-08-01T01:00:00+08:00")
+            self.assertEqual(r.rc, OK, str(r))
+            self.assertEqual((reported(box, "2026-07"), reported(box, "2026-08")), months, tz)
+
+    def test_the_timezone_is_fixed_once_there_are_cases(self):
+        box = Sandbox("full")
+        self.addCleanup(box.cleanup)
+        r = box.gridctl("log", "--grid", "37132700100101", "--category", "dispute", "--title",
+                        "纠纷", "--as", "W0001", "--at", "2026-08-01T01:00:00+08:00")
+        self.assertEqual(r.rc, OK, str(r))
+        before = box.dump()
+        with open(example("policy.toml"), encoding="utf-8") as f:
+            text = f.read()
         path = box.write("utc.toml", text.replace('timezone = "+08:00"', 'timezone = "+00:00"'))
         r = box.gridctl("policy", "load", path)
-        self.assertEqual(r.rc, OK, str(r))
-        self.assertEqual((reported("2026-07"), reported("2026-08")), (1, 0))
+        self.assertEqual(r.rc, REFUSED, str(r))
+        self.assertIn("gridctl: error: timezone:", r.stderr)
+        self.assertEqual(box.dump(), before)
+        # The same timezone with other settings still loads.
+        path = box.write("same.toml", text.replace("auto_escalate = false", "auto_escalate = true"))
+        self.assertEqual(box.gridctl("policy", "load", path).rc, OK)
 
 
 if __name__ == "__main__":

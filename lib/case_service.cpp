@@ -161,7 +161,12 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
       !store.find_case(move.duplicate_of))
     throw Error(ErrorCode::not_found, fmt::format("unknown case {}", move.duplicate_of));
   const UnitTree tree(store.units());
-  const RuleContext ctx{tree, session.policy(), actor, at, worker_lookup(store)};
+  RuleContext ctx{tree, session.policy(), actor, at, worker_lookup(store)};
+  ctx.grid_has_worker = [&store](const std::string& grid) {
+    const auto workers = store.workers_of(grid);
+    return std::any_of(workers.begin(), workers.end(),
+                       [](const Worker& w) { return w.tier == Tier::grid; });
+  };
   const Decision d = decide(c, ctx, move);
   if (!d.allowed()) throw refusal(d, actor, move, id);
   Case after = record(store, c, {*d.event}, session.now());

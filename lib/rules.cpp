@@ -159,13 +159,61 @@ std::optional<Decision> check_authorised(const Case& c, const RuleContext& ctx) 
   return std::nullopt;
 }
 
-std::optional<Decision> check_verifier(const Case& c, const RuleContext& ctx) {
-  // A worker whistled to the case helped handle it; verifying it is the grid's side's job.
+std::optional<Decision> check_grid_side(const Case& c, const RuleContext& ctx) {
+  // A worker whistled to the case helped handle it; it is the grid's side that judges it.
   if (ctx.actor.is_admin() || scope_contains(*ctx.actor.worker, c, ctx.tree, false))
     return std::nullopt;
-  return refuse(Rule::verification, Field::actor,
-                fmt::format("worker {} does not serve grid {}, where {} must be verified",
-                            ctx.actor.code, c.grid, case_name(c)));
+  return refuse(
+      Rule::verification, Field::actor,
+      fmt::format("worker {} does not serve grid {} of {}", ctx.actor.code, c.grid, case_name(c)));
+}
+
+std::optional<Decision> check_verifier(const Case& c, const RuleContext& ctx) {
+  if (ctx.actor.is_admin()) return std::nullopt;
+  const Worker& w = *ctx.actor.worker;
+  auto no = [&](std::string why) {
+    return std::optional<Decision>(refuse(Rule::verification, Field::actor, std::move(why)));
+  };
+  if (!c.resolved_by.empty() && w.code == c.resolved_by)
+    return no(
+        fmt::format("worker {} recorded the resolve of {}; the grid's side verifies it, "
+                    "never the hand that did the work",
+                    w.code, case_name(c)));
+  if (whistled_to(c, w.code))
+    return no(
+        fmt::format("worker {} was whistled to {} and helped handle it; the grid's side "
+                    "verifies it",
+                    w.code, case_name(c)));
+  switch (w.tier) {
+    case Tier::county:
+      return no(
+          fmt::format("{} does not verify: county-tier workers handle cases; the grid's "
+                      "own worker (or the town's) verifies {}",
+                      who(w), case_name(c)));
+    case Tier::grid:
+      if (scope_contains(w, c, ctx.tree, false)) return std::nullopt;
+      return no(fmt::format("{} does not serve grid {}, where {} is verified", who(w), c.grid,
+                            case_name(c)));
+    case Tier::town: {
+      if (!scope_contains(w, c, ctx.tree, false))
+        return no(
+            fmt::format("{} does not serve the zone or town of grid {}, where {} is "
+                        "verified",
+                        who(w), c.grid, case_name(c)));
+      // The town steps in only when the grid's own worker did the work, or the grid has none.
+      const auto resolver = ctx.workers && !c.resolved_by.empty() ? ctx.workers(c.resolved_by)
+                                                                  : std::optional<Worker>();
+      const bool grid_worker_resolved =
+          resolver && resolver->tier == Tier::grid && scope_contains(*resolver, c, ctx.tree, false);
+      const bool grid_has_worker = !ctx.grid_has_worker || ctx.grid_has_worker(c.grid);
+      if (grid_worker_resolved || !grid_has_worker) return std::nullopt;
+      return no(
+          fmt::format("grid {} has its own grid worker, who verifies {}; the town verifies "
+                      "only when that worker did the work or the grid has none",
+                      c.grid, case_name(c)));
+    }
+  }
+  return std::nullopt;
 }
 
 Decision decide_report(const Case& draft, const RuleContext& ctx) {
@@ -353,7 +401,6 @@ Decision decide_close(const Case& c, const RuleContext& ctx, bool fail) {
   if (c.kind == Kind::info) return *check_open(c, "closed");
   if (c.status == Status::closed || c.status == Status::voided)
     return refuse(Rule::state, fmt::format("{} is {} already", case_name(c), c.status));
-  if (auto r = check_verifier(c, ctx)) return *r;
   const Category* cat = ctx.policy.find_category(c.category);
   if (c.status == Status::open) {
     if (fail)
@@ -373,6 +420,15 @@ Decision decide_close(const Case& c, const RuleContext& ctx, bool fail) {
                     fmt::format("category {} is resolved at {} level or above: escalate {} "
                                 "first",
                                 c.category, cat->authority, case_name(c)));
+    // Self-handled in the grid (网格内处置): the grid's own worker closes it at once.
+    if (!ctx.actor.is_admin() && (ctx.actor.worker->tier != Tier::grid ||
+                                  !scope_contains(*ctx.actor.worker, c, ctx.tree, false)))
+      return refuse(Rule::verification, Field::actor,
+                    fmt::format("{} is open at {} level: only a grid worker of grid {} closes it "
+                                "directly (self-handled); otherwise it is resolved, then verified",
+                                case_name(c), c.level, c.grid));
+  } else if (auto r = check_verifier(c, ctx)) {
+    return *r;
   }
   Event e = event_for(c, fail ? EventType::rework : EventType::close, ctx);
   e.deadline = fail ? std::optional(deadline_at(ctx, cat, c.level)) : std::nullopt;
@@ -394,7 +450,7 @@ Decision decide_reopen(const Case& c, const RuleContext& ctx) {
     return refuse(Rule::state,
                   fmt::format("{} is {}{}; only closed problem cases reopen", case_name(c),
                               c.status, c.kind == Kind::info ? " (an info case)" : ""));
-  if (auto r = check_verifier(c, ctx)) return *r;
+  if (auto r = check_grid_side(c, ctx)) return *r;
   const Category* cat = ctx.policy.find_category(c.category);
   Event e = event_for(c, EventType::reopen, ctx);
   e.deadline = deadline_at(ctx, cat, c.level);

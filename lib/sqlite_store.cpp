@@ -213,6 +213,18 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  std::vector<Worker> workers_of(std::string_view unit) override {
+    return guarded(m_path, [&] {
+      std::vector<Worker> out;
+      auto& q = statement(k_worker_select +
+                          " WHERE w.retired = 0 AND w.id IN (SELECT wu.worker_id FROM worker_units "
+                          "wu JOIN units u ON u.id = wu.unit_id WHERE u.code = ?) ORDER BY w.code");
+      q.bind(1, std::string(unit));
+      while (q.executeStep()) out.push_back(read_worker(q).worker);
+      return out;
+    });
+  }
+
   void put_worker(const Worker& w) override {
     guarded(m_path, [&] {
       auto& upsert = statement(
@@ -553,7 +565,9 @@ class SqliteStore final : public Store, public Reporting {
       "coalesce(c.description, ''), g.code, c.reporter, c.reported_at, c.status, c.level, "
       "coalesce(u.code, ''), coalesce(c.department, ''), c.deadline, c.rework, "
       "(SELECT group_concat(worker, ';') FROM (SELECT worker FROM events WHERE case_id = c.id "
-      " AND type = 'whistle' ORDER BY id)) "
+      " AND type = 'whistle' ORDER BY id)), "
+      "(SELECT actor FROM events WHERE case_id = c.id AND type = 'resolve' ORDER BY id DESC "
+      " LIMIT 1) "
       "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
   inline static const std::string k_event_select =
       "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
@@ -585,6 +599,7 @@ class SqliteStore final : public Store, public Reporting {
     if (!q.getColumn(14).isNull()) c.deadline = timestamp(q.getColumn(14));
     c.rework = q.getColumn(15).getInt();
     if (!q.getColumn(16).isNull()) c.whistled = split(q.getColumn(16).getString());
+    if (!q.getColumn(17).isNull()) c.resolved_by = q.getColumn(17).getString();
     return c;
   }
 

@@ -161,6 +161,7 @@ struct Case {
   std::optional<Timestamp> deadline;
   int rework = 0;
   std::vector<std::string> whistled;  ///< workers summoned to the case
+  std::string resolved_by;            ///< who recorded the last resolve (rule 7: not its verifier)
 
   friend bool operator==(const Case&, const Case&) = default;
 };
@@ -186,6 +187,7 @@ struct Case {
       break;
     case EventType::resolve:
       c.status = Status::resolved;
+      c.resolved_by = e.actor;
       break;
     case EventType::close:
       c.status = Status::closed;
@@ -211,6 +213,7 @@ struct Case {
   c.deadline.reset();
   c.rework = 0;
   c.whistled.clear();
+  c.resolved_by.clear();
   for (const auto& e : events) c = apply(std::move(c), e);
   return c;
 }

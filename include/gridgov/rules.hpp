@@ -153,7 +153,10 @@ struct RuleContext {
   const Policy& policy;
   const Actor& actor;
   Timestamp at;
-  WorkerLookup workers = {};  ///< for the worker a whistle summons
+  WorkerLookup workers = {};  ///< for the worker a whistle summons, and a resolve's recorder
+  /// Whether an active grid-tier worker serves `grid` (rule 7: else the town verifies). Unset:
+  /// assumed so.
+  std::function<bool(const std::string& grid)> grid_has_worker = {};
 };
 
 /// How far ahead of the clock a time may be (clocks of different machines disagree a little).
@@ -171,10 +174,16 @@ inline constexpr std::chrono::minutes k_clock_tolerance{5};
 /// Returns the refusal, or nullopt when the actor may act.
 [[nodiscard]] std::optional<Decision> check_authorised(const Case& c, const RuleContext& ctx);
 
-/// Rule 7's scope test for verification: the grid's own workers, its town's, county workers
-/// serving its zone (not merely whistled to the case), or `admin`. Returns the refusal, or
-/// nullopt.
+/// Rule 7 (反馈核查): who verifies a resolved case (`close`, or `rework` when it fails). A
+/// grid-tier worker serving the case's grid; a town-tier worker serving its zone or town when the
+/// grid's own worker recorded the resolve or the grid has no active grid-tier worker; or `admin`.
+/// Never the worker who recorded the last resolve, a worker whistled to the case, or a
+/// county-tier worker. Returns the refusal (rule `verification`), or nullopt.
 [[nodiscard]] std::optional<Decision> check_verifier(const Case& c, const RuleContext& ctx);
+
+/// The grid's side, for a reopen: workers whose scope holds the case's grid without a whistle
+/// (grid, town, and county workers of its zone), or `admin`. Returns the refusal, or nullopt.
+[[nodiscard]] std::optional<Decision> check_grid_side(const Case& c, const RuleContext& ctx);
 
 /// Rules 1 and 5: a new case. Patrol, surveillance and platform cases start open at their grid;
 /// hotline and petition cases at the county platform with no handler; an info case closes at

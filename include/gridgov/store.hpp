@@ -111,6 +111,8 @@ class Store {
   /// Every worker, retired ones included, in code order.
   [[nodiscard]] virtual std::vector<StoredWorker> workers() = 0;
   [[nodiscard]] virtual std::optional<StoredWorker> find_worker(std::string_view code) = 0;
+  /// The active workers who serve `unit` itself (not merely a unit above or below it), by code.
+  [[nodiscard]] virtual std::vector<Worker> workers_of(std::string_view unit) = 0;
   /// Adds a worker or replaces one with the same code (and makes it active again).
   virtual void put_worker(const Worker& worker) = 0;
   virtual void retire_worker(std::string_view code) = 0;

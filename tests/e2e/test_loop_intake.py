@@ -142,7 +142,8 @@ class Intake(LoopTestCase):
         self.assertState(cid, status="open", level="grid", unit=GRID)
         self.move("resolve", cid, "--note", "已清理", as_=GRID_WORKER, at="2026-10-10T11:00")
         self.assertState(cid, status="resolved", deadline=at_plus("2026-10-10T11:00", hours=24))
-        self.move("close", cid, "--note", "核查通过", as_=GRID_WORKER, at="2026-10-10T12:00")
+        # Rule 7: the grid worker did the work, so the town verifies.
+        self.move("close", cid, "--note", "核查通过", as_=TOWN_WORKER, at="2026-10-10T12:00")
         c = self.assertState(cid, status="closed", deadline=None)
         self.assertEqual([e["type"] for e in c["events"]],
                          ["report", "dispatch", "resolve", "close"])

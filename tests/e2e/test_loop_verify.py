@@ -116,13 +116,13 @@ class Close(LoopTestCase):
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
         self.escalate(cid, "2026-10-03T09:30")
         self.move("resolve", cid, "--note", "已清理", as_=GRID_WORKER, at="2026-10-03T10:00")
-        self.move("close", cid, "--fail", "--note", "仍有垃圾", as_=GRID_WORKER,
+        self.move("close", cid, "--fail", "--note", "仍有垃圾", as_=TOWN_WORKER,
                   at="2026-10-03T12:00")
         c = self.assertState(cid, status="open", level="village", unit=VILLAGE, rework=1,
                              deadline=at_plus("2026-10-03T12:00", hours=48))
         self.assertEqual(c["events"][-1]["type"], "rework")
         self.move("resolve", cid, "--note", "再清理", as_=GRID_WORKER, at="2026-10-03T13:00")
-        self.move("close", cid, "--fail", "--note", "还有", as_=GRID_WORKER,
+        self.move("close", cid, "--fail", "--note", "还有", as_=TOWN_WORKER,
                   at="2026-10-03T14:00")
         self.assertState(cid, status="open", rework=2,
                          deadline=at_plus("2026-10-03T14:00", hours=48))
@@ -261,3 +261,46 @@ class StateRefusals(LoopTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NotTheDoer(LoopTestCase):
+    """Rule 7, the issue's three flattering closes: a housing worker closing the referred case he
+    resolved, a town worker closing the 12345 case she resolved, a grid worker closing the
+    hotline case sent to his grid that he resolved. Each is refused (exit 5, rule
+    `verification`), and the grid's side then verifies."""
+
+    def test_the_housing_worker_does_not_verify_his_own_referral(self):
+        cid = self.log("illegal_construction", at="2026-10-03T09:15")
+        for at in ("2026-10-03T10:00", "2026-10-03T11:00", "2026-10-03T12:00"):
+            self.escalate(cid, at)
+        self.escalate(cid, "2026-10-03T13:00", TOWN_WORKER)  # 乡呼县应: to housing
+        self.move("resolve", cid, "--note", "已拆除", as_=HOUSING_WORKER, at="2026-10-04T10:00")
+        self.refused("close", str(cid), "--as", HOUSING_WORKER, "--at", "2026-10-04T11:00",
+                     words=("verification", HOUSING_WORKER, "recorded the resolve"))
+        self.move("close", cid, "--note", "核查通过", as_=GRID_WORKER, at="2026-10-04T12:00")
+        self.assertState(cid, status="closed")
+
+    def test_the_town_worker_does_not_verify_the_hotline_case_she_resolved(self):
+        cid = self.log("environment_sanitation", GRID, "C0001", "2026-10-03T09:00", "12345工单",
+                       "--source", "hotline", "--ext-id", "12345-77")
+        self.move("dispatch", cid, "--to", ZONE, as_="C0001", at="2026-10-03T09:30")
+        self.move("resolve", cid, "--note", "已清理", as_=TOWN_WORKER, at="2026-10-03T12:00")
+        self.refused("close", str(cid), "--as", TOWN_WORKER, "--at", "2026-10-03T13:00",
+                     words=("verification", TOWN_WORKER))
+        self.refused("close", str(cid), "--as", HOUSING_WORKER, "--at", "2026-10-03T13:00",
+                     words=("verification", "county-tier"))
+        self.move("close", cid, as_=GRID_WORKER, at="2026-10-03T14:00")
+        self.assertState(cid, status="closed")
+
+    def test_the_grid_worker_does_not_verify_the_hotline_case_he_resolved(self):
+        cid = self.log("environment_sanitation", GRID, "C0001", "2026-10-03T09:00", "12345工单",
+                       "--source", "hotline", "--ext-id", "12345-78")
+        self.move("dispatch", cid, "--to", GRID, as_="C0001", at="2026-10-03T09:30")
+        self.move("resolve", cid, "--note", "已清理", as_=GRID_WORKER, at="2026-10-03T12:00")
+        self.refused("close", str(cid), "--as", GRID_WORKER, "--at", "2026-10-03T13:00",
+                     words=("verification", GRID_WORKER, "recorded the resolve"))
+        self.refused("close", str(cid), "--fail", "--note", "x", "--as", GRID_WORKER, "--at",
+                     "2026-10-03T13:00", words=("verification",))
+        # The grid's own worker did the work: the town verifies.
+        self.move("close", cid, as_=TOWN_WORKER, at="2026-10-03T14:00")
+        self.assertState(cid, status="closed")

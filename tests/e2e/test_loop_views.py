@@ -79,7 +79,7 @@ class Scenario(LoopTestCase):
         ids["c9"] = c9 = self.log("dispute", GRID, GRID_WORKER, "2026-10-02T09:00")
         self.escalate(c9, "2026-10-02T10:00", GRID_WORKER)
         self.move("resolve", c9, "--note", "调解成功", as_=GRID_WORKER, at="2026-10-02T11:00")
-        self.move("close", c9, as_=GRID_WORKER, at="2026-10-02T12:00")
+        self.move("close", c9, as_=TOWN_WORKER, at="2026-10-02T12:00")
 
     # -- helpers --
     def names(self, cases) -> set:

@@ -136,6 +136,7 @@ class Sim:
         self.dept = ""
         self.status = "closed" if kind == "info" else "open"
         self.whistled: list[str] = []
+        self.resolved_by = ""
         self.reporter = "C0001" if self.intake else world.grid_worker[grid]
         self.last = at
         self.events: list[dict] = []
@@ -218,19 +219,27 @@ class Sim:
         assert self.can_resolve()
         actor = self.handler()
         self.status = "resolved"
+        self.resolved_by = actor
         self._move("resolve", ["--note", "已处置"], actor, at)
         self._event("resolve", at, actor, note="已处置")
 
+    def verifier(self):
+        """Rule 7: the grid's worker, or its town's when the grid's worker did the work."""
+        grid_worker = self.w.grid_worker[self.grid]
+        if self.status == "resolved" and self.resolved_by == grid_worker:
+            return self.w.town_worker[self.w.ancestor(self.grid, "town")]
+        return grid_worker
+
     def close(self, at):
         assert self.status == "resolved" or self.can_self_close()
-        actor = self.w.grid_worker[self.grid]
+        actor = self.verifier()
         self.status = "closed"
         self._move("close", ["--note", "核查通过"], actor, at)
         self._event("close", at, actor, note="核查通过")
 
     def fail(self, at):
         assert self.status == "resolved"
-        actor = self.w.grid_worker[self.grid]
+        actor = self.verifier()
         self.status = "open"
         self._move("close", ["--fail", "--note", "x"], actor, at)
         self._event("rework", at, actor, note="x")

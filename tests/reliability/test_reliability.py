@@ -254,7 +254,8 @@ class ParallelCaseWriters(unittest.TestCase):
 
     # Case i of each writer: logged and escalated to the village; then, for i % 3 == 1, resolved;
     # for i % 3 == 2, resolved and closed. Every command is allowed by the rules (a grid worker
-    # acts in their grid up to village level; a village case is resolved before it is closed).
+    # acts in their grid up to village level; a village case is resolved before it is closed, and
+    # verified by a town worker of its zone, since its grid worker did the work: rule 7).
     # `run CMD ARGS…` runs `gridctl -q CMD ARGS…`, appends "EXIT-STATUS CMD" to $STATUS for
     # every attempt, and retries only `busy` (6), a bounded number of times.
     SCRIPT = r"""
@@ -274,7 +275,7 @@ for i in $(seq 1 "$N"); do
   id=$(run log --grid "$GRID" --category environment_sanitation --title "w$W $i" --as "$WORKER")
   run escalate "$id" --reason up --as "$WORKER"
   if [ $((i % 3)) -ge 1 ]; then run resolve "$id" --note done --as "$WORKER"; fi
-  if [ $((i % 3)) -eq 2 ]; then run close "$id" --as "$WORKER"; fi
+  if [ $((i % 3)) -eq 2 ]; then run close "$id" --as "$VERIFIER"; fi
 done
 """
 
@@ -287,12 +288,20 @@ done
             self.assertEqual(gridctl(db, "import", os.path.join(examples, "layout.csv"),
                                      os.path.join(examples, "workers.csv")).returncode, 0)
             with open(os.path.join(examples, "workers.csv"), encoding="utf-8") as f:
-                grid_workers = [r for r in csv.DictReader(f) if r["tier"] == "grid"][:4]
+                workers = list(csv.DictReader(f))
+            with open(os.path.join(examples, "layout.csv"), encoding="utf-8-sig") as f:
+                zone_of = {r["grid_code"]: r["zone_code"] for r in csv.DictReader(f)}
+            grid_workers = [r for r in workers if r["tier"] == "grid"][:4]
+            town_worker = {}
+            for r in workers:
+                if r["tier"] == "town":
+                    town_worker.setdefault(r["unit"], r["code"])
             n = 15
             procs = []
             for k, w in enumerate(grid_workers):
                 env = dict(os.environ, GRIDCTL_DB=db, G=GRIDCTL, N=str(n), W=str(k),
                            GRID=w["unit"], WORKER=w["code"],
+                           VERIFIER=town_worker[zone_of[w["unit"]]],
                            STATUS=os.path.join(tmp, f"status{k}"))
                 env.pop("GRIDCTL_ACTOR", None)
                 procs.append(subprocess.Popen(["bash", "-c", self.SCRIPT], env=env,

@@ -331,7 +331,11 @@ TEST_CASE("service: a hotline case is dispatched, resolved and verified by the g
       error_of([&] { (void)act(s, c.id, simple(EventType::close), "g2", at_h(4)); });
   REQUIRE(stranger.has_value());
   CHECK(contains(stranger->what(), "verification"));
-  CHECK(act(s, c.id, simple(EventType::close), "g1", at_h(4)).status == Status::closed);
+  // Rule 7: not the hand that did the work; the town steps in for the grid's own worker.
+  const auto doer = error_of([&] { (void)act(s, c.id, simple(EventType::close), "g1", at_h(4)); });
+  REQUIRE(doer.has_value());
+  CHECK(contains(doer->what(), "recorded the resolve"));
+  CHECK(act(s, c.id, simple(EventType::close), "t1", at_h(4)).status == Status::closed);
   check_projection(s.store(), c.id);
 }
 
@@ -406,7 +410,7 @@ TEST_CASE("service: void and reopen") {
 
   (void)act(s, a.id, escalate(), "g1", at_h(1));
   (void)act(s, a.id, simple(EventType::resolve), "g1", at_h(2));
-  (void)act(s, a.id, simple(EventType::close), "g1", at_h(3));
+  (void)act(s, a.id, simple(EventType::close), "t1", at_h(3));
   const Case re = act(s, a.id, simple(EventType::reopen, "又吵起来了"), "g1", at_h(4));
   CHECK(re.status == Status::open);
   CHECK(re.level == Level::village);

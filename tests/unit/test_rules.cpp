@@ -100,7 +100,15 @@ struct World {
   Policy pol = policy();
   Actor actor = Actor::admin();
 
-  RuleContext ctx(const Actor& a, Timestamp at) { return RuleContext{tree, pol, a, at}; }
+  RuleContext ctx(const Actor& a, Timestamp at) {
+    RuleContext c{tree, pol, a, at};
+    c.workers = [](const std::string& code) -> std::optional<Worker> {
+      for (const Worker* w : {&g1, &g3, &t1, &t2, &cz1, &cz3, &cj3, &cj1, &ccl, &cw})
+        if (w->code == code) return *w;
+      return std::nullopt;
+    };
+    return c;
+  }
 };
 
 Case draft(std::string category, std::string grid = "G1", Source source = Source::patrol,
@@ -581,7 +589,7 @@ TEST_CASE("hotline and petition cases are never closed while open, even at their
 
     c = apply(c, decide_resolve(c, w.ctx(a, at_h(3))).get());
     CHECK(c.status == Status::resolved);
-    const Decision closed = decide_close(c, w.ctx(a, at_h(4)));
+    const Decision closed = decide_close(c, w.ctx(as(t1), at_h(4)));
     REQUIRE(closed.allowed());
     CHECK(closed.get().type == EventType::close);
     CHECK(apply(c, closed.get()).status == Status::closed);
@@ -729,26 +737,74 @@ TEST_CASE("decide_close: an open case above grid level must be resolved first") 
   CHECK(dep.rule == "verification");
 }
 
-TEST_CASE("decide_close: only a worker whose scope contains the case's grid verifies it") {
+TEST_CASE("rule 7: the grid verifies, never the hand that did the work") {
   World w;
-  Case c = at_department(w, "construction", "housing");  // grid G1 in Z1 of T1
-  c = with(c, Status::resolved);
-  for (const Worker* wk : {&g3, &t2, &cz3, &cw}) {
-    const Actor a = as(*wk);
-    const Decision d = decide_close(c, w.ctx(a, at_h(2)));
+  // Referred to housing from grid G1 (zone Z1, town T1) and resolved there by cz1.
+  Case c = at_department(w, "construction", "housing");
+  c = apply(c, decide_resolve(c, w.ctx(as(cz1), at_h(1))).get());
+  REQUIRE(c.resolved_by == "cz1");
+  auto verdict = [&](const Worker& wk) { return decide_close(c, w.ctx(as(wk), at_h(2))); };
+
+  // The grid's own worker verifies.
+  CHECK(verdict(g1).allowed());
+  CHECK(decide_close(c, w.ctx(as(g1), at_h(2)), true).allowed());  // or sends it back
+  // The doer never does, nor any county worker: the housing worker did the work.
+  for (const Worker* wk : {&cz1, &cj1, &ccl}) {
+    const Decision d = verdict(*wk);
     CHECK_FALSE(d.allowed());
     CHECK(d.rule == "verification");
+    CHECK(d.field == Field::actor);
     CHECK(contains(d.reason, wk->code));
-    CHECK(contains(d.reason, "G1"));
-    CHECK(check_verifier(c, w.ctx(a, at_h(2))).has_value());
   }
-  for (const Worker* wk : {&g1, &t1, &cz1, &ccl}) {
-    const Actor a = as(*wk);
-    CHECK_FALSE(check_verifier(c, w.ctx(a, at_h(2))).has_value());
-    CHECK(decide_close(c, w.ctx(a, at_h(2))).allowed());
+  CHECK(contains(verdict(cz1).reason, "recorded the resolve"));
+  CHECK(contains(verdict(cj1).reason, "county-tier"));
+  // Workers of another grid or town do not verify.
+  CHECK(contains(verdict(g3).reason, "does not serve grid G1"));
+  CHECK(contains(verdict(t2).reason, "does not serve the zone or town"));
+  // The town worker of Z1 steps in only when the grid's worker resolved it or there is none.
+  CHECK(contains(verdict(t1).reason, "has its own grid worker"));
+  RuleContext none = w.ctx(as(t1), at_h(2));
+  none.grid_has_worker = [](const std::string& grid) { return grid != "G1"; };
+  CHECK(decide_close(c, none).allowed());
+  Case by_grid = at_level(w, "dispute", Level::village);
+  by_grid = apply(by_grid, decide_resolve(by_grid, w.ctx(as(g1), at_h(1))).get());
+  CHECK_FALSE(decide_close(by_grid, w.ctx(as(g1), at_h(2))).allowed());
+  CHECK(decide_close(by_grid, w.ctx(as(t1), at_h(2))).allowed());
+  // admin may verify (and is counted for it).
+  CHECK(decide_close(c, w.ctx(Actor::admin(), at_h(2))).allowed());
+}
+
+TEST_CASE("rule 7: a worker whistled to the case does not verify it") {
+  World w;
+  Case c = at_level(w, "fire", Level::zone);
+  c = apply(c, decide_whistle(c, w.ctx(as(t1), at_h(1)), cw).get());
+  c = apply(c, decide_resolve(c, w.ctx(as(t1), at_h(2))).get());
+  const Decision d = decide_close(c, w.ctx(as(cw), at_h(3)));
+  CHECK_FALSE(d.allowed());
+  CHECK(contains(d.reason, "whistled"));
+}
+
+TEST_CASE("rule 7: only the grid's own worker closes an open grid case directly") {
+  World w;
+  const Case c = at_level(w, "litter", Level::grid);
+  CHECK(decide_close(c, w.ctx(as(g1), at_h(1))).allowed());
+  CHECK(decide_close(c, w.ctx(Actor::admin(), at_h(1))).allowed());
+  for (const Worker* wk : {&t1, &cz1, &g3}) {
+    const Decision d = decide_close(c, w.ctx(as(*wk), at_h(1)));
+    CHECK_FALSE(d.allowed());
+    CHECK(d.rule == "verification");
+    CHECK(contains(d.reason, "self-handled"));
   }
-  const Actor admin = Actor::admin();
-  CHECK(decide_close(c, w.ctx(admin, at_h(2))).allowed());
+}
+
+TEST_CASE("a reopen is the grid side's: scope without a whistle") {
+  World w;
+  Case c = at_level(w, "litter", Level::grid);
+  c = apply(c, decide_close(c, w.ctx(as(g1), at_h(1))).get());
+  for (const Worker* wk : {&g1, &t1, &cz1})
+    CHECK(decide_reopen(c, w.ctx(as(*wk), at_h(2))).allowed());
+  for (const Worker* wk : {&g3, &t2, &cw})
+    CHECK_FALSE(decide_reopen(c, w.ctx(as(*wk), at_h(2))).allowed());
 }
 
 TEST_CASE("decide_close with fail sends a resolved case back to its handler as rework") {

@@ -512,22 +512,46 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  std::map<std::string, long long> quota_days_met(Timestamp from, Timestamp to,
-                                                  std::chrono::minutes offset,
-                                                  int reports) override {
+  std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
+                                         int reports) override {
     return guarded(m_path, [&] {
-      std::map<std::string, long long> out;
+      // Each patrol report of the period, sorted by why it counts or not, per grid and local day.
       SQLite::Statement q(*m_db, R"sql(
-        SELECT g.code, count(*) FROM (
-          SELECT grid_id, (reported_at + ?1) / 86400 AS day FROM cases
-          WHERE source = 'patrol' AND reported_at >= ?2 AND reported_at < ?3
-          GROUP BY grid_id, day HAVING count(*) >= ?4) d
-        JOIN units g ON g.id = d.grid_id GROUP BY g.code)sql");
+        WITH r AS (
+          SELECT c.grid_id, (c.reported_at + ?1) / 86400 AS day,
+                 CASE WHEN c.status = 'void' THEN 1
+                      WHEN c.reporter = 'admin' THEN 2
+                      WHEN NOT EXISTS (SELECT 1 FROM workers w JOIN worker_units wu
+                                       ON wu.worker_id = w.id
+                                       WHERE w.code = c.reporter AND w.tier = 'grid'
+                                         AND wu.unit_id = c.grid_id) THEN 3
+                      ELSE 0 END AS why
+          FROM cases c
+          WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3)
+        SELECT g.code, r.why, r.day, count(*) FROM r JOIN units g ON g.id = r.grid_id
+        GROUP BY g.code, r.why, r.day)sql");
       q.bind(1, static_cast<int64_t>(offset.count() * 60));
       q.bind(2, seconds(from));
       q.bind(3, seconds(to));
-      q.bind(4, reports);
-      while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+      std::map<std::string, GridQuota> out;
+      while (q.executeStep()) {
+        GridQuota& g = out[q.getColumn(0).getString()];
+        const long long n = q.getColumn(3).getInt64();
+        switch (q.getColumn(1).getInt()) {
+          case 0:
+            g.valid += n;
+            if (n >= reports) ++g.days_met;
+            break;
+          case 1:
+            g.voided += n;
+            break;
+          case 2:
+            g.by_admin += n;
+            break;
+          default:
+            g.not_grid_worker += n;
+        }
+      }
       return out;
     });
   }

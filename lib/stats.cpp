@@ -142,24 +142,26 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
                             if (!by.empty()) row_for(keys_of(c, o.department)).add(o);
                           });
   reporting.for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
-    if (e.type != EventType::whistle && e.type != EventType::rework) return;
-    long long StatsRow::*field =
-        e.type == EventType::whistle ? &StatsRow::whistles : &StatsRow::rework;
+    long long StatsRow::*field = nullptr;
+    if (e.type == EventType::whistle) field = &StatsRow::whistles;
+    if (e.type == EventType::rework) field = &StatsRow::rework;
+    if (e.type == EventType::close && e.actor == "admin") field = &StatsRow::verified_by_admin;
+    if (!field) return;
     ++(total.*field);
     if (!by.empty()) ++(row_for(keys_of(c, e.department)).*field);
   });
 
   // The daily quota, for unit groupings (and the total): grid-days met over grid-days.
-  const auto met = reporting.quota_days_met(period.from, period.to, policy.utc_offset,
-                                            policy.daily_reports_per_grid);
+  const auto quotas =
+      reporting.quota(period.from, period.to, policy.utc_offset, policy.daily_reports_per_grid);
   const long long days = days_in(period);
   total.quota_days_met = 0;
   total.grid_days = 0;
   const bool unit_rows = by.size() == 1 && is_unit_grouping(by.front());
   for (const Unit& u : tree.units()) {
     if (u.level != Level::grid) continue;
-    auto it = met.find(u.code);
-    const long long grid_met = it == met.end() ? 0 : it->second;
+    auto it = quotas.find(u.code);
+    const long long grid_met = it == quotas.end() ? 0 : it->second.days_met;
     *total.quota_days_met += grid_met;
     *total.grid_days += days;
     if (!unit_rows) continue;
@@ -182,13 +184,14 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
 std::vector<QuotaRow> quota(Session& session, const Period& period) {
   const Policy& policy = session.policy();
   const UnitTree tree(session.store().units());
-  const auto met = session.reporting().quota_days_met(period.from, period.to, policy.utc_offset,
-                                                      policy.daily_reports_per_grid);
+  const auto quotas = session.reporting().quota(period.from, period.to, policy.utc_offset,
+                                                policy.daily_reports_per_grid);
   std::vector<QuotaRow> out;
   for (const Unit& u : tree.units()) {
     if (u.level != Level::grid) continue;
-    auto it = met.find(u.code);
-    out.push_back(QuotaRow{u.code, u.name, days_in(period), it == met.end() ? 0 : it->second});
+    auto it = quotas.find(u.code);
+    out.push_back(
+        QuotaRow{u.code, u.name, days_in(period), it == quotas.end() ? GridQuota{} : it->second});
   }
   std::sort(out.begin(), out.end(),
             [](const QuotaRow& a, const QuotaRow& b) { return a.grid < b.grid; });

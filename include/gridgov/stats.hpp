@@ -13,11 +13,21 @@
 namespace gridgov {
 
 /// The field names of a statistics row, in order (after `group` and `name`).
-inline const std::vector<std::string> k_stat_fields = {
-    "reported",        "problems",     "closed",       "closed_on_time",
-    "resolution_rate", "on_time_rate", "escalated",    "referred",
-    "whistles",        "rework",       "overdue_open", "median_hours_to_close",
-    "quota_days_met",  "quota_rate"};
+inline const std::vector<std::string> k_stat_fields = {"reported",
+                                                       "problems",
+                                                       "closed",
+                                                       "closed_on_time",
+                                                       "resolution_rate",
+                                                       "on_time_rate",
+                                                       "escalated",
+                                                       "referred",
+                                                       "whistles",
+                                                       "rework",
+                                                       "overdue_open",
+                                                       "verified_by_admin",
+                                                       "median_hours_to_close",
+                                                       "quota_days_met",
+                                                       "quota_rate"};
 
 /// What one case amounts to as of `end` (events at or after `end` have not happened yet).
 struct Outcome {
@@ -71,6 +81,7 @@ struct StatsRow {
   long long whistles = 0;
   long long rework = 0;
   long long overdue_open = 0;
+  long long verified_by_admin = 0;          ///< closes recorded by `admin` in the period (rule 7)
   std::vector<double> hours;                ///< hours to close of each closed problem
   std::optional<long long> quota_days_met;  ///< unit groupings only
   std::optional<long long> grid_days;
@@ -146,13 +157,16 @@ struct Period {
                                                const std::vector<Grouping>& by);
 
 /// Per grid: the local days of `period` with at least the policy's daily patrol reports.
+/// Rule 12: a report counts when made on patrol by a grid-tier worker serving the grid, and not
+/// void; `reports` says how many did and why the others did not.
 struct QuotaRow {
   std::string grid;
   std::string name;
   long long days = 0;
-  long long days_met = 0;
+  GridQuota reports;
+  [[nodiscard]] long long days_met() const noexcept { return reports.days_met; }
   [[nodiscard]] double rate() const {
-    return days ? static_cast<double>(days_met) / static_cast<double>(days) : 0.0;
+    return days ? static_cast<double>(reports.days_met) / static_cast<double>(days) : 0.0;
   }
 };
 [[nodiscard]] std::vector<QuotaRow> quota(Session& session, const Period& period);

@@ -62,6 +62,18 @@ class WriteTransaction {
   virtual void commit() = 0;
 };
 
+/// The patrol reports of one grid over a period, for the daily quota (rule 12). A valid report is
+/// made on patrol by a grid-tier worker serving that grid and is not void.
+struct GridQuota {
+  long long days_met = 0;         ///< local days with at least the policy's valid reports
+  long long valid = 0;            ///< reports that count
+  long long by_admin = 0;         ///< reported by `admin`
+  long long voided = 0;           ///< void
+  long long not_grid_worker = 0;  ///< reported by someone not a grid worker of that grid
+
+  friend bool operator==(const GridQuota&, const GridQuota&) = default;
+};
+
 /// The read-only queries of reports: statistics, quota and the streams of exports. Each streams
 /// or aggregates, so memory stays flat however many cases there are.
 class Reporting {
@@ -78,12 +90,12 @@ class Reporting {
                               const std::function<void(const Case&, const Event&)>& visit) = 0;
   /// The earliest and latest `reported_at` of all cases; nullopt without cases.
   [[nodiscard]] virtual std::optional<std::pair<Timestamp, Timestamp>> reported_range() = 0;
-  /// Per grid code: the local days (at `offset`) in [from, to) with at least `reports` patrol
-  /// reports.
-  [[nodiscard]] virtual std::map<std::string, long long> quota_days_met(Timestamp from,
-                                                                        Timestamp to,
-                                                                        std::chrono::minutes offset,
-                                                                        int reports) = 0;
+  /// Per grid code, the patrol reports of [from, to) for the daily quota (rule 12): the local
+  /// days (at `offset`) with at least `reports` valid reports, and the reports that count and
+  /// those that do not, by why.
+  [[nodiscard]] virtual std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to,
+                                                               std::chrono::minutes offset,
+                                                               int reports) = 0;
 };
 
 /// The database of one county.

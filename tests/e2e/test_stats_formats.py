@@ -17,9 +17,10 @@ from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, REFUSED, USAGE, Sandb
 
 COLUMNS = ["group", "name", "reported", "problems", "closed", "closed_on_time",
            "resolution_rate", "on_time_rate", "escalated", "referred", "whistles", "rework",
-           "overdue_open", "median_hours_to_close", "quota_days_met", "quota_rate"]
+           "overdue_open", "verified_by_admin", "median_hours_to_close", "quota_days_met",
+           "quota_rate"]
 COUNTS = ["reported", "problems", "closed", "closed_on_time", "escalated", "referred",
-          "whistles", "rework", "overdue_open"]
+          "whistles", "rework", "overdue_open", "verified_by_admin"]
 FLOATS = {"resolution_rate", "on_time_rate", "median_hours_to_close", "quota_rate"}
 NUMERIC = COLUMNS[2:]
 SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]
@@ -298,8 +299,8 @@ class StatsFormats(unittest.TestCase):
             self.assertIn(town, towns)
             self.assertIn(cat, cats)
             self.assertEqual(r["name"], f"{towns[town]['name']}/{cats[cat]}")
-            self.assertTrue(r["reported"] or r["whistles"] or r["rework"],
-                            f"a pair with no cases has no row: {r}")
+            self.assertTrue(r["reported"] or r["whistles"] or r["rework"]
+                            or r["verified_by_admin"], f"a pair with no cases has no row: {r}")
             self.assertIsNone(r["quota_days_met"])
             self.assertIsNone(r["quota_rate"])
             per_town[town] += r["reported"]
@@ -321,8 +322,12 @@ class StatsFormats(unittest.TestCase):
         self.assertEqual(len(rows), example_counts()["grid"])
         for r in rows:
             self.assertEqual(list(r.keys()),
-                             ["group", "name", "days", "quota_days_met", "quota_rate"])
+                             ["group", "name", "days", "quota_days_met", "quota_rate",
+                              "valid_reports", "admin_reports", "voided_reports",
+                              "other_reporters"])
             self.assertEqual(r["days"], 31)
+            # Rule 12: a day is met only with 2 valid reports (the built-in policy).
+            self.assertLessEqual(r["quota_days_met"] * 2, r["valid_reports"])
         by_grid = {r["group"]: r for r in self.monthly("grid")[:-1]}
         for r in rows:
             for k in ("group", "name", "quota_days_met", "quota_rate"):

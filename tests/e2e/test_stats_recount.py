@@ -45,7 +45,7 @@ UTC = dt.timezone.utc
 
 STAT_FIELDS = ["reported", "problems", "closed", "closed_on_time", "resolution_rate",
                "on_time_rate", "escalated", "referred", "whistles", "rework", "overdue_open",
-               "median_hours_to_close", "quota_days_met", "quota_rate"]
+               "verified_by_admin", "median_hours_to_close", "quota_days_met", "quota_rate"]
 FLOAT_FIELDS = {"resolution_rate", "on_time_rate", "median_hours_to_close", "quota_rate"}
 SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]
 LEVEL_IDX = {"county": 0, "town": 1, "zone": 2, "village": 3, "grid": 4}
@@ -653,7 +653,7 @@ def load_events(text: str) -> dict[int, dict]:
         c = cases.setdefault(cid, {"id": cid, "kind": r["kind"], "source": r["source"],
                                    "grid": r["grid"], "category": r["category"],
                                    "reported_at": ts(r["reported_at"]), "events": []})
-        c["events"].append({"type": r["type"], "at": ts(r["at"]),
+        c["events"].append({"type": r["type"], "at": ts(r["at"]), "actor": r["actor"],
                             "department": r["department"], "deadline": ts(r["deadline"])})
     return cases
 
@@ -710,6 +710,15 @@ class Recount:
         self.grids = [c for c, u in self.units.items() if u["level"] == "grid"]
         self.dept_names = {d["code"]: d["name"] for d in policy["departments"]}
         self.cat_names = {c["code"]: c["name"] for c in policy["categories"]}
+        self.grid_workers_of: dict[str, set] = defaultdict(set)
+        for w in worker_rows():
+            if w["tier"] == "grid":
+                self.grid_workers_of[w["unit"]].add(w["code"])
+
+    @staticmethod
+    def reporter(c: dict) -> str:
+        """Who reported the case: the actor of its report event."""
+        return next(e["actor"] for e in c["events"] if e["type"] == "report")
 
     def unit_of(self, grid: str, level: str) -> str:
         for c in example_ancestors(grid):
@@ -740,7 +749,8 @@ class Recount:
     def empty_row(group: str, name: str) -> dict:
         return {"group": group, "name": name, "reported": 0, "problems": 0, "closed": 0,
                 "closed_on_time": 0, "escalated": 0, "referred": 0, "whistles": 0, "rework": 0,
-                "overdue_open": 0, "hours": [], "quota_days_met": None, "grid_days": None}
+                "overdue_open": 0, "verified_by_admin": 0, "hours": [], "quota_days_met": None,
+                "grid_days": None}
 
     def rows(self, start: dt.datetime, end: dt.datetime, by: list[str]) -> dict[str, dict]:
         rows: dict[str, dict] = {}
@@ -772,15 +782,22 @@ class Recount:
                         if o.hours is not None:
                             r["hours"].append(o.hours)
             for e in c["events"]:
-                if e["type"] in ("whistle", "rework") and start <= e["at"] < end:
-                    field = "whistles" if e["type"] == "whistle" else "rework"
+                if not start <= e["at"] < end:
+                    continue
+                field = {"whistle": "whistles", "rework": "rework"}.get(e["type"])
+                if e["type"] == "close" and e["actor"] == "admin":
+                    field = "verified_by_admin"  # rule 7: closes recorded by admin
+                if field:
                     for r in targets(c, e["department"]):
                         r[field] += 1
 
-        # The daily quota: patrol reports per grid and local day.
+        # The daily quota (rule 12): valid patrol reports per grid and local day, by a grid
+        # worker of that grid, not void.
         per_day = Counter()
         for c in self.cases.values():
-            if c["source"] == "patrol" and start <= c["reported_at"] < end:
+            if (c["source"] == "patrol" and start <= c["reported_at"] < end
+                    and not any(e["type"] == "void" for e in c["events"])
+                    and self.reporter(c) in self.grid_workers_of.get(c["grid"], ())):
                 per_day[(c["grid"], c["reported_at"].astimezone(TZ).date())] += 1
         met = Counter(g for (g, _), n in per_day.items() if n >= QUOTA)
         days = round((end - start).total_seconds() / 86400)
@@ -804,7 +821,8 @@ class Recount:
         p = r["problems"]
         out["resolution_rate"] = r["closed"] / p if p else 0.0
         out["on_time_rate"] = r["closed_on_time"] / p if p else 0.0
-        for k in ("escalated", "referred", "whistles", "rework", "overdue_open"):
+        for k in ("escalated", "referred", "whistles", "rework", "overdue_open",
+                  "verified_by_admin"):
             out[k] = r[k]
         h = sorted(r["hours"])
         if not h:

@@ -369,6 +369,10 @@ TEST_CASE("statistics by town: a row for every town, cases or not, then the coun
                       .median = 84.0});
   check_row(rows[2], {});
   check_row(rows[3], k_total);
+  // Rule 7: B (T1) and D (T2) were verified by admin in August; F's close falls after it.
+  CHECK(rows[0].verified_by_admin == 1);
+  CHECK(rows[1].verified_by_admin == 1);
+  CHECK(rows[3].verified_by_admin == 2);
   CHECK(rows[3].resolution_rate() == doctest::Approx(0.5));
   CHECK(rows[3].on_time_rate() == doctest::Approx(2.0 / 6.0));
   // The daily quota: grid-days of the month (31 per grid) and those met (G3 on 08-05 only).
@@ -539,7 +543,7 @@ TEST_CASE("quota: a grid meets it on a local day with 2 patrol reports, at +08:0
     CAPTURE(i);
     CHECK(rows[i].grid == expected[i].first);
     CHECK(rows[i].days == 3);
-    CHECK(rows[i].days_met == expected[i].second);
+    CHECK(rows[i].days_met() == expected[i].second);
   }
   CHECK(rows[0].name == "一村一格");
   CHECK(rows[0].rate() == doctest::Approx(2.0 / 3.0));
@@ -547,5 +551,21 @@ TEST_CASE("quota: a grid meets it on a local day with 2 patrol reports, at +08:0
 
   // A single report on a day is not enough: G4's 08-02 becomes a met day with a second one.
   (void)report(s, "G4", "environment_sanitation", utc(8, 2, 10));
-  CHECK(run_quota(s, days)[3].days_met == 1);
+  CHECK(run_quota(s, days)[3].days_met() == 1);
+
+  // Rule 12: a report by admin and a voided one do not count, and say why: G2's 08-02 local
+  // keeps its one valid report, and is not met.
+  ReportRequest r;
+  r.category = "environment_sanitation";
+  r.title = "事项";
+  r.grid = "G2";
+  (void)log_case(s, r, "admin", utc(8, 2, 5));
+  const long long voided = log_case(s, r, "g2", utc(8, 2, 6)).id;
+  (void)step(s, voided, EventType::voided, utc(8, 2, 7));
+  const QuotaRow g2 = run_quota(s, days)[1];
+  CHECK(g2.days_met() == 0);
+  CHECK(g2.reports.valid == 2);  // the two above, on 08-01 and 08-02 local
+  CHECK(g2.reports.by_admin == 1);
+  CHECK(g2.reports.voided == 1);
+  CHECK(g2.reports.not_grid_worker == 0);
 }

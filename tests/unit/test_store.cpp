@@ -347,10 +347,21 @@ TEST_CASE_TEMPLATE("Store keeps cases and their events; Reporting streams them",
   r.for_each_event(at_h(0), at_h(40),
                    [&](const Case&, const Event& e) { types.push_back(e.type); });
   CHECK(types == std::vector<EventType>{EventType::report, EventType::escalate, EventType::report});
-  // One patrol report on G1 that local day: the quota of 1 is met once, of 2 never.
-  CHECK(r.quota_days_met(at_h(0), at_h(48), std::chrono::hours(8), 1) ==
-        std::map<std::string, long long>{{"G1", 1}});
-  CHECK(r.quota_days_met(at_h(0), at_h(48), std::chrono::hours(8), 2).empty());
+  // One patrol report on G1, by W1, who is not (yet) a worker of G1: it does not count.
+  GridQuota not_counted;
+  not_counted.not_grid_worker = 1;
+  CHECK(r.quota(at_h(0), at_h(48), std::chrono::hours(8), 1) ==
+        std::map<std::string, GridQuota>{{"G1", not_counted}});
+  // W1 patrols G1: the quota of 1 is met that local day, of 2 never.
+  s->put_worker(worker("W1", Tier::grid, {"G1"}));
+  GridQuota one;
+  one.days_met = 1;
+  one.valid = 1;
+  CHECK(r.quota(at_h(0), at_h(48), std::chrono::hours(8), 1) ==
+        std::map<std::string, GridQuota>{{"G1", one}});
+  one.days_met = 0;
+  CHECK(r.quota(at_h(0), at_h(48), std::chrono::hours(8), 2) ==
+        std::map<std::string, GridQuota>{{"G1", one}});
 }
 
 // ---- transactions (the conformance suite goes on)

@@ -1,5 +1,7 @@
 // The policy TOML (docs/design.md §4), and the built-in policy of the model county.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -88,7 +90,7 @@ struct PolicyWalker {
     if (!d)
       diagnostics.add(
           node.at(file, path)
-              .error("\"" + std::string(text) + "\" is not a date of 2000–2099 (YYYY-MM-DD)"));
+              .error(fmt::format("\"{}\" is not a date of 2000–2099 (YYYY-MM-DD)", text)));
     return d;
   }
 

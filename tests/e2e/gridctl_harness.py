@@ -63,6 +63,15 @@ def base_env(**extra: Optional[str]) -> dict:
     return env
 
 
+def faketime_env(**extra: Optional[str]) -> dict:
+    """base_env for a gridctl run under libfaketime (`faketime`), which preloads itself: an ASan
+    build (scripts/test's second pass) would otherwise refuse to start, its runtime not first."""
+    env = base_env(**extra)
+    options = env.get("ASAN_OPTIONS", "")
+    env["ASAN_OPTIONS"] = (options + ":" if options else "") + "verify_asan_link_order=0"
+    return env
+
+
 @dataclass
 class Result:
     args: list

@@ -8,7 +8,7 @@ import tomllib
 import unittest
 
 from gridctl_harness import (GRIDCTL, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, GridctlTestCase,
-                             Sandbox, base_env, data, example, file_bytes)
+                             Sandbox, data, example, faketime_env, file_bytes)
 
 SHOW_KEYS = {"version", "loaded_at", "source", "timezone", "auto_escalate",
              "daily_reports_per_grid", "deadlines", "calendar", "departments", "categories"}
@@ -251,7 +251,7 @@ class WorkingDays(GridctlTestCase):
             self.skipTest("faketime (Debian's faketime) is not installed; scripts/setup installs it")
         run = lambda when: subprocess.run(
             ["faketime", when, GRIDCTL, "policy", "check", example("policy.toml")],
-            capture_output=True, text=True, env=base_env(), timeout=60)
+            capture_output=True, text=True, env=faketime_env(), timeout=60)
         later = run("2027-03-01 12:00:00")
         self.assertEqual(later.returncode, OK, later.stderr)
         self.assertIn("gridctl: warning:", later.stderr)

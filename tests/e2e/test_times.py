@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import unittest
 
-from gridctl_harness import (GRIDCTL, INPUT, OK, REFUSED, USAGE, GridctlTestCase, base_env, diags)
+from gridctl_harness import (GRIDCTL, INPUT, OK, REFUSED, USAGE, GridctlTestCase, diags,
+                             faketime_env)
 
 GRID = "37132700100101"  # W0001's grid
 HEADER = "ext_id,source,grid,category,kind,title,description,reporter,reported_at\n"
@@ -44,7 +45,7 @@ class Times(GridctlTestCase):
             return subprocess.run(
                 ["faketime", "2026-10-05 04:00:00", GRIDCTL, "--db", self.box.db, "log", "--grid",
                  GRID, "--category", "dispute", "--title", "纠纷", "--as", "W0001", "--at", at],
-                capture_output=True, text=True, env=base_env(TZ="UTC"), timeout=60)
+                capture_output=True, text=True, env=faketime_env(TZ="UTC"), timeout=60)
         # The clock says 2026-10-05 04:00 UTC, 12:00 at +08:00.
         ok = log_at("2026-10-05T12:05:00+08:00")
         self.assertEqual(ok.returncode, OK, ok.stderr)

@@ -763,7 +763,8 @@ TEST_CASE("rule 7: the grid verifies, never the hand that did the work") {
   CHECK(contains(verdict(t2).reason, "does not serve the zone or town"));
   // The town worker of Z1 steps in only when the grid's worker resolved it or there is none.
   CHECK(contains(verdict(t1).reason, "has its own grid worker"));
-  RuleContext none = w.ctx(as(t1), at_h(2));
+  const Actor town = as(t1);
+  RuleContext none = w.ctx(town, at_h(2));  // the context keeps a reference to the actor
   none.grid_has_worker = [](const std::string& grid) { return grid != "G1"; };
   CHECK(decide_close(c, none).allowed());
   Case by_grid = at_level(w, "dispute", Level::village);

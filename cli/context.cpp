@@ -32,12 +32,12 @@ std::string Context::actor() const {
 }
 
 gridgov::Timestamp Context::time(gridgov::Session& session) const {
-  if (options.at.empty()) return session.now();
-  auto t = gridgov::parse_time(options.at, session.utc_offset());
+  if (!options.at) return session.now();
+  auto t = gridgov::parse_time(*options.at, session.utc_offset());
   if (!t)
-    throw gridgov::Error(
-        gridgov::ErrorCode::usage,
-        "--at " + options.at + ": not an ISO 8601 time (e.g. 2026-10-03T09:15:00+08:00)");
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--at " + (options.at->empty() ? std::string("''") : *options.at) +
+                             ": not an ISO 8601 time (e.g. 2026-10-03T09:15:00+08:00)");
   return *t;
 }
 

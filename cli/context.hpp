@@ -3,6 +3,7 @@
 // the chosen format. Passed explicitly; gridctl has no global state.
 
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "gridgov/render.hpp"
@@ -18,8 +19,8 @@ struct GlobalOptions {
   std::string format;
   std::string color = "auto";
   bool quiet = false;
-  std::string as;  ///< --as ACTOR of mutating commands (else $GRIDCTL_ACTOR)
-  std::string at;  ///< --at TIME (else now)
+  std::string as;                 ///< --as ACTOR of mutating commands (else $GRIDCTL_ACTOR)
+  std::optional<std::string> at;  ///< --at TIME (else now; an empty one is not a time)
 };
 
 class Context {

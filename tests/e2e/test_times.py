@@ -55,11 +55,11 @@ class Times(GridctlTestCase):
 
     def test_malformed_and_out_of_range_times_are_usage_errors_naming_the_option(self):
         for bad in ("2026-10-3T9:5", "+2026-10-03", "1999-12-31T10:00", "9999-01-01",
-                    "2026-10-03T09", "2026/10/03"):
+                    "2026-10-03T09", "2026/10/03", ""):
             with self.subTest(at=bad):
                 r = self.log(bad)
                 self.assertRc(r, USAGE)
-                self.assertIn("--at " + bad, r.stderr)
+                self.assertIn("--at " + (bad or "''"), r.stderr)
 
     def test_an_imported_row_from_the_future_or_before_2000_is_rejected_at_its_column(self):
         before = self.box.dump()

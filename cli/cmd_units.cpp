@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/unit_tree.hpp"
+#include "gridgov/workers.hpp"
 
 namespace gridctl {
 
@@ -115,14 +116,8 @@ void run_show(Context& ctx, const UnitsFlags& f) {
   const gridgov::UnitTree tree(store.units());
   const gridgov::Unit& u = require_unit(tree, f.code);
   long long workers = 0;
-  for (const auto& s : store.workers()) {
-    if (s.retired) continue;
-    for (const auto& code : s.worker.units)
-      if (tree.within(code, u.code)) {
-        ++workers;
-        break;
-      }
-  }
+  for (const auto& s : store.workers())
+    if (!s.retired && gridgov::serves_within(s.worker, tree, u.code)) ++workers;
   ctx.print(gridgov::unit_record(u, tree, workers));
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "gridgov/unit_tree.hpp"
+#include "gridgov/workers.hpp"
 
 namespace gridctl {
 
@@ -40,10 +41,7 @@ void run_list(Context& ctx, const WorkersFlags& f) {
     if (tier && w.tier != *tier) continue;
     if (deployment && w.deployment != deployment) continue;
     if (!f.department.empty() && w.department != f.department) continue;
-    if (!f.unit.empty() && std::none_of(w.units.begin(), w.units.end(), [&](const std::string& u) {
-          return tree.within(u, f.unit);
-        }))
-      continue;
+    if (!f.unit.empty() && !gridgov::serves_within(w, tree, f.unit)) continue;
     shown.push_back(s);
   }
   ctx.print(gridgov::worker_table(shown, f.retired));

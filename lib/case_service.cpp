@@ -29,17 +29,6 @@ Case record(Store& store, const Case& before, std::vector<Event> events, Timesta
   return after;
 }
 
-/// Events are recorded in the order they happened.
-void check_time(const Case& c, const std::vector<Event>& events, Timestamp at) {
-  const Timestamp last = events.empty() ? c.reported_at : events.back().at;
-  if (at < last)
-    throw Error(ErrorCode::refused,
-                fmt::format("time: the time given is earlier than case {}'s last event; events "
-                            "are recorded in order",
-                            c.id),
-                "time", "at");
-}
-
 /// The refusal of `move` on case `id`, as the Error a caller reports.
 Error refusal(const Decision& d, const Actor& actor, const Move& move, long long id) {
   return Error(d.code,
@@ -155,7 +144,9 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
   if (!found) throw Error(ErrorCode::not_found, fmt::format("unknown case {}", id));
   const Case c = *found;
   const Actor actor = find_actor(store, actor_code);
-  check_time(c, store.events(id), at);
+  const auto events = store.events(id);
+  if (auto r = check_in_order(c, events.empty() ? c.reported_at : events.back().at, at))
+    throw r->error();
   if (auto r = check_not_future(at, session.now(), session.utc_offset())) throw r->error();
   if (move.type == EventType::voided && move.duplicate_of != 0 &&
       !store.find_case(move.duplicate_of))

@@ -140,6 +140,23 @@ std::optional<Decision> check_not_future(Timestamp at, Timestamp now, std::chron
                             format_time(at, offset), format_time(now, offset)));
 }
 
+std::optional<Decision> check_in_order(const Case& c, Timestamp last, Timestamp at) {
+  if (at >= last) return std::nullopt;
+  return refuse(Rule::time, Field::at,
+                fmt::format("the time given is earlier than case {}'s last event; events are "
+                            "recorded in order",
+                            c.id));
+}
+
+std::optional<Decision> check_timezone(std::chrono::minutes in_force, std::chrono::minutes proposed,
+                                       bool has_cases) {
+  if (!has_cases || in_force == proposed) return std::nullopt;
+  return refuse(Rule::timezone,
+                fmt::format("the database has cases recorded in {}; a policy may not move them "
+                            "to {}",
+                            format_utc_offset(in_force), format_utc_offset(proposed)));
+}
+
 std::optional<Decision> check_authorised(const Case& c, const RuleContext& ctx) {
   if (ctx.actor.is_admin()) return std::nullopt;
   const Worker& w = *ctx.actor.worker;

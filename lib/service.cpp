@@ -2,6 +2,8 @@
 
 #include "gridgov/service.hpp"
 
+#include "gridgov/rules.hpp"
+
 #include <map>
 #include <set>
 
@@ -175,15 +177,9 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
   diagnostics.throw_if_any();
 
   // Rule 16: local days and months of recorded cases must not shift under them.
-  if (store.reporting().reported_range()) {
-    const Policy in_force = current_policy(store);
-    if (in_force.utc_offset != policy.utc_offset)
-      throw Error(ErrorCode::refused,
-                  "timezone: the database has cases recorded in " +
-                      format_utc_offset(in_force.utc_offset) + "; a policy may not move them to " +
-                      format_utc_offset(policy.utc_offset),
-                  "timezone", "timezone");
-  }
+  if (store.reporting().reported_range())
+    if (auto r = check_timezone(current_policy(store).utc_offset, policy.utc_offset, true))
+      throw r->error();
 
   PolicyReport report;
   report.warnings = policy_warnings(policy, now);

@@ -168,6 +168,15 @@ inline constexpr std::chrono::minutes k_clock_tolerance{5};
 [[nodiscard]] std::optional<Decision> check_not_future(Timestamp at, Timestamp now,
                                                        std::chrono::minutes offset);
 
+/// Rule 16, in order: a move at `at` on case `c`, whose last event happened at `last`, is refused
+/// (rule `time`, field `at`) when it is earlier than that.
+[[nodiscard]] std::optional<Decision> check_in_order(const Case& c, Timestamp last, Timestamp at);
+
+/// Rule 16: once a database has cases, a policy may not move them to another timezone (rule
+/// `timezone`): their local days and months would shift.
+[[nodiscard]] std::optional<Decision> check_timezone(std::chrono::minutes in_force,
+                                                     std::chrono::minutes proposed, bool has_cases);
+
 /// Rule 10 (authorisation) for handling a case where it stands: `admin` always; a worker whose
 /// scope contains the case's grid and whose tier reaches the case's level; at the county
 /// platform any county worker; at a department that department's county workers.

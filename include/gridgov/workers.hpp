@@ -2,6 +2,7 @@
 // The rules for grid workers: which units a worker of each tier and deployment may serve, and the
 // upsert of a workers file over the database.
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
@@ -16,6 +17,7 @@
 #include "gridgov/location.hpp"
 #include "gridgov/model.hpp"
 #include "gridgov/policy.hpp"
+#include "gridgov/unit_tree.hpp"
 
 namespace gridgov {
 
@@ -151,6 +153,14 @@ struct WorkerPlan {
     }
   }
   return plan;
+}
+
+/// Whether `worker` is sent to `unit` or to a unit below it (what `units show` counts and
+/// `workers list --unit` filters on).
+[[nodiscard]] inline bool serves_within(const Worker& worker, const UnitTree& tree,
+                                        std::string_view unit) {
+  return std::any_of(worker.units.begin(), worker.units.end(),
+                     [&](const std::string& u) { return tree.within(u, unit); });
 }
 
 }  // namespace gridgov

@@ -1171,3 +1171,22 @@ TEST_CASE("every rule has a stable, distinct name") {
                                           "whistle", "authority", "verification", "rework", "state",
                                           "time"});
 }
+
+TEST_CASE("rule 16: moves in order, and a timezone fixed once there are cases") {
+  Case c;
+  c.id = 4;
+  CHECK_FALSE(check_in_order(c, at_h(2), at_h(2)).has_value());
+  const auto early = check_in_order(c, at_h(2), at_h(1));
+  REQUIRE(early.has_value());
+  CHECK(early->rule == Rule::time);
+  CHECK(early->field == Field::at);
+  CHECK(contains(early->reason, "case 4's last event"));
+
+  const std::chrono::minutes china(8 * 60);
+  CHECK_FALSE(check_timezone(china, std::chrono::minutes(0), false).has_value());
+  CHECK_FALSE(check_timezone(china, china, true).has_value());
+  const auto moved = check_timezone(china, std::chrono::minutes(0), true);
+  REQUIRE(moved.has_value());
+  CHECK(moved->rule == Rule::timezone);
+  CHECK(contains(moved->error().what(), "timezone: the database has cases recorded in +08:00"));
+}

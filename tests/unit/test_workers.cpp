@@ -219,3 +219,27 @@ TEST_CASE("plan_workers: a code given twice names the first line") {
   CHECK(contains(d.list()[0].reason, "W7"));
   CHECK(contains(d.list()[0].reason, "workers.csv:3"));
 }
+
+TEST_CASE("serves_within: a worker sent to a unit or below it, not above or beside") {
+  auto su = [](std::string code, Level level, std::string parent) {
+    StoredUnit s;
+    s.unit.code = std::move(code);
+    s.unit.name = s.unit.code;
+    s.unit.level = level;
+    s.unit.parent = std::move(parent);
+    return s;
+  };
+  const UnitTree tree({su("C", Level::county, ""), su("T1", Level::town, "C"),
+                       su("Z1", Level::zone, "T1"), su("Z2", Level::zone, "T1"),
+                       su("T2", Level::town, "C")});
+  Worker cluster;
+  cluster.units = {"Z1", "Z2"};
+  CHECK(serves_within(cluster, tree, "Z2"));
+  CHECK(serves_within(cluster, tree, "T1"));
+  CHECK(serves_within(cluster, tree, "C"));
+  CHECK_FALSE(serves_within(cluster, tree, "T2"));
+  Worker town;
+  town.units = {"T1"};
+  CHECK_FALSE(serves_within(town, tree, "Z1"));     // sent to the town, not into the zone
+  CHECK_FALSE(serves_within(Worker{}, tree, "C"));  // an on-call worker is sent nowhere
+}

@@ -1,4 +1,4 @@
-// gridctl case show ID | list [filters] | history ID; supervise; agenda zone|town|county
+// gridctl case show ID | list [filters] | history ID; agenda zone|town|county
 
 #include <memory>
 
@@ -103,7 +103,7 @@ void setup_case(CLI::App& app, Context& ctx) {
   list->add_option("--department", f->department, "Cases at this department")->type_name("CODE");
   list->add_option("--category", f->category, "Cases of this category")->type_name("CODE");
   list->add_option("--source", f->source, "patrol, hotline, surveillance, petition or platform");
-  list->add_flag("--overdue", f->overdue, "Only cases open past their deadline");
+  list->add_flag("--overdue", f->overdue, "Only cases open, not suspended, past their due");
   list->add_option("--from", f->from, "Reported at or after (a date or a time)")->type_name("D");
   list->add_option("--to", f->to, "Reported before, or on that date")->type_name("D");
   list->add_option("--at", ctx.options.at, "Judge `overdue` at this time (default: now)")
@@ -113,16 +113,6 @@ void setup_case(CLI::App& app, Context& ctx) {
   auto* history = cmd->add_subcommand("history", "A case's events, oldest first");
   history->add_option("id", f->id, "The case id")->required()->type_name("ID");
   history->callback([f, &ctx] { run_history(ctx, *f); });
-
-  auto* supervise =
-      app.add_subcommand("supervise", "List the overdue cases (重点督查), open past deadline");
-  supervise->add_option("--at", ctx.options.at, "Judge at this time (default: now)")
-      ->type_name("TIME");
-  supervise->callback([f, &ctx] {
-    CaseFlags overdue;
-    overdue.overdue = true;
-    run_list(ctx, overdue);
-  });
 
   auto* agenda = app.add_subcommand("agenda",
                                     "What a meeting takes up: zone daily, town weekly, "

@@ -1,6 +1,7 @@
 // The moves on a case: escalate (and the --overdue sweep), dispatch, whistle, resolve, close,
-// void, reopen. Each parses its flags into a gridgov::Move (the event it asks for) and calls
-// gridgov::act, which takes the rules' decision and records it.
+// void, reopen, extend, suspend, resume, urge, supervise order. Each parses its flags into a
+// gridgov::Move (the event it asks for) and calls gridgov::act, which takes the rules' decision and
+// records it.
 
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@ struct MoveFlags {
   bool overdue = false;
   bool dry_run = false;
   long long duplicate_of = 0;
+  std::string by;  ///< extend: a duration; supervise order: a time
 };
 
 void run(Context& ctx, long long id, const gridgov::Move& move) {
@@ -35,9 +37,14 @@ void run(Context& ctx, long long id, const gridgov::Move& move) {
                                              : "department " + c.department;
     if (c.level == gridgov::Level::county && c.unit.empty() && c.department.empty())
       where = "the county platform";
+    std::string clocks;
+    if (c.suspended()) clocks += ", suspended";
+    if (c.deadline) clocks += ", deadline " + gridgov::format_time(*c.deadline, view.utc_offset);
+    if (c.due) clocks += ", due " + gridgov::format_time(*c.due, view.utc_offset);
+    if (c.supervision)
+      clocks += ", ordered by " + gridgov::format_time(c.supervision->by, view.utc_offset);
     ctx.say("case " + std::to_string(c.id) + ": " + std::string(to_string(c.status)) + " at " +
-            where +
-            (c.deadline ? ", deadline " + gridgov::format_time(*c.deadline, view.utc_offset) : ""));
+            where + clocks);
   } else if (ctx.format() == gridgov::Format::json || ctx.format() == gridgov::Format::ndjson) {
     ctx.print(gridgov::case_record(c, view));
   } else {
@@ -169,11 +176,91 @@ void setup_moves(CLI::App& app, Context& ctx) {
     run(ctx, f->id, make(Type::voided, *f));
   });
 
+  auto* extend = move_command(app, ctx, "extend",
+                              "Move a case's time limit (due) out (延期), before it passes", *f);
+  extend->add_option("--by", f->by, "How much: \"3d\", \"36h\", or working days \"5wd\"")
+      ->required()
+      ->type_name("DURATION");
+  extend->add_option("--reason", f->note, "Why")->required();
+  extend->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    gridgov::Move m = make(Type::extend, *f);
+    m.extension = gridgov::parse_duration(f->by);
+    if (!m.extension)
+      throw gridgov::Error(gridgov::ErrorCode::usage,
+                           "--by: bad duration \"" + f->by +
+                               "\" (expected e.g. \"36h\", \"3d\", or working days \"5wd\")",
+                           "", "by");
+    run(ctx, f->id, m);
+  });
+
+  auto* suspend = move_command(app, ctx, "suspend",
+                               "Stop a case's clocks while it awaits joint action (挂账)", *f);
+  suspend->add_option("--reason", f->note, "Why")->required();
+  suspend->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::suspend, *f));
+  });
+
+  auto* resume = move_command(
+      app, ctx, "resume", "Run a suspended case's clocks again, moved out by the time lost", *f);
+  resume->add_option("--note", f->note, "What changed")->required();
+  resume->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::resume, *f));
+  });
+
+  auto* urge = move_command(app, ctx, "urge", "Remind a case's holder (催办)", *f);
+  urge->add_option("--note", f->note, "The reminder")->required();
+  urge->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    run(ctx, f->id, make(Type::urge, *f));
+  });
+
   auto* reopen = move_command(app, ctx, "reopen", "Open a closed case again", *f);
   reopen->add_option("--reason", f->note, "Why")->required();
   reopen->callback([f, &ctx] {
     if (f->id == 0) throw CLI::RequiredError("id");
     run(ctx, f->id, make(Type::reopen, *f));
+  });
+}
+
+void setup_supervise(CLI::App& app, Context& ctx) {
+  auto f = std::make_shared<MoveFlags>();
+  auto* supervise = app.add_subcommand(
+      "supervise",
+      "The supervision list (重点督查): overdue cases and cases under a supervision order");
+  supervise->add_option("--at", ctx.options.at, "Judge at this time (default: now)")
+      ->type_name("TIME");
+  auto list_cases = [&ctx] {
+    auto session = ctx.session();
+    const auto now = ctx.time(session);
+    gridgov::CaseFilter filter;
+    filter.supervised_at = now;
+    ctx.print(gridgov::supervise_table(session.store().cases(filter), Context::view(session, now),
+                                       ctx.case_columns()));
+  };
+  auto* list = supervise->add_subcommand("list", "The list (the default)");
+  list->add_option("--at", ctx.options.at, "Judge at this time (default: now)")->type_name("TIME");
+  list->callback(list_cases);
+  auto* order =
+      move_command(*supervise, ctx, "order",
+                   "Order a case solved by a time (限期督办): county workers or admin", *f);
+  order->add_option("--by", f->by, "The time (or date: its end) it must be solved by")
+      ->required()
+      ->type_name("TIME");
+  order->add_option("--note", f->note, "The order")->required();
+  order->callback([f, &ctx] {
+    if (f->id == 0) throw CLI::RequiredError("id");
+    gridgov::Move m = make(gridgov::EventType::supervise, *f);
+    {
+      auto session = ctx.session();
+      m.supervision_by = Context::bound(session, "--by", f->by, true);
+    }
+    run(ctx, f->id, m);
+  });
+  supervise->callback([supervise, list_cases] {
+    if (supervise->get_subcommands().empty()) list_cases();
   });
 }
 

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   gridctl::setup_log(app, ctx);
   gridctl::setup_moves(app, ctx);
   gridctl::setup_case(app, ctx);
+  gridctl::setup_supervise(app, ctx);
   gridctl::setup_stats(app, ctx);
   gridctl::setup_export(app, ctx);
   gridctl::setup_status(app, ctx);

@@ -67,4 +67,20 @@ Timestamp limit_end(const Calendar& calendar, std::chrono::minutes offset, Times
   return Timestamp(day + std::chrono::days(1)) - offset;
 }
 
+Timestamp move_out(const Calendar& calendar, std::chrono::minutes offset, Timestamp t,
+                   const Duration& limit) {
+  if (!limit.in_working_days()) return limit_end(calendar, offset, t, limit);
+  return limit_end(calendar, offset, t - std::chrono::seconds(1), limit);
+}
+
+int working_days_between(const Calendar& calendar, std::chrono::minutes offset, Timestamp from,
+                         Timestamp to) {
+  const Date first = std::chrono::floor<std::chrono::days>(from + offset);
+  const Date last = std::chrono::floor<std::chrono::days>(to + offset);
+  int n = 0;
+  for (Date d = first + std::chrono::days(1); d <= last; d += std::chrono::days(1))
+    n += calendar.is_working_day(d) ? 1 : 0;
+  return n;
+}
+
 }  // namespace gridgov

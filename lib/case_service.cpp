@@ -16,14 +16,16 @@ namespace {
 /// `recorded`. A case without an id is new: its row is added first and its id given to the events.
 Case record(Store& store, const Case& before, std::vector<Event> events, Timestamp recorded) {
   Case after = before;
-  for (const Event& e : events) after = apply(std::move(after), e);
+  for (Event& e : events) {
+    e.recorded_at = recorded;
+    after = apply(std::move(after), e);
+  }
   if (after.id == 0)
     after.id = store.add_case(after);
   else
     store.update_case(after);
   for (Event& e : events) {
     e.case_id = after.id;
-    e.recorded_at = recorded;
     store.add_event(e);
   }
   return after;
@@ -125,7 +127,9 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
   draft.grid = request.grid;
   draft.reporter = actor.code;
   draft.reported_at = at;
-  const Decision d = decide_report(draft, RuleContext{tree, session.policy(), actor, at});
+  RuleContext ctx{tree, session.policy(), actor, at};
+  ctx.recorded_at = session.now();
+  const Decision d = decide_report(draft, ctx);
   if (!d.allowed())
     throw Error(
         d.code,
@@ -153,6 +157,7 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
     throw Error(ErrorCode::not_found, fmt::format("unknown case {}", move.duplicate_of));
   const UnitTree tree(store.units());
   RuleContext ctx{tree, session.policy(), actor, at, worker_lookup(store)};
+  ctx.recorded_at = session.now();
   ctx.grid_has_worker = [&store](const std::string& grid) {
     const auto workers = store.workers_of(grid);
     return std::any_of(workers.begin(), workers.end(),
@@ -173,12 +178,13 @@ SweepReport sweep_overdue(Session& session, const std::string& actor_code, Times
   const Policy& policy = session.policy();
   report.escalating = policy.auto_escalate;
   CaseFilter filter;
-  filter.overdue_at = at;
+  filter.stage_overdue_at = at;
   report.overdue = store.cases(filter);
   if (!policy.auto_escalate) return report;
   const Actor actor = find_actor(store, actor_code);
   const UnitTree tree(store.units());
-  const RuleContext ctx{tree, policy, actor, at};
+  RuleContext ctx{tree, policy, actor, at};
+  ctx.recorded_at = session.now();
   Move move;
   move.type = EventType::escalate;
   move.note = "overdue sweep";
@@ -231,10 +237,17 @@ std::vector<AgendaItem> agenda(Session& session, Level meeting, const std::strin
       if (overdue) add(c, "overdue");
     } else {
       if (!c.department.empty() && referred_by(store, c, "")) add(c, "referral");
-      // Long overdue: past its deadline by more than the county's own stage limit.
-      if (overdue && policy.after(*c.deadline, policy.deadlines.level[index(Level::county)]) < at)
+      // Long overdue: past its due by more than the county's own stage limit.
+      if (overdue && policy.after(*c.due, policy.deadlines.level[index(Level::county)]) < at)
         add(c, "long_overdue");
     }
+  }
+  if (meeting == Level::county) {
+    // Rule 15: supervision orders whose time has passed with the case not yet closed.
+    CaseFilter supervised;
+    supervised.supervised_at = at;
+    for (const Case& c : store.cases(supervised))
+      if (is_supervision_overdue(c, at)) add(c, "supervision_overdue");
   }
   if (meeting == Level::zone) {
     // What was escalated into the zone in the last day, whatever became of it since.

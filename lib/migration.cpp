@@ -83,7 +83,9 @@ bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
                     .department = e.department,
                     .worker = e.worker,
                     .note = e.note,
-                    .duplicate_of = 0};
+                    .duplicate_of = 0,
+                    .extension = e.extension,
+                    .supervision_by = e.supervision_by};
     const Decision d = decide(r.c, r.context(e.at), move);
     if (d.allowed() && (d.event->level != e.level || d.event->unit != e.unit ||
                         d.event->department != e.department)) {

@@ -184,8 +184,8 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
   if (!detail::parse_toml(text, name, root, diagnostics)) return policy;
   PolicyWalker w{name, diagnostics};
   detail::check_object(root, name, "",
-                       {"timezone", "auto_escalate", "daily_reports_per_grid", "deadlines",
-                        "calendar", "departments", "categories"},
+                       {"timezone", "auto_escalate", "daily_reports_per_grid", "backfill",
+                        "deadlines", "calendar", "departments", "categories"},
                        diagnostics);
 
   if (auto tz = w.typed(root, "timezone", "timezone", TreeNode::Kind::string)) {
@@ -205,10 +205,17 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
       policy.daily_reports_per_grid = static_cast<int>(v->integer);
   }
 
+  if (root.get("backfill"))
+    if (auto limit = w.duration(root, "backfill", "backfill")) policy.backfill = *limit;
+
   if (auto d = w.typed(root, "deadlines", "deadlines", TreeNode::Kind::object)) {
-    detail::check_object(*d, name, "deadlines",
-                         {"county", "town", "zone", "village", "grid", "verification"},
-                         diagnostics);
+    detail::check_object(
+        *d, name, "deadlines",
+        {"case", "max_extension", "county", "town", "zone", "village", "grid", "verification"},
+        diagnostics);
+    if (auto limit = w.duration(*d, "case", "deadlines.case")) policy.deadlines.case_limit = *limit;
+    if (auto limit = w.duration(*d, "max_extension", "deadlines.max_extension"))
+      policy.deadlines.max_extension = *limit;
     for (Level level : k_levels) {
       const std::string key(to_string(level));
       if (auto limit = w.duration(*d, key.c_str(), "deadlines." + key))
@@ -244,9 +251,10 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
     for (std::size_t i = 0; i < list->size(); ++i) {
       const TreeNode& node = (*list)[i];
       const std::string path = "categories[" + std::to_string(i) + "]";
-      if (!detail::check_object(node, name, path,
-                                {"code", "name", "authority", "department", "deadline", "urgent"},
-                                diagnostics))
+      if (!detail::check_object(
+              node, name, path,
+              {"code", "name", "authority", "department", "deadline", "limit", "urgent"},
+              diagnostics))
         continue;
       Category cat;
       cat.code = w.code(node, path);
@@ -276,6 +284,10 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
       if (node.get("deadline")) {
         cat.deadline = w.duration(node, "deadline", path + ".deadline");
         ok &= cat.deadline.has_value();
+      }
+      if (node.get("limit")) {
+        cat.limit = w.duration(node, "limit", path + ".limit");
+        ok &= cat.limit.has_value();
       }
       if (auto u = w.typed(node, "urgent", path + ".urgent", TreeNode::Kind::boolean))
         cat.urgent = u->boolean;

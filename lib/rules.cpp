@@ -49,6 +49,8 @@ Event event_for(const Case& c, EventType type, const RuleContext& ctx) {
   e.unit = c.unit;
   e.department = c.department;
   e.deadline = c.deadline;
+  e.due = c.due;
+  e.late_record = ctx.late();
   return e;
 }
 
@@ -112,6 +114,50 @@ std::optional<Decision> check_open(const Case& c, std::string_view move) {
       return refuse(Rule::state, fmt::format("{} is void; it cannot be {}", case_name(c), move));
   }
   return std::nullopt;
+}
+
+/// Rule 9: a problem's `due`, from the time its clock starts.
+Timestamp due_at(const RuleContext& ctx, const Category* cat) {
+  return ctx.policy.after(ctx.at, ctx.policy.limit_for(cat));
+}
+
+/// Rule 14: `t` moved out by the time a suspension lasted, from `since` to `until`: natural time
+/// for a natural limit, the working days that passed for a limit in working days.
+Timestamp moved_by_suspension(const Policy& policy, Timestamp t, const Duration& limit,
+                              Timestamp since, Timestamp until) {
+  if (until <= since) return t;
+  if (!limit.in_working_days()) return t + (until - since);
+  const int days = working_days_between(policy.calendar, policy.utc_offset, since, until);
+  return days > 0 ? policy.moved_out(t, Duration::days_of_work(days)) : t;
+}
+
+/// Rule 14: a town- or county-tier worker whose scope holds the case, or `admin`.
+std::optional<Decision> check_suspender(const Case& c, const RuleContext& ctx,
+                                        std::string_view move) {
+  if (ctx.actor.is_admin()) return std::nullopt;
+  const Worker& w = *ctx.actor.worker;
+  if (w.tier == Tier::grid)
+    return refuse(Rule::authorisation, Field::actor,
+                  fmt::format("{} may not {} {}: town- and county-tier workers do", who(w), move,
+                              case_name(c)));
+  if (!scope_contains(w, c, ctx.tree, false))
+    return refuse(Rule::authorisation, Field::actor,
+                  fmt::format("{} does not serve grid {} of {}", who(w), c.grid, case_name(c)));
+  return std::nullopt;
+}
+
+/// Rules 13 and 15: a worker above the case's holder, or `admin`.
+std::optional<Decision> check_above_holder(const Case& c, const RuleContext& ctx, Rule rule,
+                                           std::string_view move) {
+  if (ctx.actor.is_admin() || is_above_holder(*ctx.actor.worker, c, ctx.tree)) return std::nullopt;
+  const std::string holder =
+      c.level == Level::county ? (c.department.empty() ? std::string("the county platform")
+                                                       : fmt::format("department {}", c.department))
+                               : fmt::format("{} ({})", c.unit, c.level);
+  return refuse(rule, Field::actor,
+                fmt::format("{} does not serve a level above {}, which holds {}; only such a "
+                            "worker (or admin) may {} it",
+                            who(*ctx.actor.worker), holder, case_name(c), move));
 }
 
 Timestamp deadline_at(const RuleContext& ctx, const Category* cat, Level level) {
@@ -268,6 +314,9 @@ Decision decide_report(const Case& draft, const RuleContext& ctx) {
   }
   e.deadline =
       draft.kind == Kind::info ? std::nullopt : std::optional(deadline_at(ctx, cat, e.level));
+  // Rule 9: the clock of a problem starts at its report; an intake case's at its first dispatch.
+  e.due = draft.kind == Kind::info || is_intake(draft.source) ? std::nullopt
+                                                              : std::optional(due_at(ctx, cat));
   return allow(std::move(e));
 }
 
@@ -374,6 +423,7 @@ Decision decide_dispatch(const Case& c, const RuleContext& ctx, const std::strin
     e.department.clear();
   }
   e.deadline = deadline_at(ctx, cat, e.level);
+  if (!e.due && c.kind == Kind::problem) e.due = due_at(ctx, cat);
   return allow(std::move(e));
 }
 
@@ -474,7 +524,121 @@ Decision decide_reopen(const Case& c, const RuleContext& ctx) {
   return allow(std::move(e));
 }
 
+bool is_above_holder(const Worker& w, const Case& c, const UnitTree& tree) {
+  if (w.tier == Tier::county)
+    return c.level != Level::county || (!c.department.empty() && w.department != c.department);
+  if (c.level == Level::county) return false;
+  return std::any_of(w.units.begin(), w.units.end(), [&](const std::string& code) {
+    const Unit* u = tree.find(code);
+    return u && index(u->level) < index(c.level) && tree.within(c.grid, u->code);
+  });
+}
+
+bool exceeds_cap(const std::vector<Duration>& total, const Duration& cap) {
+  constexpr long long day = 24 * 60;
+  long long sum = 0;
+  for (const Duration& d : total) {
+    if (cap.in_working_days())
+      sum += d.in_working_days() ? d.working_days : (d.natural.count() + day - 1) / day;
+    else
+      sum += d.in_working_days() ? d.working_days * day : d.natural.count();
+  }
+  return sum > (cap.in_working_days() ? cap.working_days : cap.natural.count());
+}
+
+Decision decide_extend(const Case& c, const RuleContext& ctx, const Duration& by) {
+  if (auto r = check_open(c, "extended")) return *r;
+  if (!c.due)
+    return refuse(Rule::extension, fmt::format("{} has no time limit yet (an intake case's runs "
+                                               "from its first dispatch)",
+                                               case_name(c)));
+  if (auto r = check_above_holder(c, ctx, Rule::authorisation, "extend")) return *r;
+  if (ctx.counted() > *c.due)
+    return refuse(Rule::extension, Field::at,
+                  fmt::format("{} was due {}; an extension is asked before the time limit passes",
+                              case_name(c), format_time(*c.due, ctx.policy.utc_offset)));
+  std::vector<Duration> total = c.extensions;
+  total.push_back(by);
+  if (exceeds_cap(total, ctx.policy.deadlines.max_extension)) {
+    Case after = c;
+    after.extensions = total;
+    return refuse(Rule::extension, Field::by,
+                  fmt::format("{} would be extended by {} in all, more than the policy's "
+                              "max_extension {}",
+                              case_name(c), *extension_total(after),
+                              format_duration(ctx.policy.deadlines.max_extension)));
+  }
+  Event e = event_for(c, EventType::extend, ctx);
+  e.extension = by;
+  e.due = ctx.policy.moved_out(*c.due, by);
+  return allow(std::move(e));
+}
+
+Decision decide_suspend(const Case& c, const RuleContext& ctx) {
+  if (auto r = check_open(c, "suspended")) return *r;
+  if (auto r = check_suspender(c, ctx, "suspend")) return *r;
+  return allow(event_for(c, EventType::suspend, ctx));
+}
+
+Decision decide_resume(const Case& c, const RuleContext& ctx) {
+  if (!c.suspended())
+    return refuse(Rule::suspension, fmt::format("{} is not suspended", case_name(c)));
+  if (auto r = check_suspender(c, ctx, "resume")) return *r;
+  const Category* cat = ctx.policy.find_category(c.category);
+  const Timestamp since = *c.suspended_since;
+  const Timestamp until = ctx.counted();
+  Event e = event_for(c, EventType::resume, ctx);
+  if (c.due)
+    e.due = moved_by_suspension(ctx.policy, *c.due, ctx.policy.limit_for(cat), since, until);
+  if (c.deadline)
+    e.deadline = moved_by_suspension(
+        ctx.policy, *c.deadline,
+        cat ? ctx.policy.deadline_for(*cat, c.level) : ctx.policy.deadlines.level[index(c.level)],
+        since, until);
+  return allow(std::move(e));
+}
+
+Decision decide_supervise(const Case& c, const RuleContext& ctx, Timestamp by) {
+  if (c.kind == Kind::info || (c.status != Status::open && c.status != Status::resolved))
+    return refuse(
+        Rule::state,
+        fmt::format("{} is {}; only cases not yet closed are put under a "
+                    "supervision order",
+                    case_name(c),
+                    c.kind == Kind::info ? "an info case" : std::string(to_string(c.status))));
+  if (!ctx.actor.is_admin() && ctx.actor.worker->tier != Tier::county)
+    return refuse(Rule::authorisation, Field::actor,
+                  fmt::format("{} may not issue a supervision order: the county does (a "
+                              "county-tier worker, or admin)",
+                              who(*ctx.actor.worker)));
+  const Timestamp clock = std::max(ctx.at, ctx.recorded_at.value_or(ctx.at));
+  if (by <= clock)
+    return refuse(Rule::supervision, Field::by,
+                  fmt::format("the order's time {} is not later than the clock ({}): an order "
+                              "sets a time still to come",
+                              format_time(by, ctx.policy.utc_offset),
+                              format_time(clock, ctx.policy.utc_offset)));
+  Event e = event_for(c, EventType::supervise, ctx);
+  e.supervision_by = by;
+  return allow(std::move(e));
+}
+
+Decision decide_urge(const Case& c, const RuleContext& ctx) {
+  if (c.kind == Kind::info || (c.status != Status::open && c.status != Status::resolved))
+    return refuse(
+        Rule::state,
+        fmt::format("{} is {}; only cases not yet closed are urged", case_name(c),
+                    c.kind == Kind::info ? "an info case" : std::string(to_string(c.status))));
+  if (auto r = check_above_holder(c, ctx, Rule::authorisation, "urge")) return *r;
+  return allow(event_for(c, EventType::urge, ctx));
+}
+
 Decision decide(const Case& c, const RuleContext& ctx, const Move& move) {
+  // Rule 14: a suspended case takes no move but its resume, or its void.
+  if (c.suspended() && move.type != EventType::resume && move.type != EventType::voided)
+    return refuse(Rule::suspension,
+                  fmt::format("{} is suspended (挂账) since {}: resume it first", case_name(c),
+                              format_time(*c.suspended_since, ctx.policy.utc_offset)));
   Decision d;
   switch (move.type) {
     case EventType::escalate:
@@ -510,6 +674,27 @@ Decision decide(const Case& c, const RuleContext& ctx, const Move& move) {
       break;
     case EventType::reopen:
       d = decide_reopen(c, ctx);
+      break;
+    case EventType::extend:
+      if (!move.extension)
+        return refuse(Rule::extension, Field::by, "an extension says by how much (a duration)",
+                      ErrorCode::usage);
+      d = decide_extend(c, ctx, *move.extension);
+      break;
+    case EventType::suspend:
+      d = decide_suspend(c, ctx);
+      break;
+    case EventType::resume:
+      d = decide_resume(c, ctx);
+      break;
+    case EventType::supervise:
+      if (!move.supervision_by)
+        return refuse(Rule::supervision, Field::by, "a supervision order sets a time",
+                      ErrorCode::usage);
+      d = decide_supervise(c, ctx, *move.supervision_by);
+      break;
+    case EventType::urge:
+      d = decide_urge(c, ctx);
       break;
     case EventType::report:
       return refuse(Rule::report, "a report starts a case; it is not a move on one");

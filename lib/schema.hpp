@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 1> k_migrations = {
+inline constexpr std::array<std::string_view, 2> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -102,6 +102,46 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_case ON events (case_id, id);
 CREATE INDEX events_at ON events (at);
+)sql",
+    // 1 → 2: two clocks (rule 9: `due`), extension, suspension, supervision orders and reminders
+    // (rules 13–15), late records (rule 16). SQLite cannot widen a CHECK, so events is rebuilt.
+    // The store then gives existing problems their `due` (see `give_due`).
+    R"sql(
+ALTER TABLE cases ADD COLUMN due INTEGER;
+ALTER TABLE cases ADD COLUMN suspended_since INTEGER;
+
+CREATE TABLE events_2 (
+  id              INTEGER PRIMARY KEY,
+  case_id         INTEGER NOT NULL REFERENCES cases (id),
+  type            TEXT NOT NULL CHECK (type IN ('report', 'escalate', 'refer', 'dispatch',
+                  'whistle', 'resolve', 'close', 'rework', 'reopen', 'void', 'extend',
+                  'suspend', 'resume', 'supervise', 'urge')),
+  at              INTEGER NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  from_level      TEXT,
+  from_unit_id    INTEGER REFERENCES units (id),
+  from_department TEXT,
+  level           TEXT,
+  unit_id         INTEGER REFERENCES units (id),
+  department      TEXT,
+  worker          TEXT,
+  deadline        INTEGER,
+  note            TEXT,
+  due             INTEGER,
+  extension       TEXT,
+  supervision_by  INTEGER,
+  late_record     INTEGER NOT NULL DEFAULT 0 CHECK (late_record IN (0, 1))
+) STRICT;
+INSERT INTO events_2 (id, case_id, type, at, recorded_at, actor, from_level, from_unit_id,
+                      from_department, level, unit_id, department, worker, deadline, note)
+  SELECT id, case_id, type, at, recorded_at, actor, from_level, from_unit_id, from_department,
+         level, unit_id, department, worker, deadline, note FROM events;
+DROP TABLE events;
+ALTER TABLE events_2 RENAME TO events;
+CREATE INDEX events_case ON events (case_id, id);
+CREATE INDEX events_at ON events (at);
+CREATE INDEX events_type ON events (type, at);
 )sql",
 };
 

@@ -15,6 +15,8 @@
 #include <functional>
 #include <random>
 
+#include "gridgov/policy.hpp"
+#include "gridgov/readers.hpp"
 #include "gridgov/store.hpp"
 #include "schema.hpp"
 
@@ -328,9 +330,10 @@ class SqliteStore final : public Store, public Reporting {
     return guarded(m_path, [&] {
       auto& q = statement(
           "INSERT INTO cases (kind, source, ext_id, category, title, description, grid_id, "
-          "reporter, reported_at, status, level, unit_id, department, deadline, rework) VALUES "
+          "reporter, reported_at, status, level, unit_id, department, deadline, rework, due, "
+          "suspended_since) VALUES "
           "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, ?10, ?11, "
-          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15)");
+          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15, ?16, ?17)");
       q.bind(1, std::string(to_string(c.kind)));
       q.bind(2, std::string(to_string(c.source)));
       bind_text_or_null(q, 3, c.ext_id);
@@ -350,7 +353,8 @@ class SqliteStore final : public Store, public Reporting {
     guarded(m_path, [&] {
       auto& q = statement(
           "UPDATE cases SET status = ?10, level = ?11, unit_id = (SELECT id FROM units WHERE "
-          "code = ?12), department = ?13, deadline = ?14, rework = ?15 WHERE id = ?1");
+          "code = ?12), department = ?13, deadline = ?14, rework = ?15, due = ?16, "
+          "suspended_since = ?17 WHERE id = ?1");
       q.bind(1, static_cast<int64_t>(c.id));
       bind_state(q, c, 10);
       q.exec();
@@ -361,9 +365,10 @@ class SqliteStore final : public Store, public Reporting {
     return guarded(m_path, [&] {
       auto& q = statement(
           "INSERT INTO events (case_id, type, at, recorded_at, actor, from_level, from_unit_id, "
-          "from_department, level, unit_id, department, worker, deadline, note) VALUES "
+          "from_department, level, unit_id, department, worker, deadline, note, due, "
+          "extension, supervision_by, late_record) VALUES "
           "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, "
-          "(SELECT id FROM units WHERE code = ?10), ?11, ?12, ?13, ?14)");
+          "(SELECT id FROM units WHERE code = ?10), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
       q.bind(1, static_cast<int64_t>(e.case_id));
       q.bind(2, std::string(to_string(e.type)));
       q.bind(3, seconds(e.at));
@@ -379,11 +384,12 @@ class SqliteStore final : public Store, public Reporting {
       bind_text_or_null(q, 10, e.unit);
       bind_text_or_null(q, 11, e.department);
       bind_text_or_null(q, 12, e.worker);
-      if (e.deadline)
-        q.bind(13, seconds(*e.deadline));
-      else
-        q.bind(13);
+      bind_time_or_null(q, 13, e.deadline);
       bind_text_or_null(q, 14, e.note);
+      bind_time_or_null(q, 15, e.due);
+      bind_text_or_null(q, 16, e.extension ? format_duration(*e.extension) : std::string());
+      bind_time_or_null(q, 17, e.supervision_by);
+      q.bind(18, e.late_record ? 1 : 0);
       q.exec();
       return static_cast<long long>(m_db->getLastInsertRowid());
     });
@@ -444,7 +450,18 @@ class SqliteStore final : public Store, public Reporting {
       if (!f.department.empty()) where("c.department = ?", f.department);
       if (!f.category.empty()) where("c.category = ?", f.category);
       if (f.source) where("c.source = ?", std::string(to_string(*f.source)));
-      if (f.overdue_at) where("c.status = 'open' AND c.deadline < ?", seconds(*f.overdue_at));
+      if (f.overdue_at)
+        where("c.status = 'open' AND c.suspended_since IS NULL AND c.due < ?",
+              seconds(*f.overdue_at));
+      if (f.stage_overdue_at)
+        where("c.status = 'open' AND c.suspended_since IS NULL AND c.deadline < ?",
+              seconds(*f.stage_overdue_at));
+      if (f.supervised_at)
+        where(
+            "((c.status = 'open' AND c.suspended_since IS NULL AND c.due < ?) OR (c.status IN "
+            "('open', 'resolved') AND EXISTS (SELECT 1 FROM events WHERE case_id = c.id AND "
+            "type = 'supervise')))",
+            seconds(*f.supervised_at));
       if (f.reported_from) where("c.reported_at >= ?", seconds(*f.reported_from));
       if (f.reported_to) where("c.reported_at < ?", seconds(*f.reported_to));
       if (!f.unit.empty())
@@ -565,7 +582,8 @@ class SqliteStore final : public Store, public Reporting {
   inline static const std::string k_event_columns =
       "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
       "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
-      "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, '')";
+      "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, ''), "
+      "e.due, e.extension, e.supervision_by, e.late_record";
   inline static const std::string k_event_joins =
       "LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units u ON u.id = e.unit_id";
 
@@ -591,7 +609,12 @@ class SqliteStore final : public Store, public Reporting {
       "(SELECT group_concat(worker, ';') FROM (SELECT worker FROM events WHERE case_id = c.id "
       " AND type = 'whistle' ORDER BY id)), "
       "(SELECT actor FROM events WHERE case_id = c.id AND type = 'resolve' ORDER BY id DESC "
-      " LIMIT 1) "
+      " LIMIT 1), "
+      "c.due, c.suspended_since, "
+      "(SELECT group_concat(extension, ';') FROM (SELECT extension FROM events WHERE "
+      " case_id = c.id AND type = 'extend' ORDER BY id)), "
+      "(SELECT supervision_by || ' ' || coalesce(note, '') FROM events WHERE case_id = c.id AND "
+      " type = 'supervise' ORDER BY id DESC LIMIT 1) "
       "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
   inline static const std::string k_event_select =
       "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
@@ -601,17 +624,24 @@ class SqliteStore final : public Store, public Reporting {
     return Timestamp(std::chrono::seconds(c.getInt64()));
   }
 
-  /// Binds status, level, unit, department, deadline and rework at `first`…`first + 5`.
+  /// Binds status, level, unit, department, deadline, rework, due and suspended_since at
+  /// `first`…`first + 7`.
   static void bind_state(SQLite::Statement& q, const Case& c, int first) {
     q.bind(first, std::string(to_string(c.status)));
     q.bind(first + 1, std::string(to_string(c.level)));
     bind_text_or_null(q, first + 2, c.unit);
     bind_text_or_null(q, first + 3, c.department);
-    if (c.deadline)
-      q.bind(first + 4, seconds(*c.deadline));
-    else
-      q.bind(first + 4);
+    bind_time_or_null(q, first + 4, c.deadline);
     q.bind(first + 5, c.rework);
+    bind_time_or_null(q, first + 6, c.due);
+    bind_time_or_null(q, first + 7, c.suspended_since);
+  }
+
+  static void bind_time_or_null(SQLite::Statement& q, int i, const std::optional<Timestamp>& t) {
+    if (t)
+      q.bind(i, seconds(*t));
+    else
+      q.bind(i);
   }
 
   static Case read_case(SQLite::Statement& q) {
@@ -624,6 +654,19 @@ class SqliteStore final : public Store, public Reporting {
     c.rework = q.getColumn(15).getInt();
     if (!q.getColumn(16).isNull()) c.whistled = split(q.getColumn(16).getString());
     if (!q.getColumn(17).isNull()) c.resolved_by = q.getColumn(17).getString();
+    if (!q.getColumn(18).isNull()) c.due = timestamp(q.getColumn(18));
+    if (!q.getColumn(19).isNull()) c.suspended_since = timestamp(q.getColumn(19));
+    if (!q.getColumn(20).isNull())
+      for (const auto& d : split(q.getColumn(20).getString()))
+        if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
+    if (!q.getColumn(21).isNull()) {
+      // "<by> <note>": the last supervision order.
+      const std::string order = q.getColumn(21).getString();
+      const auto space = order.find(' ');
+      c.supervision =
+          Supervision{Timestamp(std::chrono::seconds(std::stoll(order.substr(0, space)))),
+                      order.substr(space + 1)};
+    }
     return c;
   }
 
@@ -646,6 +689,10 @@ class SqliteStore final : public Store, public Reporting {
     e.worker = col(12).getString();
     if (!col(13).isNull()) e.deadline = timestamp(col(13));
     e.note = col(14).getString();
+    if (!col(15).isNull()) e.due = timestamp(col(15));
+    if (!col(16).isNull()) e.extension = parse_duration(col(16).getString());
+    if (!col(17).isNull()) e.supervision_by = timestamp(col(17));
+    e.late_record = col(18).getInt() != 0;
     return e;
   }
 
@@ -747,11 +794,48 @@ class SqliteStore final : public Store, public Reporting {
     SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the lock.
     int version = m_db->execAndGet("PRAGMA user_version").getInt();
-    for (; version < k_schema_version; ++version)
+    for (; version < k_schema_version; ++version) {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
+      if (version == 1) give_due();
+    }
     m_db->exec("PRAGMA application_id = " + std::to_string(detail::k_application_id));
     m_db->exec("PRAGMA user_version = " + std::to_string(version));
     tx.commit();
+  }
+
+  /// Migration 1 → 2: each problem gets its `due` (rule 9) from its report, or an intake case's
+  /// first dispatch, under the policy in force; so do the events from that one on, so that
+  /// replaying them still gives the row.
+  void give_due() {
+    Policy policy = default_policy();
+    SQLite::Statement text(*m_db, "SELECT text FROM policies ORDER BY version DESC LIMIT 1");
+    if (text.executeStep()) {
+      Diagnostics diagnostics;
+      Policy stored = parse_policy(text.getColumn(0).getString(), "policy in force", diagnostics);
+      if (diagnostics.empty()) policy = std::move(stored);
+    }
+    SQLite::Statement q(*m_db,
+                        "SELECT c.id, c.source, c.category, e.id, e.at FROM cases c JOIN events e "
+                        "ON e.id = (SELECT min(id) FROM events WHERE case_id = c.id AND type = "
+                        "CASE WHEN c.source IN ('hotline', 'petition') THEN 'dispatch' ELSE "
+                        "'report' END) WHERE c.kind = 'problem'");
+    SQLite::Statement set_case(*m_db, "UPDATE cases SET due = ?2 WHERE id = ?1");
+    SQLite::Statement set_events(*m_db,
+                                 "UPDATE events SET due = ?3 WHERE case_id = ?1 AND id >= ?2");
+    while (q.executeStep()) {
+      const Timestamp due =
+          policy.after(timestamp(q.getColumn(4)),
+                       policy.limit_for(policy.find_category(q.getColumn(2).getString())));
+      set_case.bind(1, q.getColumn(0).getInt64());
+      set_case.bind(2, seconds(due));
+      set_case.exec();
+      set_case.reset();
+      set_events.bind(1, q.getColumn(0).getInt64());
+      set_events.bind(2, q.getColumn(3).getInt64());
+      set_events.bind(3, seconds(due));
+      set_events.exec();
+      set_events.reset();
+    }
   }
 
   /// Prepared statements are cached: an import runs the same few thousands of times.

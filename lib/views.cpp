@@ -71,8 +71,28 @@ const std::vector<Field<Case>>& case_fields() {
        [](const Case& c, const ViewContext&) { return text_or_null(c.department); }},
       {text_column("deadline"),
        [](const Case& c, const ViewContext& ctx) { return time_cell(c.deadline, ctx); }},
+      {text_column("due"),
+       [](const Case& c, const ViewContext& ctx) { return time_cell(c.due, ctx); }},
       {typed_column("overdue", ColumnType::flag),
        [](const Case& c, const ViewContext& ctx) { return Cell{is_overdue(c, ctx.now)}; }},
+      {typed_column("stage_overdue", ColumnType::flag),
+       [](const Case& c, const ViewContext& ctx) { return Cell{is_stage_overdue(c, ctx.now)}; }},
+      {typed_column("suspended", ColumnType::flag),
+       [](const Case& c, const ViewContext&) { return Cell{c.suspended()}; }},
+      {text_column("extended"),
+       [](const Case& c, const ViewContext&) {
+         const auto total = extension_total(c);
+         return total ? Cell{*total} : Cell{};
+       }},
+      {typed_column("supervision", ColumnType::record),
+       [](const Case& c, const ViewContext& ctx) -> Cell {
+         if (!c.supervision) return {};
+         Table order{
+             {text_column("by"), text_column("note"), typed_column("overdue", ColumnType::flag)},
+             {{time_cell(c.supervision->by, ctx), text_or_null(c.supervision->note),
+               Cell{is_supervision_overdue(c, ctx.now)}}}};
+         return std::make_shared<const Table>(std::move(order));
+       }},
       {number_column("rework"),
        [](const Case& c, const ViewContext&) { return Cell{static_cast<long long>(c.rework)}; }},
       {text_column("description"),
@@ -87,7 +107,7 @@ const std::vector<Field<Case>>& case_fields(CaseColumns which) {
   static const std::vector<Field<Case>> brief = [] {
     std::vector<Field<Case>> out;
     for (const char* name : {"id", "status", "level", "unit", "department", "category", "grid",
-                             "title", "deadline", "overdue", "rework"})
+                             "title", "deadline", "due", "overdue", "suspended", "rework"})
       for (const auto& f : case_fields())
         if (f.column.name == name) out.push_back(f);
     return out;
@@ -130,6 +150,16 @@ const std::vector<Field<Event>>& event_fields() {
        [](const Event& e, const ViewContext&) { return text_or_null(e.worker); }},
       {text_column("deadline"),
        [](const Event& e, const ViewContext& ctx) { return time_cell(e.deadline, ctx); }},
+      {text_column("due"),
+       [](const Event& e, const ViewContext& ctx) { return time_cell(e.due, ctx); }},
+      {text_column("extension"),
+       [](const Event& e, const ViewContext&) {
+         return e.extension ? Cell{format_duration(*e.extension)} : Cell{};
+       }},
+      {text_column("by"),
+       [](const Event& e, const ViewContext& ctx) { return time_cell(e.supervision_by, ctx); }},
+      {typed_column("late_record", ColumnType::flag),
+       [](const Event& e, const ViewContext&) { return Cell{e.late_record}; }},
   };
   return fields;
 }
@@ -156,6 +186,14 @@ Event event_from_json(const nlohmann::json& j, std::chrono::minutes offset) {
   e.department = text("department");
   e.worker = text("worker");
   e.note = text("note");
+  if (!text("extension").empty()) {
+    e.extension = parse_duration(text("extension"));
+    if (!e.extension) throw std::runtime_error("bad extension \"" + text("extension") + "\"");
+  }
+  if (!text("by").empty()) {
+    e.supervision_by = parse_time(text("by"), offset);
+    if (!e.supervision_by) throw std::runtime_error("bad time \"" + text("by") + "\" in by");
+  }
   return e;
 }
 
@@ -225,6 +263,21 @@ Table sweep_table(const SweepReport& report, const ViewContext& ctx, CaseColumns
   return t;
 }
 
+Table supervise_table(const std::vector<Case>& cases, const ViewContext& ctx, CaseColumns which) {
+  Table t = case_table(cases, ctx, which);
+  if (which == CaseColumns::all) return t;  // the `supervision` object says it
+  // People and CSV get the order as two plain columns.
+  std::vector<Cell> by;
+  std::vector<Cell> overdue;
+  for (const Case& c : cases) {
+    by.push_back(time_cell(c.supervision ? std::optional(c.supervision->by) : std::nullopt, ctx));
+    overdue.push_back(c.supervision ? Cell{is_supervision_overdue(c, ctx.now)} : Cell{});
+  }
+  insert_column(t, t.columns.size(), text_column("order_by"), by);
+  insert_column(t, t.columns.size(), typed_column("order_overdue", ColumnType::flag), overdue);
+  return t;
+}
+
 std::vector<Column> event_export_columns() {
   std::vector<Column> out = {number_column("case_id"),
                              text_column("kind"),
@@ -244,7 +297,11 @@ std::vector<Column> event_export_columns() {
                              text_column("department"),
                              text_column("worker"),
                              text_column("deadline"),
-                             text_column("note")};
+                             text_column("note"),
+                             text_column("due"),
+                             text_column("extension"),
+                             text_column("by"),
+                             typed_column("late_record", ColumnType::flag)};
   return out;
 }
 
@@ -267,7 +324,11 @@ std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewCont
           text_or_null(e.department),
           text_or_null(e.worker),
           time_cell(e.deadline, ctx),
-          text_or_null(e.note)};
+          text_or_null(e.note),
+          time_cell(e.due, ctx),
+          e.extension ? Cell{format_duration(*e.extension)} : Cell{},
+          time_cell(e.supervision_by, ctx),
+          Cell{e.late_record}};
 }
 
 Table stats_table(const std::vector<StatsRow>& rows) {

@@ -42,4 +42,15 @@ struct Calendar {
 [[nodiscard]] Timestamp limit_end(const Calendar& calendar, std::chrono::minutes offset,
                                   Timestamp at, const Duration& limit);
 
+/// `t` moved out by `limit` (rule 13 extensions, rule 14 resumes): `t + limit` for natural time;
+/// for N working days, 24:00 local of the N-th working day after the day `t` ends. A time at local
+/// midnight ends the day before it, so a due of 10-14T00:00 moved by `2wd` is 10-16T00:00.
+[[nodiscard]] Timestamp move_out(const Calendar& calendar, std::chrono::minutes offset, Timestamp t,
+                                 const Duration& limit);
+
+/// The working days that pass from `from` to `to`: those after `from`'s local day, up to and
+/// including `to`'s (rule 14: a suspension's working days). Zero when `to` is not later.
+[[nodiscard]] int working_days_between(const Calendar& calendar, std::chrono::minutes offset,
+                                       Timestamp from, Timestamp to);
+
 }  // namespace gridgov

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gridgov/duration.hpp"
 #include "gridgov/level.hpp"
 #include "gridgov/time.hpp"
 
@@ -25,7 +26,12 @@ enum class EventType : int {
   close,
   rework,
   reopen,
-  voided
+  voided,
+  extend,     ///< rule 13 (延期): `due` moves out
+  suspend,    ///< rule 14 (挂账): the clocks stop
+  resume,     ///< rule 14: the clocks run again, moved out by the suspended time
+  supervise,  ///< rule 15 (限期督办): a supervision order with its time
+  urge        ///< rule 15 (催办): a reminder to the holder
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Kind k) noexcept {
@@ -81,6 +87,16 @@ enum class EventType : int {
       return "reopen";
     case EventType::voided:
       return "void";
+    case EventType::extend:
+      return "extend";
+    case EventType::suspend:
+      return "suspend";
+    case EventType::resume:
+      return "resume";
+    case EventType::supervise:
+      return "supervise";
+    case EventType::urge:
+      return "urge";
   }
   return "?";
 }
@@ -108,7 +124,7 @@ enum class EventType : int {
   return std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<EventType> parse_event_type(std::string_view s) noexcept {
-  for (int i = 0; i <= static_cast<int>(EventType::voided); ++i)
+  for (int i = 0; i <= static_cast<int>(EventType::urge); ++i)
     if (to_string(static_cast<EventType>(i)) == s) return static_cast<EventType>(i);
   return std::nullopt;
 }
@@ -134,11 +150,30 @@ struct Event {
   Level level = Level::grid;
   std::string unit;
   std::string department;
-  std::string worker;                 ///< whistle: the summoned worker
-  std::optional<Timestamp> deadline;  ///< the case's deadline after the event
+  std::string worker;                       ///< whistle: the summoned worker
+  std::optional<Timestamp> deadline;        ///< the case's stage deadline after the event
+  std::optional<Timestamp> due;             ///< the case's 办结时限 after the event (rule 9)
+  std::optional<Duration> extension;        ///< extend: by how much (rule 13)
+  std::optional<Timestamp> supervision_by;  ///< supervise: the time the order sets (rule 15)
   std::string note;
+  /// Recorded more than the policy's `backfill` after `at` (rule 16): counts at `recorded_at`.
+  bool late_record = false;
 
   friend bool operator==(const Event&, const Event&) = default;
+};
+
+/// When an event counts for time limits and on-time figures (rule 16): a late record at the time
+/// it was recorded, never earlier.
+[[nodiscard]] inline Timestamp counted_at(const Event& e) noexcept {
+  return e.late_record ? e.recorded_at : e.at;
+}
+
+/// A supervision order (限期督办, rule 15): the time it sets, and what it says.
+struct Supervision {
+  Timestamp by{};
+  std::string note;
+
+  friend bool operator==(const Supervision&, const Supervision&) = default;
 };
 
 /// A case's header (what the report says) and its current state.
@@ -158,10 +193,16 @@ struct Case {
   Level level = Level::grid;
   std::string unit;        ///< the handling unit; empty at the county platform before dispatch
   std::string department;  ///< the county department it was referred or dispatched to
-  std::optional<Timestamp> deadline;
+  std::optional<Timestamp> deadline;  ///< the current holder's stage limit (环节时限)
+  std::optional<Timestamp> due;       ///< when the case must be closed (办结时限, rule 9)
   int rework = 0;
   std::vector<std::string> whistled;  ///< workers summoned to the case
   std::string resolved_by;            ///< who recorded the last resolve (rule 7: not its verifier)
+  std::optional<Timestamp> suspended_since;  ///< set while suspended (挂账, rule 14)
+  std::vector<Duration> extensions;          ///< each extension granted (rule 13)
+  std::optional<Supervision> supervision;    ///< the last supervision order (rule 15)
+
+  [[nodiscard]] bool suspended() const noexcept { return suspended_since.has_value(); }
 
   friend bool operator==(const Case&, const Case&) = default;
 };
@@ -172,6 +213,7 @@ struct Case {
   c.unit = e.unit;
   c.department = e.department;
   if (e.type != EventType::whistle) c.deadline = e.deadline;
+  c.due = e.due;
   switch (e.type) {
     case EventType::report:
       c.status = c.kind == Kind::info ? Status::closed : Status::open;
@@ -198,6 +240,21 @@ struct Case {
       break;
     case EventType::voided:
       c.status = Status::voided;
+      c.suspended_since.reset();
+      break;
+    case EventType::extend:
+      if (e.extension) c.extensions.push_back(*e.extension);
+      break;
+    case EventType::suspend:
+      c.suspended_since = counted_at(e);
+      break;
+    case EventType::resume:
+      c.suspended_since.reset();
+      break;
+    case EventType::supervise:
+      if (e.supervision_by) c.supervision = Supervision{*e.supervision_by, e.note};
+      break;
+    case EventType::urge:
       break;
   }
   return c;
@@ -211,16 +268,52 @@ struct Case {
   c.unit.clear();
   c.department.clear();
   c.deadline.reset();
+  c.due.reset();
   c.rework = 0;
   c.whistled.clear();
   c.resolved_by.clear();
+  c.suspended_since.reset();
+  c.extensions.clear();
+  c.supervision.reset();
   for (const auto& e : events) c = apply(std::move(c), e);
   return c;
 }
 
-/// Open past its deadline at `now` (重点督查).
+/// Open, not suspended, and past its `due` at `now` (rule 9: 超期, on the supervision list).
 [[nodiscard]] inline bool is_overdue(const Case& c, Timestamp now) noexcept {
-  return c.status == Status::open && c.deadline && now > *c.deadline;
+  return c.status == Status::open && !c.suspended() && c.due && now > *c.due;
+}
+
+/// Open, not suspended, and past the current stage `deadline` at `now` (rule 9).
+[[nodiscard]] inline bool is_stage_overdue(const Case& c, Timestamp now) noexcept {
+  return c.status == Status::open && !c.suspended() && c.deadline && now > *c.deadline;
+}
+
+/// Under a supervision order and not yet closed (open, or resolved and awaiting verification)
+/// past the order's time at `now` (rule 15).
+[[nodiscard]] inline bool is_supervision_overdue(const Case& c, Timestamp now) noexcept {
+  return (c.status == Status::open || c.status == Status::resolved) && c.supervision &&
+         now > c.supervision->by;
+}
+
+/// The total of a case's extensions: working days and natural time, each summed (rule 13).
+[[nodiscard]] inline std::optional<std::string> extension_total(const Case& c) {
+  if (c.extensions.empty()) return std::nullopt;
+  Duration working;
+  Duration natural;
+  for (const Duration& d : c.extensions) {
+    if (d.in_working_days())
+      working.working_days += d.working_days;
+    else
+      natural.natural += d.natural;
+  }
+  std::string out;
+  if (working.working_days > 0) out = format_duration(working);
+  if (natural.natural.count() > 0) {
+    if (!out.empty()) out += '+';
+    out += format_duration(natural);
+  }
+  return out;
 }
 
 }  // namespace gridgov

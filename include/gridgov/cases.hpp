@@ -44,7 +44,7 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
 /// **Example**: `act(session, 12, Move{.type = EventType::resolve, .note = "fixed"}, "g1", now)`.
 Case act(Session& session, long long id, const Move& move, const std::string& actor, Timestamp at);
 
-/// The overdue sweep: the cases open past their deadline at `at`, and (when the policy sets
+/// The overdue sweep: the cases open past their stage deadline at `at`, and (when the policy sets
 /// `auto_escalate`, and not `dry_run`) each escalated one level.
 struct SweepReport {
   std::vector<Case> overdue;

@@ -100,6 +100,7 @@ struct Category {
   std::string department;            ///< default department for referrals; may be empty
   std::optional<Duration> deadline;  ///< overrides the level's default
   bool urgent = false;               ///< may skip levels when escalating
+  std::optional<Duration> limit;  ///< a case's 办结时限 (rule 9); overrides `[deadlines].case`
 
   friend bool operator==(const Category&, const Category&) = default;
 };

@@ -20,6 +20,10 @@ namespace gridgov {
 struct Deadlines {
   std::array<Duration, 5> level{};  ///< indexed by `index(Level)`
   Duration verification{};
+  /// `[deadlines].case`: a problem's 办结时限 (its `due`), unless its category sets a `limit`.
+  Duration case_limit = Duration::days_of_work(15);
+  /// The most a case's extensions may add up to (rule 13).
+  Duration max_extension = Duration::days_of_work(10);
 
   friend bool operator==(const Deadlines&, const Deadlines&) = default;
 };
@@ -28,6 +32,8 @@ struct Policy {
   std::chrono::minutes utc_offset{8 * 60};  ///< local days and months for quotas and statistics
   bool auto_escalate = false;
   int daily_reports_per_grid = 2;
+  /// A move recorded more than this after its time is a late record (rule 16).
+  Duration backfill = std::chrono::hours(24);
   Deadlines deadlines;
   Calendar calendar;  ///< working days, for limits given in working days
   std::vector<Department> departments;
@@ -47,10 +53,19 @@ struct Policy {
   [[nodiscard]] Duration deadline_for(const Category& category, Level level) const {
     return category.deadline ? *category.deadline : deadlines.level[index(level)];
   }
+  /// A problem's 办结时限 (rule 9): the category's `limit`, else `[deadlines].case`.
+  [[nodiscard]] Duration limit_for(const Category* category) const {
+    return category && category->limit ? *category->limit : deadlines.case_limit;
+  }
   /// When a limit of `limit` from `at` ends, working days counted on this policy's calendar in
   /// its timezone.
   [[nodiscard]] Timestamp after(Timestamp at, const Duration& limit) const {
     return limit_end(calendar, utc_offset, at, limit);
+  }
+
+  /// `t` moved out by `limit` on this policy's calendar (see `move_out`).
+  [[nodiscard]] Timestamp moved_out(Timestamp t, const Duration& limit) const {
+    return move_out(calendar, utc_offset, t, limit);
   }
 
   friend bool operator==(const Policy&, const Policy&) = default;

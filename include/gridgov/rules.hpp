@@ -35,6 +35,9 @@ enum class Rule : int {
   time,                        ///< events are recorded in order
   future,                      ///< rule 16: nothing happens later than the clock
   timezone,                    ///< rule 16: the policy's timezone is fixed once cases exist
+  extension,                   ///< rule 13 (延期)
+  suspension,                  ///< rule 14 (挂账)
+  supervision,                 ///< rule 15 (限期督办, 催办)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Rule r) noexcept {
@@ -67,6 +70,12 @@ enum class Rule : int {
       return "future";
     case Rule::timezone:
       return "timezone";
+    case Rule::extension:
+      return "extension";
+    case Rule::suspension:
+      return "suspension";
+    case Rule::supervision:
+      return "supervision";
   }
   return "?";
 }
@@ -78,7 +87,18 @@ enum class Rule : int {
 
 /// The part of a report or a move a decision concerns, so that a caller can point at the input
 /// that gave it: an import its column, gridctl its flag.
-enum class Field : int { none = 0, actor, at, grid, category, department, unit, level, worker };
+enum class Field : int {
+  none = 0,
+  actor,
+  at,
+  grid,
+  category,
+  department,
+  unit,
+  level,
+  worker,
+  by,  ///< an extension's duration, or a supervision order's time
+};
 
 [[nodiscard]] constexpr std::string_view to_string(Field f) noexcept {
   switch (f) {
@@ -100,6 +120,8 @@ enum class Field : int { none = 0, actor, at, grid, category, department, unit, 
       return "level";
     case Field::worker:
       return "worker";
+    case Field::by:
+      return "by";
   }
   return "";
 }
@@ -120,12 +142,14 @@ struct Actor {
 /// **Example**: `Move{.type = EventType::escalate, .note = "needs the town"}`.
 struct Move {
   EventType type = EventType::escalate;
-  std::optional<Level> to;     ///< escalate: the level to go to (urgent categories may skip)
-  std::string unit;            ///< dispatch: the unit to send it to
-  std::string department;      ///< escalate/refer/dispatch: the county department
-  std::string worker;          ///< whistle: the on-call worker
-  std::string note;            ///< the reason or result, recorded on the event
-  long long duplicate_of = 0;  ///< void: the case this one duplicates
+  std::optional<Level> to;            ///< escalate: the level to go to (urgent categories may skip)
+  std::string unit;                   ///< dispatch: the unit to send it to
+  std::string department;             ///< escalate/refer/dispatch: the county department
+  std::string worker;                 ///< whistle: the on-call worker
+  std::string note;                   ///< the reason or result, recorded on the event
+  long long duplicate_of = 0;         ///< void: the case this one duplicates
+  std::optional<Duration> extension;  ///< extend: by how much `due` moves
+  std::optional<Timestamp> supervision_by;  ///< supervise: the time the order sets
 };
 
 /// What a rule decided. Refused: `event` is empty; `rule` names the rule, `field` the part of
@@ -157,6 +181,17 @@ struct RuleContext {
   /// Whether an active grid-tier worker serves `grid` (rule 7: else the town verifies). Unset:
   /// assumed so.
   std::function<bool(const std::string& grid)> grid_has_worker = {};
+  /// The clock when the event is written. More than the policy's `backfill` after `at`, the
+  /// event is a late record (rule 16) and counts at this time. Unset (history an import brings
+  /// keeps its source's times): never late.
+  std::optional<Timestamp> recorded_at = {};
+
+  /// Whether the event will be a late record (rule 16).
+  [[nodiscard]] bool late() const {
+    return recorded_at && *recorded_at > policy.after(at, policy.backfill);
+  }
+  /// When the event counts for time limits: `recorded_at` for a late record, else `at`.
+  [[nodiscard]] Timestamp counted() const { return late() ? *recorded_at : at; }
 };
 
 /// How far ahead of the clock a time may be (clocks of different machines disagree a little).
@@ -232,6 +267,36 @@ inline constexpr std::chrono::minutes k_clock_tolerance{5};
 
 /// A closed case found unsolved opens again with its last handler and a fresh deadline.
 [[nodiscard]] Decision decide_reopen(const Case& c, const RuleContext& ctx);
+
+/// Rule 13 (延期): `due` moves out by `by`, asked before it passes by a worker above the holder
+/// (see `is_above_holder`) or `admin`; the case's extensions may total at most the policy's
+/// `max_extension`.
+[[nodiscard]] Decision decide_extend(const Case& c, const RuleContext& ctx, const Duration& by);
+
+/// Rule 14 (挂账): an open case stops its clocks; a town- or county-tier worker whose scope
+/// holds it, or `admin`.
+[[nodiscard]] Decision decide_suspend(const Case& c, const RuleContext& ctx);
+
+/// Rule 14: a suspended case's clocks run again; `due` and `deadline` move out by the suspended
+/// time (working days, for limits in working days). The same workers as `decide_suspend`.
+[[nodiscard]] Decision decide_resume(const Case& c, const RuleContext& ctx);
+
+/// Rule 15 (限期督办): a county-tier worker or `admin` orders the case solved by `by`, a time
+/// later than the clock.
+[[nodiscard]] Decision decide_supervise(const Case& c, const RuleContext& ctx, Timestamp by);
+
+/// Rule 15 (催办): a reminder to the holder, by a worker above it or `admin`.
+[[nodiscard]] Decision decide_urge(const Case& c, const RuleContext& ctx);
+
+/// Rules 13 and 15: whether `w` serves a level above the case's holder: a town-tier worker
+/// whose unit above the case's level contains its grid; any county-tier worker for a case below
+/// county level, or one not from the department that holds a case at county level.
+[[nodiscard]] bool is_above_holder(const Worker& w, const Case& c, const UnitTree& tree);
+
+/// Rule 13: whether extensions totalling `total` exceed `cap`. Against a cap in working days, each
+/// started natural day of an extension counts as one working day; against a natural cap, each
+/// working day counts as one day.
+[[nodiscard]] bool exceeds_cap(const std::vector<Duration>& total, const Duration& cap);
 
 /// The one dispatch from a move to its rule. The event carries the move's note (a void's
 /// `duplicate_of` is written into it). A `report` is not a move: see `decide_report`.

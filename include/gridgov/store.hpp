@@ -49,7 +49,12 @@ struct CaseFilter {
   std::string department;
   std::string category;
   std::optional<Source> source;
-  std::optional<Timestamp> overdue_at;     ///< only cases open past their deadline at this time
+  std::optional<Timestamp> overdue_at;  ///< only cases open, not suspended, past `due` at this time
+  /// Only cases open, not suspended, past their stage `deadline` at this time.
+  std::optional<Timestamp> stage_overdue_at;
+  /// Only cases on the supervision list at this time: overdue, or under a supervision order and
+  /// not closed or void (rule 15).
+  std::optional<Timestamp> supervised_at;
   std::optional<Timestamp> reported_from;  ///< reported at or after
   std::optional<Timestamp> reported_to;    ///< reported before
 };

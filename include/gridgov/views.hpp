@@ -49,6 +49,11 @@ enum class CaseColumns {
 [[nodiscard]] Table sweep_table(const SweepReport& report, const ViewContext& ctx,
                                 CaseColumns which = CaseColumns::all);
 
+/// The supervision list (重点督查, rule 15): its cases; for people and CSV, with the order's time
+/// and whether it is overdue as the columns `order_by` and `order_overdue`.
+[[nodiscard]] Table supervise_table(const std::vector<Case>& cases, const ViewContext& ctx,
+                                    CaseColumns which = CaseColumns::all);
+
 /// The columns of `export events` and one row: the event with its case's report.
 [[nodiscard]] std::vector<Column> event_export_columns();
 [[nodiscard]] std::vector<Cell> event_export_row(const Case& c, const Event& e,

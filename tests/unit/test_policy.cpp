@@ -59,8 +59,9 @@ TEST_CASE("format_duration and parse_duration round trip") {
 TEST_CASE("Policy::deadline_for prefers the category's own deadline") {
   Policy p;
   p.deadlines.level = {hours(168), hours(120), hours(72), hours(48), hours(24)};
-  Category own{"fire", "消防隐患", Level::zone, "emergency", hours(12), true};
-  Category plain{"dispute", "矛盾纠纷", Level::village, "justice", std::nullopt, false};
+  Category own{"fire", "消防隐患", Level::zone, "emergency", hours(12), true, std::nullopt};
+  Category plain{"dispute",    "矛盾纠纷", Level::village, "justice",
+                 std::nullopt, false,      std::nullopt};
   CHECK(p.deadline_for(own, Level::grid) == hours(12));
   CHECK(p.deadline_for(own, Level::town) == hours(12));
   CHECK(p.deadline_for(plain, Level::grid) == hours(24));
@@ -73,7 +74,8 @@ TEST_CASE("Policy::deadline_for prefers the category's own deadline") {
 TEST_CASE("Policy::find_department and find_category find by code") {
   Policy p;
   p.departments = {{"housing", "县住房和城乡建设局"}, {"police", "县公安局"}};
-  p.categories = {{"dispute", "矛盾纠纷", Level::village, "justice", std::nullopt, false}};
+  p.categories = {
+      {"dispute", "矛盾纠纷", Level::village, "justice", std::nullopt, false, std::nullopt}};
   REQUIRE(p.find_department("police") != nullptr);
   CHECK(p.find_department("police")->name == "县公安局");
   CHECK(p.find_department("Police") == nullptr);

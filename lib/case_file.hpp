@@ -32,7 +32,12 @@ enum CaseColumn : std::size_t {
   closed_at,
   events,
   // What the export's JSON carries besides (the fields of `case show`); read as information.
+  due,
   overdue,
+  stage_overdue,
+  suspended,
+  extended,
+  supervision,
   whistled,
   k_case_columns
 };

@@ -50,7 +50,12 @@ const std::vector<ColumnSpec>& case_file_columns() {
       {"resolved_at", {"办结时间"}, false},
       {"closed_at", {"结案时间"}, false},
       {"events", {"事件"}, false},
+      {"due", {}, false},
       {"overdue", {}, false},
+      {"stage_overdue", {}, false},
+      {"suspended", {}, false},
+      {"extended", {}, false},
+      {"supervision", {}, false},
       {"whistled", {}, false},
   };
   return specs;

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import csv
+import datetime
 import errno
 import io
 import json
@@ -110,18 +111,52 @@ def check_gridctl() -> None:
     _GRIDCTL_CHECKED = True
 
 
+def clock_for(args: Sequence[str]) -> Optional[str]:
+    """The clock a command given `--at T` in the past runs at: T itself (UTC, for libfaketime),
+    so that a test's back-dated move is recorded when it happens, as a user's would be, and not
+    as a late record (rule 16). None when there is no --at, or it is not an earlier time."""
+    value = None
+    for i, a in enumerate(args):
+        if a == "--at" and i + 1 < len(args):
+            value = args[i + 1]
+        elif a.startswith("--at="):
+            value = a[len("--at="):]
+    if not value:
+        return None
+    try:
+        t = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is None:  # local time of the test policies' timezone
+        t = t.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    t = t.astimezone(datetime.timezone.utc)
+    if t >= datetime.datetime.now(datetime.timezone.utc) or t.year < 2000:
+        return None
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def run(args: Sequence[str], cwd: Optional[str] = None, input: Optional[bytes | str] = None,
         env: Optional[dict] = None, timeout: float = 60) -> Result:
-    """Runs gridctl with args (no --db added) and returns its exit code and output."""
+    """Runs gridctl with args (no --db added) and returns its exit code and output. A command
+    given an earlier --at (and no env of its own) runs under libfaketime at that time: see
+    clock_for."""
     check_gridctl()
     if isinstance(input, str):
         input = input.encode("utf-8")
+    command = [GRIDCTL, *args]
+    clock = clock_for(args) if env is None else None
+    if clock:
+        if not shutil.which("faketime"):
+            raise AssertionError("faketime (Debian's faketime) is needed for back-dated runs; "
+                                 "scripts/setup installs it")
+        command = ["faketime", "-f", "@" + clock, GRIDCTL, *args]
+        env = faketime_env(TZ="UTC")
     # ETXTBSY: the binary is open for writing (a build relinking it while tests run). That
     # passes within moments, so it alone is retried, briefly; any other failure to start
     # gridctl fails at once.
     for attempt in range(20):
         try:
-            p = subprocess.run([GRIDCTL, *args], cwd=cwd,
+            p = subprocess.run(command, cwd=cwd,
                                input=input if input is not None else b"",
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env if env is not None else base_env(), timeout=timeout)

@@ -21,9 +21,10 @@ IMPORT_COLUMNS = ["ext_id", "source", "grid", "category", "kind", "title", "desc
                   "closed_at", "events"]
 EVENT_COLUMNS = ["case_id", "kind", "source", "grid", "category", "reported_at", "type", "at",
                  "recorded_at", "actor", "from_level", "from_unit", "from_department", "level",
-                 "unit", "department", "worker", "deadline", "note"]
+                 "unit", "department", "worker", "deadline", "note", "due", "extension", "by",
+                 "late_record"]
 EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note",
-                "worker", "deadline"]
+                "worker", "deadline", "due", "extension", "by", "late_record"]
 OPEN311_FIELDS = ["service_request_id", "status", "status_notes", "service_name",
                   "service_code", "agency_responsible", "requested_datetime", "updated_datetime",
                   "expected_datetime", "address"]
@@ -212,7 +213,8 @@ class ExportSmall(unittest.TestCase):
         for row, e in zip(rows, j):
             for k in EVENT_COLUMNS:
                 v = e[k]
-                self.assertEqual(row[k], "" if v is None else str(v), (k, e))
+                want = "" if v is None else json.dumps(v) if isinstance(v, bool) else str(v)
+                self.assertEqual(row[k], want, (k, e))
         nd = self.export("events", "--format", "ndjson").stdout.splitlines()
         self.assertEqual([json.loads(x) for x in nd], j)
 

@@ -41,7 +41,12 @@ Event ev(EventType type, Level level, std::string unit, std::optional<Timestamp>
   return e;
 }
 
-Event report_event() { return ev(EventType::report, Level::grid, "G1", at_h(24), 0); }
+/// A report with a stage deadline in 24 hours and a due in 48.
+Event report_event() {
+  Event e = ev(EventType::report, Level::grid, "G1", at_h(24), 0);
+  e.due = at_h(48);
+  return e;
+}
 
 }  // namespace
 
@@ -245,21 +250,72 @@ TEST_CASE("replay of no events gives the header with a fresh state") {
 
 // ---- is_overdue ------------------------------------------------------------------------------
 
-TEST_CASE("is_overdue: open and strictly past the deadline") {
-  const Case c = apply(header(), report_event());  // deadline at_h(24)
-  CHECK_FALSE(is_overdue(c, at_h(23)));
-  CHECK_FALSE(is_overdue(c, at_h(24)));
-  CHECK(is_overdue(c, at_h(24) + std::chrono::seconds(1)));
+TEST_CASE("is_overdue: open and strictly past the due; is_stage_overdue: past the deadline") {
+  const Case c = apply(header(), report_event());  // deadline at_h(24), due at_h(48)
+  CHECK_FALSE(is_overdue(c, at_h(47)));
+  CHECK_FALSE(is_overdue(c, at_h(48)));
+  CHECK(is_overdue(c, at_h(48) + std::chrono::seconds(1)));
   CHECK(is_overdue(c, at_h(100)));
+  CHECK_FALSE(is_stage_overdue(c, at_h(24)));
+  CHECK(is_stage_overdue(c, at_h(24) + std::chrono::seconds(1)));
+  CHECK_FALSE(is_overdue(c, at_h(30)));  // a stage late is not the case late
 }
 
-TEST_CASE("is_overdue is false for resolved, closed, void cases and cases with no deadline") {
+TEST_CASE("a suspended case is neither overdue nor stage-overdue; a supervision order can be") {
+  Case c = apply(header(), report_event());
+  Event order = ev(EventType::supervise, Level::grid, "G1", at_h(24), 2);
+  order.due = at_h(48);
+  order.supervision_by = at_h(10);
+  order.note = "限期解决";
+  c = apply(std::move(c), order);
+  REQUIRE(c.supervision.has_value());
+  CHECK(c.supervision->note == "限期解决");
+  CHECK_FALSE(is_supervision_overdue(c, at_h(10)));
+  CHECK(is_supervision_overdue(c, at_h(11)));
+  Event suspend = ev(EventType::suspend, Level::grid, "G1", at_h(24), 3);
+  suspend.due = at_h(48);
+  c = apply(std::move(c), suspend);
+  CHECK(c.suspended());
+  CHECK(c.suspended_since == at_h(3));
+  CHECK_FALSE(is_overdue(c, at_h(100)));
+  CHECK_FALSE(is_stage_overdue(c, at_h(100)));
+  CHECK(is_supervision_overdue(c, at_h(100)));
+  Event resume = ev(EventType::resume, Level::grid, "G1", at_h(30), 5);
+  resume.due = at_h(50);
+  c = apply(std::move(c), resume);
+  CHECK_FALSE(c.suspended());
+  CHECK(c.due == at_h(50));
+  CHECK(c.deadline == at_h(30));
+}
+
+TEST_CASE("a late record counts at its recorded time; extensions add up by kind") {
+  Event e = report_event();
+  e.recorded_at = at_h(30);
+  CHECK(counted_at(e) == at_h(0));
+  e.late_record = true;
+  CHECK(counted_at(e) == at_h(30));
+
+  Case c = apply(header(), report_event());
+  CHECK_FALSE(extension_total(c).has_value());
+  Event ext = ev(EventType::extend, Level::grid, "G1", at_h(24), 1);
+  ext.extension = Duration::days_of_work(3);
+  ext.due = at_h(120);
+  c = apply(std::move(c), ext);
+  CHECK(c.due == at_h(120));
+  CHECK(extension_total(c) == "3wd");
+  ext.extension = std::chrono::hours(36);
+  c = apply(std::move(c), ext);
+  CHECK(extension_total(c) == "3wd+36h");
+}
+
+TEST_CASE("is_overdue is false for resolved, closed, void cases and cases with no due") {
   Case c = apply(header(), report_event());
   for (Status s : {Status::resolved, Status::closed, Status::voided}) {
     c.status = s;
     CHECK_FALSE(is_overdue(c, at_h(100)));
+    CHECK_FALSE(is_stage_overdue(c, at_h(100)));
   }
   c.status = Status::open;
-  c.deadline.reset();
+  c.due.reset();
   CHECK_FALSE(is_overdue(c, at_h(100)));
 }

@@ -581,11 +581,11 @@ TEST_CASE("agenda of a zone: open at the zone, escalated into it in the last day
   (void)act(s, c, escalate(), "g1", at_h(91));
   (void)act(s, c, escalate(), "g1", at_h(95));
   (void)act(s, c, escalate(), "t1", at_h(99));
-  // d: open at grid G1, overdue (24h limit).
-  const long long d = log_case(s, report("dispute", "G1"), "g1", at_h(70)).id;
+  // d: open at grid G1, overdue (a safety hazard's limit is 24h).
+  const long long d = log_case(s, report("safety_hazard", "G1"), "g1", at_h(70)).id;
   // e: overdue in G3 (zone Z2); f: at zone Z2; g: fresh at grid G1; h: escalated into Z1 more
   // than a day ago and closed.
-  (void)log_case(s, report("dispute", "G3"), "g3", at_h(70));
+  (void)log_case(s, report("safety_hazard", "G3"), "g3", at_h(70));
   const long long f = log_case(s, report("dispute", "G3"), "g3", at_h(97)).id;
   (void)act(s, f, escalate(), "g3", at_h(98));
   (void)act(s, f, escalate(), "g3", at_h(99));
@@ -616,11 +616,11 @@ TEST_CASE("agenda of a town: at the town, open referrals from the town, overdue 
   const long long done_referral = to_town("dispute", "G1", 80);  // referred, resolved
   (void)act(s, done_referral, escalate(), "admin", at_h(85));
   (void)act(s, done_referral, simple(EventType::resolve), "admin", at_h(86));
-  const long long overdue = log_case(s, report("dispute", "G1"), "g1", at_h(50)).id;
+  const long long overdue = log_case(s, report("safety_hazard", "G1"), "g1", at_h(50)).id;
   (void)to_town("dispute", "G4", 90);                        // town T2
   const long long other_ref = to_town("dispute", "G4", 80);  // T2's referral
   (void)act(s, other_ref, escalate(), "admin", at_h(85));
-  (void)log_case(s, report("dispute", "G4"), "g4", at_h(50));  // overdue in T2
+  (void)log_case(s, report("safety_hazard", "G4"), "g4", at_h(50));  // overdue in T2
   (void)log_case(s, report("dispute", "G2"), "g2", at_h(95));  // fresh in T1
 
   const Reasons got = reasons_of(agenda(s, Level::town, "T1", meeting));

@@ -30,6 +30,7 @@ Case sample_case() {
   c.level = Level::village;
   c.unit = "V1";
   c.deadline = at_h(48);
+  c.due = at_h(96);
   c.whistled = {"cw"};
   return c;
 }
@@ -42,16 +43,23 @@ TEST_CASE("case views: every field for json, scalars for csv, a person's few") {
   CHECK(names(all.columns) ==
         std::vector<std::string>{"id", "kind", "source", "ext_id", "category", "title", "grid",
                                  "reporter", "reported_at", "status", "level", "unit", "department",
-                                 "deadline", "overdue", "rework", "description", "whistled"});
+                                 "deadline", "due", "overdue", "stage_overdue", "suspended",
+                                 "extended", "supervision", "rework", "description", "whistled"});
   CHECK(names(case_table({}, ctx, CaseColumns::scalar).columns).back() == "description");
   CHECK(names(case_table({}, ctx, CaseColumns::brief).columns) ==
         std::vector<std::string>{"id", "status", "level", "unit", "department", "category", "grid",
-                                 "title", "deadline", "overdue", "rework"});
+                                 "title", "deadline", "due", "overdue", "suspended", "rework"});
   CHECK(all.at(0, "deadline") == Cell{std::string("2026-09-23T22:13:20+08:00")});
   CHECK(all.at(0, "ext_id") == Cell{});
   CHECK(all.at(0, "overdue") == Cell{false});
+  CHECK(all.at(0, "stage_overdue") == Cell{false});
+  CHECK(all.at(0, "extended") == Cell{});
+  CHECK(all.at(0, "supervision") == Cell{});
   const Table late = case_table({sample_case()}, ViewContext{std::chrono::hours(8), at_h(49)});
-  CHECK(late.at(0, "overdue") == Cell{true});
+  CHECK(late.at(0, "stage_overdue") == Cell{true});
+  CHECK(late.at(0, "overdue") == Cell{false});  // due at_h(96)
+  const Table later = case_table({sample_case()}, ViewContext{std::chrono::hours(8), at_h(97)});
+  CHECK(later.at(0, "overdue") == Cell{true});
 }
 
 TEST_CASE("case_record nests the events as case show's JSON does") {
@@ -69,7 +77,9 @@ TEST_CASE("case_record nests the events as case show's JSON does") {
   CHECK(contains(json,
                  "\"whistled\":[\"cw\"],\"events\":[{\"type\":\"report\","
                  "\"at\":\"2026-09-21T22:13:20+08:00\""));
-  CHECK(contains(json, "\"worker\":null,\"deadline\":null}]}"));
+  CHECK(contains(json,
+                 "\"worker\":null,\"deadline\":null,\"due\":null,\"extension\":null,"
+                 "\"by\":null,\"late_record\":false}]}"));
 }
 
 TEST_CASE("agenda and sweep tables add their reasons and actions") {

@@ -538,6 +538,8 @@ class SqliteStore final : public Store, public Reporting {
           SELECT c.grid_id, (c.reported_at + ?1) / 86400 AS day,
                  CASE WHEN c.status = 'void' THEN 1
                       WHEN c.reporter = 'admin' THEN 2
+                      WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id
+                                   AND e.type = 'report' AND e.late_record = 1) THEN 4
                       WHEN NOT EXISTS (SELECT 1 FROM workers w JOIN worker_units wu
                                        ON wu.worker_id = w.id
                                        WHERE w.code = c.reporter AND w.tier = 'grid'
@@ -564,6 +566,9 @@ class SqliteStore final : public Store, public Reporting {
             break;
           case 2:
             g.by_admin += n;
+            break;
+          case 4:
+            g.late_records += n;
             break;
           default:
             g.not_grid_worker += n;

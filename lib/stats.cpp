@@ -146,6 +146,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     if (e.type == EventType::whistle) field = &StatsRow::whistles;
     if (e.type == EventType::rework) field = &StatsRow::rework;
     if (e.type == EventType::close && e.actor == "admin") field = &StatsRow::verified_by_admin;
+    if (e.type == EventType::supervise) field = &StatsRow::supervised;
     if (!field) return;
     ++(total.*field);
     if (!by.empty()) ++(row_for(keys_of(c, e.department)).*field);

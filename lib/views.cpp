@@ -343,10 +343,28 @@ Table stats_table(const std::vector<StatsRow>& rows) {
   for (const auto& r : rows) {
     const auto hours = r.median_hours_to_close();
     const auto quota_rate = r.quota_rate();
-    t.rows.push_back({r.group, r.name, r.reported, r.problems, r.closed, r.closed_on_time,
-                      r.resolution_rate(), r.on_time_rate(), r.escalated, r.referred, r.whistles,
-                      r.rework, r.overdue_open, r.verified_by_admin, hours ? Cell{*hours} : Cell{},
-                      optional_count(r.quota_days_met), quota_rate ? Cell{*quota_rate} : Cell{}});
+    t.rows.push_back({r.group,
+                      r.name,
+                      r.reported,
+                      r.problems,
+                      r.closed,
+                      r.closed_on_time,
+                      r.resolution_rate(),
+                      r.on_time_rate(),
+                      r.escalated,
+                      r.referred,
+                      r.whistles,
+                      r.rework,
+                      r.overdue_open,
+                      r.stage_late,
+                      r.extended,
+                      r.suspended_open,
+                      r.supervised,
+                      r.supervision_overdue,
+                      r.verified_by_admin,
+                      hours ? Cell{*hours} : Cell{},
+                      optional_count(r.quota_days_met),
+                      quota_rate ? Cell{*quota_rate} : Cell{}});
   }
   return t;
 }
@@ -355,11 +373,13 @@ Table quota_table(const std::vector<QuotaRow>& rows) {
   Table t{{text_column("group"), text_column("name"), number_column("days"),
            number_column("quota_days_met"), number_column("quota_rate", ColumnType::rate),
            number_column("valid_reports"), number_column("admin_reports"),
-           number_column("voided_reports"), number_column("other_reporters")},
+           number_column("voided_reports"), number_column("late_reports"),
+           number_column("other_reporters")},
           {}};
   for (const auto& q : rows)
     t.rows.push_back({q.grid, q.name, q.days, q.days_met(), q.rate(), q.reports.valid,
-                      q.reports.by_admin, q.reports.voided, q.reports.not_grid_worker});
+                      q.reports.by_admin, q.reports.voided, q.reports.late_records,
+                      q.reports.not_grid_worker});
   return t;
 }
 

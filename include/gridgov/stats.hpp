@@ -24,19 +24,29 @@ inline const std::vector<std::string> k_stat_fields = {"reported",
                                                        "whistles",
                                                        "rework",
                                                        "overdue_open",
+                                                       "stage_late",
+                                                       "extended",
+                                                       "suspended_open",
+                                                       "supervised",
+                                                       "supervision_overdue",
                                                        "verified_by_admin",
                                                        "median_hours_to_close",
                                                        "quota_days_met",
                                                        "quota_rate"};
 
-/// What one case amounts to as of `end` (events at or after `end` have not happened yet).
+/// What one case amounts to as of `end` (events at or after `end` have not happened yet). A late
+/// record (rule 16) counts at its `recorded_at`: it never makes a case look faster.
 struct Outcome {
-  bool problem = false;         ///< kind problem, not void
-  bool closed = false;          ///< a problem closed at `end`
-  bool closed_on_time = false;  ///< closed, and never open past a deadline on the way
-  bool escalated = false;       ///< escalated or referred at least once
-  bool referred = false;        ///< referred to a county department (乡呼县应)
-  bool overdue_open = false;    ///< open and past its deadline at `end`
+  bool problem = false;              ///< kind problem, not void
+  bool closed = false;               ///< a problem closed at `end`
+  bool closed_on_time = false;       ///< closed by its `due` (as extended and resumed)
+  bool escalated = false;            ///< escalated or referred at least once
+  bool referred = false;             ///< referred to a county department (乡呼县应)
+  bool overdue_open = false;         ///< open, not suspended, past its `due` at `end`
+  bool stage_late = false;           ///< open past a stage `deadline` at some moment before `end`
+  bool extended = false;             ///< extended at least once
+  bool suspended_open = false;       ///< open and suspended at `end`
+  bool supervision_overdue = false;  ///< under an order, not yet closed past its time at `end`
   std::optional<double> hours_to_close;
   std::string department;  ///< the department that handled it last, if any
 };
@@ -44,24 +54,30 @@ struct Outcome {
 [[nodiscard]] inline Outcome outcome(const Case& header, const std::vector<Event>& events,
                                      Timestamp end) {
   Outcome o;
-  Case c = header;
-  c = replay(c, {});
-  bool late = false;
+  Case c = replay(header, {});
   std::optional<Timestamp> closed_at;
+  // Whether the stage that `c` stands in ran past its deadline before `until`.
+  auto stage_ran_late = [&](Timestamp until) {
+    return c.status == Status::open && !c.suspended() && c.deadline && until > *c.deadline;
+  };
   for (std::size_t i = 0; i < events.size() && events[i].at < end; ++i) {
     const Event& e = events[i];
-    if (c.status == Status::open && c.deadline && e.at > *c.deadline && i > 0) late = true;
+    if (i > 0 && stage_ran_late(std::min(counted_at(e), end))) o.stage_late = true;
     c = apply(std::move(c), e);
     if (e.type == EventType::escalate || e.type == EventType::refer) o.escalated = true;
     if (e.type == EventType::refer) o.referred = true;
-    if (e.type == EventType::close) closed_at = e.at;
+    if (e.type == EventType::extend) o.extended = true;
+    if (e.type == EventType::close) closed_at = counted_at(e);
     if (!c.department.empty()) o.department = c.department;
   }
+  if (stage_ran_late(end)) o.stage_late = true;
   o.problem = header.kind == Kind::problem && c.status != Status::voided;
   if (!o.problem) return o;
   o.closed = c.status == Status::closed;
-  o.closed_on_time = o.closed && !late;
-  o.overdue_open = c.status == Status::open && c.deadline && end > *c.deadline;
+  o.closed_on_time = o.closed && closed_at && (!c.due || *closed_at <= *c.due);
+  o.overdue_open = is_overdue(c, end);
+  o.suspended_open = c.status == Status::open && c.suspended();
+  o.supervision_overdue = is_supervision_overdue(c, end);
   if (o.closed && closed_at)
     o.hours_to_close =
         std::chrono::duration<double>(*closed_at - header.reported_at).count() / 3600.0;
@@ -81,6 +97,11 @@ struct StatsRow {
   long long whistles = 0;
   long long rework = 0;
   long long overdue_open = 0;
+  long long stage_late = 0;
+  long long extended = 0;
+  long long suspended_open = 0;
+  long long supervised = 0;  ///< supervision orders issued in the period (rule 15)
+  long long supervision_overdue = 0;
   long long verified_by_admin = 0;          ///< closes recorded by `admin` in the period (rule 7)
   std::vector<double> hours;                ///< hours to close of each closed problem
   std::optional<long long> quota_days_met;  ///< unit groupings only
@@ -95,6 +116,10 @@ struct StatsRow {
     escalated += o.escalated;
     referred += o.referred;
     overdue_open += o.overdue_open;
+    stage_late += o.stage_late;
+    extended += o.extended;
+    suspended_open += o.suspended_open;
+    supervision_overdue += o.supervision_overdue;
     if (o.hours_to_close) hours.push_back(*o.hours_to_close);
   }
   [[nodiscard]] double resolution_rate() const {

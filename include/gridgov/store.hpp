@@ -74,6 +74,7 @@ struct GridQuota {
   long long valid = 0;            ///< reports that count
   long long by_admin = 0;         ///< reported by `admin`
   long long voided = 0;           ///< void
+  long long late_records = 0;     ///< recorded later than the policy's backfill (rule 16)
   long long not_grid_worker = 0;  ///< reported by someone not a grid worker of that grid
 
   friend bool operator==(const GridQuota&, const GridQuota&) = default;

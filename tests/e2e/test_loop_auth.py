@@ -168,16 +168,38 @@ class Times(LoopTestCase):
         self.assertRc(r, USAGE)
 
     def test_recorded_at_is_the_system_clock(self):
+        # env= of its own: gridctl runs on the real clock, not under faketime at the --at
         start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
-        cid = self.log("environment_sanitation", at="2026-01-03T09:15")
-        self.escalate(cid, "2026-01-03T10:00")
+        r = self.run_ok("log", "--grid", GRID, "--category", "environment_sanitation",
+                        "--title", "巡查发现", "--as", GRID_WORKER, "--at", "2026-01-03T09:15",
+                        env=base_env())
+        cid = int(r.stdout)
+        self.run_ok("escalate", str(cid), "--reason", "上报", "--as", "admin",
+                    "--at", "2026-01-03T10:00", env=base_env())
         end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
-        for e in self.show(cid)["events"]:
+        events = self.show(cid)["events"]
+        for e in events:
             rec = dt.datetime.fromisoformat(e["recorded_at"])
             self.assertTrue(start <= rec <= end, e)
             self.assertTrue(e["recorded_at"].endswith("+08:00"), e)
-        self.assertEqual([e["at"] for e in self.show(cid)["events"]],
+            # recorded months after its --at: more than the policy's backfill (24h), rule 16
+            self.assertIs(e["late_record"], True, e)
+        self.assertEqual([e["at"] for e in events],
                          ["2026-01-03T09:15:00+08:00", "2026-01-03T10:00:00+08:00"])
+
+    def test_a_move_recorded_when_it_happens_is_no_late_record(self):
+        # the harness runs a back-dated command under faketime at its --at
+        cid = self.log("environment_sanitation", at="2026-01-03T09:15")
+        self.escalate(cid, "2026-01-03T10:00")
+        events = self.show(cid)["events"]
+        self.assertEqual([e["at"] for e in events],
+                         ["2026-01-03T09:15:00+08:00", "2026-01-03T10:00:00+08:00"])
+        for e in events:
+            # faketime's clock starts at the --at and runs on: recorded within moments of it
+            delay = (dt.datetime.fromisoformat(e["recorded_at"])
+                     - dt.datetime.fromisoformat(e["at"]))
+            self.assertTrue(dt.timedelta(0) <= delay <= dt.timedelta(minutes=5), e)
+            self.assertIs(e["late_record"], False, e)
 
 
 class FailuresChangeNothing(LoopTestCase):

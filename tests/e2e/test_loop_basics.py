@@ -72,9 +72,12 @@ LEVEL_LIMITS = {"grid": dict(hours=24), "village": dict(hours=48), "zone": dict(
                 "town": dict(days=5), "county": dict(days=7), "verification": dict(hours=24)}
 
 CASE_FIELDS = ["id", "kind", "source", "ext_id", "category", "title", "grid", "reporter",
-               "reported_at", "status", "level", "unit", "department", "deadline", "overdue",
-               "rework"]
-EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note"]
+               "reported_at", "status", "level", "unit", "department", "deadline", "due",
+               "overdue", "stage_overdue", "suspended", "extended", "supervision", "rework"]
+EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note",
+                "due", "late_record"]
+# the fields of a case judged at a time (--at, default now)
+JUDGED_FIELDS = ("overdue", "stage_overdue")
 
 
 class LoopTestCase(GridctlTestCase):
@@ -166,16 +169,17 @@ class Log(LoopTestCase):
         self.assertEqual(c["unit"], GRID)
         shown = self.show(c["id"])
         for k in CASE_FIELDS:
-            if k != "overdue":
+            if k not in JUDGED_FIELDS:
                 self.assertEqual(c[k], shown[k], k)
 
     def test_log_json_judges_overdue_at_the_given_time(self):
-        # README: `overdue` is "open and past the deadline, judged at --at (default now)".
-        # A case logged at --at T has its deadline after T: not overdue at T.
+        # `overdue` (past due) and `stage_overdue` (past deadline) are judged at --at (default
+        # now). A case logged at --at T has its due and its deadline after T: neither at T.
         r = self.run_ok("log", "--grid", GRID, "--category", "environment_sanitation",
                         "--title", "楼道垃圾", "--as", GRID_WORKER, "--at", "2026-10-03T09:15",
                         "--format", "json")
         self.assertIs(r.json()["overdue"], False, r)
+        self.assertIs(r.json()["stage_overdue"], False, r)
 
     def test_move_json_prints_the_case_judged_at_the_given_time(self):
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
@@ -184,8 +188,9 @@ class Log(LoopTestCase):
         c = r.json()
         self.assertEqual((c["id"], c["status"], c["level"], c["unit"], c["deadline"]),
                          (cid, "open", "village", VILLAGE, at_plus("2026-10-03T10:00", hours=48)))
-        # README: `overdue` is judged at --at; the deadline is two days after --at
+        # `overdue` and `stage_overdue` are judged at --at; the deadline is two days after it
         self.assertIs(c["overdue"], False, r)
+        self.assertIs(c["stage_overdue"], False, r)
 
     def test_patrol_case_starts_open_at_its_grid(self):
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
@@ -194,7 +199,7 @@ class Log(LoopTestCase):
                              reporter=GRID_WORKER, reported_at="2026-10-03T09:15:00+08:00",
                              status="open", level="grid", unit=GRID, department=None,
                              deadline=at_plus("2026-10-03T09:15", hours=24), overdue=False,
-                             rework=0)
+                             due=out("2026-10-10T00:00"), stage_overdue=False, rework=0)
         self.assertEqual(len(c["events"]), 1)
         e = c["events"][0]
         self.assertEqual((e["type"], e["at"], e["actor"], e["level"], e["unit"], e["department"]),
@@ -206,10 +211,22 @@ class Log(LoopTestCase):
         cid = self.log("safety_hazard", at="2026-10-03T09:15")
         self.assertState(cid, deadline=at_plus("2026-10-03T09:15", hours=24))
 
+    def test_the_category_limit_sets_the_due(self):
+        # reported on 10-03, in the national holiday: working days count from 10-08 (10-10 is
+        # a make-up workday)
+        for category, due in (("safety_hazard", at_plus("2026-10-03T09:15", hours=24)),
+                              ("environment_sanitation", out("2026-10-10T00:00")),  # 2wd
+                              ("illegal_construction", out("2026-10-21T00:00")),    # 10wd
+                              ("petition_matter", out("2026-10-28T00:00"))):  # none: case 15wd
+            cid = self.log(category, at="2026-10-03T09:15")
+            c = self.assertState(cid, due=due)
+            self.assertEqual(c["events"][0]["due"], due, category)
+
     def test_info_case_is_closed_at_once_and_cannot_be_escalated(self):
         cid = self.log("livelihood_services", GRID, GRID_WORKER, "2026-10-03T09:15", "民情",
                        "--kind", "info")
-        self.assertState(cid, kind="info", status="closed", deadline=None, overdue=False)
+        self.assertState(cid, kind="info", status="closed", deadline=None, due=None,
+                         overdue=False, stage_overdue=False)
         self.refused("escalate", str(cid), "--reason", "x", "--as", GRID_WORKER,
                      "--at", "2026-10-03T10:00", words=(f"case {cid}",))
         self.refused("escalate", str(cid), "--reason", "x", "--as", "admin",
@@ -352,9 +369,10 @@ class Escalation(LoopTestCase):
         # a policy whose category livelihood_services names no default department
         with open(example("policy.toml"), encoding="utf-8") as f:
             text = f.read()
-        cut = 'authority = "village"\ndepartment = "civil_affairs"\n'
-        self.assertIn(cut, text)
-        path = self.box.write("policy.toml", text.replace(cut, 'authority = "village"\n'))
+        cut = 'authority = "village"\nlimit = "3wd"\ndepartment = "civil_affairs"\n'
+        self.assertEqual(text.count(cut), 1)
+        path = self.box.write("policy.toml",
+                              text.replace(cut, 'authority = "village"\nlimit = "3wd"\n'))
         self.run_ok("policy", "load", path)
         cid = self._at_town("livelihood_services")
         self.refused("escalate", str(cid), "--reason", "x", "--as", TOWN_WORKER,
@@ -417,23 +435,39 @@ class Deadlines(LoopTestCase):
             self.assertState(cid, deadline=at_plus(at, hours=24))
 
     def test_overdue_is_judged_at_the_given_time(self):
+        # environment_sanitation: limit "2wd", no stage deadline of its own. Reported on
+        # Saturday 10-03 (national holiday): due at the end of the second working day, 10-09;
+        # the grid's stage deadline is 24h.
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
-        self.assertState(cid, at="2026-10-03T20:00", overdue=False)
-        self.assertState(cid, at="2026-10-04T09:15", overdue=False)   # at the deadline: not past
-        self.assertState(cid, at="2026-10-04T09:16", overdue=True)
-        self.assertState(cid, at="2026-10-20T09:00", overdue=True, status="open")
+        self.assertState(cid, deadline=out("2026-10-04T09:15"), due=out("2026-10-10T00:00"))
+        self.assertState(cid, at="2026-10-03T20:00", overdue=False, stage_overdue=False)
+        # at the deadline: not past
+        self.assertState(cid, at="2026-10-04T09:15", overdue=False, stage_overdue=False)
+        # past the stage deadline, not past due
+        self.assertState(cid, at="2026-10-04T09:16", overdue=False, stage_overdue=True)
+        self.assertState(cid, at="2026-10-10T00:00", overdue=False, stage_overdue=True)
+        # past due
+        self.assertState(cid, at="2026-10-10T00:01", overdue=True, stage_overdue=True)
+        self.assertState(cid, at="2026-10-20T09:00", overdue=True, stage_overdue=True,
+                         status="open")
 
     def test_a_resolved_case_is_not_overdue(self):
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
         self.move("resolve", cid, "--note", "x", as_=GRID_WORKER, at="2026-10-03T10:00")
-        self.assertState(cid, at="2026-10-20T09:00", status="resolved", overdue=False)
+        self.assertState(cid, at="2026-10-20T09:00", status="resolved", overdue=False,
+                         stage_overdue=False)
 
     def test_escalation_gives_a_fresh_deadline(self):
         cid = self.log("environment_sanitation", at="2026-10-03T09:15")
-        self.assertState(cid, at="2026-10-05T09:00", overdue=True)
+        due = out("2026-10-10T00:00")
+        self.assertState(cid, at="2026-10-05T09:00", stage_overdue=True, overdue=False, due=due)
         self.escalate(cid, "2026-10-05T09:00", GRID_WORKER)
-        self.assertState(cid, at="2026-10-05T09:00", overdue=False,
-                         deadline=at_plus("2026-10-05T09:00", hours=48))
+        self.assertState(cid, at="2026-10-05T09:00", stage_overdue=False, overdue=False,
+                         deadline=at_plus("2026-10-05T09:00", hours=48), due=due)
+        # the due does not restart: past it, the case is overdue within a fresh stage
+        self.escalate(cid, "2026-10-09T12:00", GRID_WORKER)
+        self.assertState(cid, at="2026-10-10T00:01", level="zone", stage_overdue=False,
+                         overdue=True, deadline=at_plus("2026-10-09T12:00", hours=72), due=due)
 
 
 # ---- the README's story ----------------------------------------------------------------------

@@ -324,7 +324,7 @@ class StatsFormats(unittest.TestCase):
             self.assertEqual(list(r.keys()),
                              ["group", "name", "days", "quota_days_met", "quota_rate",
                               "valid_reports", "admin_reports", "voided_reports",
-                              "other_reporters"])
+                              "late_reports", "other_reporters"])
             self.assertEqual(r["days"], 31)
             # Rule 12: a day is met only with 2 valid reports (the built-in policy).
             self.assertLessEqual(r["quota_days_met"] * 2, r["valid_reports"])

@@ -63,6 +63,7 @@ inline Session ready_store() {
                 le("T2", Level::town, ""),      le("Z3", Level::zone, "T2"),
                 le("V3", Level::village, "Z3"), le("G4", Level::grid, "V3")};
   REQUIRE(import_layout(*s, in, {}, k_t0 - std::chrono::hours(100)).written);
+  (void)load_policy(*s, test_policy_text(), "test-policy.toml", k_t0 - std::chrono::hours(100));
   REQUIRE(import_workers(*s,
                          {we("g1", Tier::grid, {"G1"}), we("g2", Tier::grid, {"G2"}),
                           we("g3", Tier::grid, {"G3"}), we("g4", Tier::grid, {"G4"}),

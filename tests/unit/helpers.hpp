@@ -69,8 +69,20 @@ inline const Timestamp k_t0(std::chrono::seconds(1'790'000'000));
 inline Timestamp at_h(int h) { return k_t0 + std::chrono::hours(h); }
 
 /// The built-in policy text with one piece replaced.
-inline std::string policy_text_with(const std::string& from, const std::string& to) {
+/// The built-in policy for tests, whose moves happen weeks before the (system) clock records them:
+/// with a backfill of ten years, none is a late record (rule 16) unless a test says so.
+inline std::string test_policy_text() {
   std::string text(default_policy_text());
+  const std::string from = "backfill = \"24h\"";
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), "backfill = \"3650d\"");
+  return text;
+}
+
+/// The test policy with `from` replaced by `to`.
+inline std::string policy_text_with(const std::string& from, const std::string& to) {
+  std::string text = test_policy_text();
   const auto at = text.find(from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);

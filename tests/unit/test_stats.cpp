@@ -43,6 +43,12 @@ Event ev(EventType type, int h, Level level, std::optional<int> deadline_h,
   return e;
 }
 
+/// `e` with the case's due after it at hour `h`.
+Event due(Event e, int h) {
+  e.due = k_t0 + hours(h);
+  return e;
+}
+
 Case header(Kind kind = Kind::problem) {
   Case c;
   c.id = 1;
@@ -70,14 +76,63 @@ TEST_CASE("outcome: a problem closed within every deadline is closed on time") {
   CHECK(*o.hours_to_close == doctest::Approx(30.0));
 }
 
-TEST_CASE("outcome: an event after the deadline in force makes a close late") {
-  const std::vector<Event> events = {ev(EventType::report, 0, Level::grid, 24),
-                                     ev(EventType::escalate, 30, Level::village, 78),
-                                     ev(EventType::resolve, 40, Level::village, 64),
-                                     ev(EventType::close, 50, Level::village, std::nullopt)};
+TEST_CASE("outcome: a close after the due is late; a stage past its deadline is stage_late") {
+  // Every stage on time, but the case closed after its due (rule 9: the clock does not restart).
+  std::vector<Event> events = {due(ev(EventType::report, 0, Level::grid, 24), 48),
+                               due(ev(EventType::escalate, 20, Level::village, 68), 48),
+                               due(ev(EventType::resolve, 60, Level::village, 84), 48),
+                               due(ev(EventType::close, 70, Level::village, std::nullopt), 48)};
+  Outcome o = outcome(header(), events, k_t0 + hours(100));
+  CHECK(o.closed);
+  CHECK_FALSE(o.closed_on_time);
+  CHECK_FALSE(o.stage_late);
+  // Closed within its due, but the grid sat on it past the grid's stage deadline.
+  events = {due(ev(EventType::report, 0, Level::grid, 24), 100),
+            due(ev(EventType::escalate, 30, Level::village, 78), 100),
+            due(ev(EventType::resolve, 40, Level::village, 64), 100),
+            due(ev(EventType::close, 50, Level::village, std::nullopt), 100)};
+  o = outcome(header(), events, k_t0 + hours(200));
+  CHECK(o.closed_on_time);
+  CHECK(o.stage_late);
+  // Still open at the end, past the stage deadline in force then.
+  CHECK(outcome(header(), {due(ev(EventType::report, 0, Level::grid, 24), 100)}, k_t0 + hours(25))
+            .stage_late);
+  CHECK_FALSE(
+      outcome(header(), {due(ev(EventType::report, 0, Level::grid, 24), 100)}, k_t0 + hours(24))
+          .stage_late);
+}
+
+TEST_CASE("outcome: a late close counts at its recorded time") {
+  std::vector<Event> events = {due(ev(EventType::report, 0, Level::grid, 24), 48),
+                               due(ev(EventType::close, 10, Level::grid, std::nullopt), 48)};
+  events[1].recorded_at = k_t0 + hours(60);
+  CHECK(outcome(header(), events, k_t0 + hours(100)).closed_on_time);
+  events[1].late_record = true;
   const Outcome o = outcome(header(), events, k_t0 + hours(100));
   CHECK(o.closed);
   CHECK_FALSE(o.closed_on_time);
+  REQUIRE(o.hours_to_close);
+  CHECK(*o.hours_to_close == doctest::Approx(60.0));
+}
+
+TEST_CASE("outcome: extended, suspended at the end, and under an overdue order") {
+  Event ext = due(ev(EventType::extend, 5, Level::grid, 24), 96);
+  ext.extension = Duration::days_of_work(2);
+  Event order = due(ev(EventType::supervise, 6, Level::grid, 24), 96);
+  order.supervision_by = k_t0 + hours(30);
+  Event suspend = due(ev(EventType::suspend, 7, Level::grid, 24), 96);
+  const std::vector<Event> events = {due(ev(EventType::report, 0, Level::grid, 24), 48), ext, order,
+                                     suspend};
+  const Outcome o = outcome(header(), events, k_t0 + hours(200));
+  CHECK(o.extended);
+  CHECK(o.suspended_open);
+  CHECK_FALSE(o.overdue_open);  // suspended: never overdue
+  CHECK_FALSE(o.stage_late);    // suspended before its stage deadline
+  CHECK(o.supervision_overdue);
+  const Outcome early = outcome(header(), events, k_t0 + hours(6) + std::chrono::minutes(30));
+  CHECK(early.extended);
+  CHECK_FALSE(early.suspended_open);
+  CHECK_FALSE(early.supervision_overdue);
 }
 
 TEST_CASE("outcome: events at or after the period's end have not happened yet") {
@@ -95,10 +150,10 @@ TEST_CASE("outcome: events at or after the period's end have not happened yet") 
   CHECK(after.closed);
 }
 
-TEST_CASE("outcome: open past the deadline at the end is overdue_open, and void is no problem") {
-  const std::vector<Event> open = {ev(EventType::report, 0, Level::grid, 24)};
-  CHECK(outcome(header(), open, k_t0 + hours(25)).overdue_open);
-  CHECK_FALSE(outcome(header(), open, k_t0 + hours(23)).overdue_open);
+TEST_CASE("outcome: open past the due at the end is overdue_open, and void is no problem") {
+  const std::vector<Event> open = {due(ev(EventType::report, 0, Level::grid, 24), 48)};
+  CHECK(outcome(header(), open, k_t0 + hours(49)).overdue_open);
+  CHECK_FALSE(outcome(header(), open, k_t0 + hours(25)).overdue_open);  // only its stage is late
   const std::vector<Event> voided = {ev(EventType::report, 0, Level::grid, 24),
                                      ev(EventType::voided, 1, Level::grid, std::nullopt)};
   CHECK_FALSE(outcome(header(), voided, k_t0 + hours(30)).problem);
@@ -178,6 +233,7 @@ Session county_store() {
                 le("Z3", Level::zone, "T3", "三片区"),   le("V3", Level::village, "Z3", "三村"),
                 le("G4", Level::grid, "V3", "三村一格")};
   REQUIRE(import_layout(*s, in, {}, utc(1, 1, 0)).written);
+  (void)load_policy(*s, test_policy_text(), "test-policy.toml", utc(1, 1, 0));
   REQUIRE(import_workers(*s,
                          {we("g1", Tier::grid, {"G1"}), we("g2", Tier::grid, {"G2"}),
                           we("g3", Tier::grid, {"G3"}), we("g4", Tier::grid, {"G4"}),

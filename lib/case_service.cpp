@@ -13,11 +13,12 @@ namespace gridgov {
 namespace {
 
 /// The one writer of decisions: the case row as `events` leave `before`, and the events, stamped
-/// `recorded`. A case without an id is new: its row is added first and its id given to the events.
+/// `recorded` (but for a late record an import brings with the time its source recorded it).
+/// A case without an id is new: its row is added first and its id given to the events.
 Case record(Store& store, const Case& before, std::vector<Event> events, Timestamp recorded) {
   Case after = before;
   for (Event& e : events) {
-    e.recorded_at = recorded;
+    if (!e.late_record || e.recorded_at == Timestamp{}) e.recorded_at = recorded;
     after = apply(std::move(after), e);
   }
   if (after.id == 0)

@@ -66,7 +66,20 @@ struct Replayer {
     return step(decide(c, context(at), move), where, diagnostics);
   }
   RuleContext context(Timestamp t) const { return RuleContext{tree, policy, actor, t, workers}; }
+  /// The context of an event a cases file brings: one its source recorded late (rule 16) keeps
+  /// that mark and the time it was recorded, so that it counts as it did there.
+  RuleContext context(const Event& e) const {
+    RuleContext ctx = context(e.at);
+    if (e.late_record) ctx.recorded_at = e.recorded_at;
+    return ctx;
+  }
 };
+
+/// `d` with its event stamped as recorded at the late time the file gives (rule 16).
+Decision keep_late(Decision d, const RuleContext& ctx) {
+  if (d.event && d.event->late_record && ctx.recorded_at) d.event->recorded_at = *ctx.recorded_at;
+  return d;
+}
 
 bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
   const Location& where = row.events_at;
@@ -86,7 +99,8 @@ bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
                     .duplicate_of = 0,
                     .extension = e.extension,
                     .supervision_by = e.supervision_by};
-    const Decision d = decide(r.c, r.context(e.at), move);
+    const RuleContext ctx = r.context(e);
+    const Decision d = keep_late(decide(r.c, ctx, move), ctx);
     if (d.allowed() && (d.event->level != e.level || d.event->unit != e.unit ||
                         d.event->department != e.department)) {
       diagnostics.add(where.error(
@@ -191,7 +205,12 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
     diagnostics.add(row.reporter_at.error("unknown worker " + reporter));
     return std::nullopt;
   }
-  const Decision report = decide_report(row.header, r.context(row.header.reported_at));
+  // A report its source recorded late stays a late record (it does not count for the quota).
+  RuleContext report_context = r.context(row.header.reported_at);
+  if (row.events)
+    for (const Event& e : *row.events)
+      if (e.type == EventType::report && e.late_record) report_context.recorded_at = e.recorded_at;
+  const Decision report = keep_late(decide_report(row.header, report_context), report_context);
   if (!report.allowed()) {
     diagnostics.add(r.column_of(report.field, row.grid_at).error(report.reason));
     return std::nullopt;

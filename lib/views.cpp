@@ -190,6 +190,13 @@ Event event_from_json(const nlohmann::json& j, std::chrono::minutes offset) {
     e.extension = parse_duration(text("extension"));
     if (!e.extension) throw std::runtime_error("bad extension \"" + text("extension") + "\"");
   }
+  // A late record (rule 16) keeps its mark and the time its source recorded it.
+  if (j.contains("late_record") && j["late_record"].is_boolean() && j["late_record"].get<bool>()) {
+    const auto recorded = parse_time(text("recorded_at"), offset);
+    if (!recorded) throw std::runtime_error("a late record needs its recorded_at");
+    e.late_record = true;
+    e.recorded_at = *recorded;
+  }
   if (!text("by").empty()) {
     e.supervision_by = parse_time(text("by"), offset);
     if (!e.supervision_by) throw std::runtime_error("bad time \"" + text("by") + "\" in by");

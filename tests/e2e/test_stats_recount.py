@@ -13,15 +13,22 @@ The recount follows docs/design.md §7, not gridctl's code:
 - a period is [first local instant, first instant of the next local month); an event "happened"
   in it when from <= at < to;
 - a case counts in the period of its local reported_at;
+- a late record (rule 16) counts at its recorded_at for the time limits and hours to close;
 - problem = kind problem and not void at the period end; closed = a problem whose status at the
-  period end is closed; closed_on_time = closed and never open past the deadline in force (an
-  event while open later than the deadline set by the event before it);
+  period end is closed; closed_on_time = closed, its last close (counted) by its `due` after
+  the events before the end (no due: on time);
+- stage_late = open and not suspended past the stage deadline in force at some moment before
+  the end (the next event's counted time, or the end);
+- extended = an extend event; suspended_open = open and suspended at the end;
+  supervision_overdue = open or resolved under an order whose time is before the end;
+  supervised = supervise events in the period;
 - escalated = an escalate or refer event before the end; referred = a refer event;
 - whistles / rework = events of that type in the period (any case), attributed to the case's
   group (department grouping: the event's department);
-- overdue_open = open at the end with deadline < end;
+- overdue_open = open, not suspended, at the end with due < end;
 - median_hours_to_close over closed problems (mean of the middle two for an even count);
-- quota_days_met = grid-days with >= 2 patrol reports (any kind) in the period, quota_rate =
+- quota_days_met = grid-days with >= 2 valid patrol reports (any kind; by a grid worker of the
+  grid, not void, not a late record) in the period, quota_rate =
   that / (grids x days) for unit groupings and the total, null for others;
 - rates are 0 when there are no problems; department grouping uses the department the case was
   at last (none: group "" and name "(none)").
@@ -37,14 +44,15 @@ import random
 import unittest
 from collections import Counter, defaultdict
 
-from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, Sandbox, example_ancestors,
-                             example_units, worker_rows)
+from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, Sandbox, base_env,
+                             example_ancestors, example_units, worker_rows)
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 UTC = dt.timezone.utc
 
 STAT_FIELDS = ["reported", "problems", "closed", "closed_on_time", "resolution_rate",
                "on_time_rate", "escalated", "referred", "whistles", "rework", "overdue_open",
+               "stage_late", "extended", "suspended_open", "supervised", "supervision_overdue",
                "verified_by_admin", "median_hours_to_close", "quota_days_met", "quota_rate"]
 FLOAT_FIELDS = {"resolution_rate", "on_time_rate", "median_hours_to_close", "quota_rate"}
 SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]
@@ -141,6 +149,8 @@ class Sim:
         self.last = at
         self.events: list[dict] = []
         self.moves: list[tuple[list[str], str, dt.datetime]] = []  # (args after ID, actor, at)
+        self.late_report = False  # the report recorded on the real clock: a late record
+        self.late_moves: set[int] = set()  # indexes of moves recorded so
         self._event("report", at, self.reporter)
 
     # -- bookkeeping --
@@ -153,6 +163,13 @@ class Sim:
 
     def _move(self, verb: str, args: list[str], actor: str, at: dt.datetime):
         self.moves.append(([verb, *args], actor, at))
+
+    def live_only(self, args: list[str], actor: str, at: dt.datetime):
+        """A move of rules 13–15 (extend, suspend, resume, supervise order, urge): run live only
+        (the scripted cases), so not kept in `events` for the imports."""
+        assert at >= self.last
+        self.last = at
+        self._move(args[0], args[1:], actor, at)
 
     def handler(self) -> str:
         """A worker who may act on the case where it stands."""
@@ -361,8 +378,9 @@ class Scenario:
         kind = kind or ("info" if self.rng.random() < 0.12 else "problem")
         return Sim(w, source=source, kind=kind, grid=grid, category=category, at=at)
 
-    def gridctl_ok(self, *args: str):
-        r = self.box.gridctl(*args)
+    def gridctl_ok(self, *args: str, late: bool = False):
+        # late: on the real clock, months after its --at, so recorded as a late record (rule 16)
+        r = self.box.gridctl(*args, env=base_env() if late else None)
         if r.rc != OK:
             raise AssertionError(f"scenario command failed:\n{r}")
         return r
@@ -374,10 +392,12 @@ class Scenario:
                 "--at", at_text or fmt(sim.reported_at)]
         if sim.intake:
             args += ["--ext-id", f"LIVE-{len(self.live) + 1:04d}"]
-        r = self.gridctl_ok(*args)
+        r = self.gridctl_ok(*args, late=sim.late_report)
         cid = r.stdout.strip()
-        for move, actor, at in sim.moves:
-            self.gridctl_ok(move[0], cid, *move[1:], "--as", actor, "--at", fmt(at))
+        for i, (move, actor, at) in enumerate(sim.moves):
+            verb = move[:2] if move[0] == "supervise" else move[:1]  # `supervise order ID`
+            self.gridctl_ok(*verb, cid, *move[len(verb):], "--as", actor, "--at", fmt(at),
+                            late=i in sim.late_moves)
         self.live.append(sim)
 
     def scripted(self):
@@ -468,6 +488,57 @@ class Scenario:
         s.dispatch(local("2026-08-15T12:00"), unit=w.ancestor(g1, "village"))
         s.resolve(local("2026-08-15T18:00"))
         self.run_live(s)
+
+        # Rule 13: extended before its due (2 working days), closed after the first due but
+        # before the extended one: closed on time, and extended.
+        town1 = w.ancestor(g1, "town")
+        s = Sim(w, source="patrol", kind="problem", grid=g1, category="environment_sanitation",
+                at=local("2026-07-27T09:00"))
+        s.live_only(["extend", "--by", "3wd", "--reason", "等待材料"], w.town_worker[town1],
+                    local("2026-07-28T10:00"))
+        s.close(local("2026-08-03T09:00"))
+        self.run_live(s)
+
+        # Rule 14: suspended in July (suspended_open at July's end, never overdue), resumed in
+        # August with its due moved out by the working days that passed; open past it at
+        # August's end.
+        s = Sim(w, source="patrol", kind="problem", grid=g1, category="environment_sanitation",
+                at=local("2026-07-20T09:00"))
+        s.live_only(["suspend", "--reason", "历史遗留问题，正在协调解决"], w.town_worker[town1],
+                    local("2026-07-21T10:00"))
+        s.live_only(["resume", "--note", "协调完毕"], w.town_worker[town1],
+                    local("2026-08-12T10:00"))
+        self.run_live(s)
+
+        # Rule 15: a supervision order in August with a time in August, the case still open at
+        # the end: supervised, and supervision_overdue; urged by its town.
+        s = Sim(w, source="patrol", kind="problem", grid=g2, category="illegal_construction",
+                at=local("2026-08-03T09:00"))
+        s.escalate(local("2026-08-03T10:00"))
+        s.live_only(["supervise", "order", "--by", "2026-08-20", "--note", "限期解决"], "C0001",
+                    local("2026-08-05T09:00"))
+        s.live_only(["urge", "--note", "请加快办理"], w.town_worker[t2],
+                    local("2026-08-06T09:00"))
+        self.run_live(s)
+        # An order whose time has not come by August's end: supervised, not overdue.
+        s = Sim(w, source="patrol", kind="problem", grid=g2, category="illegal_construction",
+                at=local("2026-08-25T09:00"))
+        s.live_only(["supervise", "order", "--by", "2026-09-30", "--note", "限期解决"], "admin",
+                    local("2026-08-26T09:00"))
+        self.run_live(s)
+
+        # Rule 16: a close recorded months after its --at counts at its recorded time (not on
+        # time); a report recorded so does not count for the quota.
+        s = Sim(w, source="patrol", kind="problem", grid=g1, category="environment_sanitation",
+                at=local("2026-07-27T11:00"))
+        s.close(local("2026-07-27T15:00"))
+        s.late_moves.add(len(s.moves) - 1)
+        self.run_live(s)
+        for hour in ("08", "09"):
+            s = Sim(w, source="patrol", kind="info", grid=g2, category="livelihood_services",
+                    at=local(f"2026-08-18T{hour}:00"))
+            s.late_report = True
+            self.run_live(s)
 
         # Info cases and a void one.
         for text, source in (("2026-07-31T23:45", "patrol"), ("2026-08-01T00:15", "platform")):
@@ -654,23 +725,36 @@ def load_events(text: str) -> dict[int, dict]:
                                    "grid": r["grid"], "category": r["category"],
                                    "reported_at": ts(r["reported_at"]), "events": []})
         c["events"].append({"type": r["type"], "at": ts(r["at"]), "actor": r["actor"],
-                            "department": r["department"], "deadline": ts(r["deadline"])})
+                            "recorded_at": ts(r["recorded_at"]),
+                            "late_record": r["late_record"] == "true",
+                            "department": r["department"], "deadline": ts(r["deadline"]),
+                            "due": ts(r["due"]), "by": ts(r["by"])})
     return cases
+
+
+def counted(e: dict) -> dt.datetime:
+    """Rule 16: a late record counts at its recorded time."""
+    return e["recorded_at"] if e["late_record"] else e["at"]
 
 
 class Outcome:
     def __init__(self, c: dict, end: dt.datetime):
         status = None
-        deadline = None
-        late = False
-        self.escalated = self.referred = False
+        deadline = due = by = None
+        suspended = False
+        self.stage_late = self.escalated = self.referred = self.extended = False
         self.department = ""
         closed_at = None
+
+        def stage_ran_late(until):
+            return (status == "open" and not suspended and deadline is not None
+                    and until > deadline)
+
         for i, e in enumerate(c["events"]):
             if e["at"] >= end:
                 break
-            if i > 0 and status == "open" and deadline is not None and e["at"] > deadline:
-                late = True
+            if i > 0 and stage_ran_late(min(counted(e), end)):
+                self.stage_late = True
             t = e["type"]
             if t == "report":
                 status = "closed" if c["kind"] == "info" else "open"
@@ -680,25 +764,41 @@ class Outcome:
                 status = "resolved"
             elif t == "close":
                 status = "closed"
-                closed_at = e["at"]
+                closed_at = counted(e)
             elif t == "void":
                 status = "void"
-            deadline = e["deadline"]
+                suspended = False
+            elif t == "suspend":
+                suspended = True
+            elif t == "resume":
+                suspended = False
+            elif t == "extend":
+                self.extended = True
+            elif t == "supervise":
+                by = e["by"]
+            if t != "whistle":
+                deadline = e["deadline"]
+            due = e["due"]
             if t in ("escalate", "refer"):
                 self.escalated = True
             if t == "refer":
                 self.referred = True
             if e["department"]:
                 self.department = e["department"]
+        if stage_ran_late(end):
+            self.stage_late = True
         self.problem = c["kind"] == "problem" and status != "void"
         self.closed = self.problem and status == "closed"
-        self.closed_on_time = self.closed and not late
-        self.overdue_open = (self.problem and status == "open" and deadline is not None
-                             and deadline < end)
+        self.closed_on_time = self.closed and (due is None or closed_at <= due)
+        self.overdue_open = (self.problem and status == "open" and not suspended
+                             and due is not None and due < end)
+        self.suspended_open = self.problem and status == "open" and suspended
+        self.supervision_overdue = (self.problem and status in ("open", "resolved")
+                                    and by is not None and by < end)
         self.hours = ((closed_at - c["reported_at"]).total_seconds() / 3600.0
                       if self.closed else None)
-        self.escalated = self.escalated and self.problem
-        self.referred = self.referred and self.problem
+        for k in ("escalated", "referred", "extended", "stage_late"):
+            setattr(self, k, getattr(self, k) and self.problem)
 
 
 class Recount:
@@ -749,7 +849,9 @@ class Recount:
     def empty_row(group: str, name: str) -> dict:
         return {"group": group, "name": name, "reported": 0, "problems": 0, "closed": 0,
                 "closed_on_time": 0, "escalated": 0, "referred": 0, "whistles": 0, "rework": 0,
-                "overdue_open": 0, "verified_by_admin": 0, "hours": [], "quota_days_met": None,
+                "overdue_open": 0, "stage_late": 0, "extended": 0, "suspended_open": 0,
+                "supervised": 0, "supervision_overdue": 0, "verified_by_admin": 0, "hours": [],
+                "quota_days_met": None,
                 "grid_days": None}
 
     def rows(self, start: dt.datetime, end: dt.datetime, by: list[str]) -> dict[str, dict]:
@@ -778,13 +880,16 @@ class Recount:
                         r["closed_on_time"] += o.closed_on_time
                         r["escalated"] += o.escalated
                         r["referred"] += o.referred
-                        r["overdue_open"] += o.overdue_open
+                        for k in ("overdue_open", "stage_late", "extended", "suspended_open",
+                                  "supervision_overdue"):
+                            r[k] += getattr(o, k)
                         if o.hours is not None:
                             r["hours"].append(o.hours)
             for e in c["events"]:
                 if not start <= e["at"] < end:
                     continue
-                field = {"whistle": "whistles", "rework": "rework"}.get(e["type"])
+                field = {"whistle": "whistles", "rework": "rework",
+                         "supervise": "supervised"}.get(e["type"])
                 if e["type"] == "close" and e["actor"] == "admin":
                     field = "verified_by_admin"  # rule 7: closes recorded by admin
                 if field:
@@ -797,6 +902,7 @@ class Recount:
         for c in self.cases.values():
             if (c["source"] == "patrol" and start <= c["reported_at"] < end
                     and not any(e["type"] == "void" for e in c["events"])
+                    and not c["events"][0]["late_record"]
                     and self.reporter(c) in self.grid_workers_of.get(c["grid"], ())):
                 per_day[(c["grid"], c["reported_at"].astimezone(TZ).date())] += 1
         met = Counter(g for (g, _), n in per_day.items() if n >= QUOTA)
@@ -821,7 +927,8 @@ class Recount:
         p = r["problems"]
         out["resolution_rate"] = r["closed"] / p if p else 0.0
         out["on_time_rate"] = r["closed_on_time"] / p if p else 0.0
-        for k in ("escalated", "referred", "whistles", "rework", "overdue_open",
+        for k in ("escalated", "referred", "whistles", "rework", "overdue_open", "stage_late",
+                  "extended", "suspended_open", "supervised", "supervision_overdue",
                   "verified_by_admin"):
             out[k] = r[k]
         h = sorted(r["hours"])
@@ -939,8 +1046,21 @@ class StatsRecount(unittest.TestCase):
         aug = month_bounds("2026-08")
         types = Counter(e["type"] for c in cases.values() for e in c["events"])
         for t in ("report", "escalate", "refer", "dispatch", "whistle", "resolve", "close",
-                  "rework", "reopen", "void"):
+                  "rework", "reopen", "void", "extend", "suspend", "resume", "supervise", "urge"):
             self.assertGreater(types[t], 0, f"no {t} event in the scenario")
+        late = [e for c in cases.values() for e in c["events"] if e["late_record"]]
+        self.assertEqual(Counter(e["type"] for e in late), {"report": 2, "close": 1})
+        # Each new §7 field is non-zero somewhere, so that the recount compares real figures.
+        jul_outcomes = [Outcome(c, jul[1]) for c in cases.values()
+                        if jul[0] <= c["reported_at"] < jul[1]]
+        aug_outcomes = [Outcome(c, aug[1]) for c in cases.values()
+                        if aug[0] <= c["reported_at"] < aug[1]]
+        self.assertTrue(any(o.suspended_open for o in jul_outcomes))
+        self.assertTrue(any(Outcome(c, aug[1]).extended and Outcome(c, aug[1]).closed_on_time
+                            for c in cases.values() if jul[0] <= c["reported_at"] < jul[1]))
+        self.assertTrue(any(o.stage_late for o in aug_outcomes))
+        self.assertTrue(any(o.supervision_overdue for o in aug_outcomes))
+        self.assertFalse(all(o.supervision_overdue for o in aug_outcomes))
         for lo, hi in (jul, aug):
             in_period = [c for c in cases.values() if lo <= c["reported_at"] < hi]
             self.assertEqual({c["source"] for c in in_period}, set(SOURCES))

@@ -141,7 +141,6 @@ DROP TABLE events;
 ALTER TABLE events_2 RENAME TO events;
 CREATE INDEX events_case ON events (case_id, id);
 CREATE INDEX events_at ON events (at);
-CREATE INDEX events_type ON events (type, at);
 )sql",
 };
 

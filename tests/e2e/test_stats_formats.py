@@ -17,10 +17,12 @@ from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, REFUSED, USAGE, Sandb
 
 COLUMNS = ["group", "name", "reported", "problems", "closed", "closed_on_time",
            "resolution_rate", "on_time_rate", "escalated", "referred", "whistles", "rework",
-           "overdue_open", "verified_by_admin", "median_hours_to_close", "quota_days_met",
+           "overdue_open", "stage_late", "extended", "suspended_open", "supervised",
+           "supervision_overdue", "verified_by_admin", "median_hours_to_close", "quota_days_met",
            "quota_rate"]
 COUNTS = ["reported", "problems", "closed", "closed_on_time", "escalated", "referred",
-          "whistles", "rework", "overdue_open", "verified_by_admin"]
+          "whistles", "rework", "overdue_open", "stage_late", "extended", "suspended_open",
+          "supervised", "supervision_overdue", "verified_by_admin"]
 FLOATS = {"resolution_rate", "on_time_rate", "median_hours_to_close", "quota_rate"}
 NUMERIC = COLUMNS[2:]
 SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]

@@ -567,10 +567,16 @@ std::vector<std::string> workday_texts(const Calendar& c) {
   return out;
 }
 
+Cell duration_cell(const std::optional<Duration>& d) {
+  return d ? Cell{format_duration(*d)} : Cell{};
+}
+
 }  // namespace
 
 Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored) {
   Record deadlines;
+  deadlines.add(text_column("case"), format_duration(p.deadlines.case_limit));
+  deadlines.add(text_column("max_extension"), format_duration(p.deadlines.max_extension));
   for (auto level : k_levels)
     deadlines.add(text_column(std::string(to_string(level))),
                   format_duration(p.deadlines.level[index(level)]));
@@ -578,13 +584,13 @@ Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored)
   Table departments{{text_column("code"), text_column("name")}, {}};
   for (const auto& d : p.departments) departments.rows.push_back({d.code, d.name});
   Table categories{{text_column("code"), text_column("name"), text_column("authority"),
-                    text_column("department"), text_column("deadline"),
+                    text_column("department"), text_column("limit"), text_column("deadline"),
                     typed_column("urgent", ColumnType::flag)},
                    {}};
   for (const auto& c : p.categories)
     categories.rows.push_back({c.code, c.name, name_of(to_string(c.authority)),
-                               text_or_null(c.department),
-                               c.deadline ? Cell{format_duration(*c.deadline)} : Cell{}, c.urgent});
+                               text_or_null(c.department), duration_cell(c.limit),
+                               duration_cell(c.deadline), c.urgent});
   Record calendar;
   calendar.add(typed_column("holidays", ColumnType::list), holiday_texts(p.calendar));
   calendar.add(typed_column("workdays", ColumnType::list), workday_texts(p.calendar));
@@ -592,6 +598,7 @@ Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored)
   r.add(text_column("timezone"), format_utc_offset(p.utc_offset));
   r.add(typed_column("auto_escalate", ColumnType::flag), p.auto_escalate);
   r.add(number_column("daily_reports_per_grid"), static_cast<long long>(p.daily_reports_per_grid));
+  r.add(text_column("backfill"), format_duration(p.backfill));
   r.add(typed_column("deadlines", ColumnType::record),
         std::make_shared<const Table>(deadlines.as_table()));
   r.add(typed_column("calendar", ColumnType::record),
@@ -614,6 +621,9 @@ Record policy_settings(const Policy& p, const std::optional<StoredPolicy>& store
   r.add(text_column("timezone"), format_utc_offset(p.utc_offset));
   r.add(typed_column("auto_escalate", ColumnType::flag), p.auto_escalate);
   r.add(number_column("daily_reports_per_grid"), static_cast<long long>(p.daily_reports_per_grid));
+  r.add(text_column("backfill"), format_duration(p.backfill));
+  r.add(text_column("deadline.case"), format_duration(p.deadlines.case_limit));
+  r.add(text_column("deadline.max_extension"), format_duration(p.deadlines.max_extension));
   for (auto level : k_levels)
     r.add(text_column("deadline." + std::string(to_string(level))),
           format_duration(p.deadlines.level[index(level)]));
@@ -631,13 +641,14 @@ Table department_table(const Policy& p) {
 
 Table category_table(const Policy& p) {
   Table t{{text_column("code"), text_column("name"), text_column("authority"),
-           text_column("department"), text_column("deadline"),
+           text_column("department"), text_column("limit"), text_column("deadline"),
            typed_column("urgent", ColumnType::flag)},
           {}};
   for (const auto& c : p.categories) {
     const auto* dep = p.find_department(c.department);
     t.rows.push_back({c.code, c.name, name_of(to_string(c.authority)),
                       dep ? dep->code + " " + dep->name : std::string(),
+                      c.limit ? format_duration(*c.limit) : std::string("-"),
                       c.deadline ? format_duration(*c.deadline) : std::string("-"), c.urgent});
   }
   return t;

@@ -11,7 +11,7 @@ from gridctl_harness import (GRIDCTL, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, Gri
                              Sandbox, data, example, faketime_env, file_bytes)
 
 SHOW_KEYS = {"version", "loaded_at", "source", "timezone", "auto_escalate",
-             "daily_reports_per_grid", "deadlines", "calendar", "departments", "categories"}
+             "daily_reports_per_grid", "backfill", "deadlines", "calendar", "departments", "categories"}
 
 
 def minutes(text: str) -> int:
@@ -33,7 +33,7 @@ class PolicyShow(GridctlTestCase):
     def test_json_keys(self):
         p = self.show()
         self.assertEqual(set(p), SHOW_KEYS)
-        self.assertEqual(list(p["deadlines"]), LEVELS + ["verification"])
+        self.assertEqual(list(p["deadlines"]), ["case", "max_extension"] + LEVELS + ["verification"])
         for d in p["departments"]:
             self.assertTrue({"code", "name"} <= set(d), d)
         for c in p["categories"]:
@@ -47,8 +47,10 @@ class PolicyShow(GridctlTestCase):
         self.assertEqual(p["timezone"], want["timezone"])
         self.assertEqual(p["auto_escalate"], want["auto_escalate"])
         self.assertEqual(p["daily_reports_per_grid"], want["daily_reports_per_grid"])
+        self.assertEqual(minutes(p["backfill"]), minutes(want["backfill"]))
         for key, value in want["deadlines"].items():
-            if key in ("case", "max_extension"):  # not in `policy show`: see the load below
+            if key in ("case", "max_extension"):  # working days: shown as written
+                self.assertEqual(p["deadlines"][key], value, key)
                 continue
             self.assertEqual(minutes(p["deadlines"][key]), minutes(value), key)
         self.assertEqual(p["calendar"], want["calendar"])
@@ -61,13 +63,14 @@ class PolicyShow(GridctlTestCase):
             self.assertEqual((g["name"], g["authority"], g["department"]),
                              (c["name"], c["authority"], c["department"]), c["code"])
             self.assertEqual(bool(g.get("urgent")), c.get("urgent", False), c["code"])
+            norm = lambda d: d if d is None or d.endswith("wd") else minutes(d)
+            self.assertEqual(norm(g["limit"]), norm(c.get("limit")), c["code"])
             if "deadline" in c:
                 self.assertEqual(minutes(g["deadline"]), minutes(c["deadline"]), c["code"])
             else:
                 self.assertIn(g.get("deadline"), (None, ""), c["code"])
-        # What `policy show` leaves out (backfill, [deadlines] case and max_extension, the
-        # categories' limits): the built-in text is the example's, so loading the example
-        # policy is loading the same text again, and adds no version.
+        # The built-in text is the example's, so loading the example policy is loading the same
+        # text again, and adds no version.
         before = self.box.dump()
         r = self.assertOk(self.gridctl("policy", "load", example("policy.toml")))
         self.assertEqual(self.show()["version"], 1, r)

@@ -34,13 +34,45 @@ class Upgrade(unittest.TestCase):
         self.assertEqual((total["reported"], total["problems"], total["closed"]), (5, 4, 3))
         self.assertEqual((total["rework"], total["whistles"], total["referred"]), (1, 1, 1))
 
-    def test_opening_leaves_it_at_this_build_s_schema_version(self):
+    def test_opening_migrates_it_to_schema_version_2(self):
         self.assertEqual(self.box.gridctl("status").rc, OK)
         with sqlite3.connect(self.box.db) as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             events = db.execute("SELECT count(*) FROM events").fetchone()[0]
-        self.assertGreaterEqual(version, 1)
+            late = db.execute("SELECT count(*) FROM events WHERE late_record = 1").fetchone()[0]
+        self.assertEqual(version, 2)
         self.assertEqual(events, 19)
+        self.assertEqual(late, 0)  # old events are not late records
+
+    def test_old_cases_get_their_due_from_the_report_and_the_policy_in_force(self):
+        # The policy in force is 0.1.0's built-in one: no category limits, so [deadlines].case's
+        # default 15 working days, and no calendar, so Monday to Friday.
+        cases = self.box.gridctl("case", "list", "--format", "json").json()
+        self.assertEqual({c["id"]: c["due"] for c in cases}, {
+            1: "2026-10-24T00:00:00+08:00",  # reported Sat 10-03: 10-05 … 10-23
+            2: "2026-10-24T00:00:00+08:00",
+            3: "2026-10-28T00:00:00+08:00",  # Tue 10-06: 10-07 … 10-27
+            4: "2026-10-29T00:00:00+08:00",
+            5: "2026-10-30T00:00:00+08:00",  # Thu 10-08: 10-09 … 10-29
+        })
+        # Every event from the report on carries it, so that replaying them gives the row.
+        history = self.box.gridctl("case", "history", "5", "--format", "json").json()
+        self.assertEqual([e["due"] for e in history], ["2026-10-30T00:00:00+08:00"])
+        self.assertTrue(all(not c["suspended"] and c["extended"] is None for c in cases))
+        # Case 5, open, was due 10-30: overdue at October's end; on 10-29, not yet.
+        oct_ = self.box.gridctl("stats", "monthly", "--month", "2026-10", "--format", "json")
+        self.assertEqual(oct_.json()[-1]["overdue_open"], 1)
+        show = self.box.gridctl("case", "show", "5", "--at", "2026-10-29T12:00", "--format",
+                                "json").json()
+        self.assertFalse(show["overdue"])
+        self.assertEqual(oct_.json()[-1]["closed_on_time"], 3)
+
+    def test_the_upgraded_database_takes_the_new_moves(self):
+        r = self.box.gridctl("extend", "5", "--by", "2wd", "--reason", "等待调解",
+                             "--as", "admin", "--at", "2026-10-20T09:00", "--format", "json")
+        self.assertEqual(r.rc, OK, str(r))
+        self.assertEqual((r.json()["due"], r.json()["extended"]),
+                         ("2026-11-03T00:00:00+08:00", "2wd"))
 
 
 if __name__ == "__main__":

@@ -621,7 +621,7 @@ TEST_CASE("agenda of a town: at the town, open referrals from the town, overdue 
   const long long other_ref = to_town("dispute", "G4", 80);  // T2's referral
   (void)act(s, other_ref, escalate(), "admin", at_h(85));
   (void)log_case(s, report("safety_hazard", "G4"), "g4", at_h(50));  // overdue in T2
-  (void)log_case(s, report("dispute", "G2"), "g2", at_h(95));  // fresh in T1
+  (void)log_case(s, report("dispute", "G2"), "g2", at_h(95));        // fresh in T1
 
   const Reasons got = reasons_of(agenda(s, Level::town, "T1", meeting));
   const Reasons want = {{at_town, {"at_town"}}, {referral, {"referral"}}, {overdue, {"overdue"}}};

@@ -1190,3 +1190,727 @@ TEST_CASE("rule 16: moves in order, and a timezone fixed once there are cases") 
   CHECK(moved->rule == Rule::timezone);
   CHECK(contains(moved->error().what(), "timezone: the database has cases recorded in +08:00"));
 }
+
+// ---- rules 9 and 13 to 16 on the 2026 calendar -----------------------------------------------
+
+namespace {
+
+/// A local time at +08:00 (the built-in policy's timezone).
+Timestamp local(const char* text) {
+  const auto t = parse_time(text, std::chrono::hours(8));
+  REQUIRE(t.has_value());
+  return *t;
+}
+
+/// A time as the policy shows it, or "none".
+std::string shown(const std::optional<Timestamp>& t) {
+  return t ? format_time(*t, std::chrono::hours(8)) : std::string("none");
+}
+
+/// The world's policy on the built-in 2026 calendar (中秋 09-25..27, 国庆 10-01..07, 09-20 and
+/// 10-10 worked), with case limits (办结时限): dispute 2wd, fire 24h natural, the others
+/// [deadlines].case (15wd).
+void use_2026(World& w) {
+  w.pol.calendar = default_policy().calendar;
+  REQUIRE(w.pol.deadlines.case_limit == Duration::days_of_work(15));
+  REQUIRE(w.pol.deadlines.max_extension == Duration::days_of_work(10));
+  REQUIRE(w.pol.backfill == Duration(hours(24)));
+  for (Category& c : w.pol.categories) {
+    if (c.code == "dispute") c.limit = Duration::days_of_work(2);
+    if (c.code == "fire") c.limit = Duration(hours(24));
+  }
+}
+
+/// A case reported by admin at `at`.
+Case reported(World& w, std::string category, Timestamp at, std::string grid = "G1",
+              Source source = Source::patrol) {
+  const Actor admin = Actor::admin();
+  Case c = draft(std::move(category), std::move(grid), source);
+  c.reported_at = at;
+  return apply(c, decide_report(c, w.ctx(admin, at)).get());
+}
+
+Move move_of(EventType type) {
+  Move m;
+  m.type = type;
+  return m;
+}
+
+const Duration k_1wd = Duration::days_of_work(1);
+const Duration k_2wd = Duration::days_of_work(2);
+
+}  // namespace
+
+// ---- rule 9: due (办结时限) ---------------------------------------------------------------------
+
+TEST_CASE("rule 9: decide_report gives a patrol problem a due from its category's limit") {
+  World w;
+  use_2026(w);
+  const Actor a = as(g1);
+  const Timestamp thu = local("2026-09-24T09:00:00");
+
+  // No limit of its own: [deadlines].case, 15 working days: 09-28..30, 10-08..10, 10-12..16,
+  // 10-19..22.
+  const Decision litter = decide_report(draft("litter"), w.ctx(a, thu));
+  REQUIRE(litter.allowed());
+  CHECK(shown(litter.get().due) == "2026-10-23T00:00:00+08:00");
+  CHECK(litter.get().due == w.pol.after(thu, w.pol.deadlines.case_limit));
+  CHECK(litter.get().deadline == thu + hours(24));  // the stage limit is another clock
+
+  // 2wd: 09-25 is 中秋, 09-26/27 the weekend, so 09-28 and 09-29.
+  const Decision dispute = decide_report(draft("dispute"), w.ctx(a, thu));
+  REQUIRE(dispute.allowed());
+  CHECK(shown(dispute.get().due) == "2026-09-30T00:00:00+08:00");
+  CHECK(apply(draft("dispute"), dispute.get()).due == local("2026-09-30T00:00:00"));
+
+  // 24h natural.
+  const Decision fire = decide_report(draft("fire"), w.ctx(a, thu));
+  REQUIRE(fire.allowed());
+  CHECK(shown(fire.get().due) == "2026-09-25T09:00:00+08:00");
+
+  // [deadlines].case is the policy's, not a constant.
+  w.pol.deadlines.case_limit = Duration::days_of_work(3);
+  CHECK(shown(decide_report(draft("litter"), w.ctx(a, thu)).get().due) ==
+        "2026-10-01T00:00:00+08:00");
+}
+
+TEST_CASE("rule 9: an info case and a hotline or petition case get no due at their report") {
+  World w;
+  use_2026(w);
+  const Timestamp thu = local("2026-09-24T09:00:00");
+  const Actor a = as(g1);
+  const Case info = draft("dispute", "G1", Source::patrol, Kind::info);
+  const Decision d = decide_report(info, w.ctx(a, thu));
+  REQUIRE(d.allowed());
+  CHECK_FALSE(d.get().due.has_value());
+  CHECK_FALSE(apply(info, d.get()).due.has_value());
+
+  const Actor county = as(cz1);
+  for (Source s : {Source::hotline, Source::petition}) {
+    const Case dr = draft("dispute", "G1", s);
+    const Decision in = decide_report(dr, w.ctx(county, thu));
+    REQUIRE(in.allowed());
+    CHECK_FALSE(in.get().due.has_value());
+    CHECK(in.get().deadline == thu + hours(168));  // the county platform's stage limit runs
+    CHECK_FALSE(apply(dr, in.get()).due.has_value());
+  }
+}
+
+TEST_CASE("rule 9: an intake case's due runs from its first dispatch; a second keeps it") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Case hot = reported(w, "dispute", local("2026-09-24T09:00:00"), "G1", Source::hotline);
+  REQUIRE_FALSE(hot.due.has_value());
+
+  // Dispatched on Monday 09-28: 2wd are 09-29 and 09-30.
+  const Timestamp mon = local("2026-09-28T10:00:00");
+  const Decision first = decide_dispatch(hot, w.ctx(admin, mon), "", "justice");
+  REQUIRE(first.allowed());
+  CHECK(shown(first.get().due) == "2026-10-01T00:00:00+08:00");
+  const Case at_justice = apply(hot, first.get());
+  CHECK(at_justice.due == local("2026-10-01T00:00:00"));
+
+  // Sent on to the zone two days later (still an intake case at the county): due stays.
+  const Decision second =
+      decide_dispatch(at_justice, w.ctx(admin, local("2026-09-30T16:00:00")), "Z1", "");
+  REQUIRE(second.allowed());
+  CHECK(second.get().unit == "Z1");
+  CHECK(shown(second.get().due) == "2026-10-01T00:00:00+08:00");
+  CHECK(apply(at_justice, second.get()).due == first.get().due);
+
+  // A first dispatch to a unit starts it the same way; a petition too.
+  const Decision to_zone = decide_dispatch(hot, w.ctx(admin, mon), "Z1", "");
+  REQUIRE(to_zone.allowed());
+  CHECK(shown(to_zone.get().due) == "2026-10-01T00:00:00+08:00");
+  const Case pet = reported(w, "litter", local("2026-09-24T09:00:00"), "G3", Source::petition);
+  const Decision pet_d = decide_dispatch(pet, w.ctx(admin, mon), "G3", "");
+  REQUIRE(pet_d.allowed());
+  CHECK(pet_d.get().due == w.pol.after(mon, Duration::days_of_work(15)));
+}
+
+TEST_CASE("rule 9: escalate, rework and reopen keep the case's due") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Case c = reported(w, "dispute", local("2026-09-24T09:00:00"));
+  const Timestamp due = local("2026-09-30T00:00:00");
+  REQUIRE(c.due == due);
+
+  const Timestamp up_at = local("2026-09-24T12:00:00");
+  const Decision up = decide_escalate(c, w.ctx(admin, up_at));
+  REQUIRE(up.allowed());
+  CHECK(up.get().deadline == up_at + hours(48));              // the stage limit starts again...
+  CHECK(shown(up.get().due) == "2026-09-30T00:00:00+08:00");  // ...the case's does not
+  const Case village = apply(c, up.get());
+  CHECK(village.due == due);
+
+  const Case resolved =
+      apply(village, decide_resolve(village, w.ctx(admin, local("2026-09-25T10:00:00"))).get());
+  REQUIRE(resolved.status == Status::resolved);
+  CHECK(resolved.due == due);
+
+  const Timestamp rework_at = local("2026-09-28T10:00:00");
+  const Decision rework = decide_close(resolved, w.ctx(admin, rework_at), true);
+  REQUIRE(rework.allowed());
+  CHECK(rework.get().type == EventType::rework);
+  CHECK(rework.get().deadline == rework_at + hours(48));
+  CHECK(shown(rework.get().due) == "2026-09-30T00:00:00+08:00");
+  CHECK(apply(resolved, rework.get()).due == due);
+
+  const Case closed =
+      apply(resolved, decide_close(resolved, w.ctx(admin, local("2026-09-28T11:00:00"))).get());
+  REQUIRE(closed.status == Status::closed);
+  const Timestamp reopen_at = local("2026-10-12T10:00:00");
+  const Decision reopen = decide_reopen(closed, w.ctx(admin, reopen_at));
+  REQUIRE(reopen.allowed());
+  CHECK(reopen.get().deadline == reopen_at + hours(48));
+  CHECK(shown(reopen.get().due) == "2026-09-30T00:00:00+08:00");
+  CHECK(apply(closed, reopen.get()).due == due);
+}
+
+// ---- rule 13: extend (延期) ---------------------------------------------------------------------
+
+TEST_CASE("rule 13: decide_extend moves due by working days or by natural time") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  Case c = at_level(w, "litter", Level::grid);
+  c.due = local("2026-09-30T00:00:00");  // the end of 09-29
+  const Timestamp asked = local("2026-09-29T10:00:00");
+
+  // 2wd after the day that ended (09-29): 09-30, then 国庆, then 10-08.
+  const Decision wd = decide_extend(c, w.ctx(admin, asked), k_2wd);
+  REQUIRE(wd.allowed());
+  const Event& e = wd.get();
+  CHECK(e.type == EventType::extend);
+  CHECK(e.at == asked);
+  CHECK(e.actor == "admin");
+  CHECK(e.extension == k_2wd);
+  CHECK(shown(e.due) == "2026-10-09T00:00:00+08:00");
+  CHECK(e.due == w.pol.moved_out(*c.due, k_2wd));
+  CHECK(e.deadline == c.deadline);  // the stage limit is not extended
+  CHECK(e.level == c.level);
+  CHECK(e.unit == c.unit);
+  const Case after = apply(c, e);
+  CHECK(after.due == local("2026-10-09T00:00:00"));
+  CHECK(after.extensions == std::vector<Duration>{k_2wd});
+  CHECK(after.status == Status::open);
+
+  // The calendar header's own example: a due of 10-14T00:00 by 2wd is 10-16T00:00.
+  Case mid = c;
+  mid.due = local("2026-10-14T00:00:00");
+  CHECK(shown(decide_extend(mid, w.ctx(admin, asked), k_2wd).get().due) ==
+        "2026-10-16T00:00:00+08:00");
+  // A due in the middle of a day ends that day first: 10-14T15:00 by 1wd is 10-16T00:00.
+  mid.due = local("2026-10-14T15:00:00");
+  CHECK(shown(decide_extend(mid, w.ctx(admin, asked), k_1wd).get().due) ==
+        "2026-10-16T00:00:00+08:00");
+
+  // Natural time is added as it is.
+  const Decision nat = decide_extend(c, w.ctx(admin, asked), Duration(hours(36)));
+  REQUIRE(nat.allowed());
+  CHECK(shown(nat.get().due) == "2026-10-01T12:00:00+08:00");
+
+  // A second extension adds to the first.
+  const Decision again = decide_extend(after, w.ctx(admin, asked), Duration(hours(36)));
+  REQUIRE(again.allowed());
+  CHECK(shown(again.get().due) == "2026-10-10T12:00:00+08:00");
+  CHECK(apply(after, again.get()).extensions == std::vector<Duration>{k_2wd, Duration(hours(36))});
+}
+
+TEST_CASE("rule 13: decide_extend is for admin and a worker above the case's holder") {
+  World w;
+  use_2026(w);
+  const Timestamp at = local("2026-09-22T10:00:00");
+  const Actor admin = Actor::admin();
+  const Actor town1 = as(t1);  // a town worker at zone Z1 (above G1's village and grid)
+  const Actor town2 = as(t2);  // a town worker at town T2
+  const Actor holder = as(g1);
+  const Case grid = at_level(w, "litter", Level::grid);
+  REQUIRE(grid.due.has_value());
+  REQUIRE(*grid.due > at);
+
+  CHECK(decide_extend(grid, w.ctx(admin, at), k_1wd).allowed());
+  CHECK(decide_extend(grid, w.ctx(town1, at), k_1wd).allowed());
+  CHECK(decide_extend(at_level(w, "litter", Level::village), w.ctx(town1, at), k_1wd).allowed());
+  CHECK(decide_extend(at_level(w, "litter", Level::zone, "G4"), w.ctx(town2, at), k_1wd).allowed());
+
+  // The grid's own worker holds the case: not above it.
+  const Decision own = decide_extend(grid, w.ctx(holder, at), k_1wd);
+  CHECK_FALSE(own.allowed());
+  CHECK(own.rule == "authorisation");
+  CHECK(own.field == Field::actor);
+  CHECK(contains(own.reason, "g1"));
+  // A town worker's unit must be above the case's level and contain its grid.
+  CHECK(decide_extend(at_level(w, "litter", Level::zone), w.ctx(town1, at), k_1wd).rule ==
+        "authorisation");
+  CHECK(decide_extend(at_level(w, "litter", Level::grid, "G4"), w.ctx(town1, at), k_1wd).rule ==
+        "authorisation");
+  CHECK(decide_extend(at_level(w, "litter", Level::town, "G4"), w.ctx(town2, at), k_1wd).rule ==
+        "authorisation");
+
+  // At a department: not its own county workers, but those of another department.
+  const Case referred = at_department(w, "construction", "housing", "G1");
+  REQUIRE(referred.due.has_value());
+  for (const Worker* wk : {&cz3, &cz1}) {  // housing, elsewhere and in the case's own zone
+    const Actor a = as(*wk);
+    const Decision d = decide_extend(referred, w.ctx(a, at), k_1wd);
+    CHECK_FALSE(d.allowed());
+    CHECK(d.rule == "authorisation");
+    CHECK(contains(d.reason, "housing"));
+  }
+  const Actor justice = as(cj3);
+  CHECK(decide_extend(referred, w.ctx(justice, at), k_1wd).allowed());
+  CHECK(decide_extend(referred, w.ctx(admin, at), k_1wd).allowed());
+  CHECK(is_above_holder(cj3, referred, w.tree));
+  CHECK_FALSE(is_above_holder(cz3, referred, w.tree));
+  CHECK(is_above_holder(cz3, grid, w.tree));  // any county worker is above a case below county
+  CHECK_FALSE(is_above_holder(t1, referred, w.tree));
+}
+
+TEST_CASE("rule 13: an extension is asked before due passes, and while the case has one") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  Case c = at_level(w, "litter", Level::grid);
+  c.due = local("2026-09-30T00:00:00");
+
+  CHECK(decide_extend(c, w.ctx(admin, local("2026-09-30T00:00:00")), k_1wd).allowed());
+  const Decision late = decide_extend(c, w.ctx(admin, local("2026-09-30T00:00:01")), k_1wd);
+  CHECK_FALSE(late.allowed());
+  CHECK(late.rule == "extension");
+  CHECK(late.field == Field::at);
+  CHECK(late.code == ErrorCode::refused);
+  CHECK(contains(late.reason, "2026-09-30T00:00:00+08:00"));
+
+  // An intake case not yet dispatched has no due to move.
+  const Case hot = at_level(w, "litter", Level::county, "G1", Source::hotline);
+  REQUIRE_FALSE(hot.due.has_value());
+  const Decision none = decide_extend(hot, w.ctx(admin, local("2026-09-22T10:00:00")), k_1wd);
+  CHECK_FALSE(none.allowed());
+  CHECK(none.rule == "extension");
+
+  // Not on a closed case.
+  CHECK(decide_extend(with(c, Status::closed), w.ctx(admin, local("2026-09-29T10:00:00")), k_1wd)
+            .rule == "state");
+}
+
+TEST_CASE("rule 13: a case's extensions total at most the policy's max_extension") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Timestamp at = local("2026-09-29T10:00:00");
+  Case c = at_level(w, "litter", Level::grid);
+  c.due = local("2026-09-30T00:00:00");
+  c.extensions = {Duration::days_of_work(8)};
+
+  CHECK(decide_extend(c, w.ctx(admin, at), k_2wd).allowed());  // 10wd: the cap itself
+  const Decision over = decide_extend(c, w.ctx(admin, at), Duration::days_of_work(3));
+  CHECK_FALSE(over.allowed());
+  CHECK(over.rule == "extension");
+  CHECK(over.field == Field::by);
+  CHECK(over.error().field() == "by");
+  CHECK(contains(over.reason, "11wd"));
+  CHECK(contains(over.reason, "10wd"));
+
+  // Natural time against a cap in working days: each started day is one working day.
+  c.extensions = {Duration::days_of_work(9)};
+  CHECK(decide_extend(c, w.ctx(admin, at), Duration(hours(24))).allowed());
+  const Decision nat = decide_extend(c, w.ctx(admin, at), Duration(hours(25)));
+  CHECK_FALSE(nat.allowed());
+  CHECK(nat.rule == "extension");
+  CHECK(nat.field == Field::by);
+
+  // The cap is the policy's.
+  w.pol.deadlines.max_extension = Duration::days_of_work(12);
+  CHECK(decide_extend(c, w.ctx(admin, at), Duration::days_of_work(3)).allowed());
+}
+
+TEST_CASE("rule 13: exceeds_cap counts natural days against a cap in working days") {
+  const Duration cap = Duration::days_of_work(10);
+  CHECK_FALSE(exceeds_cap({}, cap));
+  CHECK_FALSE(exceeds_cap({Duration::days_of_work(10)}, cap));
+  CHECK(exceeds_cap({Duration::days_of_work(11)}, cap));
+  CHECK_FALSE(exceeds_cap({Duration::days_of_work(4), Duration::days_of_work(6)}, cap));
+  CHECK(exceeds_cap({Duration::days_of_work(4), Duration::days_of_work(7)}, cap));
+  // Each started natural day counts as one working day.
+  CHECK_FALSE(exceeds_cap({Duration(hours(240))}, cap));
+  CHECK(exceeds_cap({Duration(hours(240) + std::chrono::minutes(1))}, cap));
+  CHECK_FALSE(exceeds_cap({Duration(std::chrono::minutes(1))}, Duration::days_of_work(1)));
+  CHECK(exceeds_cap({Duration(std::chrono::minutes(1)), Duration(std::chrono::minutes(1))},
+                    Duration::days_of_work(1)));
+  CHECK(exceeds_cap({Duration::days_of_work(9), Duration(hours(25))}, cap));
+  CHECK_FALSE(exceeds_cap({Duration::days_of_work(9), Duration(hours(24))}, cap));
+  // Against a natural cap, a working day counts as one day.
+  const Duration natural_cap = Duration(hours(72));
+  CHECK_FALSE(exceeds_cap({Duration::days_of_work(3)}, natural_cap));
+  CHECK(exceeds_cap({Duration::days_of_work(3), Duration(std::chrono::minutes(1))}, natural_cap));
+  CHECK(exceeds_cap({Duration(hours(73))}, natural_cap));
+}
+
+// ---- rule 14: suspend and resume (挂账) ---------------------------------------------------------
+
+TEST_CASE("rule 14: decide_suspend is for town and county workers whose scope holds the case") {
+  World w;
+  use_2026(w);
+  const Case c = at_level(w, "litter", Level::grid);  // G1, town T1, zone Z1
+  const Timestamp at = local("2026-09-22T10:00:00");
+
+  for (const Worker* wk : {&t1, &cz1, &ccl}) {
+    CAPTURE(wk->code);
+    const Actor a = as(*wk);
+    const Decision d = decide_suspend(c, w.ctx(a, at));
+    REQUIRE(d.allowed());
+    CHECK(d.get().type == EventType::suspend);
+    CHECK(d.get().actor == wk->code);
+  }
+  const Actor admin = Actor::admin();
+  const Decision d = decide_suspend(c, w.ctx(admin, at));
+  REQUIRE(d.allowed());
+  const Case s = apply(c, d.get());
+  CHECK(s.suspended());
+  CHECK(s.suspended_since == at);
+  CHECK(s.due == c.due);
+  CHECK(s.deadline == c.deadline);
+  CHECK(s.status == Status::open);
+  CHECK_FALSE(is_overdue(s, local("2027-01-01T00:00:00")));
+
+  const Actor grid = as(g1);
+  const Decision by_grid = decide_suspend(c, w.ctx(grid, at));
+  CHECK_FALSE(by_grid.allowed());
+  CHECK(by_grid.rule == "authorisation");
+  CHECK(by_grid.field == Field::actor);
+  for (const Worker* wk : {&t2, &cz3}) {  // another town, another zone
+    CAPTURE(wk->code);
+    const Actor a = as(*wk);
+    CHECK(decide_suspend(c, w.ctx(a, at)).rule == "authorisation");
+  }
+  CHECK(decide_suspend(with(c, Status::closed), w.ctx(admin, at)).rule == "state");
+}
+
+TEST_CASE("rule 14: a suspended case refuses every move but resume and void") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Case open = at_level(w, "dispute", Level::zone);
+  const Case s =
+      apply(open, decide_suspend(open, w.ctx(admin, local("2026-09-22T10:00:00"))).get());
+  REQUIRE(s.suspended());
+  const RuleContext ctx = w.ctx(admin, local("2026-09-23T10:00:00"));
+
+  for (EventType t :
+       {EventType::escalate, EventType::refer, EventType::dispatch, EventType::whistle,
+        EventType::resolve, EventType::close, EventType::rework, EventType::reopen,
+        EventType::extend, EventType::suspend, EventType::supervise, EventType::urge}) {
+    CAPTURE(to_string(t));
+    Move m = move_of(t);
+    m.department = "justice";
+    m.unit = "Z1";
+    m.worker = "cw";
+    m.extension = k_1wd;
+    m.supervision_by = local("2026-09-30T10:00:00");
+    const Decision d = decide(s, ctx, m);
+    CHECK_FALSE(d.allowed());
+    CHECK(d.rule == "suspension");
+    CHECK(d.code == ErrorCode::refused);
+    CHECK(contains(d.reason, "2026-09-22T10:00:00+08:00"));
+    CHECK(contains(d.reason, "resume"));
+  }
+  // The same moves are fine on the case that is not suspended.
+  CHECK(decide(open, ctx, move_of(EventType::escalate)).allowed());
+  CHECK(decide(open, ctx, move_of(EventType::urge)).allowed());
+
+  const Decision resume = decide(s, ctx, move_of(EventType::resume));
+  REQUIRE(resume.allowed());
+  CHECK(resume.get().type == EventType::resume);
+  CHECK_FALSE(apply(s, resume.get()).suspended());
+  const Decision voided = decide(s, ctx, move_of(EventType::voided));
+  REQUIRE(voided.allowed());
+  const Case v = apply(s, voided.get());
+  CHECK(v.status == Status::voided);
+  CHECK_FALSE(v.suspended());
+}
+
+TEST_CASE("rule 14: resume is refused on a case not suspended, and for a grid worker") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Case open = at_level(w, "litter", Level::grid);
+  const Decision d = decide_resume(open, w.ctx(admin, local("2026-09-22T10:00:00")));
+  CHECK_FALSE(d.allowed());
+  CHECK(d.rule == "suspension");
+  CHECK(contains(d.reason, "not suspended"));
+  CHECK(decide(open, w.ctx(admin, local("2026-09-22T10:00:00")), move_of(EventType::resume)).rule ==
+        "suspension");
+
+  const Actor town = as(t1);
+  const Case s = apply(open, decide_suspend(open, w.ctx(town, local("2026-09-22T10:00:00"))).get());
+  const Actor grid = as(g1);
+  CHECK(decide_resume(s, w.ctx(grid, local("2026-09-23T10:00:00"))).rule == "authorisation");
+  const Actor other = as(t2);
+  CHECK(decide_resume(s, w.ctx(other, local("2026-09-23T10:00:00"))).rule == "authorisation");
+  CHECK(decide_resume(s, w.ctx(town, local("2026-09-23T10:00:00"))).allowed());
+}
+
+TEST_CASE("rule 14: resume moves natural limits by the time the case was suspended") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  // fire: due 24h, stage deadline 12h, both natural.
+  const Case c = reported(w, "fire", local("2026-09-24T09:00:00"));
+  REQUIRE(shown(c.due) == "2026-09-25T09:00:00+08:00");
+  REQUIRE(shown(c.deadline) == "2026-09-24T21:00:00+08:00");
+  const Case s = apply(c, decide_suspend(c, w.ctx(admin, local("2026-09-24T11:00:00"))).get());
+  const Decision d = decide_resume(s, w.ctx(admin, local("2026-09-24T14:30:00")));
+  REQUIRE(d.allowed());
+  CHECK(shown(d.get().due) == "2026-09-25T12:30:00+08:00");
+  CHECK(shown(d.get().deadline) == "2026-09-25T00:30:00+08:00");
+  const Case r = apply(s, d.get());
+  CHECK_FALSE(r.suspended());
+  CHECK(r.due == local("2026-09-25T12:30:00"));
+  CHECK(r.deadline == local("2026-09-25T00:30:00"));
+
+  // Resumed at the very time it was suspended: nothing moves.
+  const Decision at_once = decide_resume(s, w.ctx(admin, local("2026-09-24T11:00:00")));
+  REQUIRE(at_once.allowed());
+  CHECK(at_once.get().due == c.due);
+  CHECK(at_once.get().deadline == c.deadline);
+}
+
+TEST_CASE("rule 14: resume moves a working-day due by the working days that passed") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  // litter: due 15wd (10-23T00:00), stage deadline 24h natural (09-25T09:00).
+  const Case c = reported(w, "litter", local("2026-09-24T09:00:00"));
+  REQUIRE(shown(c.due) == "2026-10-23T00:00:00+08:00");
+  REQUIRE(shown(c.deadline) == "2026-09-25T09:00:00+08:00");
+
+  // Suspended Thursday 09-24 10:00, resumed Tuesday 09-29 15:00: 09-25 is 中秋 and 09-26/27 the
+  // weekend, so two working days passed (09-28, 09-29).
+  const Timestamp since = local("2026-09-24T10:00:00");
+  const Timestamp until = local("2026-09-29T15:00:00");
+  CHECK(working_days_between(w.pol.calendar, w.pol.utc_offset, since, until) == 2);
+  const Case s = apply(c, decide_suspend(c, w.ctx(admin, since)).get());
+  const Decision d = decide_resume(s, w.ctx(admin, until));
+  REQUIRE(d.allowed());
+  // 10-23T00:00 ends 10-22; two working days on: 10-23, 10-26.
+  CHECK(shown(d.get().due) == "2026-10-27T00:00:00+08:00");
+  CHECK(d.get().due == w.pol.moved_out(*c.due, k_2wd));
+  // The natural stage deadline moves by the natural 5d5h.
+  CHECK(shown(d.get().deadline) == "2026-09-30T14:00:00+08:00");
+
+  // Over a weekend only, no working day passes: the due stays, the natural deadline moves.
+  Case weekend = c;
+  weekend.due = local("2026-10-23T00:00:00");
+  weekend.deadline = local("2026-10-17T09:00:00");
+  const Case ws =
+      apply(weekend, decide_suspend(weekend, w.ctx(admin, local("2026-10-16T18:00:00"))).get());
+  const Decision wr = decide_resume(ws, w.ctx(admin, local("2026-10-18T10:00:00")));
+  REQUIRE(wr.allowed());
+  CHECK(shown(wr.get().due) == "2026-10-23T00:00:00+08:00");
+  CHECK(shown(wr.get().deadline) == "2026-10-19T01:00:00+08:00");  // 40 hours
+
+  // Over 国庆, the make-up Saturday 10-10 counts: 09-30 to 10-10 is 10-08, 10-09, 10-10.
+  const Case hs =
+      apply(weekend, decide_suspend(weekend, w.ctx(admin, local("2026-09-30T09:00:00"))).get());
+  const Decision hr = decide_resume(hs, w.ctx(admin, local("2026-10-10T09:00:00")));
+  REQUIRE(hr.allowed());
+  CHECK(shown(hr.get().due) == "2026-10-28T00:00:00+08:00");  // 10-23, 10-26, 10-27
+}
+
+// ---- rule 15: supervise (限期督办) and urge (催办) ----------------------------------------------
+
+TEST_CASE("rule 15: decide_supervise is the county's and sets a time still to come") {
+  World w;
+  use_2026(w);
+  const Case c = at_level(w, "construction", Level::town);  // T1
+  const Timestamp at = local("2026-09-22T10:00:00");
+  const Timestamp by = local("2026-09-25T18:00:00");
+
+  const Actor county = as(cz1);
+  const Decision d = decide_supervise(c, w.ctx(county, at), by);
+  REQUIRE(d.allowed());
+  CHECK(d.get().type == EventType::supervise);
+  CHECK(d.get().supervision_by == by);
+  CHECK(d.get().actor == "cz1");
+  CHECK(d.get().due == c.due);
+  CHECK(d.get().deadline == c.deadline);
+  const Case s = apply(c, d.get());
+  REQUIRE(s.supervision.has_value());
+  CHECK(s.supervision->by == by);
+  CHECK_FALSE(is_supervision_overdue(s, by));
+  CHECK(is_supervision_overdue(s, by + std::chrono::seconds(1)));
+
+  const Actor admin = Actor::admin();
+  CHECK(decide_supervise(c, w.ctx(admin, at), by).allowed());
+  const Actor other_county = as(cj3);  // any county-tier worker
+  CHECK(decide_supervise(c, w.ctx(other_county, at), by).allowed());
+  // A resolved case awaiting verification may be put under an order too.
+  CHECK(decide_supervise(with(c, Status::resolved), w.ctx(admin, at), by).allowed());
+
+  for (const Worker* wk : {&t1, &g1}) {
+    CAPTURE(wk->code);
+    const Actor a = as(*wk);
+    const Decision no = decide_supervise(c, w.ctx(a, at), by);
+    CHECK_FALSE(no.allowed());
+    CHECK(no.rule == "authorisation");
+    CHECK(no.field == Field::actor);
+  }
+
+  for (Timestamp when : {at, at - hours(1)}) {
+    const Decision past = decide_supervise(c, w.ctx(admin, at), when);
+    CHECK_FALSE(past.allowed());
+    CHECK(past.rule == "supervision");
+    CHECK(past.field == Field::by);
+  }
+  CHECK(decide_supervise(c, w.ctx(admin, at), at + std::chrono::seconds(1)).allowed());
+  // The clock is when the order is recorded, when that is later than its time.
+  RuleContext recorded = w.ctx(admin, at);
+  recorded.recorded_at = by + hours(1);
+  const Decision stale = decide_supervise(c, recorded, by);
+  CHECK(stale.rule == "supervision");
+  CHECK(stale.field == Field::by);
+
+  for (Status st : {Status::closed, Status::voided}) {
+    const Decision no = decide_supervise(with(c, st), w.ctx(admin, at), by);
+    CHECK_FALSE(no.allowed());
+    CHECK(no.rule == "state");
+  }
+
+  // Through decide: the move carries the time, and one without it is a usage error.
+  Move m = move_of(EventType::supervise);
+  m.supervision_by = by;
+  m.note = "限期办结";
+  const Decision via = decide(c, w.ctx(admin, at), m);
+  REQUIRE(via.allowed());
+  CHECK(via.get().supervision_by == by);
+  CHECK(apply(c, via.get()).supervision == Supervision{by, "限期办结"});
+  const Decision missing = decide(c, w.ctx(admin, at), move_of(EventType::supervise));
+  CHECK(missing.rule == "supervision");
+  CHECK(missing.field == Field::by);
+  CHECK(missing.code == ErrorCode::usage);
+}
+
+TEST_CASE("rule 15: decide_urge is for a worker above the holder, or admin") {
+  World w;
+  use_2026(w);
+  const Timestamp at = local("2026-09-22T10:00:00");
+  const Case grid = at_level(w, "litter", Level::grid);  // held by G1
+
+  const Actor admin = Actor::admin();
+  const Decision d = decide_urge(grid, w.ctx(admin, at));
+  REQUIRE(d.allowed());
+  CHECK(d.get().type == EventType::urge);
+  CHECK(d.get().unit == "G1");
+  CHECK(d.get().due == grid.due);
+  CHECK(apply(grid, d.get()) == grid);  // a reminder changes nothing on the case
+
+  for (const Worker* wk : {&t1, &cz1}) {
+    CAPTURE(wk->code);
+    const Actor a = as(*wk);
+    CHECK(decide_urge(grid, w.ctx(a, at)).allowed());
+  }
+  const Actor holder = as(g1);
+  const Decision own = decide_urge(grid, w.ctx(holder, at));
+  CHECK_FALSE(own.allowed());
+  CHECK(own.rule == "authorisation");
+  CHECK(own.field == Field::actor);
+  const Actor zone_holder = as(t1);
+  CHECK(decide_urge(at_level(w, "litter", Level::zone), w.ctx(zone_holder, at)).rule ==
+        "authorisation");
+
+  const Case referred = at_department(w, "construction", "housing", "G1");
+  const Actor same = as(cz3);
+  CHECK(decide_urge(referred, w.ctx(same, at)).rule == "authorisation");
+  const Actor other = as(cj3);
+  CHECK(decide_urge(referred, w.ctx(other, at)).allowed());
+
+  CHECK(decide_urge(with(grid, Status::closed), w.ctx(admin, at)).rule == "state");
+}
+
+// ---- rule 16: late records -------------------------------------------------------------------
+
+TEST_CASE("rule 16: a move recorded more than backfill after its time is a late record") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  const Case c = at_level(w, "fire", Level::grid);
+  const Timestamp at = local("2026-09-22T10:00:00");
+
+  RuleContext late = w.ctx(admin, at);
+  late.recorded_at = at + hours(24) + std::chrono::seconds(1);
+  CHECK(late.late());
+  CHECK(late.counted() == *late.recorded_at);
+  const Decision urge = decide_urge(c, late);
+  REQUIRE(urge.allowed());
+  CHECK(urge.get().late_record);
+  CHECK(urge.get().at == at);
+  const Decision up = decide_escalate(c, late);
+  REQUIRE(up.allowed());
+  CHECK(up.get().late_record);
+
+  for (const auto delay : {hours(24), hours(1), hours(0)}) {
+    RuleContext timely = w.ctx(admin, at);
+    timely.recorded_at = at + delay;
+    CHECK_FALSE(timely.late());
+    CHECK(timely.counted() == at);
+    CHECK_FALSE(decide_urge(c, timely).get().late_record);
+  }
+
+  // Imports keep their source's times: no recorded_at, never late.
+  RuleContext imported = w.ctx(admin, local("2026-01-05T10:00:00"));
+  CHECK_FALSE(imported.recorded_at.has_value());
+  CHECK_FALSE(imported.late());
+  CHECK(imported.counted() == local("2026-01-05T10:00:00"));
+  CHECK_FALSE(decide_urge(c, imported).get().late_record);
+
+  // The backfill is the policy's.
+  w.pol.backfill = Duration(hours(48));
+  CHECK_FALSE(late.late());
+  CHECK(late.counted() == at);
+}
+
+TEST_CASE("rule 16: a late record counts at its recorded time for extensions and suspensions") {
+  World w;
+  use_2026(w);
+  const Actor admin = Actor::admin();
+  Case c = at_level(w, "fire", Level::grid);
+  c.due = local("2026-09-23T10:00:00");
+  c.deadline = local("2026-09-23T06:00:00");
+
+  // Asked before due, but recorded two days later: it counts after due.
+  RuleContext late = w.ctx(admin, local("2026-09-23T09:00:00"));
+  late.recorded_at = local("2026-09-25T09:00:00");
+  const Decision ext = decide_extend(c, late, k_1wd);
+  CHECK_FALSE(ext.allowed());
+  CHECK(ext.rule == "extension");
+  CHECK(ext.field == Field::at);
+  CHECK(decide_extend(c, w.ctx(admin, local("2026-09-23T09:00:00")), k_1wd).allowed());
+
+  // Suspended on time at 09-22T10:00, resumed at 12:00 but recorded late at 09-23T13:00 (25h
+  // after): the natural clocks move by the 27 hours up to the record.
+  const Case s = apply(c, decide_suspend(c, w.ctx(admin, local("2026-09-22T10:00:00"))).get());
+  RuleContext resume = w.ctx(admin, local("2026-09-22T12:00:00"));
+  resume.recorded_at = local("2026-09-23T13:00:00");
+  const Decision r = decide_resume(s, resume);
+  REQUIRE(r.allowed());
+  CHECK(r.get().late_record);
+  CHECK(shown(r.get().due) == "2026-09-24T13:00:00+08:00");
+  CHECK(shown(r.get().deadline) == "2026-09-24T09:00:00+08:00");
+  // Recorded exactly the backfill (24h) after: on time, counted at its own time.
+  resume.recorded_at = local("2026-09-23T12:00:00");
+  const Decision timely = decide_resume(s, resume);
+  REQUIRE(timely.allowed());
+  CHECK_FALSE(timely.get().late_record);
+  CHECK(shown(timely.get().due) == "2026-09-23T12:00:00+08:00");
+
+  // A late suspend, as the service stores it (recorded_at filled in), starts at its record.
+  RuleContext late_suspend = w.ctx(admin, local("2026-09-22T10:00:00"));
+  late_suspend.recorded_at = local("2026-09-23T11:00:00");
+  Event e = decide_suspend(c, late_suspend).get();
+  CHECK(e.late_record);
+  e.recorded_at = *late_suspend.recorded_at;
+  CHECK(apply(c, e).suspended_since == local("2026-09-23T11:00:00"));
+}

@@ -7,6 +7,7 @@ std::string hint(const gridgov::Error& e) {
   if (field == "actor" && e.code() == gridgov::ErrorCode::usage)
     return "give --as, or set GRIDCTL_ACTOR";
   if (field == "at") return "see --at";
+  if (field == "by") return "see --by";
   if (field == "database") return "create one with `gridctl init`, or import a TOML/JSON layout";
   if (field == "county") return "run `gridctl init --county-code CODE --county-name NAME` first";
   if (field == "schema") return "upgrade gridctl";

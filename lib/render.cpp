@@ -181,7 +181,8 @@ std::string cell_text(const Cell& cell, const Column& column, Format format) {
           for (const auto& x : v) s += (s.empty() ? "" : ";") + x;
           return s;
         } else {
-          return v ? json_text(*v) : "";
+          // JSON text: an array of objects, or one object for a record.
+          return v ? to_json(cell, column).dump() : "";
         }
       },
       cell);
@@ -223,10 +224,26 @@ void render(std::ostream& out, const Record& record, const RenderOptions& option
     case Format::md:
     case Format::table: {
       Table t{{text_column("field"), text_column("value")}, {}};
-      for (std::size_t i = 0; i < record.columns.size(); ++i)
-        if (is_shown(record.columns[i], options.format))
-          t.rows.push_back({record.columns[i].shown(),
-                            cell_text(record.values[i], record.columns[i], options.format)});
+      for (std::size_t i = 0; i < record.columns.size(); ++i) {
+        const Column& c = record.columns[i];
+        // A nested record reads as dotted fields (`supervision.by`), or one empty field.
+        const auto* nested = std::get_if<std::shared_ptr<const Table>>(&record.values[i]);
+        if (c.type == ColumnType::record) {
+          if (!nested || !*nested || (*nested)->rows.empty()) {
+            t.rows.push_back({c.shown(), std::string()});
+            continue;
+          }
+          const Table& inner = **nested;
+          for (std::size_t j = 0; j < inner.columns.size(); ++j)
+            if (is_shown(inner.columns[j], options.format))
+              t.rows.push_back(
+                  {c.shown() + "." + inner.columns[j].shown(),
+                   cell_text(inner.rows.front()[j], inner.columns[j], options.format)});
+          continue;
+        }
+        if (is_shown(c, options.format))
+          t.rows.push_back({c.shown(), cell_text(record.values[i], c, options.format)});
+      }
       render(out, t, options);
       return;
     }

@@ -618,8 +618,10 @@ class SqliteStore final : public Store, public Reporting {
       "c.due, c.suspended_since, "
       "(SELECT group_concat(extension, ';') FROM (SELECT extension FROM events WHERE "
       " case_id = c.id AND type = 'extend' ORDER BY id)), "
-      "(SELECT supervision_by || ' ' || coalesce(note, '') FROM events WHERE case_id = c.id AND "
-      " type = 'supervise' ORDER BY id DESC LIMIT 1) "
+      "(SELECT supervision_by FROM events WHERE case_id = c.id AND type = 'supervise' "
+      " ORDER BY id DESC LIMIT 1), "
+      "(SELECT coalesce(note, '') FROM events WHERE case_id = c.id AND type = 'supervise' "
+      " ORDER BY id DESC LIMIT 1) "
       "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
   inline static const std::string k_event_select =
       "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
@@ -664,14 +666,8 @@ class SqliteStore final : public Store, public Reporting {
     if (!q.getColumn(20).isNull())
       for (const auto& d : split(q.getColumn(20).getString()))
         if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
-    if (!q.getColumn(21).isNull()) {
-      // "<by> <note>": the last supervision order.
-      const std::string order = q.getColumn(21).getString();
-      const auto space = order.find(' ');
-      c.supervision =
-          Supervision{Timestamp(std::chrono::seconds(std::stoll(order.substr(0, space)))),
-                      order.substr(space + 1)};
-    }
+    if (!q.getColumn(21).isNull())  // the last supervision order
+      c.supervision = Supervision{timestamp(q.getColumn(21)), q.getColumn(22).getString()};
     return c;
   }
 

@@ -72,7 +72,7 @@ TEST_CASE("render md: a Markdown table, numbers aligned right, pipes escaped") {
   CHECK(contains(md, "a\\|b"));
 }
 
-TEST_CASE("nested tables: arrays and objects in json, JSON text in csv, left out for people") {
+TEST_CASE("nested tables: arrays and objects in json, JSON text in csv; people see records") {
   Table inner{{text_column("type")}, {{std::string("report")}, {std::string("close")}}};
   Record one{{number_column("n")}, {5LL}};
   Record r;
@@ -88,10 +88,16 @@ TEST_CASE("nested tables: arrays and objects in json, JSON text in csv, left out
   render(csv, r, {Format::csv, false});
   CHECK(csv.str() ==
         "id,events,counts\n7,\"[{\"\"type\"\":\"\"report\"\"},{\"\"type\"\":\"\"close\"\"}]\","
-        "\"[{\"\"n\"\":5}]\"\n");
+        "\"{\"\"n\"\":5}\"\n");
+  // For people a nested record reads as dotted fields; a nested table is left out.
   std::ostringstream text;
   render(text, r, {Format::table, false});
-  CHECK(text.str() == "field  value\nid     7\n");
+  CHECK(text.str() == "field     value\nid        7\ncounts.n  5\n");
+  Record none;
+  none.add(typed_column("supervision", ColumnType::record), Cell{});
+  std::ostringstream empty;
+  render(empty, none, {Format::table, false});
+  CHECK(empty.str() == "field        value\nsupervision\n");
 }
 
 TEST_CASE("render colours only the header, and only when asked") {

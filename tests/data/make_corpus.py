@@ -543,6 +543,15 @@ def build_policy() -> None:
                col=38)
     policy_bad("bad_duration_wd.toml", "deadlines.zone = `0wd` (working days start at 1)",
                'zone = "72h"', 'zone = "0wd"', "zone")
+    # The time limits of rules 9, 13 and 16 are durations like the others.
+    policy_bad("bad_case_limit.toml", "deadlines.case = `15 workdays`", 'grid = "24h"',
+               'case = "15 workdays"', "case", insert=True)
+    policy_bad("bad_max_extension.toml", "deadlines.max_extension = `0wd`", 'grid = "24h"',
+               'max_extension = "0wd"', "max_extension", insert=True)
+    policy_bad("bad_backfill.toml", "backfill = `yesterday`", "daily_reports_per_grid = 2",
+               'backfill = "yesterday"', "backfill", insert=True)
+    policy_bad("bad_category_limit.toml", "category limit `10 working days`", 'deadline = "5d"',
+               'limit = "10 working days"', "limit", insert=True)
     text = replace_line(POLICY, 'code = "emergency"', 'code = "housing"')
     text = text.replace('department = "emergency"', 'department = "housing"')
     add(Entry("policy/duplicate_department.toml", enc(text),

@@ -59,12 +59,12 @@ void run_sweep(Context& ctx, bool dry_run) {
       gridgov::sweep_overdue(session, ctx.actor().empty() ? "admin" : ctx.actor(), at, dry_run);
   ctx.print(gridgov::sweep_table(report, Context::view(session, at), ctx.case_columns()));
   if (!report.escalating)
-    ctx.say(std::to_string(report.overdue.size()) +
-            " overdue case(s) listed; the policy's auto_escalate is off, so none was moved");
+    ctx.say(std::to_string(report.stage_overdue.size()) +
+            " stage-overdue case(s) listed; the policy's auto_escalate is off, so none was moved");
   else
     ctx.say(std::string(dry_run ? "dry run: would have escalated " : "escalated ") +
-            std::to_string(report.moved.size()) + " of " + std::to_string(report.overdue.size()) +
-            " overdue case(s)");
+            std::to_string(report.moved.size()) + " of " +
+            std::to_string(report.stage_overdue.size()) + " stage-overdue case(s)");
 }
 
 CLI::App* move_command(CLI::App& app, Context& ctx, const char* name, const char* help,
@@ -100,9 +100,10 @@ void setup_moves(CLI::App& app, Context& ctx) {
   escalate->add_option("--department", f->department, "Refer to this county department")
       ->type_name("CODE");
   escalate->add_option("--reason", f->note, "Why");
-  escalate->add_flag("--overdue", f->overdue,
-                     "The sweep: list overdue cases; escalate them when the policy's "
-                     "auto_escalate is on");
+  escalate->add_flag(
+      "--overdue", f->overdue,
+      "The sweep: list cases past their stage deadline; escalate them when the policy's "
+      "auto_escalate is on");
   escalate->add_flag("--dry-run", f->dry_run, "With --overdue: show what would move");
   escalate->callback([f, &ctx] {
     if (f->overdue) {

@@ -180,7 +180,7 @@ SweepReport sweep_overdue(Session& session, const std::string& actor_code, Times
   report.escalating = policy.auto_escalate;
   CaseFilter filter;
   filter.stage_overdue_at = at;
-  report.overdue = store.cases(filter);
+  report.stage_overdue = store.cases(filter);
   if (!policy.auto_escalate) return report;
   const Actor actor = find_actor(store, actor_code);
   const UnitTree tree(store.units());
@@ -189,7 +189,7 @@ SweepReport sweep_overdue(Session& session, const std::string& actor_code, Times
   Move move;
   move.type = EventType::escalate;
   move.note = "overdue sweep";
-  for (const Case& c : report.overdue) {
+  for (const Case& c : report.stage_overdue) {
     const Decision d = decide(c, ctx, move);
     if (!d.allowed()) {
       report.skipped.emplace_back(c.id, fmt::format("{}: {}", to_string(d.rule), d.reason));

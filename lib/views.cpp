@@ -261,11 +261,11 @@ Table sweep_table(const SweepReport& report, const ViewContext& ctx, CaseColumns
   for (const auto& [id, what] : report.moved) action[id] = what;
   for (const auto& [id, why] : report.skipped) action[id] = "skipped: " + why;
   std::vector<Cell> actions;
-  for (const Case& c : report.overdue) {
+  for (const Case& c : report.stage_overdue) {
     auto it = action.find(c.id);
     actions.push_back(it == action.end() ? Cell{} : Cell{it->second});
   }
-  Table t = case_table(report.overdue, ctx, which);
+  Table t = case_table(report.stage_overdue, ctx, which);
   insert_column(t, t.columns.size(), text_column("action"), actions);
   return t;
 }

@@ -47,7 +47,7 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
 /// The overdue sweep: the cases open past their stage deadline at `at`, and (when the policy sets
 /// `auto_escalate`, and not `dry_run`) each escalated one level.
 struct SweepReport {
-  std::vector<Case> overdue;
+  std::vector<Case> stage_overdue;
   bool escalating = false;                                 ///< the policy's auto_escalate
   std::vector<std::pair<long long, std::string>> moved;    ///< case id, what happened
   std::vector<std::pair<long long, std::string>> skipped;  ///< case id, the rule that refused

@@ -505,8 +505,8 @@ TEST_CASE("sweep_overdue lists overdue cases and moves nothing without auto_esca
 
   const SweepReport r = sweep_overdue(s, "admin", at_h(30), false);
   CHECK_FALSE(r.escalating);
-  REQUIRE(r.overdue.size() == 1);
-  CHECK(r.overdue[0].id == late);
+  REQUIRE(r.stage_overdue.size() == 1);
+  CHECK(r.stage_overdue[0].id == late);
   CHECK(r.moved.empty());
   CHECK(*s.store().find_case(late) == before);
   CHECK(s.store().events(late).size() == 1);
@@ -525,7 +525,7 @@ TEST_CASE("sweep_overdue escalates overdue cases one level when the policy says 
 
   const SweepReport r = sweep_overdue(s, "admin", at_h(210), false);
   CHECK(r.escalating);
-  CHECK(r.overdue.size() == 2);
+  CHECK(r.stage_overdue.size() == 2);
   CHECK(r.moved.size() == 2);
   const Case moved = *s.store().find_case(late);
   CHECK(moved.level == Level::village);
@@ -542,7 +542,7 @@ TEST_CASE("sweep_overdue escalates overdue cases one level when the policy says 
 
   // Once escalated, they are no longer overdue.
   const SweepReport again = sweep_overdue(s, "admin", at_h(211), false);
-  CHECK(again.overdue.empty());
+  CHECK(again.stage_overdue.empty());
 }
 
 TEST_CASE("sweep_overdue dry run reports but writes nothing") {
@@ -553,8 +553,8 @@ TEST_CASE("sweep_overdue dry run reports but writes nothing") {
   const Case before = *s.store().find_case(late);
   const SweepReport r = sweep_overdue(s, "admin", at_h(30), true);
   CHECK(r.escalating);
-  REQUIRE(r.overdue.size() == 1);
-  CHECK(r.overdue[0].id == late);
+  REQUIRE(r.stage_overdue.size() == 1);
+  CHECK(r.stage_overdue[0].id == late);
   CHECK(*s.store().find_case(late) == before);
   CHECK(s.store().events(late).size() == 1);
   // The real sweep afterwards still finds and moves it.

@@ -89,7 +89,7 @@ TEST_CASE("agenda and sweep tables add their reasons and actions") {
   CHECK(agenda.columns[1].name == "agenda");
   CHECK(agenda.rows[0][1] == Cell{std::vector<std::string>{"at_zone", "overdue"}});
   SweepReport report;
-  report.overdue = {sample_case()};
+  report.stage_overdue = {sample_case()};
   report.skipped = {{12, "level-by-level: no"}};
   const Table sweep = sweep_table(report, ctx, CaseColumns::brief);
   CHECK(sweep.columns.back().name == "action");

@@ -116,6 +116,17 @@ std::optional<Decision> check_open(const Case& c, std::string_view move) {
   return std::nullopt;
 }
 
+/// Rule 15: orders and reminders are for problems not yet closed (open, or resolved and awaiting
+/// verification).
+std::optional<Decision> check_not_closed(const Case& c, std::string_view move) {
+  if (c.kind == Kind::problem && (c.status == Status::open || c.status == Status::resolved))
+    return std::nullopt;
+  return refuse(Rule::state, fmt::format("{} is {}; only cases not yet closed are {}", case_name(c),
+                                         c.kind == Kind::info ? std::string("an info case")
+                                                              : std::string(to_string(c.status)),
+                                         move));
+}
+
 /// Rule 9: a problem's `due`, from the time its clock starts.
 Timestamp due_at(const RuleContext& ctx, const Category* cat) {
   return ctx.policy.after(ctx.at, ctx.policy.limit_for(cat));
@@ -599,13 +610,7 @@ Decision decide_resume(const Case& c, const RuleContext& ctx) {
 }
 
 Decision decide_supervise(const Case& c, const RuleContext& ctx, Timestamp by) {
-  if (c.kind == Kind::info || (c.status != Status::open && c.status != Status::resolved))
-    return refuse(
-        Rule::state,
-        fmt::format("{} is {}; only cases not yet closed are put under a "
-                    "supervision order",
-                    case_name(c),
-                    c.kind == Kind::info ? "an info case" : std::string(to_string(c.status))));
+  if (auto r = check_not_closed(c, "put under a supervision order")) return *r;
   if (!ctx.actor.is_admin() && ctx.actor.worker->tier != Tier::county)
     return refuse(Rule::authorisation, Field::actor,
                   fmt::format("{} may not issue a supervision order: the county does (a "
@@ -624,11 +629,7 @@ Decision decide_supervise(const Case& c, const RuleContext& ctx, Timestamp by) {
 }
 
 Decision decide_urge(const Case& c, const RuleContext& ctx) {
-  if (c.kind == Kind::info || (c.status != Status::open && c.status != Status::resolved))
-    return refuse(
-        Rule::state,
-        fmt::format("{} is {}; only cases not yet closed are urged", case_name(c),
-                    c.kind == Kind::info ? "an info case" : std::string(to_string(c.status))));
+  if (auto r = check_not_closed(c, "urged")) return *r;
   if (auto r = check_above_holder(c, ctx, Rule::authorisation, "urge")) return *r;
   return allow(event_for(c, EventType::urge, ctx));
 }

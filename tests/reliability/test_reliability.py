@@ -44,12 +44,24 @@ def unit_count(db):
         return c.execute("SELECT count(*) FROM units").fetchone()[0]
 
 
+def wal_checksum(data, s1, s2, big_endian):
+    """SQLite's WAL checksum of DATA (a multiple of 8 bytes) continuing from (s1, s2)."""
+    words = struct.unpack(f"{'>' if big_endian else '<'}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s1 = (s1 + words[i] + s2) & 0xFFFFFFFF
+        s2 = (s2 + words[i + 1] + s1) & 0xFFFFFFFF
+    return s1, s2
+
+
 def wal_frames(db):
-    """(frames, commits) of the complete frames of the current generation in DB's WAL, read
-    from the file as SQLite's recovery would: a frame belongs to the log while its salts equal
-    the header's, and a commit frame is one whose "database size after commit" field is not 0.
-    A kill leaves the database as of the last commit frame in the WAL (recovery replays up to it),
-    so a WAL with frames but no commit frame is a transaction that is written but not committed."""
+    """(frames, commits) of DB's WAL, read from the file as SQLite's recovery reads it.
+    frames: the complete frames of the current generation (salts equal to the header's), written
+    by the transaction so far. commits: the commit frames ("database size after commit" not 0)
+    recovery would replay, those before the first frame whose running checksum fails. A kill
+    leaves the database as of the last such commit, so frames but no commit is a transaction
+    written but not committed. The checksum matters: a large transaction that rewrites a page it
+    already spilled writes its commit frame first and then recomputes the checksums of the frames
+    after the rewritten one; frozen in between, its commit frame does not count."""
     try:
         with open(db + "-wal", "rb") as f:
             data = f.read()
@@ -57,16 +69,24 @@ def wal_frames(db):
         return 0, 0
     if len(data) < 32:
         return 0, 0
-    magic, _version, page_size, _seq, salt1, salt2 = struct.unpack(">6I", data[:24])
+    magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", data[:32])
     assert magic in (0x377F0682, 0x377F0683), f"{db}-wal: not a WAL file (magic {magic:#x})"
+    big_endian = magic & 1
+    if wal_checksum(data[:24], 0, 0, big_endian) != (c1, c2):
+        return 0, 0  # recovery ignores a WAL whose header is not whole
     frame = 24 + page_size
     frames = commits = 0
+    s1, s2, valid = c1, c2, True
     for offset in range(32, len(data) - frame + 1, frame):
-        _page, size_after_commit, s1, s2 = struct.unpack(">4I", data[offset:offset + 16])
-        if (s1, s2) != (salt1, salt2):
+        _page, size_after_commit, f1, f2, k1, k2 = struct.unpack(">6I", data[offset:offset + 24])
+        if (f1, f2) != (salt1, salt2):
             break
         frames += 1
-        commits += size_after_commit != 0
+        if valid:
+            s1, s2 = wal_checksum(data[offset:offset + 8], s1, s2, big_endian)
+            s1, s2 = wal_checksum(data[offset + 24:offset + frame], s1, s2, big_endian)
+            valid = (s1, s2) == (k1, k2)
+            commits += valid and size_after_commit != 0
     return frames, commits
 
 

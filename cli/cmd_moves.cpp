@@ -55,8 +55,8 @@ void run(Context& ctx, long long id, const gridgov::Move& move) {
 void run_sweep(Context& ctx, bool dry_run) {
   auto session = ctx.session();
   const auto at = ctx.time(session);
-  const auto report =
-      gridgov::sweep_overdue(session, ctx.actor().empty() ? "admin" : ctx.actor(), at, dry_run);
+  const auto report = gridgov::sweep_overdue(
+      session, ctx.actor().empty() ? std::string(gridgov::k_admin_code) : ctx.actor(), at, dry_run);
   ctx.print(gridgov::sweep_table(report, Context::view(session, at), ctx.case_columns()));
   if (!report.escalating)
     ctx.say(std::to_string(report.stage_overdue.size()) +

@@ -93,7 +93,7 @@ bool is_own_export(Store& store, const Case& row) {
 }  // namespace
 
 Actor find_actor(Store& store, const std::string& code) {
-  if (code == "admin") return Actor::admin();
+  if (code == k_admin_code) return Actor::admin();
   if (code.empty())
     throw Error(ErrorCode::usage, "who acts? no actor named (a worker code, or admin)", "",
                 "actor");

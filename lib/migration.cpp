@@ -10,7 +10,8 @@ namespace gridgov {
 
 namespace {
 
-/// Replays a row's history through the rules, as the import (`admin`) acting.
+/// Replays a row's history through the rules: the moves of the history columns as the import
+/// (`admin`), the events of an `events` column as the actors they name.
 struct Replayer {
   const UnitTree& tree;
   const Policy& policy;
@@ -39,14 +40,13 @@ struct Replayer {
     }
   }
 
-  /// Appends a decided event (as `recorded_actor` when given); on refusal, reports it at the
-  /// column the decision's field names, else at `where`.
-  bool step(const Decision& d, const Location& where, Diagnostics& diagnostics,
+  /// Appends a decided event (as `recorded_actor` when given); on refusal, reports it at
+  /// `refused_at`.
+  bool step(const Decision& d, const Location& refused_at, Diagnostics& diagnostics,
             const std::string& recorded_actor = {}) {
     if (!d.allowed()) {
-      diagnostics.add(
-          column_of(d.field, where)
-              .error(fmt::format("history breaks the rule {}: {}", to_string(d.rule), d.reason)));
+      diagnostics.add(refused_at.error(
+          fmt::format("history breaks the rule {}: {}", to_string(d.rule), d.reason)));
       return false;
     }
     Event e = *d.event;
@@ -63,13 +63,17 @@ struct Replayer {
     move.unit = std::move(unit);
     move.department = std::move(department);
     move.note = "import";
-    return step(decide(c, context(at), move), where, diagnostics);
+    const Decision d = decide(c, context(at), move);
+    return step(d, column_of(d.field, where), diagnostics);
   }
-  RuleContext context(Timestamp t) const { return RuleContext{tree, policy, actor, t, workers}; }
-  /// The context of an event a cases file brings: one its source recorded late (rule 16) keeps
-  /// that mark and the time it was recorded, so that it counts as it did there.
-  RuleContext context(const Event& e) const {
-    RuleContext ctx = context(e.at);
+  RuleContext context(Timestamp t, const Actor& who) const {
+    return RuleContext{tree, policy, who, t, workers};
+  }
+  RuleContext context(Timestamp t) const { return context(t, actor); }
+  /// The context of an event a cases file brings, acted by `who`: one its source recorded late
+  /// (rule 16) keeps that mark and the time it was recorded, so that it counts as it did there.
+  RuleContext context(const Event& e, const Actor& who) const {
+    RuleContext ctx = context(e.at, who);
     if (e.late_record) ctx.recorded_at = e.recorded_at;
     return ctx;
   }
@@ -81,10 +85,24 @@ Decision keep_late(Decision d, const RuleContext& ctx) {
   return d;
 }
 
+/// The actor an imported event names: `admin`, or a worker of the county (retired ones too: the
+/// history may predate the retirement). Whether that actor may make the move, the rules decide.
+std::optional<Actor> actor_of(const Event& e, const WorkerLookup& workers) {
+  if (e.actor == k_admin_code) return Actor::admin();
+  if (auto w = workers(e.actor)) return Actor{e.actor, std::move(*w)};
+  return std::nullopt;
+}
+
 bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
   const Location& where = row.events_at;
   for (const Event& e : *row.events) {
     if (e.type == EventType::report) continue;
+    const auto actor = actor_of(e, r.workers);
+    if (!actor) {
+      diagnostics.add(where.error(
+          fmt::format("event {} names an unknown actor {}", e.type, std::string_view(e.actor))));
+      return false;
+    }
     if (e.at < r.c.reported_at || (!r.events.empty() && e.at < r.events.back().at)) {
       diagnostics.add(
           where.error(fmt::format("event {} is earlier than the event before it", e.type)));
@@ -99,7 +117,7 @@ bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
                     .duplicate_of = 0,
                     .extension = e.extension,
                     .supervision_by = e.supervision_by};
-    const RuleContext ctx = r.context(e);
+    const RuleContext ctx = r.context(e, *actor);
     const Decision d = keep_late(decide(r.c, ctx, move), ctx);
     if (d.allowed() && (d.event->level != e.level || d.event->unit != e.unit ||
                         d.event->department != e.department)) {
@@ -107,7 +125,7 @@ bool replay_events(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
           fmt::format("event {} at {} does not follow from the one before it", e.type, e.level)));
       return false;
     }
-    if (!r.step(d, where, diagnostics, e.actor)) return false;
+    if (!r.step(d, where, diagnostics)) return false;  // the event is in the events column
   }
   return true;
 }
@@ -201,7 +219,7 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
   const Actor admin = Actor::admin();
   Replayer r{tree, policy, admin, workers, row, row.header, {}};
   const std::string& reporter = row.header.reporter;
-  if (reporter != "admin" && !workers(reporter)) {
+  if (reporter != k_admin_code && !workers(reporter)) {
     diagnostics.add(row.reporter_at.error("unknown worker " + reporter));
     return std::nullopt;
   }
@@ -215,7 +233,8 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
     diagnostics.add(r.column_of(report.field, row.grid_at).error(report.reason));
     return std::nullopt;
   }
-  if (!r.step(report, row.row_at, diagnostics, reporter)) return std::nullopt;
+  if (!r.step(report, r.column_of(report.field, row.row_at), diagnostics, reporter))
+    return std::nullopt;
 
   if (row.header.kind == Kind::info) {
     const bool more_events =

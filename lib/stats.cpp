@@ -145,7 +145,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     long long StatsRow::*field = nullptr;
     if (e.type == EventType::whistle) field = &StatsRow::whistles;
     if (e.type == EventType::rework) field = &StatsRow::rework;
-    if (e.type == EventType::close && e.actor == "admin") field = &StatsRow::verified_by_admin;
+    if (e.type == EventType::close && e.actor == k_admin_code) field = &StatsRow::verified_by_admin;
     if (e.type == EventType::supervise) field = &StatsRow::supervised;
     if (!field) return;
     ++(total.*field);

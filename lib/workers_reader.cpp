@@ -94,7 +94,7 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     bool ok = true;
 
     w.code = text(code);
-    if (auto problem = code_problem(w.code); !problem.empty()) {
+    if (auto problem = worker_code_problem(w.code); !problem.empty()) {
       diagnostics.add(e.code_at.error(problem));
       ok = false;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The domain's nouns: units, workers, departments and categories (docs/design.md §1, §3).
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -125,6 +126,22 @@ inline constexpr std::size_t k_max_code_length = 32;
       return "code \"" + std::string(code) + "\" has a forbidden character '" + c + "'";
     }
   }
+  return {};
+}
+
+/// The code of the superuser role (not a worker): moves it makes read `admin` in the history.
+inline constexpr std::string_view k_admin_code = "admin";
+
+/// Why `code` is not a valid worker code: `code_problem`, or the reserved `admin` in any letter
+/// case (a worker so named would pass in the history for the superuser).
+[[nodiscard]] inline std::string worker_code_problem(std::string_view code) {
+  if (auto problem = code_problem(code); !problem.empty()) return problem;
+  const bool reserved =
+      code.size() == k_admin_code.size() &&
+      std::equal(code.begin(), code.end(), k_admin_code.begin(), [](char a, char b) {
+        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+      });
+  if (reserved) return "code \"" + std::string(code) + "\" is reserved for the admin role";
   return {};
 }
 

@@ -132,7 +132,7 @@ struct Actor {
   std::optional<Worker> worker;
 
   [[nodiscard]] bool is_admin() const noexcept { return !worker.has_value(); }
-  [[nodiscard]] static Actor admin() { return Actor{"admin", std::nullopt}; }
+  [[nodiscard]] static Actor admin() { return Actor{std::string(k_admin_code), std::nullopt}; }
 };
 
 /// A move on an existing case, in the events' own words: `type` is the event it asks for.

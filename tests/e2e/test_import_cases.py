@@ -416,6 +416,36 @@ class Rejections(CasesImportCase):
         self.assertEqual((c["rework"], c["deadline"], c["status"]),
                          (0, "2026-07-02T08:00:00+08:00", "open"))
 
+    def test_events_are_acted_by_the_workers_they_name(self):
+        """An `events` history cannot forge its actors: each must be `admin` or a worker of the
+        county allowed the move by the rules (rule 10 authorisation, rule 7 verification)."""
+        header = "ext_id,source,grid,category,kind,title,reporter,reported_at,events\n"
+
+        def row(resolver: str, closer: str) -> str:
+            events = (f'[{{""type"":""resolve"",""at"":""2026-07-01T09:00"",""actor"":""{resolver}"",'
+                      f'""level"":""grid"",""unit"":""{GRID}""}},'
+                      f'{{""type"":""close"",""at"":""2026-07-01T10:00"",""actor"":""{closer}"",'
+                      f'""level"":""grid"",""unit"":""{GRID}""}}]')
+            return f'E-1,patrol,{GRID},environment_sanitation,problem,甲,W0001,2026-07-01T08:00,"{events}"\n'
+
+        for resolver, closer, words in (
+                ("NOBODY", "admin", "unknown actor NOBODY"),
+                ("T0076", "admin", "authorisation"),   # a town worker of another town
+                ("W0001", "W0001", "verification"),    # the doer verifies himself (rule 7)
+                ("W0001", "C0851", "verification")):   # a whistle worker verifies
+            with self.subTest(resolver=resolver, closer=closer):
+                path = self.box.write("forged.csv", header + row(resolver, closer))
+                before = self.box.dump()
+                r = self.gridctl("import", "cases", path)
+                self.assertRc(r, INPUT)
+                ds = diags(r, path)
+                self.assertEqual([(d.line, d.field) for d in ds], [(2, "events")], str(r))
+                self.assertIn(words, ds[0].reason, str(r))
+                self.assertEqual(before, self.box.dump())
+        self.import_ok(self.box.write("ok.csv", header + row("W0001", "T0001")))
+        self.assertEqual([e["actor"] for e in self.history(self.by_ext()["E-1"]["id"])],
+                         ["W0001", "W0001", "T0001"])
+
     def test_stdin_rejection(self):
         before = self.box.dump()
         r = self.gridctl("import", "cases", "-",

@@ -3,7 +3,7 @@
 import os
 import unittest
 
-from gridctl_harness import (INPUT, NOT_FOUND, OK, TIERS, GridctlTestCase, Sandbox, data,
+from gridctl_harness import (INPUT, NOT_FOUND, OK, TIERS, GridctlTestCase, Sandbox, data, diags,
                              example, file_bytes, worker_rows)
 
 W_HEADER = "code,name,tier,unit,deployment,department,phone\n"
@@ -113,6 +113,24 @@ class WorkersNeedUnits(GridctlTestCase):
         r = box.gridctl("import", "workers", example("workers.csv"))
         self.assertRc(r, INPUT)
         self.assertEqual(box.dump(), before)
+
+
+class ReservedCode(GridctlTestCase):
+    """`admin` names the superuser role in every history: no worker may take it (any letter case,
+    any surrounding space), or his moves would pass for the superuser's."""
+    template = "layout"
+
+    def test_admin_is_not_a_worker_code(self):
+        for code in ("admin", "ADMIN", '" Admin "'):
+            with self.subTest(code=code):
+                path = self.box.write("w.csv", W_HEADER + f"{code},某人,grid,37132700100101,,,\n")
+                before = self.box.dump()
+                r = self.gridctl("import", "workers", path)
+                self.assertRc(r, INPUT)
+                ds = diags(r, path)
+                self.assertEqual([(d.line, d.col, d.field) for d in ds], [(2, 1, "code")], str(r))
+                self.assertIn("reserved for the admin role", ds[0].reason)
+                self.assertEqual(before, self.box.dump())
 
 
 class GoodWorkerFiles(GridctlTestCase):

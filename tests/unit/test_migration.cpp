@@ -143,3 +143,47 @@ TEST_CASE("migrate: an events history is replayed and must land where it says") 
   CHECK_FALSE(migrate(r, t, default_policy(), k_reporter_only, d2));
   CHECK(d2.list().at(0).reason.find("does not follow") != std::string::npos);
 }
+
+TEST_CASE("migrate: the events of a history are acted by the workers they name, under the rules") {
+  const UnitTree t = tree();
+  // W1, the grid worker of G; W9, a town worker of another town.
+  const WorkerLookup lookup = [](const std::string& code) {
+    Worker w;
+    w.code = code;
+    if (code == "W1") {
+      w.tier = Tier::grid;
+      w.units = {"G"};
+    } else if (code == "W9") {
+      w.tier = Tier::town;
+      w.units = {"T9"};
+    } else {
+      return std::optional<Worker>();
+    }
+    return std::optional<Worker>(w);
+  };
+  CaseRow r = row(Source::patrol, "environment_sanitation");
+  Event resolve;
+  resolve.type = EventType::resolve;
+  resolve.at = k_t0 + hours(1);
+  resolve.level = Level::grid;
+  resolve.unit = "G";
+  Event close = resolve;
+  close.type = EventType::close;
+  close.at = k_t0 + hours(2);
+  auto refusal = [&](std::string resolver, std::string closer) {
+    resolve.actor = std::move(resolver);
+    close.actor = std::move(closer);
+    r.events = std::vector<Event>{resolve, close};
+    Diagnostics d;
+    const auto m = migrate(r, t, default_policy(), lookup, d);
+    CHECK(m.has_value() == d.empty());
+    return d.empty() ? std::string() : d.list().at(0).reason;
+  };
+
+  CHECK(refusal("W1", "admin").empty());
+  CHECK(refusal("NOBODY\x1b]0;x\x07", "admin") ==
+        "event resolve names an unknown actor NOBODY\x1b]0;x\x07");
+  CHECK(refusal("W9", "admin").find("history breaks the rule authorisation") == 0);
+  // Rule 7: the grid worker who did the work does not verify it himself.
+  CHECK(refusal("W1", "W1").find("history breaks the rule verification") == 0);
+}

@@ -15,6 +15,14 @@ TEST_CASE("statistical division codes are valid codes") {
   CHECK(code_problem("W0001") == "");
 }
 
+TEST_CASE("worker_code_problem reserves admin in any letter case") {
+  CHECK(worker_code_problem("W0001") == "");
+  CHECK(worker_code_problem("admins") == "");
+  CHECK(worker_code_problem("admin") == "code \"admin\" is reserved for the admin role");
+  CHECK(worker_code_problem("aDmIn") == "code \"aDmIn\" is reserved for the admin role");
+  CHECK(worker_code_problem("G 1") == code_problem("G 1"));
+}
+
 TEST_CASE("code_problem allows '-', '_' and '.'") {
   CHECK(code_problem("a-b_c.d") == "");
   CHECK(code_problem("-") == "");

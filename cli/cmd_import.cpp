@@ -36,7 +36,8 @@ void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlag
     options.batch_size = flags.batch_size;
     if (tty)
       options.progress = [&](long long n) {
-        std::cerr << "\rimporting " << path << ": " << n << " rows…" << std::flush;
+        std::cerr << "\rimporting " << gridgov::printable(path) << ": " << n << " rows…"
+                  << std::flush;
       };
     gridgov::CaseImportReport report;
     try {

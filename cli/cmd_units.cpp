@@ -46,7 +46,8 @@ struct TreeLine {
 void tree_lines(const gridgov::UnitTree& tree, const gridgov::Unit& u, const std::string& prefix,
                 bool last, int depth, int max_depth, bool root, std::vector<TreeLine>& out) {
   std::string label = root ? "" : prefix + (last ? "└── " : "├── ");
-  out.push_back({label + u.name + " (" + u.code + ")", below_text(tree.below(u.code))});
+  out.push_back({label + gridgov::printable(u.name) + " (" + gridgov::printable(u.code) + ")",
+                 below_text(tree.below(u.code))});
   if (max_depth >= 0 && depth >= max_depth) return;
   const auto kids = tree.children(u.code);
   const std::string next = root ? "" : prefix + (last ? "    " : "│   ");

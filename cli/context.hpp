@@ -9,6 +9,7 @@
 #include "gridgov/render.hpp"
 #include "gridgov/session.hpp"
 #include "gridgov/table.hpp"
+#include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
 #include "gridgov/views.hpp"
 
@@ -63,9 +64,9 @@ class Context {
   void print(const gridgov::Table& table) const;
   void print(const gridgov::Record& record) const;
 
-  /// A message for people on standard error; `--quiet` silences it.
+  /// A message for people on standard error, control characters escaped; `--quiet` silences it.
   void say(const std::string& message) const {
-    if (!options.quiet) std::cerr << message << '\n';
+    if (!options.quiet) std::cerr << gridgov::printable(message) << '\n';
   }
 };
 

@@ -1,5 +1,6 @@
 // gridctl: parse the command line, run the chosen command, turn failures into exit codes.
-// The only catch ladder of the program lives here.
+// The only catch ladder of the program lives here. Messages quote what users typed and what files
+// hold, so they are printed with control characters escaped (gridgov::printable).
 
 #include <CLI/CLI.hpp>
 
@@ -8,6 +9,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "gridgov/error.hpp"
+#include "gridgov/text.hpp"
 #include "gridgov/version.hpp"
 #include "hints.hpp"
 
@@ -49,22 +51,24 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gridctl: error: " << e.what() << "\n(run `gridctl --help` for usage)\n";
+    std::cerr << "gridctl: error: " << gridgov::printable(e.what())
+              << "\n(run `gridctl --help` for usage)\n";
     return static_cast<int>(gridgov::ErrorCode::usage);
   } catch (const gridgov::Error& e) {
     if (e.diagnostics().empty()) {
       const std::string h = gridctl::hint(e);
-      std::cerr << "gridctl: error: " << e.what() << (h.empty() ? "" : " (" + h + ")") << '\n';
+      std::cerr << "gridctl: error: " << gridgov::printable(e.what())
+                << (h.empty() ? "" : " (" + h + ")") << '\n';
     } else {
       for (const auto& d : e.diagnostics())
-        std::cerr << "gridctl: error: " << d.to_string() << '\n';
+        std::cerr << "gridctl: error: " << gridgov::printable(d.to_string()) << '\n';
       if (e.more() > 0)
         std::cerr << "gridctl: error: … and " << e.more()
                   << " more (raise --max-errors to see them)\n";
     }
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::cerr << "gridctl: error: internal error: " << e.what() << '\n';
+    std::cerr << "gridctl: error: internal error: " << gridgov::printable(e.what()) << '\n';
     return static_cast<int>(gridgov::ErrorCode::internal);
   }
 }

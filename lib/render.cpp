@@ -107,14 +107,15 @@ void render_csv(std::ostream& out, const Table& t) {
 void render_md(std::ostream& out, const Table& t) {
   const auto cols = shown_columns(t.columns, Format::md);
   out << '|';
-  for (std::size_t i : cols) out << ' ' << md_escape(t.columns[i].shown()) << " |";
+  for (std::size_t i : cols) out << ' ' << printable(md_escape(t.columns[i].shown())) << " |";
   out << "\n|";
   for (std::size_t i : cols) out << (t.columns[i].align == Align::right ? " ---: |" : " --- |");
   out << '\n';
   for (const auto& row : t.rows) {
     out << '|';
     for (std::size_t i : cols)
-      out << ' ' << md_escape(i < row.size() ? cell_text(row[i], t.columns[i], Format::md) : "")
+      out << ' '
+          << printable(md_escape(i < row.size() ? cell_text(row[i], t.columns[i], Format::md) : ""))
           << " |";
     out << '\n';
   }
@@ -161,7 +162,7 @@ std::string csv_quote(const std::string& s) {
 
 std::string cell_text(const Cell& cell, const Column& column, Format format) {
   const bool people = format == Format::table || format == Format::md;
-  return std::visit(
+  std::string text = std::visit(
       [&](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::monostate>) {
@@ -186,6 +187,9 @@ std::string cell_text(const Cell& cell, const Column& column, Format format) {
         }
       },
       cell);
+  // People read tables on a terminal: no text of the data may drive it. (Markdown is made
+  // printable by render_md, after its line breaks become <br>.)
+  return format == Format::table ? printable(text) : text;
 }
 
 std::string json_text(const Table& table) { return to_json(table).dump(); }

@@ -18,7 +18,56 @@ bool is_space(utf8proc_int32_t cp) {
   return category == UTF8PROC_CATEGORY_ZS || cp == 0xFEFF;
 }
 
+/// Code points a terminal acts on instead of showing: controls, bidi embeddings, overrides and
+/// isolates, the Arabic letter mark, and the line and paragraph separators.
+bool is_unprintable(utf8proc_int32_t cp) {
+  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
 }  // namespace
+
+std::string printable(std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7F;
+  });
+  if (plain) return std::string(s);
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0 || cp < 0x80) {  // a byte: ASCII, or one that is not UTF-8
+      const auto u = static_cast<unsigned char>(s[i]);
+      if (u == '\n') {
+        out += "\\n";
+      } else if (u == '\t') {
+        out += "\\t";
+      } else if (u == '\r') {
+        out += "\\r";
+      } else if (u < 0x20 || u >= 0x7F) {
+        out += {'\\', 'x', k_hex[u >> 4], k_hex[u & 0xF]};
+      } else {
+        out += static_cast<char>(u);
+      }
+      ++i;
+      continue;
+    }
+    if (is_unprintable(cp)) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += k_hex[(cp >> shift) & 0xF];
+    } else {
+      out.append(s.substr(i, static_cast<std::size_t>(n)));
+    }
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
 
 std::optional<std::size_t> invalid_utf8_at(std::string_view s) noexcept {
   std::size_t i = 0;

@@ -26,7 +26,8 @@ void render(std::ostream& out, const Table& table, const RenderOptions& options)
 void render(std::ostream& out, const Record& record, const RenderOptions& options);
 
 /// How a cell reads in flat formats: `format` csv keeps numbers exact, table/md round rates and
-/// hours for people; lists are `a;b`.
+/// hours for people; lists are `a;b`. A table shows control and bidi characters escaped
+/// (`printable`, text.hpp); `render` does the same for md.
 [[nodiscard]] std::string cell_text(const Cell& cell, const Column& column, Format format);
 
 /// The rows of `table` as one compact JSON array (the `events` column of a cases file).

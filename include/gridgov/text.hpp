@@ -22,6 +22,14 @@ namespace gridgov {
 /// **Example**: `display_width("大店镇 A")` is 8.
 [[nodiscard]] std::size_t display_width(std::string_view s) noexcept;
 
+/// `s` safe to print on a terminal: control characters (C0, DEL, C1), bidi controls (U+202E…),
+/// line and paragraph separators and bytes that are not UTF-8 are shown escaped, so that a name
+/// or a title cannot move the cursor, rewrite the screen or reverse a line. Tables and messages
+/// for people show text so; csv, json and ndjson carry it as it is.
+///
+/// **Example**: `printable("a\x1b[2Jb\u202e")` is `"a\\x1b[2Jb\\u202e"`; `"大店镇"` is unchanged.
+[[nodiscard]] std::string printable(std::string_view s);
+
 /// The 1-based column (in characters, as editors count) of byte offset `byte` in `line`.
 [[nodiscard]] int column_of(std::string_view line, std::size_t byte) noexcept;
 

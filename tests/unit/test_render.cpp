@@ -72,6 +72,23 @@ TEST_CASE("render md: a Markdown table, numbers aligned right, pipes escaped") {
   CHECK(contains(md, "a\\|b"));
 }
 
+TEST_CASE(
+    "render: tables and md show control and bidi characters escaped; data formats carry them") {
+  Table t{{text_column("name"), typed_column("tags", ColumnType::list)}, {}};
+  const std::string hostile = "镇\x1b]0;pwned\x07\r\b\u202egnp.exe\nline";
+  t.rows.push_back({hostile, std::vector<std::string>{"\x1b[2J"}});
+  const std::string table = rendered(t, Format::table);
+  CHECK(contains(table, "镇\\x1b]0;pwned\\x07\\r\\x08\\u202egnp.exe\\nline  \\x1b[2J\n"));
+  const std::string md = rendered(t, Format::md);
+  CHECK(contains(md, "| 镇\\x1b]0;pwned\\x07\\r\\x08\\u202egnp.exe<br>line | \\x1b[2J |"));
+  for (const std::string& text : {table, md}) {
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find("\u202e") == std::string::npos);
+  }
+  CHECK(contains(rendered(t, Format::csv), hostile));
+  CHECK(contains(rendered(t, Format::ndjson), "\\u001b]0;pwned\\u0007\\r\\b\u202egnp.exe\\nline"));
+}
+
 TEST_CASE("nested tables: arrays and objects in json, JSON text in csv; people see records") {
   Table inner{{text_column("type")}, {{std::string("report")}, {std::string("close")}}};
   Record one{{number_column("n")}, {5LL}};

@@ -41,6 +41,19 @@ TEST_CASE("normalize_name trims ASCII and ideographic spaces at both ends only")
   CHECK(normalize_name("") == "");
 }
 
+TEST_CASE("printable escapes what a terminal would act on and leaves text alone") {
+  CHECK(printable("大店镇 W0001 a\\b") == "大店镇 W0001 a\\b");
+  CHECK(printable("a\x1b[31mb") == "a\\x1b[31mb");
+  CHECK(printable(std::string("n\0l", 3)) == "n\\x00l");
+  CHECK(printable("\t\n\r\x7f") == "\\t\\n\\r\\x7f");
+  CHECK(printable("\u0085\u009b") == "\\u0085\\u009b");  // C1 controls (NEL, CSI)
+  CHECK(printable("abc\u202etxt.exe") == "abc\\u202etxt.exe");
+  CHECK(printable("\u200e\u200f\u2066\u2069\u061c\u2028") ==
+        "\\u200e\\u200f\\u2066\\u2069\\u061c\\u2028");
+  CHECK(printable("\xff\xc3") == "\\xff\\xc3");  // bytes that are not UTF-8
+  CHECK(printable("\u200d") == "\u200d");        // a zero-width joiner is text
+}
+
 TEST_CASE("display_width counts wide characters as two columns") {
   CHECK(display_width("大店镇") == 6);
   CHECK(display_width("abc") == 3);

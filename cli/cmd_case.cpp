@@ -91,7 +91,7 @@ void setup_case(CLI::App& app, Context& ctx) {
   cmd->require_subcommand(1);
 
   auto* show = cmd->add_subcommand("show", "One case with its events");
-  show->add_option("id", f->id, "The case id")->required()->type_name("ID");
+  show->add_option("id", f->id, "The case id")->required()->type_name("ID")->check(case_id());
   show->add_option("--at", ctx.options.at, "Judge `overdue` at this time (default: now)")
       ->type_name("TIME");
   show->callback([f, &ctx] { run_show(ctx, *f); });
@@ -111,7 +111,7 @@ void setup_case(CLI::App& app, Context& ctx) {
   list->callback([f, &ctx] { run_list(ctx, *f); });
 
   auto* history = cmd->add_subcommand("history", "A case's events, oldest first");
-  history->add_option("id", f->id, "The case id")->required()->type_name("ID");
+  history->add_option("id", f->id, "The case id")->required()->type_name("ID")->check(case_id());
   history->callback([f, &ctx] { run_history(ctx, *f); });
 
   auto* agenda = app.add_subcommand("agenda",

@@ -44,8 +44,12 @@ void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlag
       gridgov::import_cases(session, rows, options, diagnostics, report);
     } catch (const gridgov::Error& e) {
       if (tty) std::cerr << "\r\x1b[K";
-      ctx.say(path + ": rejected (" + std::to_string(e.diagnostics().size() + e.more()) +
-              " problem(s)); " +
+      // Problems in the file, or a failure of the database (disk full, busy) said by main.
+      const std::size_t problems = e.diagnostics().size() + e.more();
+      ctx.say(path + ": " +
+              (problems > 0 ? "rejected (" + std::to_string(problems) + " problem(s))"
+                            : std::string("not imported")) +
+              "; " +
               (report.committed > 0
                    ? std::to_string(report.committed) + " rows of earlier batches stay written"
                    : std::string("nothing written")));
@@ -109,7 +113,8 @@ void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help, bool p
                   "Also retire units (or workers) that the files leave out");
   cmd->add_option("--max-errors", flags.max_errors, "Errors to list before stopping")
       ->default_str("20")
-      ->check(CLI::PositiveNumber);
+      ->type_name("N")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
   cmd->add_option("files", flags.files, files_help)->type_name("FILE");
 }
 
@@ -118,7 +123,7 @@ void add_batch_flag(CLI::App* cmd, ImportFlags& flags) {
                   "Cases: commit every N rows, each batch all-or-nothing (default: one "
                   "transaction for the whole file)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
 }
 
 }  // namespace

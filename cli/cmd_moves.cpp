@@ -70,7 +70,7 @@ void run_sweep(Context& ctx, bool dry_run) {
 CLI::App* move_command(CLI::App& app, Context& ctx, const char* name, const char* help,
                        MoveFlags& f) {
   auto* cmd = app.add_subcommand(name, help);
-  cmd->add_option("id", f.id, "The case id")->type_name("ID");
+  cmd->add_option("id", f.id, "The case id")->type_name("ID")->check(case_id());
   add_actor_flags(cmd, ctx);
   return cmd;
 }
@@ -171,7 +171,8 @@ void setup_moves(CLI::App& app, Context& ctx) {
   auto* voided = move_command(app, ctx, "void", "Void a case recorded by mistake or twice", *f);
   voided->add_option("--reason", f->note, "Why")->required();
   voided->add_option("--duplicate-of", f->duplicate_of, "The case this one repeats")
-      ->type_name("ID");
+      ->type_name("ID")
+      ->check(case_id());
   voided->callback([f, &ctx] {
     if (f->id == 0) throw CLI::RequiredError("id");
     run(ctx, f->id, make(Type::voided, *f));

@@ -132,7 +132,8 @@ void setup_units(CLI::App& app, Context& ctx) {
   auto* tree = cmd->add_subcommand("tree", "Draw the tree (from the county, or from CODE)");
   tree->add_option("code", f->code, "Start from this unit")->type_name("CODE");
   tree->add_option("--depth", f->depth, "Levels to show below the start (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(whole_number(0, std::numeric_limits<int>::max()));
   tree->callback([f, &ctx] { run_tree(ctx, *f); });
 
   auto* list = cmd->add_subcommand("list", "List units, with grids, households and population");

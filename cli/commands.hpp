@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "checks.hpp"
 #include "context.hpp"
 
 namespace gridctl {

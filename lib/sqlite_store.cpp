@@ -35,11 +35,14 @@ namespace {
     case SQLITE_NOTADB:
       throw Error(ErrorCode::unusable,
                   "database " + path + " is corrupt or not a database: " + e.what());
+    case SQLITE_FULL:
+      throw Error(ErrorCode::unusable, "cannot write database " + path +
+                                           ": the disk is full; the command's changes are rolled "
+                                           "back");
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_AUTH:
       throw Error(ErrorCode::unusable, "database " + path + " is unusable: " + e.what());
     default:

@@ -141,6 +141,24 @@ class Usage(GridctlTestCase):
         self.usage("import", "workers", "--bogus", example("workers.csv"))
         self.assertEqual(self.box.dump(), before)
 
+    def test_numbers_out_of_range_are_named_as_typed(self):
+        # An id past 64 bits was once read as 9223372036854775807; ranges printed as floats.
+        for args, typed, wanted in (
+                (("case", "show", "99999999999999999999"), "99999999999999999999",
+                 "a whole number of at least 1"),
+                (("case", "history", "--", "-3"), "-3", "a whole number of at least 1"),
+                (("escalate", "0", "--reason", "r"), "0", "a whole number of at least 1"),
+                (("void", "1", "--reason", "r", "--duplicate-of", "1e3"), "1e3",
+                 "a whole number of at least 1"),
+                (("import", "cases", "--max-errors", "0", example("layout.csv")), "0",
+                 "a whole number from 1 to 2147483647"),
+                (("units", "tree", "--depth", "-1"), "-1", "a whole number from 0 to")):
+            with self.subTest(args=args):
+                text = "\n".join(self.usage(*args).errors())
+                self.assertIn(f'"{typed}" is not {wanted}', text)
+                self.assertNotIn("922337203685477580", text)
+                self.assertNotIn(".000000", text)
+
     def test_help(self):
         r = self.gridctl("--help")
         self.assertRc(r, OK)

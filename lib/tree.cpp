@@ -199,22 +199,27 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return false;
   }
 
-  /// Line and column of byte `offset`. Values arrive in document order, so the count goes on
-  /// from the last offset asked for instead of from the start (which made big files quadratic).
+  /// Line and column of byte `offset`. Values arrive in document order, so the count of lines
+  /// and of columns goes on from the last offset asked for instead of from the start or from the
+  /// start of the line (either made a big file, or a long minified line, quadratic).
   void position_of(std::size_t offset, int& line, int& column) {
     offset = std::min(offset, m_text.size());
     if (offset < m_mark) {
       m_mark = 0;
       m_mark_line = 1;
-      m_line_start = 0;
+      m_mark_column = 1;
     }
-    for (; m_mark < offset; ++m_mark)
-      if (m_text[m_mark] == '\n') {
+    for (; m_mark < offset; ++m_mark) {
+      const auto c = static_cast<unsigned char>(m_text[m_mark]);
+      if (c == '\n') {
         ++m_mark_line;
-        m_line_start = m_mark + 1;
+        m_mark_column = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++m_mark_column;
       }
+    }
     line = m_mark_line;
-    column = column_of(m_text.substr(m_line_start), offset - m_line_start);
+    column = m_mark_column;
   }
 
  private:
@@ -265,9 +270,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 
   std::string_view m_text;
   const char** m_last;
-  std::size_t m_mark = 0;  // position_of's cursor: an offset, its line, that line's start
+  std::size_t m_mark = 0;  // position_of's cursor: an offset, its line and its column
   int m_mark_line = 1;
-  std::size_t m_line_start = 0;
+  int m_mark_column = 1;
   std::vector<TreeNode*> m_stack;
   std::string m_key;
 };

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "gridgov/text.hpp"
 #include "helpers.hpp"
 
 #include <filesystem>
@@ -1165,4 +1166,24 @@ TEST_CASE("sniff_import_kind tells layouts from workers") {
   CHECK(sniff_import_kind(dir.write("b.csv", "code,name,tier,unit\n")) == "workers");
   CHECK(sniff_import_kind(dir.write("c.toml", "[county]\n")) == "layout");
   CHECK(sniff_import_kind(dir.write("d.csv", "what,ever\n")) == "");
+}
+
+TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
+  // One line: positions come from one pass over the text (they were quadratic in the line).
+  std::string text;
+  for (char c : std::string(k_json))
+    if (c != '\n') text += c;
+  TempDir dir;
+  const std::string path = dir.write("layout.json", text);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.empty());
+  REQUIRE(in.entries.size() == 5);
+  const LayoutEntry* g2 = find(in, "G2");
+  REQUIRE(g2 != nullptr);
+  CHECK(g2->code_at.line == 1);
+  const auto expected = text.find(R"("G2")");
+  CHECK(g2->code_at.column == column_of(text, expected));
 }

@@ -7,8 +7,10 @@
 #include "case_file.hpp"
 #include "csv.hpp"
 #include "event_json.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
 
 namespace gridgov {
 
@@ -79,6 +81,9 @@ struct CaseRows::Impl {
   int line_no = 0;
   int row_line = 0;
 
+  bool stopped = false;  // after a NUL byte
+
+  bool read_line(std::string& text);
   bool read_raw(std::array<Raw, k_case_columns>& raw);
   bool parse(std::array<Raw, k_case_columns>& raw, CaseRow& row);
 };
@@ -94,8 +99,7 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
     m.stdin_in.str(detail::stdin_text());
     m.in = &m.stdin_in;
   } else {
-    m.file_in.open(path, std::ios::binary);
-    if (!m.file_in) (void)read_text_file(path);  // throws the not-found error
+    detail::open_input(path, m.file_in);
     m.in = &m.file_in;
   }
   // NDJSON starts with an object; anything else is CSV.
@@ -118,7 +122,8 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
   m.csv = std::make_unique<detail::CsvReader>(*m.in, m.file, diagnostics);
   std::vector<CsvField> record;
   if (!m.csv->next(record)) {
-    diagnostics.add(Diagnostic{m.file, 1, 0, "", "empty file: expected a header row"});
+    if (!m.csv->stopped())
+      diagnostics.add(Diagnostic{m.file, 1, 0, "", "empty file: expected a header row"});
     return;
   }
   const std::size_t before = diagnostics.count();
@@ -131,6 +136,23 @@ CaseRows::~CaseRows() = default;
 
 int CaseRows::line() const noexcept {
   return m_impl->ndjson ? m_impl->row_line : m_impl->csv ? m_impl->csv->record_line() : 0;
+}
+
+/// The next NDJSON line into `text`, false at the end. A line over k_max_record_bytes keeps only
+/// its first k_max_record_bytes + 1 bytes (enough to refuse it), so memory stays bounded.
+bool CaseRows::Impl::read_line(std::string& text) {
+  text.clear();
+  if (stopped) return false;
+  std::streambuf* buf = in->rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) return any;
+    any = true;
+    if (c == '\n') return true;
+    if (text.size() <= k_max_record_bytes) text.push_back(static_cast<char>(c));
+    if (c == 0) return true;  // the caller reports it and stops
+  }
 }
 
 bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
@@ -153,11 +175,24 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
   }
   std::string text;
   for (;;) {
-    if (!std::getline(*in, text)) return false;
+    if (!read_line(text)) return false;
     ++line_no;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     row_line = line_no;
+    if (const auto nul = text.find('\0'); nul != std::string::npos) {
+      // Not a text file: say where, and read no further (/dev/zero would never end).
+      diagnostics->add(
+          Diagnostic{file, line_no, column_of(text, nul), "", std::string(detail::k_nul_reason)});
+      stopped = true;
+      return false;
+    }
+    if (text.size() > k_max_record_bytes) {
+      diagnostics->add(
+          Diagnostic{file, line_no, 0, "",
+                     "line longer than " + std::to_string(k_max_record_bytes >> 20) + " MiB"});
+      continue;
+    }
     if (auto bad = invalid_utf8_at(text)) {
       diagnostics->add(Diagnostic{file, line_no, column_of(text, *bad), "", "invalid UTF-8"});
       continue;

@@ -19,12 +19,12 @@ struct CsvField {
 };
 
 /// Reads records one at a time. Accepts a UTF-8 BOM, CRLF or LF, quoted fields with commas,
-/// doubled quotes and newlines. Reports NUL bytes, bad UTF-8, unterminated quotes, text after a
-/// closing quote and oversized fields; a record with such a problem is skipped.
+/// doubled quotes and newlines. Reports bad UTF-8, unterminated quotes, text after a closing
+/// quote, and records past the limits of gridgov/limits.hpp (a field over k_max_text_bytes, more
+/// than k_max_columns fields, a record over k_max_record_bytes); a record with such a problem is
+/// skipped. A NUL byte is reported where it is, and ends the reading: the file is not text.
 class CsvReader {
  public:
-  static constexpr std::size_t k_max_field_bytes = 64 * 1024;
-
   CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics);
 
   /// Names the fields (the header's columns), so that problems found inside a field say which.
@@ -35,6 +35,8 @@ class CsvReader {
   /// The line the last record started on.
   [[nodiscard]] int record_line() const noexcept { return m_record_line; }
   [[nodiscard]] const std::string& file() const noexcept { return m_file; }
+  /// Whether reading stopped at a NUL byte (already reported).
+  [[nodiscard]] bool stopped() const noexcept { return m_stopped; }
 
  private:
   int get();
@@ -50,7 +52,9 @@ class CsvReader {
   int m_line = 1;
   int m_column = 1;
   int m_record_line = 0;
+  std::size_t m_record_bytes = 0;
   bool m_started = false;
+  bool m_stopped = false;  ///< after a NUL byte
   std::vector<std::string> m_names;
 };
 

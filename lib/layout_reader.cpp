@@ -7,6 +7,7 @@
 #include "csv.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
 #include "tree.hpp"
 
 namespace gridgov {
@@ -95,7 +96,8 @@ void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector&
   detail::CsvReader reader(in, file, diagnostics);
   std::vector<CsvField> record;
   if (!reader.next(record)) {
-    diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
+    if (!reader.stopped())
+      diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
     return;
   }
   const std::size_t before = diagnostics.count();
@@ -297,8 +299,8 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
     const std::string name = path == "-" ? "<stdin>" : path;
     // A CSV file streams; TOML and JSON (and standard input, to tell them apart) are read whole.
     if (path != "-" && file_kind(path, "") == FileKind::csv) {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) (void)read_text_file(path);  // throws the not-found error
+      std::ifstream in;
+      detail::open_input(path, in);
       read_layout_csv(in, name, collector, diagnostics);
       continue;
     }

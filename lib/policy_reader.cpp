@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
@@ -180,6 +181,12 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
                             Duration(std::chrono::hours(48)), Duration(std::chrono::hours(24))};
   policy.deadlines.verification = std::chrono::hours(24);
 
+  if (text.size() > k_max_policy_bytes) {
+    diagnostics.add(Diagnostic{name, 0, 0, "",
+                               "larger than " + std::to_string(k_max_policy_bytes >> 20) +
+                                   " MiB: too big to be read whole"});
+    return policy;
+  }
   TreeNode root;
   if (!detail::parse_toml(text, name, root, diagnostics)) return policy;
   PolicyWalker w{name, diagnostics};

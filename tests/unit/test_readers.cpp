@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "gridgov/limits.hpp"
 #include "gridgov/text.hpp"
 #include "helpers.hpp"
 
@@ -1152,7 +1153,7 @@ TEST_CASE("file_kind without a known extension judges by the first bytes") {
 
 TEST_CASE("read_text_file reads bytes verbatim and reports a missing file") {
   TempDir dir;
-  const std::string content = "a\r\nb\0c"s;
+  const std::string content = "a\r\nb\tc\xEF\xBB\xBF"s;
   const std::string path = dir.write("t.bin", content);
   CHECK(read_text_file(path) == content);
   const auto e = error_of([&] { (void)read_text_file(dir.path("missing.txt")); });
@@ -1166,6 +1167,124 @@ TEST_CASE("sniff_import_kind tells layouts from workers") {
   CHECK(sniff_import_kind(dir.write("b.csv", "code,name,tier,unit\n")) == "workers");
   CHECK(sniff_import_kind(dir.write("c.toml", "[county]\n")) == "layout");
   CHECK(sniff_import_kind(dir.write("d.csv", "what,ever\n")) == "");
+}
+
+// ---- limits (gridgov/limits.hpp): the same for every reader --------------------------------
+
+namespace {
+
+/// The diagnostics of reading a cases file named `name` holding `content` (their file named
+/// `name`, without its directory), and the number of good rows.
+std::pair<std::vector<Diagnostic>, int> read_cases(const std::string& name,
+                                                   const std::string& content) {
+  TempDir dir;
+  Diagnostics d(50);
+  CaseRows rows(dir.write(name, content), std::chrono::hours(8), d);
+  CaseRow row;
+  int good = 0;
+  while (rows.next(row)) ++good;
+  std::vector<Diagnostic> out = d.list();
+  for (auto& x : out) x.file = name;
+  return {out, good};
+}
+
+std::string all(const std::vector<Diagnostic>& d) {
+  std::string out;
+  for (const auto& x : d) out += x.to_string() + "\n";
+  return out;
+}
+
+std::string ndjson_row(const std::string& ext_id, const std::string& title_json) {
+  return R"({"ext_id":")" + ext_id +
+         R"(","source":"patrol","grid":"G1","category":"road","reporter":"admin",)"
+         R"("reported_at":"2026-10-03T09:00","title":)" +
+         title_json + "}\n";
+}
+
+}  // namespace
+
+TEST_CASE("read_layout CSV: a NUL byte stops the reading: nothing after it is read") {
+  TempDir dir;
+  // Line 3 has a NUL; line 4's empty code would be a second problem if reading went on.
+  const std::string path = dir.write("layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,网格一\n" +
+                                                       "T1,镇,Z1,片,V1,村,G\0"
+                                                       "2,网格二\n"
+                                                       "T1,镇,Z1,片,V1,村,,网格三\n"s);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].to_string() == path + ":3:17: grid_code: NUL byte: not a text file");
+}
+
+TEST_CASE("read_workers: a file of NUL bytes is one error at 1:1, not an endless read") {
+  TempDir dir;
+  Diagnostics d;
+  const auto workers = read_workers(dir.write("w.csv", std::string(200000, '\0')), d);
+  CHECK(workers.empty());
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 1);
+  CHECK(d.list()[0].column == 1);
+  CHECK(d.list()[0].reason == "NUL byte: not a text file");
+}
+
+TEST_CASE("read_layout CSV: a row of more than 64 fields is refused at its 65th field") {
+  TempDir dir;
+  const std::string path =
+      dir.write("layout.csv", k_header + "\n" + std::string(100000, ',') + "\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 2);
+  CHECK(d.list()[0].column == 65);
+  CHECK(d.list()[0].reason == "more than 64 fields in one record");
+}
+
+TEST_CASE("readers: a directory is refused as a file, exit 3, by every reader") {
+  TempDir dir;
+  const std::string d_path = dir.path("d");
+  fs::create_directory(d_path);
+  auto check = [&](const std::string& path, auto&& read) {
+    const auto e = error_of(read);
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::input);
+    REQUIRE(e->diagnostics().size() == 1);
+    CHECK(e->diagnostics()[0].to_string() == path + ": is a directory, not a file");
+  };
+  Diagnostics d;
+  LayoutInput in;
+  check(d_path, [&] { read_layout({d_path}, in, d); });
+  check(d_path + ".csv", [&] {
+    fs::create_directory(d_path + ".csv");
+    read_layout({d_path + ".csv"}, in, d);
+  });
+  check(d_path, [&] { (void)read_workers(d_path, d); });
+  check(d_path, [&] { CaseRows rows(d_path, std::chrono::hours(8), d); });
+  check(d_path, [&] { (void)read_text_file(d_path); });
+  check(d_path, [&] { (void)sniff_import_kind(d_path); });
+  CHECK(d.empty());
+}
+
+TEST_CASE("read_text_file: a file over its size limit or with a NUL byte is refused") {
+  TempDir dir;
+  const auto big = error_of(
+      [&] { (void)read_text_file(dir.write("p.toml", std::string(3 << 20, '#')), 2 << 20); });
+  REQUIRE(big.has_value());
+  CHECK(big->code() == ErrorCode::input);
+  CHECK(big->diagnostics().at(0).reason == "larger than 2 MiB: too big to be read whole");
+  const std::string nul = dir.write("n.toml", "a = 1\nb = \"x\0\"\n"s);
+  const auto e = error_of([&] { (void)read_text_file(nul); });
+  REQUIRE(e.has_value());
+  CHECK(e->diagnostics().at(0).to_string() == nul + ":2:7: NUL byte: not a text file");
+}
+
+TEST_CASE("parse_policy: a policy over 1 MiB is refused") {
+  Diagnostics d;
+  (void)parse_policy(std::string(k_max_policy_bytes + 1, '#'), "big.toml", d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].reason == "larger than 1 MiB: too big to be read whole");
 }
 
 TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
@@ -1186,4 +1305,21 @@ TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
   CHECK(g2->code_at.line == 1);
   const auto expected = text.find(R"("G2")");
   CHECK(g2->code_at.column == column_of(text, expected));
+}
+
+TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading; an endless line stays bounded") {
+  {
+    const auto [d, good] =
+        read_cases("c.ndjson", ndjson_row("x1", "\"t\"") + "{\"a\0\n"s + ndjson_row("x3", "[1]"));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].to_string() == "c.ndjson:2:4: NUL byte: not a text file");
+  }
+  {
+    const auto [d, good] = read_cases("c.ndjson", "{" + std::string(k_max_record_bytes + 10, ' ') +
+                                                      "}\n" + ndjson_row("x2", "\"t\""));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].to_string() == "c.ndjson:1: line longer than 4 MiB");
+  }
 }

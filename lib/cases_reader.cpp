@@ -11,6 +11,7 @@
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "input.hpp"
+#include "json_read.hpp"
 
 namespace gridgov {
 
@@ -198,12 +199,9 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
       continue;
     }
     nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      diagnostics->add(Diagnostic{
-          file, line_no, static_cast<int>(e.byte), "",
-          "invalid JSON: " + std::string(e.what()).substr(std::string(e.what()).find(": ") + 2)});
+    if (detail::JsonProblem problem; !detail::parse_json_value(text, j, problem)) {
+      diagnostics->add(
+          Diagnostic{file, line_no, column_of(text, problem.offset), "", problem.reason});
       continue;
     }
     if (!j.is_object()) {
@@ -225,9 +223,21 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
         ok = false;
         continue;
       }
-      Raw& r = raw[static_cast<std::size_t>(spec - specs.begin())];
+      const auto c = static_cast<std::size_t>(spec - specs.begin());
+      Raw& r = raw[c];
       r.at = at;
       if (value.is_null()) continue;
+      // Text belongs in every column the import reads, but for the history (an array); the
+      // columns read as information only (`whistled`, `supervision`…) may hold what the export
+      // wrote. An array or object where text belongs is refused, not flattened.
+      const bool structured = c == events || c == id || c == unit || c == deadline ||
+                              c == rework || c > events;
+      if (!structured && value.is_structured()) {
+        diagnostics->add(at.error("expected a string, got " +
+                                  std::string(value.is_array() ? "an array" : "an object")));
+        ok = false;
+        continue;
+      }
       r.given = true;
       r.text = value.is_string() ? value.get<std::string>() : value.dump();
     }
@@ -297,7 +307,11 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   row.closed_at = time(closed_at);
   if (raw[events].given) {
     try {
-      const auto list = nlohmann::json::parse(raw[events].text);
+      nlohmann::json list;
+      if (detail::JsonProblem problem; !detail::parse_json_value(raw[events].text, list, problem))
+        throw std::runtime_error(problem.reason + " (character " +
+                                 std::to_string(column_of(raw[events].text, problem.offset)) +
+                                 " of the field)");
       if (!list.is_array()) throw std::runtime_error("expected an array of events");
       std::vector<Event> out;
       for (const auto& j : list) out.push_back(event_from_json(j, offset));

@@ -1194,12 +1194,16 @@ std::string all(const std::vector<Diagnostic>& d) {
   return out;
 }
 
+const std::string k_cases_header = "ext_id,source,grid,category,title,reporter,reported_at";
+
 std::string ndjson_row(const std::string& ext_id, const std::string& title_json) {
   return R"({"ext_id":")" + ext_id +
          R"(","source":"patrol","grid":"G1","category":"road","reporter":"admin",)"
          R"("reported_at":"2026-10-03T09:00","title":)" +
          title_json + "}\n";
 }
+
+std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 }  // namespace
 
@@ -1287,6 +1291,40 @@ TEST_CASE("parse_policy: a policy over 1 MiB is refused") {
   CHECK(d.list()[0].reason == "larger than 1 MiB: too big to be read whole");
 }
 
+TEST_CASE("read_layout JSON: nesting deeper than 64 levels is refused where it goes too deep") {
+  TempDir dir;
+  // 100,000 levels overflowed the stack before.
+  const std::string path = dir.write("layout.json", R"({"county": )" + nested(100000) + "}");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  // The top object is the first level: the 64th `[` is one too many.
+  CHECK(d.list()[0].to_string() == path + ":1:75: nested deeper than 64 levels");
+}
+
+TEST_CASE("read_layout TOML: dotted keys nested deeper than 64 levels are refused") {
+  TempDir dir;
+  std::string keys = "a";
+  for (int i = 0; i < 100000; ++i) keys += ".a";
+  const std::string path = dir.write("layout.toml", "# deep\n[" + keys + "]\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].to_string() == path + ":2:131: nested deeper than 64 levels");
+  // Dots in strings, comments and numbers do not count.
+  const std::string dots(200, '.');
+  std::string numbers;
+  for (int i = 0; i < 100; ++i) numbers += "1.5, ";
+  Diagnostics policy;
+  (void)parse_policy("timezone = \"+08:00\" # " + dots + "\nx = \"" + dots + "\"\ny = '''" + dots +
+                         "\n" + dots + "'''\nz = [" + numbers + "2.5]\n",
+                     "p.toml", policy);
+  for (const auto& diag : policy.list()) CHECK(diag.reason.find("nested") == std::string::npos);
+  CHECK(policy.list().size() == 3);  // x, y and z are unknown keys, nothing more
+}
+
 TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
   // One line: positions come from one pass over the text (they were quadratic in the line).
   std::string text;
@@ -1307,6 +1345,23 @@ TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
   CHECK(g2->code_at.column == column_of(text, expected));
 }
 
+TEST_CASE("CaseRows NDJSON: deep nesting and arrays where text belongs are refused, placed") {
+  const auto [d, good] =
+      read_cases("c.ndjson", ndjson_row("x1", nested(100000)) + ndjson_row("x2", "[\"t\"]") +
+                                 ndjson_row("x3", "12") + ndjson_row("x4", "{\"a\":1}"));
+  INFO(all(d));
+  CHECK(good == 1);  // a number is taken as its text (design §5.7)
+  REQUIRE(d.size() == 3);
+  // The line's object is the first level, so the title's 64th `[` is one too many.
+  const auto column = static_cast<int>(ndjson_row("x1", "").size()) - 2 + 64;
+  CHECK(d[0].to_string() ==
+        "c.ndjson:1:" + std::to_string(column) + ": nested deeper than 64 levels");
+  CHECK(d[1].to_string().rfind("c.ndjson:2:", 0) == 0);
+  CHECK(d[1].field == "title");
+  CHECK(d[1].reason == "expected a string, got an array");
+  CHECK(d[2].reason == "expected a string, got an object");
+}
+
 TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading; an endless line stays bounded") {
   {
     const auto [d, good] =
@@ -1322,4 +1377,30 @@ TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading; an endless line stays 
     REQUIRE(d.size() == 1);
     CHECK(d[0].to_string() == "c.ndjson:1: line longer than 4 MiB");
   }
+}
+
+TEST_CASE("CaseRows: the events column refuses deep nesting and non-text notes") {
+  const std::string row = "x1,patrol,G1,road,t,admin,2026-10-03T09:00,";
+  auto quoted = [](std::string s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? "\"\"" : std::string(1, c);
+    return out + "\"";
+  };
+  const std::string event =
+      R"({"type":"report","at":"2026-10-03T09:00","level":"grid","note":NOTE})";
+  auto with_note = [&](const std::string& note) {
+    std::string e = event;
+    e.replace(e.find("NOTE"), 4, note);
+    return "[" + e + "]";
+  };
+  const auto [d, good] =
+      read_cases("c.csv", k_cases_header + ",events\n" + row + quoted(nested(30000)) + "\n" + row +
+                              quoted(with_note("[1]")) + "\n");
+  INFO(all(d));
+  CHECK(good == 0);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].to_string() ==
+        "c.csv:2:44: events: bad events: nested deeper than 64 levels (character 65 of the "
+        "field)");
+  CHECK(d[1].reason == "bad events: expected a string in note");
 }

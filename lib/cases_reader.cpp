@@ -268,6 +268,12 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
     if (!t) fail(c, "bad time \"" + raw[c].text + "\" (expected ISO 8601)");
     return t;
   };
+  // One set of limits for every reader (gridgov/limits.hpp): CSV checks them as it reads, NDJSON
+  // here, so that both refuse the same rows.
+  for (std::size_t c = 0; c < k_case_columns; ++c)
+    if (raw[c].given)
+      if (auto problem = text_problem(raw[c].text); !problem.empty()) fail(c, problem);
+  if (!ok) return false;
   // A case logged live in gridgov has no external number; its export gives its id instead, and
   // `gridgov:<id>` keeps a re-import idempotent.
   const std::string own_id = text(id);
@@ -291,6 +297,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
       fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem or info)");
   }
   h.title = text(title);
+  if (auto problem = title_problem(h.title); !problem.empty()) fail(title, problem);
   h.description = text(description);
   h.reporter = text(reporter);
   if (auto t = time(reported_at)) h.reported_at = *t;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "csv.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "input.hpp"
@@ -38,6 +39,11 @@ bool take_code(std::string_view raw, const Location& at, std::string& out,
 
 bool take_name(std::string_view raw, const Location& at, std::string& out,
                Diagnostics& diagnostics) {
+  // The CSV reader checks these limits as it reads; TOML and JSON strings are checked here.
+  if (auto problem = text_problem(raw); !problem.empty()) {
+    diagnostics.add(at.error(problem));
+    return false;
+  }
   out = normalize_name(raw);
   if (out.empty()) {
     diagnostics.add(at.error("empty name"));

@@ -71,6 +71,10 @@ struct PolicyWalker {
       return {};
     }
     if (!typed(node, "name", path + ".name", TreeNode::Kind::string)) return {};
+    if (auto problem = text_problem(v->text); !problem.empty()) {
+      diagnostics.add(v->at(file, path + ".name").error(problem));
+      return {};
+    }
     std::string n = normalize_name(v->text);
     if (n.empty()) diagnostics.add(v->at(file, path + ".name").error("empty name"));
     return n;

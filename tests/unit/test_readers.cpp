@@ -1345,6 +1345,55 @@ TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
   CHECK(g2->code_at.column == column_of(text, expected));
 }
 
+TEST_CASE("read_layout JSON and TOML: a NUL in a name is refused at the name") {
+  TempDir dir;
+  std::string text = k_json;
+  text.replace(text.find("第2网格"), std::string("第2网格").size(), "第2\\u0000网格");
+  const std::string path = dir.write("layout.json", text);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 19);
+  CHECK(d.list()[0].field == "county.towns[0].zones[0].villages[0].grids[1].name");
+  CHECK(d.list()[0].reason == "NUL byte");
+}
+
+TEST_CASE("CaseRows: CSV and NDJSON refuse the same texts: NUL, over 64 KiB, titles over 200") {
+  const std::string title201(201, 't');
+  const std::string big(70000, 'd');
+  // CSV
+  {
+    const auto [d, good] = read_cases(
+        "c.csv", k_cases_header + ",description\n" + "x1,patrol,G1,road," + title201 +
+                     ",admin,2026-10-03T09:00,\n" + "x2,patrol,G1,road,t,admin,2026-10-03T09:00," +
+                     big + "\nx3,patrol,G1,road," + std::string(200, 't') +
+                     ",admin,2026-10-03T09:00,ok\n");
+    INFO(all(d));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].to_string() == "c.csv:2:19: title: longer than 200 characters");
+    CHECK(d[1].reason == "field longer than 65536 bytes");
+  }
+  // NDJSON: the same rows, and a NUL written as an escape
+  {
+    const auto [d, good] =
+        read_cases("c.ndjson", ndjson_row("x1", "\"" + title201 + "\"") +
+                                   ndjson_row("x2", "\"t\",\"description\":\"" + big + "\"") +
+                                   ndjson_row("x3", R"("a\u0000b")") +
+                                   ndjson_row("x4", "\"" + std::string(200, 't') + "\""));
+    INFO(all(d));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 3);
+    CHECK(d[0].field == "title");
+    CHECK(d[0].reason == "longer than 200 characters");
+    CHECK(d[1].field == "description");
+    CHECK(d[1].reason == "longer than 65536 bytes");
+    CHECK(d[2].field == "title");
+    CHECK(d[2].reason == "NUL byte");
+  }
+}
+
 TEST_CASE("CaseRows NDJSON: deep nesting and arrays where text belongs are refused, placed") {
   const auto [d, good] =
       read_cases("c.ndjson", ndjson_row("x1", nested(100000)) + ndjson_row("x2", "[\"t\"]") +
@@ -1395,12 +1444,14 @@ TEST_CASE("CaseRows: the events column refuses deep nesting and non-text notes")
   };
   const auto [d, good] =
       read_cases("c.csv", k_cases_header + ",events\n" + row + quoted(nested(30000)) + "\n" + row +
-                              quoted(with_note("[1]")) + "\n");
+                              quoted(with_note("[1]")) + "\n" + row +
+                              quoted(with_note(R"("a\u0000")")) + "\n");
   INFO(all(d));
   CHECK(good == 0);
-  REQUIRE(d.size() == 2);
+  REQUIRE(d.size() == 3);
   CHECK(d[0].to_string() ==
         "c.csv:2:44: events: bad events: nested deeper than 64 levels (character 65 of the "
         "field)");
   CHECK(d[1].reason == "bad events: expected a string in note");
+  CHECK(d[2].reason == "bad events: note: NUL byte");
 }

@@ -131,6 +131,8 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
   m.header = detail::HeaderMap::match(record, case_file_columns(), m.file, diagnostics);
   m.header_ok = diagnostics.count() == before;
   m.csv->set_field_names(detail::HeaderMap::names(record));
+  if (m.header.has(events))
+    m.csv->set_field_limit(static_cast<std::size_t>(m.header.index[events]), k_max_events_bytes);
 }
 
 CaseRows::~CaseRows() = default;
@@ -230,8 +232,8 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
       // Text belongs in every column the import reads, but for the history (an array); the
       // columns read as information only (`whistled`, `supervision`…) may hold what the export
       // wrote. An array or object where text belongs is refused, not flattened.
-      const bool structured = c == events || c == id || c == unit || c == deadline ||
-                              c == rework || c > events;
+      const bool structured =
+          c == events || c == id || c == unit || c == deadline || c == rework || c > events;
       if (!structured && value.is_structured()) {
         diagnostics->add(at.error("expected a string, got " +
                                   std::string(value.is_array() ? "an array" : "an object")));
@@ -272,7 +274,10 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   // here, so that both refuse the same rows.
   for (std::size_t c = 0; c < k_case_columns; ++c)
     if (raw[c].given)
-      if (auto problem = text_problem(raw[c].text); !problem.empty()) fail(c, problem);
+      if (auto problem =
+              text_problem(raw[c].text, c == events ? k_max_events_bytes : k_max_text_bytes);
+          !problem.empty())
+        fail(c, problem);
   if (!ok) return false;
   // A case logged live in gridgov has no external number; its export gives its id instead, and
   // `gridgov:<id>` keeps a re-import idempotent.

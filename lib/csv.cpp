@@ -132,9 +132,10 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
         if (c == '\r' && (peek() == '\n' || peek() < 0)) continue;
         field.text.push_back(static_cast<char>(c));
       }
-      if (field.text.size() > k_max_text_bytes) {
-        fail(field.line, field.column,
-             "field longer than " + std::to_string(k_max_text_bytes) + " bytes");
+      const std::size_t limit =
+          record.size() < m_limits.size() ? m_limits[record.size()] : k_max_text_bytes;
+      if (field.text.size() > limit) {
+        fail(field.line, field.column, "field longer than " + std::to_string(limit) + " bytes");
         field.text.clear();
       }
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gridgov/error.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/location.hpp"
 
 namespace gridgov::detail {
@@ -29,6 +30,11 @@ class CsvReader {
 
   /// Names the fields (the header's columns), so that problems found inside a field say which.
   void set_field_names(std::vector<std::string> names) { m_names = std::move(names); }
+  /// Lets field number `field` hold up to `bytes` (instead of k_max_text_bytes).
+  void set_field_limit(std::size_t field, std::size_t bytes) {
+    if (m_limits.size() <= field) m_limits.resize(field + 1, k_max_text_bytes);
+    m_limits[field] = bytes;
+  }
 
   /// Reads the next non-blank record into `record`; false at the end of the input.
   bool next(std::vector<CsvField>& record);
@@ -56,6 +62,7 @@ class CsvReader {
   bool m_started = false;
   bool m_stopped = false;  ///< after a NUL byte
   std::vector<std::string> m_names;
+  std::vector<std::size_t> m_limits;  ///< per field number, where not k_max_text_bytes
 };
 
 /// Standard input, read whole the first time it is asked for.

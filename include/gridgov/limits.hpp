@@ -10,8 +10,12 @@
 namespace gridgov {
 
 /// The longest text value, in bytes: a CSV field, an NDJSON value, a name, a description, an
-/// event's note, and the whole `events` column of a case (its JSON text).
+/// event's note.
 inline constexpr std::size_t k_max_text_bytes = 64 * 1024;
+
+/// The longest `events` column of a cases file (a case's whole history as JSON text), in bytes:
+/// room for a few hundred events, or a dozen notes at their longest.
+inline constexpr std::size_t k_max_events_bytes = 1024 * 1024;
 
 /// The longest case title, in characters (code points, after NFC and trimming).
 inline constexpr std::size_t k_max_title_chars = 200;
@@ -19,7 +23,7 @@ inline constexpr std::size_t k_max_title_chars = 200;
 /// The most fields one CSV record may have (the widest file, a cases export, has 26 columns).
 inline constexpr std::size_t k_max_columns = 64;
 
-/// The longest CSV record or NDJSON line, in bytes.
+/// The longest CSV record or NDJSON line, in bytes: every column at its longest fits.
 inline constexpr std::size_t k_max_record_bytes = 4 * 1024 * 1024;
 
 /// The deepest nesting of JSON arrays and objects (a layout nests 11 deep, an event list 3).

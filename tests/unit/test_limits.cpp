@@ -35,8 +35,10 @@ TEST_CASE("char_count counts code points") {
 }
 
 TEST_CASE("the limits fit together: a record holds every column at its longest") {
-  // 26 columns of a cases export at 64 KiB each, with room for quoting and JSON escapes.
-  CHECK(26 * k_max_text_bytes < k_max_record_bytes);
+  // The 25 other columns of a cases export at 64 KiB each and the events column at its longest,
+  // with room for quoting and JSON escapes.
+  CHECK(25 * k_max_text_bytes + k_max_events_bytes < k_max_record_bytes);
+  CHECK(k_max_events_bytes > 10 * k_max_text_bytes);
   CHECK(k_max_columns >= 26);
   CHECK(k_max_policy_bytes < k_max_document_bytes);
   CHECK(k_max_document_bytes <= k_max_stdin_bytes);

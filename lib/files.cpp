@@ -41,6 +41,12 @@ std::string read_bounded(std::istream& in, std::size_t max_bytes) {
 
 }  // namespace
 
+std::string too_big_reason(std::size_t max_bytes) {
+  const std::string size = max_bytes % (1 << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
+                                                      : std::to_string(max_bytes) + " bytes";
+  return "larger than " + size + ": too big to be read whole";
+}
+
 const std::string& stdin_text() {
   // Standard input can be read once; sniffing its kind and reading it share this copy. It stops
   // at the first NUL byte (which the reader then reports where it is) and after
@@ -48,9 +54,9 @@ const std::string& stdin_text() {
   static const std::string text = [] {
     std::string all = read_bounded(std::cin, k_max_stdin_bytes);
     if (all.size() > k_max_stdin_bytes)
-      throw Error({Diagnostic{"<stdin>", 0, 0, "",
-                              "larger than " + std::to_string(k_max_stdin_bytes >> 20) +
-                                  " MiB: too big to be read whole; give the file's name instead"}});
+      throw Error(
+          {Diagnostic{"<stdin>", 0, 0, "",
+                      too_big_reason(k_max_stdin_bytes) + "; give the file's name instead"}});
     return all;
   }();
   return text;
@@ -86,9 +92,7 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
     text = detail::read_bounded(in, max_bytes);
   }
   if (text.size() > max_bytes)
-    throw Error({Diagnostic{
-        name, 0, 0, "",
-        "larger than " + std::to_string(max_bytes >> 20) + " MiB: too big to be read whole"}});
+    throw Error({Diagnostic{name, 0, 0, "", detail::too_big_reason(max_bytes)}});
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     int line = 0;
     int column = 0;

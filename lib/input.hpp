@@ -17,6 +17,9 @@ void open_input(const std::string& path, std::ifstream& in);
 /// Line and column (1-based; the column in characters) of byte `offset` of `text`.
 void line_column(std::string_view text, std::size_t offset, int& line, int& column) noexcept;
 
+/// Why a file read whole was refused for its size: `larger than 1 MiB: too big to be read whole`.
+[[nodiscard]] std::string too_big_reason(std::size_t max_bytes);
+
 /// The reason every reader gives for a NUL byte, where it stops reading.
 inline constexpr std::string_view k_nul_reason = "NUL byte: not a text file";
 

@@ -9,6 +9,7 @@
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
+#include "input.hpp"
 #include "tree.hpp"
 
 namespace gridgov {
@@ -186,9 +187,7 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
   policy.deadlines.verification = std::chrono::hours(24);
 
   if (text.size() > k_max_policy_bytes) {
-    diagnostics.add(Diagnostic{name, 0, 0, "",
-                               "larger than " + std::to_string(k_max_policy_bytes >> 20) +
-                                   " MiB: too big to be read whole"});
+    diagnostics.add(Diagnostic{name, 0, 0, "", detail::too_big_reason(k_max_policy_bytes)});
     return policy;
   }
   TreeNode root;

@@ -1278,6 +1278,10 @@ TEST_CASE("read_text_file: a file over its size limit or with a NUL byte is refu
   REQUIRE(big.has_value());
   CHECK(big->code() == ErrorCode::input);
   CHECK(big->diagnostics().at(0).reason == "larger than 2 MiB: too big to be read whole");
+  const auto small =
+      error_of([&] { (void)read_text_file(dir.write("q.toml", std::string(1001, '#')), 1000); });
+  REQUIRE(small.has_value());
+  CHECK(small->diagnostics().at(0).reason == "larger than 1000 bytes: too big to be read whole");
   const std::string nul = dir.write("n.toml", "a = 1\nb = \"x\0\"\n"s);
   const auto e = error_of([&] { (void)read_text_file(nul); });
   REQUIRE(e.has_value());

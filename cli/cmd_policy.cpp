@@ -49,7 +49,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
   load->add_option("file", flags->file, "policy.toml (`-` reads standard input)")->required();
   load->add_flag("--dry-run", flags->dry_run, "Check only; write nothing");
   load->callback([flags, &ctx] {
-    const std::string text = gridgov::read_text_file(flags->file);
+    const std::string text = gridgov::read_text_file(flags->file, gridgov::k_max_policy_bytes);
     auto session = ctx.session();
     const auto report =
         gridgov::load_policy(session.store(), text, flags->file == "-" ? "<stdin>" : flags->file,
@@ -68,7 +68,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
   auto* check = cmd->add_subcommand("check", "Check a policy TOML without storing it");
   check->add_option("file", flags->file, "policy.toml (`-` reads standard input)")->required();
   check->callback([flags, &ctx] {
-    const std::string text = gridgov::read_text_file(flags->file);
+    const std::string text = gridgov::read_text_file(flags->file, gridgov::k_max_policy_bytes);
     const std::string name = flags->file == "-" ? "<stdin>" : flags->file;
     gridgov::Diagnostics diagnostics;
     const auto policy = gridgov::parse_policy(text, name, diagnostics);

@@ -13,6 +13,9 @@ std::string hint(const gridgov::Error& e) {
   if (field == "schema") return "upgrade gridctl";
   if (field == "department" && e.rule() == "town-calls-county-responds") return "see --department";
   if (field == "level" && e.rule() == "level-by-level") return "see --to";
+  if (field == "title") return "see --title";
+  if (field == "description") return "see --description";
+  if (field == "note") return "see --note (--reason for escalate and void)";
   if (field == "prune") return "--prune retires what the files leave out";
   return {};
 }

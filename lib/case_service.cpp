@@ -6,7 +6,9 @@
 
 #include "format.hpp"
 #include "gridgov/cases.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/service.hpp"
+#include "gridgov/text.hpp"
 
 namespace gridgov {
 
@@ -105,8 +107,25 @@ Actor find_actor(Store& store, const std::string& code) {
   return Actor{code, w->worker};
 }
 
+namespace {
+
+/// A report's texts within the limits every reader applies (gridgov/limits.hpp), so that what
+/// `log` records, an export carries and an import takes back.
+void check_report_texts(const ReportRequest& request) {
+  auto check = [](std::string_view text, const char* field, const std::string& problem) {
+    if (invalid_utf8_at(text))
+      throw Error(ErrorCode::usage, std::string(field) + ": not UTF-8", "", field);
+    if (!problem.empty()) throw Error(ErrorCode::usage, field + (": " + problem), "", field);
+  };
+  check(request.title, "title", title_problem(request.title));
+  check(request.description, "description", text_problem(request.description));
+}
+
+}  // namespace
+
 Case log_case(Session& session, const ReportRequest& request, const std::string& actor_code,
               Timestamp at) {
+  check_report_texts(request);
   auto tx = session.begin_write();
   Store& store = session.store();
   const Actor actor = find_actor(store, actor_code);
@@ -143,6 +162,9 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
 
 Case act(Session& session, long long id, const Move& move, const std::string& actor_code,
          Timestamp at) {
+  if (invalid_utf8_at(move.note)) throw Error(ErrorCode::usage, "note: not UTF-8", "", "note");
+  if (auto problem = text_problem(move.note); !problem.empty())
+    throw Error(ErrorCode::usage, "note: " + problem, "", "note");
   auto tx = session.begin_write();
   Store& store = session.store();
   auto found = store.find_case(id);

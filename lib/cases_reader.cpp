@@ -7,8 +7,11 @@
 #include "case_file.hpp"
 #include "csv.hpp"
 #include "event_json.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
+#include "json_read.hpp"
 
 namespace gridgov {
 
@@ -79,6 +82,9 @@ struct CaseRows::Impl {
   int line_no = 0;
   int row_line = 0;
 
+  bool stopped = false;  // after a NUL byte
+
+  bool read_line(std::string& text);
   bool read_raw(std::array<Raw, k_case_columns>& raw);
   bool parse(std::array<Raw, k_case_columns>& raw, CaseRow& row);
 };
@@ -94,8 +100,7 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
     m.stdin_in.str(detail::stdin_text());
     m.in = &m.stdin_in;
   } else {
-    m.file_in.open(path, std::ios::binary);
-    if (!m.file_in) (void)read_text_file(path);  // throws the not-found error
+    detail::open_input(path, m.file_in);
     m.in = &m.file_in;
   }
   // NDJSON starts with an object; anything else is CSV.
@@ -118,19 +123,39 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
   m.csv = std::make_unique<detail::CsvReader>(*m.in, m.file, diagnostics);
   std::vector<CsvField> record;
   if (!m.csv->next(record)) {
-    diagnostics.add(Diagnostic{m.file, 1, 0, "", "empty file: expected a header row"});
+    if (!m.csv->stopped())
+      diagnostics.add(Diagnostic{m.file, 1, 0, "", "empty file: expected a header row"});
     return;
   }
   const std::size_t before = diagnostics.count();
   m.header = detail::HeaderMap::match(record, case_file_columns(), m.file, diagnostics);
   m.header_ok = diagnostics.count() == before;
   m.csv->set_field_names(detail::HeaderMap::names(record));
+  if (m.header.has(events))
+    m.csv->set_field_limit(static_cast<std::size_t>(m.header.index[events]), k_max_events_bytes);
 }
 
 CaseRows::~CaseRows() = default;
 
 int CaseRows::line() const noexcept {
   return m_impl->ndjson ? m_impl->row_line : m_impl->csv ? m_impl->csv->record_line() : 0;
+}
+
+/// The next NDJSON line into `text`, false at the end. A line over k_max_record_bytes keeps only
+/// its first k_max_record_bytes + 1 bytes (enough to refuse it), so memory stays bounded.
+bool CaseRows::Impl::read_line(std::string& text) {
+  text.clear();
+  if (stopped) return false;
+  std::streambuf* buf = in->rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) return any;
+    any = true;
+    if (c == '\n') return true;
+    if (text.size() <= k_max_record_bytes) text.push_back(static_cast<char>(c));
+    if (c == 0) return true;  // the caller reports it and stops
+  }
 }
 
 bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
@@ -153,22 +178,32 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
   }
   std::string text;
   for (;;) {
-    if (!std::getline(*in, text)) return false;
+    if (!read_line(text)) return false;
     ++line_no;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     row_line = line_no;
+    if (const auto nul = text.find('\0'); nul != std::string::npos) {
+      // Not a text file: say where, and read no further (/dev/zero would never end).
+      diagnostics->add(
+          Diagnostic{file, line_no, column_of(text, nul), "", std::string(detail::k_nul_reason)});
+      stopped = true;
+      return false;
+    }
+    if (text.size() > k_max_record_bytes) {
+      diagnostics->add(
+          Diagnostic{file, line_no, 0, "",
+                     "line longer than " + std::to_string(k_max_record_bytes >> 20) + " MiB"});
+      continue;
+    }
     if (auto bad = invalid_utf8_at(text)) {
       diagnostics->add(Diagnostic{file, line_no, column_of(text, *bad), "", "invalid UTF-8"});
       continue;
     }
     nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      diagnostics->add(Diagnostic{
-          file, line_no, static_cast<int>(e.byte), "",
-          "invalid JSON: " + std::string(e.what()).substr(std::string(e.what()).find(": ") + 2)});
+    if (detail::JsonProblem problem; !detail::parse_json_value(text, j, problem)) {
+      diagnostics->add(
+          Diagnostic{file, line_no, column_of(text, problem.offset), "", problem.reason});
       continue;
     }
     if (!j.is_object()) {
@@ -190,9 +225,21 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
         ok = false;
         continue;
       }
-      Raw& r = raw[static_cast<std::size_t>(spec - specs.begin())];
+      const auto c = static_cast<std::size_t>(spec - specs.begin());
+      Raw& r = raw[c];
       r.at = at;
       if (value.is_null()) continue;
+      // Text belongs in every column the import reads, but for the history (an array); the
+      // columns read as information only (`whistled`, `supervision`…) may hold what the export
+      // wrote. An array or object where text belongs is refused, not flattened.
+      const bool structured =
+          c == events || c == id || c == unit || c == deadline || c == rework || c > events;
+      if (!structured && value.is_structured()) {
+        diagnostics->add(at.error("expected a string, got " +
+                                  std::string(value.is_array() ? "an array" : "an object")));
+        ok = false;
+        continue;
+      }
       r.given = true;
       r.text = value.is_string() ? value.get<std::string>() : value.dump();
     }
@@ -223,6 +270,15 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
     if (!t) fail(c, "bad time \"" + raw[c].text + "\" (expected ISO 8601)");
     return t;
   };
+  // One set of limits for every reader (gridgov/limits.hpp): CSV checks them as it reads, NDJSON
+  // here, so that both refuse the same rows.
+  for (std::size_t c = 0; c < k_case_columns; ++c)
+    if (raw[c].given)
+      if (auto problem =
+              text_problem(raw[c].text, c == events ? k_max_events_bytes : k_max_text_bytes);
+          !problem.empty())
+        fail(c, problem);
+  if (!ok) return false;
   // A case logged live in gridgov has no external number; its export gives its id instead, and
   // `gridgov:<id>` keeps a re-import idempotent.
   const std::string own_id = text(id);
@@ -246,6 +302,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
       fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem or info)");
   }
   h.title = text(title);
+  if (auto problem = title_problem(h.title); !problem.empty()) fail(title, problem);
   h.description = text(description);
   h.reporter = text(reporter);
   if (auto t = time(reported_at)) h.reported_at = *t;
@@ -262,7 +319,11 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   row.closed_at = time(closed_at);
   if (raw[events].given) {
     try {
-      const auto list = nlohmann::json::parse(raw[events].text);
+      nlohmann::json list;
+      if (detail::JsonProblem problem; !detail::parse_json_value(raw[events].text, list, problem))
+        throw std::runtime_error(problem.reason + " (character " +
+                                 std::to_string(column_of(raw[events].text, problem.offset)) +
+                                 " of the field)");
       if (!list.is_array()) throw std::runtime_error("expected an array of events");
       std::vector<Event> out;
       for (const auto& j : list) out.push_back(event_from_json(j, offset));

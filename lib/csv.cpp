@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "gridgov/limits.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
 
 namespace gridgov::detail {
 
@@ -23,6 +25,7 @@ int CsvReader::get() {
   const int c = peek();
   if (c < 0) return c;
   ++m_pos;
+  ++m_record_bytes;
   if (c == '\n') {
     ++m_line;
     m_column = 1;
@@ -47,7 +50,7 @@ bool CsvReader::next(std::vector<CsvField>& record) {
   }
   for (;;) {
     bool bad = false;
-    if (!read_record(record, bad)) return false;
+    if (m_stopped || !read_record(record, bad)) return false;
     if (bad) continue;
     if (record.size() == 1 && record[0].text.empty()) continue;  // blank line
     return true;
@@ -58,6 +61,10 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
   record.clear();
   if (peek() < 0) return false;
   m_record_line = m_line;
+  m_record_bytes = 0;
+  // Past a limit on the record (too many fields, too many bytes) the rest of it is read through
+  // to its end, but not kept: memory stays bounded whatever the line holds.
+  bool keep = true;
   auto fail = [&](int line, int column, std::string reason) {
     const std::size_t field = record.size();
     std::string name = field < m_names.size() ? m_names[field] : std::string();
@@ -86,9 +93,17 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
         break;
       }
       if (c == 0) {
-        fail(line, column, "NUL byte");
-        continue;
+        // Not a text file: say where, and read no further (/dev/zero would never end).
+        fail(line, column, std::string(k_nul_reason));
+        m_stopped = true;
+        return false;
       }
+      if (keep && m_record_bytes > k_max_record_bytes) {
+        fail(m_record_line, 0,
+             "record longer than " + std::to_string(k_max_record_bytes >> 20) + " MiB");
+        keep = false;
+      }
+      if (!keep) field.text.clear();
       if (quoted) {
         if (c == '"') {
           if (peek() == '"') {
@@ -117,10 +132,16 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
         if (c == '\r' && (peek() == '\n' || peek() < 0)) continue;
         field.text.push_back(static_cast<char>(c));
       }
-      if (field.text.size() > k_max_field_bytes) {
-        fail(field.line, field.column, "field longer than 65536 bytes");
+      const std::size_t limit =
+          record.size() < m_limits.size() ? m_limits[record.size()] : k_max_text_bytes;
+      if (field.text.size() > limit) {
+        fail(field.line, field.column, "field longer than " + std::to_string(limit) + " bytes");
         field.text.clear();
       }
+    }
+    if (!keep) {
+      if (end_of_record) return true;
+      continue;
     }
     if (auto at = invalid_utf8_at(field.text)) {
       const auto nl = field.text.rfind('\n', *at);
@@ -130,6 +151,13 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
                              ? field.column + (was_quoted ? 1 : 0) + column_of(field.text, *at) - 1
                              : column_of(std::string_view(field.text).substr(nl + 1), *at - nl - 1);
       fail(line, column, "invalid UTF-8");
+    }
+    if (record.size() == k_max_columns) {
+      fail(field.line, field.column,
+           "more than " + std::to_string(k_max_columns) + " fields in one record");
+      keep = false;
+      if (end_of_record) return true;
+      continue;
     }
     record.push_back(std::move(field));
     if (end_of_record) return true;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gridgov/error.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/location.hpp"
 
 namespace gridgov::detail {
@@ -19,22 +20,29 @@ struct CsvField {
 };
 
 /// Reads records one at a time. Accepts a UTF-8 BOM, CRLF or LF, quoted fields with commas,
-/// doubled quotes and newlines. Reports NUL bytes, bad UTF-8, unterminated quotes, text after a
-/// closing quote and oversized fields; a record with such a problem is skipped.
+/// doubled quotes and newlines. Reports bad UTF-8, unterminated quotes, text after a closing
+/// quote, and records past the limits of gridgov/limits.hpp (a field over k_max_text_bytes, more
+/// than k_max_columns fields, a record over k_max_record_bytes); a record with such a problem is
+/// skipped. A NUL byte is reported where it is, and ends the reading: the file is not text.
 class CsvReader {
  public:
-  static constexpr std::size_t k_max_field_bytes = 64 * 1024;
-
   CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics);
 
   /// Names the fields (the header's columns), so that problems found inside a field say which.
   void set_field_names(std::vector<std::string> names) { m_names = std::move(names); }
+  /// Lets field number `field` hold up to `bytes` (instead of k_max_text_bytes).
+  void set_field_limit(std::size_t field, std::size_t bytes) {
+    if (m_limits.size() <= field) m_limits.resize(field + 1, k_max_text_bytes);
+    m_limits[field] = bytes;
+  }
 
   /// Reads the next non-blank record into `record`; false at the end of the input.
   bool next(std::vector<CsvField>& record);
   /// The line the last record started on.
   [[nodiscard]] int record_line() const noexcept { return m_record_line; }
   [[nodiscard]] const std::string& file() const noexcept { return m_file; }
+  /// Whether reading stopped at a NUL byte (already reported).
+  [[nodiscard]] bool stopped() const noexcept { return m_stopped; }
 
  private:
   int get();
@@ -50,8 +58,11 @@ class CsvReader {
   int m_line = 1;
   int m_column = 1;
   int m_record_line = 0;
+  std::size_t m_record_bytes = 0;
   bool m_started = false;
+  bool m_stopped = false;  ///< after a NUL byte
   std::vector<std::string> m_names;
+  std::vector<std::size_t> m_limits;  ///< per field number, where not k_max_text_bytes
 };
 
 /// Standard input, read whole the first time it is asked for.

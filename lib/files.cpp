@@ -1,36 +1,105 @@
 // Opening input files (or standard input for "-") and telling what they hold.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include "csv.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
+#include "gridgov/text.hpp"
+#include "input.hpp"
 
 namespace gridgov {
 
 namespace detail {
 
+namespace {
+
+/// Reads `in` until its end, its first NUL byte or `max_bytes` + 1 bytes, whichever comes first:
+/// a NUL or one byte too many is all a reader needs to see to refuse the file, so neither
+/// /dev/zero nor an endless stream is read for ever.
+std::string read_bounded(std::istream& in, std::size_t max_bytes) {
+  std::string text;
+  std::string chunk(1 << 16, '\0');
+  while (text.size() <= max_bytes) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    const std::string_view got(chunk.data(), n);
+    const auto nul = got.find('\0');
+    text.append(got.substr(0, nul == std::string_view::npos ? n : nul + 1));
+    if (nul != std::string_view::npos) break;
+  }
+  if (text.size() > max_bytes + 1) text.resize(max_bytes + 1);
+  return text;
+}
+
+}  // namespace
+
+std::string too_big_reason(std::size_t max_bytes) {
+  const std::string size = max_bytes % (1 << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
+                                                      : std::to_string(max_bytes) + " bytes";
+  return "larger than " + size + ": too big to be read whole";
+}
+
 const std::string& stdin_text() {
-  // Standard input can be read once; sniffing its kind and reading it share this copy.
+  // Standard input can be read once; sniffing its kind and reading it share this copy. It stops
+  // at the first NUL byte (which the reader then reports where it is) and after
+  // k_max_stdin_bytes.
   static const std::string text = [] {
-    std::ostringstream out;
-    out << std::cin.rdbuf();
-    return out.str();
+    std::string all = read_bounded(std::cin, k_max_stdin_bytes);
+    if (all.size() > k_max_stdin_bytes)
+      throw Error(
+          {Diagnostic{"<stdin>", 0, 0, "",
+                      too_big_reason(k_max_stdin_bytes) + "; give the file's name instead"}});
+    return all;
   }();
   return text;
 }
 
+void open_input(const std::string& path, std::ifstream& in) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error({Diagnostic{path, 0, 0, "", "is a directory, not a file"}});
+  in.open(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
+}
+
+void line_column(std::string_view text, std::size_t offset, int& line, int& column) noexcept {
+  offset = std::min(offset, text.size());
+  const std::string_view before = text.substr(0, offset);
+  line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const auto nl = before.rfind('\n');
+  const auto start = nl == std::string_view::npos ? 0 : nl + 1;
+  column = column_of(text.substr(start), offset - start);
+}
+
 }  // namespace detail
 
-std::string read_text_file(const std::string& path) {
-  if (path == "-") return detail::stdin_text();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+std::string read_text_file(const std::string& path, std::size_t max_bytes) {
+  const std::string name = path == "-" ? "<stdin>" : path;
+  std::string text;
+  if (path == "-") {
+    text = detail::stdin_text();
+  } else {
+    std::ifstream in;
+    detail::open_input(path, in);
+    text = detail::read_bounded(in, max_bytes);
+  }
+  if (text.size() > max_bytes)
+    throw Error({Diagnostic{name, 0, 0, "", detail::too_big_reason(max_bytes)}});
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    int line = 0;
+    int column = 0;
+    detail::line_column(text, nul, line, column);
+    throw Error({Diagnostic{name, line, column, "", std::string(detail::k_nul_reason)}});
+  }
+  return text;
 }
 
 FileKind file_kind(const std::string& path, std::string_view head) {
@@ -65,11 +134,18 @@ std::string sniff_import_kind(const std::string& path) {
   if (path == "-") {
     head = detail::stdin_text().substr(0, 4096);
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCode::not_found, "cannot open " + path + ": " + std::strerror(errno));
+    std::ifstream in;
+    detail::open_input(path, in);
     head.resize(4096);
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  if (const auto nul = head.find('\0'); nul != std::string::npos) {
+    int line = 0;
+    int column = 0;
+    detail::line_column(head, nul, line, column);
+    throw Error({Diagnostic{path == "-" ? "<stdin>" : path, line, column, "",
+                            std::string(detail::k_nul_reason)}});
   }
   auto ends_with = [&](std::string_view ext) {
     return path.size() >= ext.size() &&

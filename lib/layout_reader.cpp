@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "csv.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
 #include "tree.hpp"
 
 namespace gridgov {
@@ -37,6 +39,11 @@ bool take_code(std::string_view raw, const Location& at, std::string& out,
 
 bool take_name(std::string_view raw, const Location& at, std::string& out,
                Diagnostics& diagnostics) {
+  // The CSV reader checks these limits as it reads; TOML and JSON strings are checked here.
+  if (auto problem = text_problem(raw); !problem.empty()) {
+    diagnostics.add(at.error(problem));
+    return false;
+  }
   out = normalize_name(raw);
   if (out.empty()) {
     diagnostics.add(at.error("empty name"));
@@ -95,7 +102,8 @@ void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector&
   detail::CsvReader reader(in, file, diagnostics);
   std::vector<CsvField> record;
   if (!reader.next(record)) {
-    diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
+    if (!reader.stopped())
+      diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
     return;
   }
   const std::size_t before = diagnostics.count();
@@ -297,8 +305,8 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
     const std::string name = path == "-" ? "<stdin>" : path;
     // A CSV file streams; TOML and JSON (and standard input, to tell them apart) are read whole.
     if (path != "-" && file_kind(path, "") == FileKind::csv) {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) (void)read_text_file(path);  // throws the not-found error
+      std::ifstream in;
+      detail::open_input(path, in);
       read_layout_csv(in, name, collector, diagnostics);
       continue;
     }

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <set>
 
+#include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
+#include "input.hpp"
 #include "tree.hpp"
 
 namespace gridgov {
@@ -70,6 +72,10 @@ struct PolicyWalker {
       return {};
     }
     if (!typed(node, "name", path + ".name", TreeNode::Kind::string)) return {};
+    if (auto problem = text_problem(v->text); !problem.empty()) {
+      diagnostics.add(v->at(file, path + ".name").error(problem));
+      return {};
+    }
     std::string n = normalize_name(v->text);
     if (n.empty()) diagnostics.add(v->at(file, path + ".name").error("empty name"));
     return n;
@@ -180,6 +186,10 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
                             Duration(std::chrono::hours(48)), Duration(std::chrono::hours(24))};
   policy.deadlines.verification = std::chrono::hours(24);
 
+  if (text.size() > k_max_policy_bytes) {
+    diagnostics.add(Diagnostic{name, 0, 0, "", detail::too_big_reason(k_max_policy_bytes)});
+    return policy;
+  }
   TreeNode root;
   if (!detail::parse_toml(text, name, root, diagnostics)) return policy;
   PolicyWalker w{name, diagnostics};

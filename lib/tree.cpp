@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "gridgov/text.hpp"
+#include "input.hpp"
+#include "json_read.hpp"
 
 namespace gridgov::detail {
 
@@ -81,6 +83,45 @@ TreeNode from_toml(const toml::node& node) {
   return out;
 }
 
+/// The offset of the first dot at which dotted keys nest deeper than k_max_json_depth on one
+/// line (`[a.a.a…]`, `a.a.a… = 1`), or npos. toml++ limits nested arrays and inline tables
+/// itself, but not dotted keys, and its tables free themselves recursively: 100,000 of them
+/// overflow the stack. A dot counts outside strings and comments, unless it stands between two
+/// digits (`1.5`).
+std::size_t toml_too_deep_at(std::string_view text) {
+  std::size_t depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      depth = 0;
+    } else if (c == '#') {
+      i = text.find('\n', i);
+      if (i == std::string_view::npos) break;
+      --i;
+    } else if (c == '"' || c == '\'') {
+      // Skip the string: basic ("…", \"\"\"…\"\"\") or literal ('…', '''…''').
+      const std::size_t delimiter = text.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1;
+      std::size_t j = i + delimiter;
+      for (; j < text.size(); ++j) {
+        if (c == '"' && text[j] == '\\') {
+          ++j;
+        } else if (delimiter == 1 && text[j] == '\n') {
+          break;  // unterminated: toml++ says so
+        } else if (text.compare(j, delimiter, std::string(delimiter, c)) == 0) {
+          j += delimiter;
+          break;
+        }
+      }
+      i = j - 1;
+    } else if (c == '.') {
+      const auto digit = [&](std::size_t k) { return text[k] >= '0' && text[k] <= '9'; };
+      const bool number = i > 0 && i + 1 < text.size() && digit(i - 1) && digit(i + 1);
+      if (!number && ++depth > k_max_json_depth) return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 bool parse_toml(std::string_view text, const std::string& file, TreeNode& out,
@@ -92,6 +133,13 @@ bool parse_toml(std::string_view text, const std::string& file, TreeNode& out,
     const auto start = nl == std::string_view::npos ? 0 : nl + 1;
     diagnostics.add(
         Diagnostic{file, line, column_of(text.substr(start), *bad - start), "", "invalid UTF-8"});
+    return false;
+  }
+  if (const auto deep = toml_too_deep_at(text); deep != std::string_view::npos) {
+    int line = 0;
+    int column = 0;
+    line_column(text, deep, line, column);
+    diagnostics.add(Diagnostic{file, line, column, "", too_deep_reason()});
     return false;
   }
   try {
@@ -111,32 +159,6 @@ bool parse_toml(std::string_view text, const std::string& file, TreeNode& out,
 // ---- JSON ------------------------------------------------------------------------------------
 
 namespace {
-
-/// An iterator over the text that tells the SAX handler how far the lexer has read.
-struct CountingIterator {
-  using iterator_category = std::forward_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-
-  const char* p = nullptr;
-  const char** last_read = nullptr;
-
-  reference operator*() const { return *p; }
-  CountingIterator& operator++() {
-    ++p;
-    *last_read = p;
-    return *this;
-  }
-  CountingIterator operator++(int) {
-    auto copy = *this;
-    ++*this;
-    return copy;
-  }
-  bool operator==(const CountingIterator& o) const { return p == o.p; }
-  bool operator!=(const CountingIterator& o) const { return p != o.p; }
-};
 
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
  public:
@@ -170,6 +192,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   }
   bool binary(binary_t&) override { return value(TreeNode::Kind::null); }
   bool start_object(std::size_t) override {
+    if (too_deep()) return false;
     m_stack.push_back(&add(TreeNode::Kind::object));
     return true;
   }
@@ -182,6 +205,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool start_array(std::size_t) override {
+    if (too_deep()) return false;
     m_stack.push_back(&add(TreeNode::Kind::array));
     return true;
   }
@@ -199,25 +223,39 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return false;
   }
 
-  /// Line and column of byte `offset`. Values arrive in document order, so the count goes on
-  /// from the last offset asked for instead of from the start (which made big files quadratic).
+  /// Line and column of byte `offset`. Values arrive in document order, so the count of lines
+  /// and of columns goes on from the last offset asked for instead of from the start or from the
+  /// start of the line (either made a big file, or a long minified line, quadratic).
   void position_of(std::size_t offset, int& line, int& column) {
     offset = std::min(offset, m_text.size());
     if (offset < m_mark) {
       m_mark = 0;
       m_mark_line = 1;
-      m_line_start = 0;
+      m_mark_column = 1;
     }
-    for (; m_mark < offset; ++m_mark)
-      if (m_text[m_mark] == '\n') {
+    for (; m_mark < offset; ++m_mark) {
+      const auto c = static_cast<unsigned char>(m_text[m_mark]);
+      if (c == '\n') {
         ++m_mark_line;
-        m_line_start = m_mark + 1;
+        m_mark_column = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++m_mark_column;
       }
+    }
     line = m_mark_line;
-    column = column_of(m_text.substr(m_line_start), offset - m_line_start);
+    column = m_mark_column;
   }
 
  private:
+  /// Refuses an array or object nested deeper than k_max_json_depth, where it opens.
+  bool too_deep() {
+    if (m_stack.size() < k_max_json_depth) return false;
+    const auto read = static_cast<std::size_t>(*m_last - m_text.data());
+    error = too_deep_reason();
+    error_at = read == 0 ? 0 : read - 1;
+    return true;
+  }
+
   bool value(TreeNode::Kind kind) {
     add(kind);
     return true;
@@ -265,9 +303,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 
   std::string_view m_text;
   const char** m_last;
-  std::size_t m_mark = 0;  // position_of's cursor: an offset, its line, that line's start
+  std::size_t m_mark = 0;  // position_of's cursor: an offset, its line and its column
   int m_mark_line = 1;
-  std::size_t m_line_start = 0;
+  int m_mark_column = 1;
   std::vector<TreeNode*> m_stack;
   std::string m_key;
 };

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "event_json.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/policy.hpp"
 
 namespace gridgov {
@@ -170,8 +171,15 @@ namespace detail {
 
 // The inverse of event_fields(): what an import needs to replay an event.
 Event event_from_json(const nlohmann::json& j, std::chrono::minutes offset) {
+  if (!j.is_object()) throw std::runtime_error("an event is an object");
+  // Text where text belongs, within the limits every reader applies (gridgov/limits.hpp).
   auto text = [&](const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+    if (!j.contains(key) || j[key].is_null()) return std::string();
+    if (!j[key].is_string()) throw std::runtime_error(std::string("expected a string in ") + key);
+    std::string value = j[key].get<std::string>();
+    if (auto problem = text_problem(value); !problem.empty())
+      throw std::runtime_error(std::string(key) + ": " + problem);
+    return value;
   };
   const auto type = parse_event_type(text("type"));
   const auto at = parse_time(text("at"), offset);

@@ -6,6 +6,7 @@
 #include "csv.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
+#include "input.hpp"
 
 namespace gridgov {
 
@@ -63,8 +64,7 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
   if (path == "-") {
     stdin_in.str(detail::stdin_text());
   } else {
-    file_in.open(path, std::ios::binary);
-    if (!file_in) (void)read_text_file(path);  // throws the not-found error
+    detail::open_input(path, file_in);
     in = &file_in;
   }
   const std::string file = path == "-" ? "<stdin>" : path;
@@ -72,7 +72,8 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
   std::vector<CsvField> record;
   std::vector<WorkerEntry> out;
   if (!reader.next(record)) {
-    diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
+    if (!reader.stopped())
+      diagnostics.add(Diagnostic{file, 1, 0, "", "empty file: expected a header row"});
     return out;
   }
   const std::size_t before = diagnostics.count();

@@ -9,6 +9,7 @@
 #include "gridgov/exports.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/level.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/location.hpp"
 #include "gridgov/migration.hpp"
 #include "gridgov/model.hpp"

@@ -13,6 +13,7 @@
 
 #include "gridgov/error.hpp"
 #include "gridgov/layout.hpp"
+#include "gridgov/limits.hpp"
 #include "gridgov/migration.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/workers.hpp"
@@ -64,8 +65,12 @@ class CaseRows {
 };
 
 /// Reads a whole (small) file, or standard input for `-`. Throws ErrorCode::not_found when it
-/// cannot be opened.
-[[nodiscard]] std::string read_text_file(const std::string& path);
+/// cannot be opened, and rejects (ErrorCode::input) a directory, a file bigger than `max_bytes`
+/// and a file with a NUL byte (at its line and column), reading no further than that.
+///
+/// **Example**: `read_text_file("policy.toml", k_max_policy_bytes)`.
+[[nodiscard]] std::string read_text_file(const std::string& path,
+                                         std::size_t max_bytes = k_max_document_bytes);
 
 /// What a header names: `"layout"`, `"workers"`, `"cases"`, or empty when it is none of these.
 /// Used by `gridctl import FILE…` to pick the reader.

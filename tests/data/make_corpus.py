@@ -39,7 +39,7 @@ class Entry:
     path: str                      # relative to tests/data
     data: bytes
     what: str                      # one line for README.md
-    kind: str = ""                 # layout | workers | policy | good
+    kind: str = ""                 # layout | workers | policy | cases | good
     line: Union[int, tuple, None] = None
     col: Union[int, tuple, str, None] = None
     field: Union[str, tuple, None] = None
@@ -563,6 +563,98 @@ def build_policy() -> None:
               line=23, col=9, needs="layout"))
 
 
+# ---- limits (include/gridgov/limits.hpp): the same for every reader --------------------------
+
+C_HEADER = "ext_id,source,grid,category,title,reporter,reported_at"
+C_ROW = ["h1", "patrol", "37132700100101", "environment_sanitation", "垃圾", "admin",
+         "2026-10-03T09:00"]
+C_JSON = ('{"ext_id": "h1", "source": "patrol", "grid": "37132700100101", '
+          '"category": "environment_sanitation", "reporter": "admin", '
+          '"reported_at": "2026-10-03T09:00", "title": ')
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def build_limits() -> None:
+    # Layouts
+    j = '{"county": ' + nested(200) + "}"
+    add(Entry("layout/deep_nesting.json", enc(j),
+              "arrays nested 200 deep (the limit is 64; 100,000 crashed a reader): refused at "
+              "the first `[` too many, line 1 column 75", line=1, col=75))
+    t = "[" + ".".join(["a"] * 101) + "]\n"
+    add(Entry("layout/deep_dotted_keys.toml", enc(t),
+              "a table header of 100 dotted keys (the limit is 64 levels): refused at the 65th "
+              "dot, line 1 column 131", line=1, col=131))
+    j = replace_line(L_JSON, '"name": "东湖社区",', '                "name": "东湖\\u0000社区",')
+    add(Entry("layout/nul_in_name.json", enc(j),
+              "a village name with a NUL written as the escape \\u0000 (line 16)",
+              line=line_of(j, "东湖"), col=25, field="name"))
+    j = replace_line(L_JSON, '"name": "东湖社区",', '                "name": "东湖\0社区",')
+    add(Entry("layout/nul_byte.json", enc(j),
+              "a raw NUL byte in a village name: not a text file, read no further (line 16 "
+              "column 28)", line=line_of(j, "东湖"), col=28))
+    text = csv_lines([L_HEADER, R1, R1 + [""] * 70])
+    add(Entry("layout/too_many_columns.csv", enc(text),
+              "row 3 has 78 fields (the limit is 64): refused at the 65th, which is not kept",
+              line=3, col=col_of(R1 + [""] * 70, 64)))
+    # Workers
+    text = csv_lines([W_HEADER, W_GRID + [""] * 60])
+    add(Entry("workers/too_many_columns.csv", enc(text),
+              "row 2 has 67 fields (the limit is 64): refused at the 65th", line=2,
+              col=col_of(W_GRID + [""] * 60, 64)))
+    # Policy
+    text = replace_line(POLICY, 'name = "县应急管理局"', 'name = "县应急\\u0000管理局"')
+    add(Entry("policy/nul_in_name.toml", enc(text),
+              "a department name with the escape \\u0000 (line 23)", line=line_of(text, "县应急"),
+              col=ANY,
+              field="name", needs="layout"))
+    text = replace_line(POLICY, 'name = "县应急管理局"', 'name = "县应急\0管理局"')
+    add(Entry("policy/nul_byte.toml", enc(text),
+              "a raw NUL byte in a department name: not a text file (line 23 column 12)",
+              line=line_of(text, "县应急"), col=12, needs="layout"))
+    text = POLICY + "\n[" + ".".join(["a"] * 70) + "]\n"
+    add(Entry("policy/deep_dotted_keys.toml", enc(text),
+              "a table header of 69 dotted keys (the limit is 64 levels)",
+              line=line_of(text, "[a.a"), col=131, needs="layout"))
+    # Cases: CSV and NDJSON refuse the same things
+    row = list(C_ROW)
+    row[4] = "路" * 201
+    add(Entry("cases/limit_title_201.csv", enc(csv_lines([C_HEADER.split(","), C_ROW, row])),
+              "a title of 201 characters (the limit is 200) on line 3", line=3,
+              col=col_of(row, 4), field="title"))
+    add(Entry("cases/limit_title_201.ndjson",
+              enc(C_JSON + '"垃圾"}\n' + C_JSON.replace("h1", "h2") + '"' + "路" * 201 + '"}\n'),
+              "the same title of 201 characters, in NDJSON, on line 2", line=2,
+              col=C_JSON.index('"title"') + 1, field="title"))
+    add(Entry("cases/limit_nul_escape.ndjson", enc(C_JSON + '"垃\\u0000圾"}\n'),
+              "a title with the escape \\u0000 (CSV cannot hold a NUL; neither may NDJSON)",
+              line=1, col=C_JSON.index('"title"') + 1, field="title"))
+    add(Entry("cases/limit_nul_byte.ndjson",
+              enc(C_JSON + '"垃圾"}\n' + C_JSON.replace("h1", "h2") + '"垃\0圾"}\n' +
+                  C_JSON.replace("h1", "h3") + "42, }\n"),
+              "a raw NUL byte on line 2: not a text file; line 3's syntax error is never read",
+              line=2, col=len(C_JSON) + 3))
+    add(Entry("cases/limit_deep_title.ndjson", enc(C_JSON + nested(200) + "}\n"),
+              "a title of arrays nested 200 deep (100,000 crashed import cases): refused at the "
+              "64th `[` (the line's object is the first level)", line=1, col=len(C_JSON) + 64))
+    add(Entry("cases/limit_title_array.ndjson", enc(C_JSON + '["垃圾"]}\n'),
+              "a title that is an array: text belongs there", line=1,
+              col=C_JSON.index('"title"') + 1, field="title"))
+    events = '"' + nested(100) + '"'
+    add(Entry("cases/limit_deep_events.csv",
+              enc(C_HEADER + ",events\n" + ",".join(C_ROW) + "," + events + "\n"),
+              "an events column nested 100 deep", line=2, col=len(",".join(C_ROW)) + 2,
+              field="events"))
+    for name, bad in (("limit_bad_time_short.ndjson", "2026-10-3T9:5"),
+                      ("limit_bad_time_plus.ndjson", "+2026-10-03T09:00"),
+                      ("limit_bad_time_9999.ndjson", "9999-12-31T23:59")):
+        text = C_JSON.replace("2026-10-03T09:00", bad) + '"垃圾"}\n'
+        add(Entry(f"cases/{name}", enc(text), f"reported_at `{bad}`", line=1,
+                  col=text.index('"reported_at"') + 1, field="reported_at"))
+
+
 # ---- good but tricky files -----------------------------------------------------------------
 
 def build_good() -> None:
@@ -671,6 +763,7 @@ def build() -> list[Entry]:
     build_layout_tree()
     build_workers()
     build_policy()
+    build_limits()
     build_good()
     return CORPUS
 
@@ -721,7 +814,8 @@ def write(root: str = HERE) -> None:
         with open(full, "wb") as f:
             f.write(e.data)
     sections = [("layout", "Layout (CSV, TOML, JSON), rejected"), ("workers", "Workers, rejected"),
-                ("policy", "Policy, rejected"), ("good", "Good but tricky, accepted")]
+                ("policy", "Policy, rejected"), ("cases", "Cases (CSV, NDJSON), rejected"),
+                ("good", "Good but tricky, accepted")]
     text = README_HEAD
     for kind, title in sections:
         text += f"## {title}\n\n"

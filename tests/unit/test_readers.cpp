@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "gridgov/limits.hpp"
+#include "gridgov/text.hpp"
 #include "helpers.hpp"
 
 #include <filesystem>
@@ -1151,7 +1153,7 @@ TEST_CASE("file_kind without a known extension judges by the first bytes") {
 
 TEST_CASE("read_text_file reads bytes verbatim and reports a missing file") {
   TempDir dir;
-  const std::string content = "a\r\nb\0c"s;
+  const std::string content = "a\r\nb\tc\xEF\xBB\xBF"s;
   const std::string path = dir.write("t.bin", content);
   CHECK(read_text_file(path) == content);
   const auto e = error_of([&] { (void)read_text_file(dir.path("missing.txt")); });
@@ -1165,4 +1167,295 @@ TEST_CASE("sniff_import_kind tells layouts from workers") {
   CHECK(sniff_import_kind(dir.write("b.csv", "code,name,tier,unit\n")) == "workers");
   CHECK(sniff_import_kind(dir.write("c.toml", "[county]\n")) == "layout");
   CHECK(sniff_import_kind(dir.write("d.csv", "what,ever\n")) == "");
+}
+
+// ---- limits (gridgov/limits.hpp): the same for every reader --------------------------------
+
+namespace {
+
+/// The diagnostics of reading a cases file named `name` holding `content` (their file named
+/// `name`, without its directory), and the number of good rows.
+std::pair<std::vector<Diagnostic>, int> read_cases(const std::string& name,
+                                                   const std::string& content) {
+  TempDir dir;
+  Diagnostics d(50);
+  CaseRows rows(dir.write(name, content), std::chrono::hours(8), d);
+  CaseRow row;
+  int good = 0;
+  while (rows.next(row)) ++good;
+  std::vector<Diagnostic> out = d.list();
+  for (auto& x : out) x.file = name;
+  return {out, good};
+}
+
+std::string all(const std::vector<Diagnostic>& d) {
+  std::string out;
+  for (const auto& x : d) out += x.to_string() + "\n";
+  return out;
+}
+
+const std::string k_cases_header = "ext_id,source,grid,category,title,reporter,reported_at";
+
+std::string ndjson_row(const std::string& ext_id, const std::string& title_json) {
+  return R"({"ext_id":")" + ext_id +
+         R"(","source":"patrol","grid":"G1","category":"road","reporter":"admin",)"
+         R"("reported_at":"2026-10-03T09:00","title":)" +
+         title_json + "}\n";
+}
+
+std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+}  // namespace
+
+TEST_CASE("read_layout CSV: a NUL byte stops the reading: nothing after it is read") {
+  TempDir dir;
+  // Line 3 has a NUL; line 4's empty code would be a second problem if reading went on.
+  const std::string path = dir.write("layout.csv", k_header + "\nT1,镇,Z1,片,V1,村,G1,网格一\n" +
+                                                       "T1,镇,Z1,片,V1,村,G\0"
+                                                       "2,网格二\n"
+                                                       "T1,镇,Z1,片,V1,村,,网格三\n"s);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].to_string() == path + ":3:17: grid_code: NUL byte: not a text file");
+}
+
+TEST_CASE("read_workers: a file of NUL bytes is one error at 1:1, not an endless read") {
+  TempDir dir;
+  Diagnostics d;
+  const auto workers = read_workers(dir.write("w.csv", std::string(200000, '\0')), d);
+  CHECK(workers.empty());
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 1);
+  CHECK(d.list()[0].column == 1);
+  CHECK(d.list()[0].reason == "NUL byte: not a text file");
+}
+
+TEST_CASE("read_layout CSV: a row of more than 64 fields is refused at its 65th field") {
+  TempDir dir;
+  const std::string path =
+      dir.write("layout.csv", k_header + "\n" + std::string(100000, ',') + "\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 2);
+  CHECK(d.list()[0].column == 65);
+  CHECK(d.list()[0].reason == "more than 64 fields in one record");
+}
+
+TEST_CASE("readers: a directory is refused as a file, exit 3, by every reader") {
+  TempDir dir;
+  const std::string d_path = dir.path("d");
+  fs::create_directory(d_path);
+  auto check = [&](const std::string& path, auto&& read) {
+    const auto e = error_of(read);
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::input);
+    REQUIRE(e->diagnostics().size() == 1);
+    CHECK(e->diagnostics()[0].to_string() == path + ": is a directory, not a file");
+  };
+  Diagnostics d;
+  LayoutInput in;
+  check(d_path, [&] { read_layout({d_path}, in, d); });
+  check(d_path + ".csv", [&] {
+    fs::create_directory(d_path + ".csv");
+    read_layout({d_path + ".csv"}, in, d);
+  });
+  check(d_path, [&] { (void)read_workers(d_path, d); });
+  check(d_path, [&] { CaseRows rows(d_path, std::chrono::hours(8), d); });
+  check(d_path, [&] { (void)read_text_file(d_path); });
+  check(d_path, [&] { (void)sniff_import_kind(d_path); });
+  CHECK(d.empty());
+}
+
+TEST_CASE("read_text_file: a file over its size limit or with a NUL byte is refused") {
+  TempDir dir;
+  const auto big = error_of(
+      [&] { (void)read_text_file(dir.write("p.toml", std::string(3 << 20, '#')), 2 << 20); });
+  REQUIRE(big.has_value());
+  CHECK(big->code() == ErrorCode::input);
+  CHECK(big->diagnostics().at(0).reason == "larger than 2 MiB: too big to be read whole");
+  const auto small =
+      error_of([&] { (void)read_text_file(dir.write("q.toml", std::string(1001, '#')), 1000); });
+  REQUIRE(small.has_value());
+  CHECK(small->diagnostics().at(0).reason == "larger than 1000 bytes: too big to be read whole");
+  const std::string nul = dir.write("n.toml", "a = 1\nb = \"x\0\"\n"s);
+  const auto e = error_of([&] { (void)read_text_file(nul); });
+  REQUIRE(e.has_value());
+  CHECK(e->diagnostics().at(0).to_string() == nul + ":2:7: NUL byte: not a text file");
+}
+
+TEST_CASE("parse_policy: a policy over 1 MiB is refused") {
+  Diagnostics d;
+  (void)parse_policy(std::string(k_max_policy_bytes + 1, '#'), "big.toml", d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].reason == "larger than 1 MiB: too big to be read whole");
+}
+
+TEST_CASE("read_layout JSON: nesting deeper than 64 levels is refused where it goes too deep") {
+  TempDir dir;
+  // 100,000 levels overflowed the stack before.
+  const std::string path = dir.write("layout.json", R"({"county": )" + nested(100000) + "}");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  // The top object is the first level: the 64th `[` is one too many.
+  CHECK(d.list()[0].to_string() == path + ":1:75: nested deeper than 64 levels");
+}
+
+TEST_CASE("read_layout TOML: dotted keys nested deeper than 64 levels are refused") {
+  TempDir dir;
+  std::string keys = "a";
+  for (int i = 0; i < 100000; ++i) keys += ".a";
+  const std::string path = dir.write("layout.toml", "# deep\n[" + keys + "]\n");
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].to_string() == path + ":2:131: nested deeper than 64 levels");
+  // Dots in strings, comments and numbers do not count.
+  const std::string dots(200, '.');
+  std::string numbers;
+  for (int i = 0; i < 100; ++i) numbers += "1.5, ";
+  Diagnostics policy;
+  (void)parse_policy("timezone = \"+08:00\" # " + dots + "\nx = \"" + dots + "\"\ny = '''" + dots +
+                         "\n" + dots + "'''\nz = [" + numbers + "2.5]\n",
+                     "p.toml", policy);
+  for (const auto& diag : policy.list()) CHECK(diag.reason.find("nested") == std::string::npos);
+  CHECK(policy.list().size() == 3);  // x, y and z are unknown keys, nothing more
+}
+
+TEST_CASE("read_layout JSON: a minified layout reads with the right columns") {
+  // One line: positions come from one pass over the text (they were quadratic in the line).
+  std::string text;
+  for (char c : std::string(k_json))
+    if (c != '\n') text += c;
+  TempDir dir;
+  const std::string path = dir.write("layout.json", text);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  INFO(all(d));
+  REQUIRE(d.empty());
+  REQUIRE(in.entries.size() == 5);
+  const LayoutEntry* g2 = find(in, "G2");
+  REQUIRE(g2 != nullptr);
+  CHECK(g2->code_at.line == 1);
+  const auto expected = text.find(R"("G2")");
+  CHECK(g2->code_at.column == column_of(text, expected));
+}
+
+TEST_CASE("read_layout JSON and TOML: a NUL in a name is refused at the name") {
+  TempDir dir;
+  std::string text = k_json;
+  text.replace(text.find("第2网格"), std::string("第2网格").size(), "第2\\u0000网格");
+  const std::string path = dir.write("layout.json", text);
+  LayoutInput in;
+  Diagnostics d;
+  read_layout({path}, in, d);
+  REQUIRE(d.list().size() == 1);
+  CHECK(d.list()[0].line == 19);
+  CHECK(d.list()[0].field == "county.towns[0].zones[0].villages[0].grids[1].name");
+  CHECK(d.list()[0].reason == "NUL byte");
+}
+
+TEST_CASE("CaseRows: CSV and NDJSON refuse the same texts: NUL, over 64 KiB, titles over 200") {
+  const std::string title201(201, 't');
+  const std::string big(70000, 'd');
+  // CSV
+  {
+    const auto [d, good] = read_cases(
+        "c.csv", k_cases_header + ",description\n" + "x1,patrol,G1,road," + title201 +
+                     ",admin,2026-10-03T09:00,\n" + "x2,patrol,G1,road,t,admin,2026-10-03T09:00," +
+                     big + "\nx3,patrol,G1,road," + std::string(200, 't') +
+                     ",admin,2026-10-03T09:00,ok\n");
+    INFO(all(d));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].to_string() == "c.csv:2:19: title: longer than 200 characters");
+    CHECK(d[1].reason == "field longer than 65536 bytes");
+  }
+  // NDJSON: the same rows, and a NUL written as an escape
+  {
+    const auto [d, good] =
+        read_cases("c.ndjson", ndjson_row("x1", "\"" + title201 + "\"") +
+                                   ndjson_row("x2", "\"t\",\"description\":\"" + big + "\"") +
+                                   ndjson_row("x3", R"("a\u0000b")") +
+                                   ndjson_row("x4", "\"" + std::string(200, 't') + "\""));
+    INFO(all(d));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 3);
+    CHECK(d[0].field == "title");
+    CHECK(d[0].reason == "longer than 200 characters");
+    CHECK(d[1].field == "description");
+    CHECK(d[1].reason == "longer than 65536 bytes");
+    CHECK(d[2].field == "title");
+    CHECK(d[2].reason == "NUL byte");
+  }
+}
+
+TEST_CASE("CaseRows NDJSON: deep nesting and arrays where text belongs are refused, placed") {
+  const auto [d, good] =
+      read_cases("c.ndjson", ndjson_row("x1", nested(100000)) + ndjson_row("x2", "[\"t\"]") +
+                                 ndjson_row("x3", "12") + ndjson_row("x4", "{\"a\":1}"));
+  INFO(all(d));
+  CHECK(good == 1);  // a number is taken as its text (design §5.7)
+  REQUIRE(d.size() == 3);
+  // The line's object is the first level, so the title's 64th `[` is one too many.
+  const auto column = static_cast<int>(ndjson_row("x1", "").size()) - 2 + 64;
+  CHECK(d[0].to_string() ==
+        "c.ndjson:1:" + std::to_string(column) + ": nested deeper than 64 levels");
+  CHECK(d[1].to_string().rfind("c.ndjson:2:", 0) == 0);
+  CHECK(d[1].field == "title");
+  CHECK(d[1].reason == "expected a string, got an array");
+  CHECK(d[2].reason == "expected a string, got an object");
+}
+
+TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading; an endless line stays bounded") {
+  {
+    const auto [d, good] =
+        read_cases("c.ndjson", ndjson_row("x1", "\"t\"") + "{\"a\0\n"s + ndjson_row("x3", "[1]"));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].to_string() == "c.ndjson:2:4: NUL byte: not a text file");
+  }
+  {
+    const auto [d, good] = read_cases("c.ndjson", "{" + std::string(k_max_record_bytes + 10, ' ') +
+                                                      "}\n" + ndjson_row("x2", "\"t\""));
+    CHECK(good == 1);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].to_string() == "c.ndjson:1: line longer than 4 MiB");
+  }
+}
+
+TEST_CASE("CaseRows: the events column refuses deep nesting and non-text notes") {
+  const std::string row = "x1,patrol,G1,road,t,admin,2026-10-03T09:00,";
+  auto quoted = [](std::string s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? "\"\"" : std::string(1, c);
+    return out + "\"";
+  };
+  const std::string event =
+      R"({"type":"report","at":"2026-10-03T09:00","level":"grid","note":NOTE})";
+  auto with_note = [&](const std::string& note) {
+    std::string e = event;
+    e.replace(e.find("NOTE"), 4, note);
+    return "[" + e + "]";
+  };
+  const auto [d, good] =
+      read_cases("c.csv", k_cases_header + ",events\n" + row + quoted(nested(30000)) + "\n" + row +
+                              quoted(with_note("[1]")) + "\n" + row +
+                              quoted(with_note(R"("a\u0000")")) + "\n");
+  INFO(all(d));
+  CHECK(good == 0);
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].to_string() ==
+        "c.csv:2:44: events: bad events: nested deeper than 64 levels (character 65 of the "
+        "field)");
+  CHECK(d[1].reason == "bad events: expected a string in note");
+  CHECK(d[2].reason == "bad events: note: NUL byte");
 }

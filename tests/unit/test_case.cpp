@@ -250,7 +250,7 @@ TEST_CASE("replay of no events gives the header with a fresh state") {
 
 // ---- is_overdue ------------------------------------------------------------------------------
 
-TEST_CASE("is_overdue: open and strictly past the due; is_stage_overdue: past the deadline") {
+TEST_CASE("is_overdue: open and strictly past the due, is_stage_overdue: past the deadline") {
   const Case c = apply(header(), report_event());  // deadline at_h(24), due at_h(48)
   CHECK_FALSE(is_overdue(c, at_h(47)));
   CHECK_FALSE(is_overdue(c, at_h(48)));
@@ -261,7 +261,7 @@ TEST_CASE("is_overdue: open and strictly past the due; is_stage_overdue: past th
   CHECK_FALSE(is_overdue(c, at_h(30)));  // a stage late is not the case late
 }
 
-TEST_CASE("a suspended case is neither overdue nor stage-overdue; a supervision order can be") {
+TEST_CASE("a suspended case is neither overdue nor stage-overdue, a supervision order can be") {
   Case c = apply(header(), report_event());
   Event order = ev(EventType::supervise, Level::grid, "G1", at_h(24), 2);
   order.due = at_h(48);
@@ -288,7 +288,7 @@ TEST_CASE("a suspended case is neither overdue nor stage-overdue; a supervision 
   CHECK(c.deadline == at_h(30));
 }
 
-TEST_CASE("a late record counts at its recorded time; extensions add up by kind") {
+TEST_CASE("a late record counts at its recorded time, extensions add up by kind") {
   Event e = report_event();
   e.recorded_at = at_h(30);
   CHECK(counted_at(e) == at_h(0));

@@ -82,7 +82,7 @@ TEST_CASE("export_cases csv is the cases file import reads: the same histories c
   CHECK(ids.size() == 2);
 }
 
-TEST_CASE("export json is an array of case show objects; events export streams every event") {
+TEST_CASE("export json is an array of case show objects, events export streams every event") {
   Session s = ready_store();
   season(s);
   std::ostringstream json;

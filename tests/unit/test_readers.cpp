@@ -1415,7 +1415,7 @@ TEST_CASE("CaseRows NDJSON: deep nesting and arrays where text belongs are refus
   CHECK(d[2].reason == "expected a string, got an object");
 }
 
-TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading; an endless line stays bounded") {
+TEST_CASE("CaseRows NDJSON: a NUL byte stops the reading, an endless line stays bounded") {
   {
     const auto [d, good] =
         read_cases("c.ndjson", ndjson_row("x1", "\"t\"") + "{\"a\0\n"s + ndjson_row("x3", "[1]"));

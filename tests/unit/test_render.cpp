@@ -73,7 +73,7 @@ TEST_CASE("render md: a Markdown table, numbers aligned right, pipes escaped") {
 }
 
 TEST_CASE(
-    "render: tables and md show control and bidi characters escaped; data formats carry them") {
+    "render: tables and md show control and bidi characters escaped, data formats carry them") {
   Table t{{text_column("name"), typed_column("tags", ColumnType::list)}, {}};
   const std::string hostile = "镇\x1b]0;pwned\x07\r\b\u202egnp.exe\nline";
   t.rows.push_back({hostile, std::vector<std::string>{"\x1b[2J"}});
@@ -89,7 +89,7 @@ TEST_CASE(
   CHECK(contains(rendered(t, Format::ndjson), "\\u001b]0;pwned\\u0007\\r\\b\u202egnp.exe\\nline"));
 }
 
-TEST_CASE("nested tables: arrays and objects in json, JSON text in csv; people see records") {
+TEST_CASE("nested tables: arrays and objects in json, JSON text in csv, people see records") {
   Table inner{{text_column("type")}, {{std::string("report")}, {std::string("close")}}};
   Record one{{number_column("n")}, {5LL}};
   Record r;

@@ -1296,7 +1296,7 @@ TEST_CASE("rule 9: an info case and a hotline or petition case get no due at the
   }
 }
 
-TEST_CASE("rule 9: an intake case's due runs from its first dispatch; a second keeps it") {
+TEST_CASE("rule 9: an intake case's due runs from its first dispatch, a second keeps it") {
   World w;
   use_2026(w);
   const Actor admin = Actor::admin();

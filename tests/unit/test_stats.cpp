@@ -76,7 +76,7 @@ TEST_CASE("outcome: a problem closed within every deadline is closed on time") {
   CHECK(*o.hours_to_close == doctest::Approx(30.0));
 }
 
-TEST_CASE("outcome: a close after the due is late; a stage past its deadline is stage_late") {
+TEST_CASE("outcome: a close after the due is late, a stage past its deadline is stage_late") {
   // Every stage on time, but the case closed after its due (rule 9: the clock does not restart).
   std::vector<Event> events = {due(ev(EventType::report, 0, Level::grid, 24), 48),
                                due(ev(EventType::escalate, 20, Level::village, 68), 48),

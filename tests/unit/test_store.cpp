@@ -277,6 +277,7 @@ std::pair<Case, Event> reported(Timestamp at, std::string ext_id = "") {
   c.level = Level::grid;
   c.unit = "G1";
   c.deadline = at + std::chrono::hours(24);
+  c.due = at + std::chrono::hours(24);
   Event e;
   e.type = EventType::report;
   e.at = at;
@@ -285,12 +286,13 @@ std::pair<Case, Event> reported(Timestamp at, std::string ext_id = "") {
   e.level = Level::grid;
   e.unit = "G1";
   e.deadline = c.deadline;
+  e.due = c.due;
   return {c, e};
 }
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("Store keeps cases and their events; Reporting streams them", B,
+TEST_CASE_TEMPLATE("Store keeps cases and their events, Reporting streams them", B,
                    GRIDGOV_BACKENDS) {
   auto s = B::fresh();
   add_tree(*s);
@@ -333,6 +335,9 @@ TEST_CASE_TEMPLATE("Store keeps cases and their events; Reporting streams them",
   CaseFilter overdue;
   overdue.overdue_at = at_h(25);
   CHECK(s->cases(overdue).size() == 1);
+  CaseFilter stage_overdue;
+  stage_overdue.stage_overdue_at = at_h(25);
+  CHECK(s->cases(stage_overdue).size() == 1);
   CHECK(s->counts().open == 2);
 
   Reporting& r = s->reporting();
@@ -553,7 +558,7 @@ TEST_CASE("a read-only store refuses writes as unusable") {
 
 // ---- choosing a backend by URL, and creating a database on the first commit -----------------
 
-TEST_CASE("open_store: a path or sqlite:PATH is SQLite; another scheme is refused") {
+TEST_CASE("open_store: a path or sqlite:PATH is SQLite, another scheme is refused") {
   TempDir dir;
   const std::string path = dir.path("g.db");
   { auto s = open_store("sqlite:" + path, {.create = true}); }

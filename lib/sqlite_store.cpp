@@ -18,6 +18,7 @@
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/store.hpp"
+#include "gridgov/unit_tree.hpp"
 #include "schema.hpp"
 
 namespace gridgov {
@@ -141,6 +142,10 @@ class SqliteStore final : public Store, public Reporting {
       std::vector<StoredUnit> out;
       SQLite::Statement q(*m_db, k_unit_select + " ORDER BY u.depth, u.code");
       while (q.executeStep()) out.push_back(read_unit(q));
+      // Every walk up or down the tree ends because each parent lies above its child: a cycle
+      // of parents (written outside gridgov) would make them endless.
+      if (auto fault = unit_tree_fault(out))
+        throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);
       return out;
     });
   }
@@ -464,12 +469,15 @@ class SqliteStore final : public Store, public Reporting {
             seconds(*f.supervised_at));
       if (f.reported_from) where("c.reported_at >= ?", seconds(*f.reported_from));
       if (f.reported_to) where("c.reported_at < ?", seconds(*f.reported_to));
-      if (!f.unit.empty())
+      if (!f.unit.empty()) {
+        check_subtree(f.unit);
         where(
-            "c.grid_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = ? "
-            "UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
-            "SELECT id FROM sub)",
+            // At most four levels below a unit: a cycle of parents cannot make it endless.
+            "c.grid_id IN (WITH RECURSIVE sub(id, below) AS (SELECT id, 0 FROM units WHERE "
+            "code = ? UNION ALL SELECT u.id, sub.below + 1 FROM units u JOIN sub ON "
+            "u.parent_id = sub.id WHERE sub.below < 4) SELECT id FROM sub)",
             f.unit);
+      }
       sql += " ORDER BY c.id";
       SQLite::Statement q(*m_db, sql);
       for (std::size_t i = 0; i < binds.size(); ++i) binds[i](q, static_cast<int>(i + 1));
@@ -579,6 +587,23 @@ class SqliteStore final : public Store, public Reporting {
   }
 
  private:
+  /// Throws ErrorCode::unusable when the units below `code` go deeper than the model's four
+  /// levels, which only a cycle of parents makes them do.
+  void check_subtree(const std::string& code) {
+    SQLite::Statement q(*m_db,
+                        "WITH RECURSIVE sub(id, below) AS (SELECT id, 0 FROM units WHERE code = ? "
+                        "UNION ALL SELECT u.id, sub.below + 1 FROM units u JOIN sub ON "
+                        "u.parent_id = sub.id WHERE sub.below < 5) "
+                        "SELECT EXISTS (SELECT 1 FROM sub WHERE below = 5)");
+    q.bind(1, code);
+    if (!q.executeStep() || q.getColumn(0).getInt() == 0) return;
+    (void)units();  // names the unit whose parent is not above it
+    throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: the units below " +
+                                         code +
+                                         " go more than four levels deep (do the units' parents "
+                                         "form a cycle?)");
+  }
+
   // A case's header (what its report says) and an event, for the streaming queries.
   inline static const std::string k_header_columns =
       "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "

@@ -1,5 +1,5 @@
 """The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
-(6); missing input files (4) (docs/design.md §6, §8, §11)."""
+(6); missing input files (4); a cycle of parents (7) (docs/design.md §6, §8, §11)."""
 
 import os
 import shutil
@@ -9,7 +9,7 @@ import time
 import unittest
 
 from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, UNUSABLE,
-                             GridctlTestCase, Sandbox, dump, example, file_bytes)
+                             GridctlTestCase, Sandbox, dump, example, file_bytes, run)
 
 # Commands that open an existing database (reading or writing it).
 OPENERS = {
@@ -143,6 +143,66 @@ class NewerSchemaDetails(GridctlTestCase):
         r = box.gridctl("status")
         self.assertRc(r, UNUSABLE)
         self.assertRegex(r.stderr, r"(?i)newer|version|upgrade")
+
+
+GRID = "37132700100101"   # a grid of town 371327001
+TOWN = "371327001"
+
+
+class ParentCycle(GridctlTestCase):
+    """A cycle of parents written into the database (a town under one of its own grids): every
+    walk of the unit tree stops and reports the database unusable (exit 7), none hangs."""
+
+    template = "full"
+
+    def setUp(self):
+        super().setUp()
+        con = sqlite3.connect(self.box.db)
+        con.execute("UPDATE units SET parent_id = (SELECT id FROM units WHERE code = ?) "
+                    "WHERE code = ?", (GRID, TOWN))
+        con.commit()
+        con.close()
+
+    def check(self, *args):
+        before = self.box.dump()
+        r = run(["--db", self.box.db, *args], cwd=self.box.dir, timeout=20)
+        self.assertRc(r, UNUSABLE)
+        self.assertErrorFormat(r)
+        self.assertIn(f"database {self.box.db} is unusable: unit {TOWN} (town) has parent "
+                      f"{GRID} (grid), which is not above it (do the units' parents form a "
+                      f"cycle?)", r.stderr)
+        self.assertEqual(self.box.dump(), before)
+
+    def test_units_show(self):
+        self.check("units", "show", TOWN)
+
+    def test_units_show_a_grid_below(self):
+        self.check("units", "show", GRID)
+
+    def test_units_tree(self):
+        self.check("units", "tree")
+
+    def test_units_list_under(self):
+        self.check("units", "list", "--under", TOWN)
+
+    def test_workers_list_unit(self):
+        self.check("workers", "list", "--unit", TOWN)
+
+    def test_case_list_unit(self):
+        self.check("case", "list", "--unit", TOWN)
+
+    def test_stats_by_town(self):
+        self.check("stats", "monthly", "--month", "2026-10", "--by", "town")
+
+    def test_log(self):
+        self.check("log", "--grid", GRID, "--category", "environment_sanitation", "--title", "x",
+                   "--as", "W0001")
+
+    def test_import_layout(self):
+        self.check("import", "layout", example("layout.csv"))
+
+    def test_status_does_not_walk_the_tree(self):
+        self.assertOk(self.gridctl("status"))
 
 
 class OtherPaths(GridctlTestCase):

@@ -551,6 +551,25 @@ TEST_CASE("a read-only store refuses writes as unusable") {
   CHECK_FALSE(open_store(path)->county().has_value());
 }
 
+TEST_CASE("a cycle of parents in the database is unusable; no walk of the tree is endless") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  auto s = open_store(path, {.create = true});
+  add_tree(*s);
+  s->update_unit(unit("T1", Level::town, "G1"));  // T1 → G1 → V1 → Z1 → T1
+  const auto e = error_of([&] { (void)s->units(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()) ==
+        "database " + path +
+            " is unusable: unit T1 (town) has parent G1 (grid), which is not above it (do the "
+            "units' parents form a cycle?)");
+  // The subtree query stops after four levels down.
+  CaseFilter within_t1;
+  within_t1.unit = "T1";
+  CHECK(s->cases(within_t1).empty());
+}
+
 // ---- choosing a backend by URL, and creating a database on the first commit -----------------
 
 TEST_CASE("open_store: a path or sqlite:PATH is SQLite; another scheme is refused") {

@@ -20,6 +20,7 @@
 #include "gridgov/store.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "schema.hpp"
+#include "sqlite_guard.hpp"
 
 namespace gridgov {
 
@@ -32,6 +33,12 @@ namespace {
     case SQLITE_LOCKED:
       throw Error(ErrorCode::busy,
                   "database " + path + " is busy (another process is writing); try again");
+    case SQLITE_INTERRUPT:  // only the step bound interrupts (see detail::StepBudget)
+      throw Error(ErrorCode::unusable,
+                  "database " + path +
+                      " is unusable: a query ran far longer than any of gridgov's ever needs and "
+                      "was stopped (the data may hold a loop, such as units that are their own "
+                      "parents)");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw Error(ErrorCode::unusable,
@@ -98,6 +105,7 @@ class SqliteTransaction final : public WriteTransaction {
 class SqliteStore final : public Store, public Reporting {
  public:
   SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
+    m_budget.limit = options.max_statement_steps;
     guarded(m_path, [&] { open(options); });
   }
   ~SqliteStore() override {
@@ -755,19 +763,23 @@ class SqliteStore final : public Store, public Reporting {
       // Built aside and renamed into place by the first commit (see publish), so that a failed
       // command never leaves a half-made database, nor deletes one another process made.
       m_pending = temporary_name(m_path);
-      connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, options);
+      connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       return;
     }
-    int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    if (memory || (options.create && !options.read_only)) flags |= SQLite::OPEN_CREATE;
-    connect(m_path, flags, options);
+    m_read_only = options.read_only;
+    int flags = m_read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    if (memory || (options.create && !m_read_only)) flags |= SQLite::OPEN_CREATE;
+    connect(m_path, flags);
   }
 
-  void connect(const std::string& file, int flags, const OpenOptions& options) {
+  void connect(const std::string& file, int flags) {
     m_db = std::make_unique<SQLite::Database>(file, flags, 5000);
+    detail::guard_connection(m_db->getHandle(), m_budget);
     m_db->exec("PRAGMA foreign_keys = ON");
 
-    // Reading the schema is the first real read: a file that is not SQLite fails here.
+    // Reading the schema is the first real read: a file that is not SQLite fails here. One read
+    // transaction, so that all of it is one state even while another process migrates.
+    SQLite::Transaction read(*m_db, SQLite::TransactionBehavior::DEFERRED);
     const int user_version = m_db->execAndGet("PRAGMA user_version").getInt();
     const int application_id = m_db->execAndGet("PRAGMA application_id").getInt();
     const int objects = m_db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
@@ -779,7 +791,12 @@ class SqliteStore final : public Store, public Reporting {
                       ", newer than this gridgov's " + std::to_string(k_schema_version) +
                       "; upgrade gridgov (the database was left untouched)",
                   "", "schema");
-    if (options.read_only) return;
+    if (objects > 0)
+      if (auto fault = detail::schema_fault(*m_db, user_version))
+        throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);
+    read.commit();
+
+    if (m_read_only) return;
     // WAL lets readers go on while one process writes; a database still being built keeps the
     // rollback journal, so that it is one file when renamed into place.
     if (m_pending.empty() && m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
@@ -813,7 +830,7 @@ class SqliteStore final : public Store, public Reporting {
                   "cannot create database " + m_path + ": " + std::strerror(err));
     }
     m_pending.clear();
-    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE, OpenOptions{}); });
+    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE); });
   }
 
   void migrate() {
@@ -926,10 +943,12 @@ class SqliteStore final : public Store, public Reporting {
   static constexpr int k_schema_version = static_cast<int>(detail::k_migrations.size());
 
   std::string m_path;
-  std::string m_pending;  ///< a new database's temporary file, until its first commit
+  std::string m_pending;        ///< a new database's temporary file, until its first commit
+  detail::StepBudget m_budget;  ///< watched by the connection's progress handler: outlives m_db
   std::unique_ptr<SQLite::Database> m_db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
+  bool m_read_only = false;
 };
 
 /// `sqlite:PATH` and plain paths are SQLite; anything that looks like another scheme is not.

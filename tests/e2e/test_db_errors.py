@@ -1,5 +1,6 @@
 """The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
-(6); missing input files (4); a cycle of parents (7) (docs/design.md §6, §8, §11)."""
+(6); missing input files (4); objects planted in it, a cycle of parents (7)
+(docs/design.md §6, §8, §11)."""
 
 import os
 import shutil
@@ -100,12 +101,39 @@ class UnusableDatabase(GridctlTestCase):
             f.write(bytes((i * 91 + 7) % 256 for i in range(size - page)))
 
 
+    @staticmethod
+    def planted_trigger(box):
+        _plant(box, "CREATE TABLE hidden (title TEXT)",
+               "CREATE TRIGGER steal AFTER INSERT ON cases BEGIN "
+               "INSERT INTO hidden VALUES (new.title); END")
+
+    @staticmethod
+    def planted_view(box):
+        _plant(box, "CREATE VIEW everyone AS SELECT code, name, phone FROM workers")
+
+    @staticmethod
+    def changed_index(box):
+        _plant(box, "DROP INDEX cases_status",
+               "CREATE INDEX cases_status ON cases (status) WHERE status <> 'void'")
+
+
+def _plant(box, *statements):
+    """A copy of the full template with `statements` run on it by another program."""
+    shutil.copyfile(_template("full"), box.db)
+    con = sqlite3.connect(box.db)
+    for sql in statements:
+        con.execute(sql)
+    con.commit()
+    con.close()
+
+
 def _template(name):
     from gridctl_harness import template
     return template(name)
 
 
-KINDS = ["text_file", "random_bytes", "foreign_sqlite", "newer_schema", "corrupt"]
+KINDS = ["text_file", "random_bytes", "foreign_sqlite", "newer_schema", "corrupt",
+         "planted_trigger", "planted_view", "changed_index"]
 
 
 def make_unusable_test(kind, args):
@@ -147,6 +175,92 @@ class NewerSchemaDetails(GridctlTestCase):
 
 GRID = "37132700100101"   # a grid of town 371327001
 TOWN = "371327001"
+
+
+class PlantedObjects(GridctlTestCase):
+    """A database file is data, never code: triggers, views and other objects that another
+    program planted in it are refused before anything runs (exit 7, the object named), and the
+    database is left as it was."""
+
+    template = "full"
+
+    def plant(self, *statements):
+        con = sqlite3.connect(self.box.db)
+        for sql in statements:
+            con.execute(sql)
+        con.commit()
+        con.close()
+
+    def refused(self, args, pattern, timeout=60):
+        before = self.box.dump()
+        r = run(["--db", self.box.db, *args], cwd=self.box.dir, timeout=timeout)
+        self.assertRc(r, UNUSABLE)
+        self.assertErrorFormat(r)
+        self.assertIn(f"database {self.box.db} is unusable: ", r.stderr)
+        self.assertRegex(r.stderr, pattern)
+        self.assertEqual(self.box.dump(), before, "the database was changed")
+        return r
+
+    def log(self, title="楼道垃圾"):
+        return ["log", "--grid", GRID, "--category", "environment_sanitation", "--title", title,
+                "--as", "W0001"]
+
+    def test_a_trigger_copying_titles_into_a_hidden_table(self):
+        self.plant("CREATE TABLE hidden (title TEXT)",
+                   "CREATE TRIGGER steal AFTER INSERT ON cases BEGIN "
+                   "INSERT INTO hidden VALUES (new.title); END")
+        self.refused(self.log(), r'unexpected table "hidden" \(gridgov did not create it\)')
+        with sqlite3.connect(self.box.db) as con:
+            self.assertEqual(con.execute("SELECT count(*) FROM hidden").fetchone()[0], 0)
+
+    def test_a_trigger_rewriting_an_events_actor(self):
+        self.plant("CREATE TRIGGER forge AFTER INSERT ON events BEGIN "
+                   "UPDATE events SET actor = 'admin' WHERE id = new.id; END")
+        self.refused(self.log(), r'unexpected trigger "forge" \(gridgov did not create it\)')
+
+    def test_a_trigger_un_retiring_a_worker(self):
+        self.plant("CREATE TRIGGER revive AFTER UPDATE OF retired ON workers "
+                   "WHEN new.retired = 1 BEGIN UPDATE workers SET retired = 0 "
+                   "WHERE id = new.id; END")
+        with open(example("workers.csv"), encoding="utf-8") as f:
+            fewer = self.box.write("workers.csv", "".join(f.readlines()[:-1]))
+        self.refused(["import", "workers", "--prune", fewer],
+                     r'unexpected trigger "revive" \(gridgov did not create it\)')
+        self.refused(["workers", "list"], r'unexpected trigger "revive"')
+
+    def test_an_endless_trigger_does_not_hang_log(self):
+        self.plant("CREATE TABLE sink (n INTEGER)",
+                   "CREATE TRIGGER spin AFTER INSERT ON cases BEGIN INSERT INTO sink "
+                   "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
+                   "SELECT n FROM c; END")
+        self.refused(self.log(), r'unexpected (table "sink"|trigger "spin")', timeout=20)
+
+    def test_a_view(self):
+        self.plant("CREATE VIEW everyone AS SELECT code, name, phone FROM workers")
+        self.refused(["status"], r'unexpected view "everyone" \(gridgov did not create it\)')
+
+    def test_an_index_of_gridgov_changed(self):
+        self.plant("DROP INDEX cases_status",
+                   "CREATE INDEX cases_status ON cases (status) WHERE status <> 'void'")
+        self.refused(["status"], r'index "cases_status" is not as gridgov\'s schema version 2 '
+                                 r"has it \(it was changed outside gridgov\)")
+
+    def test_an_index_of_gridgov_dropped(self):
+        self.plant("DROP INDEX events_at")
+        self.refused(["status"], r'index "events_at" is missing')
+
+    def test_a_table_of_gridgov_rebuilt_without_its_checks(self):
+        self.plant("ALTER TABLE workers RENAME TO workers_old",
+                   "CREATE TABLE workers (id INTEGER PRIMARY KEY, code TEXT, name TEXT, "
+                   "tier TEXT, deployment TEXT, department TEXT, phone TEXT, retired INTEGER)",
+                   "DROP TABLE workers_old")
+        # The rename also rewrote worker_units' reference to workers: either is named.
+        self.refused(["workers", "list"], r'table "(workers|worker_units)" is not as gridgov')
+
+    def test_sqlite_statistics_are_allowed(self):
+        self.plant("ANALYZE")
+        self.assertOk(self.gridctl("status"))
+        self.assertOk(self.gridctl(*self.log()))
 
 
 class ParentCycle(GridctlTestCase):

@@ -570,6 +570,32 @@ TEST_CASE("a cycle of parents in the database is unusable; no walk of the tree i
   CHECK(s->cases(within_t1).empty());
 }
 
+TEST_CASE("a statement past the step bound is stopped as unusable") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    auto tx = s->begin_write();
+    s->add_unit(unit("C", Level::county, ""));
+    s->add_unit(unit("T1", Level::town, "C"));
+    s->add_unit(unit("Z1", Level::zone, "T1"));
+    s->add_unit(unit("V1", Level::village, "Z1"));
+    for (int i = 0; i < 3000; ++i) s->add_unit(unit("G" + std::to_string(i), Level::grid, "V1"));
+    tx->commit();
+  }
+  // Opening and small statements fit in 20,000 steps; listing 3,004 units (some 50,000) does not.
+  auto bounded = open_store(path, {.max_statement_steps = 20'000});
+  CHECK(bounded->county().has_value());
+  const auto e = error_of([&] { (void)bounded->units(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()).find("ran far longer than any of gridgov's ever needs") !=
+        std::string::npos);
+  // The next statement has its own budget again.
+  CHECK(bounded->county().has_value());
+  CHECK(open_store(path)->units().size() == 3004);
+}
+
 // ---- choosing a backend by URL, and creating a database on the first commit -----------------
 
 TEST_CASE("open_store: a path or sqlite:PATH is SQLite; another scheme is refused") {

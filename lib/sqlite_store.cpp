@@ -791,6 +791,12 @@ class SqliteStore final : public Store, public Reporting {
                       ", newer than this gridgov's " + std::to_string(k_schema_version) +
                       "; upgrade gridgov (the database was left untouched)",
                   "", "schema");
+    if (user_version == 0 && objects > 0)
+      throw Error(ErrorCode::unusable,
+                  "database " + m_path +
+                      " is unusable: it is gridgov's and holds tables, but its schema version "
+                      "(PRAGMA user_version) says it is empty; it was changed outside gridgov "
+                      "(the database was left untouched)");
     if (objects > 0)
       if (auto fault = detail::schema_fault(*m_db, user_version))
         throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);

@@ -1,5 +1,5 @@
 """The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
-(6); missing input files (4); objects planted in it, a cycle of parents (7)
+(6); missing input files (4); objects planted in it, its version reset, a cycle of parents (7)
 (docs/design.md §6, §8, §11)."""
 
 import os
@@ -102,6 +102,11 @@ class UnusableDatabase(GridctlTestCase):
 
 
     @staticmethod
+    def version_reset(box):
+        """gridgov's tables, but user_version reset to 0 ("empty"): never migrated over."""
+        _plant(box, "PRAGMA user_version = 0")
+
+    @staticmethod
     def planted_trigger(box):
         _plant(box, "CREATE TABLE hidden (title TEXT)",
                "CREATE TRIGGER steal AFTER INSERT ON cases BEGIN "
@@ -133,7 +138,7 @@ def _template(name):
 
 
 KINDS = ["text_file", "random_bytes", "foreign_sqlite", "newer_schema", "corrupt",
-         "planted_trigger", "planted_view", "changed_index"]
+         "version_reset", "planted_trigger", "planted_view", "changed_index"]
 
 
 def make_unusable_test(kind, args):
@@ -261,6 +266,12 @@ class PlantedObjects(GridctlTestCase):
         self.plant("ANALYZE")
         self.assertOk(self.gridctl("status"))
         self.assertOk(self.gridctl(*self.log()))
+
+    def test_user_version_reset_to_0_is_unusable_not_migrated_over(self):
+        self.plant("PRAGMA user_version = 0")
+        r = self.refused(["status"], r"schema version \(PRAGMA user_version\) says it is empty")
+        self.assertNotIn("already exists", r.stderr)
+        self.refused(["import", "layout", example("layout.csv")], r"says it is empty")
 
 
 class ParentCycle(GridctlTestCase):

@@ -551,6 +551,26 @@ TEST_CASE("a read-only store refuses writes as unusable") {
   CHECK_FALSE(open_store(path)->county().has_value());
 }
 
+TEST_CASE("a gridgov database whose user_version was reset to 0 is unusable, not migrated over") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    add_tree(*s);
+  }
+  REQUIRE_FALSE(fs::exists(path + "-wal"));
+  patch_header(path, 60, 0);  // PRAGMA user_version = 0
+  const std::string before = bytes_of(path);
+  for (const bool create : {false, true}) {
+    const auto e = error_of([&] { (void)open_store(path, {.create = create}); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::unusable);
+    CHECK(std::string(e->what()).find(
+              "its schema version (PRAGMA user_version) says it is empty") != std::string::npos);
+    CHECK(bytes_of(path) == before);
+  }
+}
+
 TEST_CASE("a cycle of parents in the database is unusable; no walk of the tree is endless") {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");

@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -120,6 +121,9 @@ class SqliteStore final : public Store, public Reporting {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::unique_ptr<WriteTransaction> begin_write() override {
+    if (!m_read_only.empty())
+      throw Error(ErrorCode::unusable, "database " + m_path + " is read-only (" + m_read_only +
+                                           "); this command writes, and wrote nothing");
     return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
   }
 
@@ -766,10 +770,57 @@ class SqliteStore final : public Store, public Reporting {
       connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       return;
     }
-    m_read_only = options.read_only;
-    int flags = m_read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    if (memory || (options.create && !m_read_only)) flags |= SQLite::OPEN_CREATE;
+    if (options.read_only)
+      m_read_only = "opened read-only";
+    else if (exists && !memory)
+      m_read_only = why_read_only(m_path);
+    if (!m_read_only.empty()) {
+      // SQLite reads a WAL database only where it can make the -wal and -shm files, or when
+      // told the file is immutable. Without a -wal or -journal file and in a directory nobody
+      // here can write, no change is pending or in progress that this read could miss.
+      const bool beside = writable(fs::path(m_path).parent_path()) ||
+                          fs::exists(m_path + "-wal", ec) || fs::exists(m_path + "-journal", ec);
+      if (!beside) {
+        connect("file:" + uri_escaped(m_path) + "?immutable=1",
+                SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+        return;
+      }
+      connect(m_path, SQLite::OPEN_READONLY);
+      return;
+    }
+    int flags = SQLite::OPEN_READWRITE;
+    if (memory || options.create) flags |= SQLite::OPEN_CREATE;
     connect(m_path, flags);
+  }
+
+  /// Why this process cannot write the database at `path`, or empty when it can.
+  static std::string why_read_only(const std::string& path) {
+    namespace fs = std::filesystem;
+    if (!writable(path)) return "the file cannot be written";
+    std::error_code ec;
+    const bool beside = fs::exists(path + "-wal", ec) && writable(path + "-wal") &&
+                        fs::exists(path + "-shm", ec) && writable(path + "-shm");
+    if (!beside && !writable(fs::path(path).parent_path()))
+      return "its directory cannot be written, so SQLite cannot make its -wal and -shm files";
+    return {};
+  }
+
+  static bool writable(const std::filesystem::path& p) {
+    const std::string s = p.empty() ? std::string(".") : p.string();
+    return ::faccessat(AT_FDCWD, s.c_str(), W_OK, AT_EACCESS) == 0;
+  }
+
+  /// `path` as the path of a `file:` URI: every byte but a few safe ones percent-encoded.
+  static std::string uri_escaped(const std::string& path) {
+    std::string out;
+    for (const char ch : path) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (std::isalnum(c) != 0 || std::string_view("/._-~").find(ch) != std::string_view::npos)
+        out += ch;
+      else
+        out += fmt::format("%{:02X}", c);
+    }
+    return out;
   }
 
   void connect(const std::string& file, int flags) {
@@ -802,7 +853,16 @@ class SqliteStore final : public Store, public Reporting {
         throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);
     read.commit();
 
-    if (m_read_only) return;
+    if (!m_read_only.empty()) {
+      if (user_version < k_schema_version)
+        throw Error(ErrorCode::unusable,
+                    "database " + m_path + " has schema version " + std::to_string(user_version) +
+                        " and needs upgrading to " + std::to_string(k_schema_version) +
+                        ", but it is read-only (" + m_read_only +
+                        "); run gridctl once with write access (the database was left "
+                        "untouched)");
+      return;
+    }
     // WAL lets readers go on while one process writes; a database still being built keeps the
     // rollback journal, so that it is one file when renamed into place.
     if (m_pending.empty() && m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
@@ -954,7 +1014,8 @@ class SqliteStore final : public Store, public Reporting {
   std::unique_ptr<SQLite::Database> m_db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
-  bool m_read_only = false;
+  /// Why the database is open read-only (empty: it is not).
+  std::string m_read_only;
 };
 
 /// `sqlite:PATH` and plain paths are SQLite; anything that looks like another scheme is not.

@@ -194,6 +194,9 @@ struct OpenOptions {
 /// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then), or
 /// when its schema holds anything gridgov did not create (a trigger, a view, another table or
 /// index, or one of gridgov's changed): a database file is data, and none of its SQL runs.
+/// A file this process cannot write (or whose directory it cannot write, so that SQLite cannot
+/// make its `-wal` and `-shm` files) is opened read-only: reading works, and a write or a
+/// needed schema upgrade is ErrorCode::unusable.
 ///
 /// **Example**: `auto store = gridgov::open_store("gridgov.db", {.create = true});`
 [[nodiscard]] std::unique_ptr<Store> open_store(const std::string& url,

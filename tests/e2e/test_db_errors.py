@@ -1,16 +1,18 @@
 """The database file: missing (4), not a database, foreign, newer or corrupt (7, untouched), busy
-(6); missing input files (4); objects planted in it, its version reset, a cycle of parents (7)
-(docs/design.md §6, §8, §11)."""
+(6); missing input files (4); objects planted in it, its version reset, a cycle of parents (7);
+read-only files and directories (reads work, writes 7) (docs/design.md §6, §8, §11)."""
 
 import os
 import shutil
 import sqlite3
+import subprocess
 import threading
 import time
 import unittest
 
-from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, UNUSABLE,
-                             GridctlTestCase, Sandbox, dump, example, file_bytes, run)
+from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, GRIDCTL, NOT_FOUND, OK, UNUSABLE,
+                             GridctlTestCase, Result, Sandbox, base_env, data, dump, example,
+                             file_bytes, run)
 
 # Commands that open an existing database (reading or writing it).
 OPENERS = {
@@ -328,6 +330,107 @@ class ParentCycle(GridctlTestCase):
 
     def test_status_does_not_walk_the_tree(self):
         self.assertOk(self.gridctl("status"))
+
+
+NOBODY = 65534
+
+
+class ReadOnly(GridctlTestCase):
+    """A database this user may read but not write (a read-only file, or a directory it cannot
+    write, where SQLite cannot make the -wal and -shm files): reading works, writing is refused
+    (exit 7) and the file is left as it was. Root ignores permissions, so as root the commands
+    run as `nobody` (setpriv); without setpriv they are skipped."""
+
+    template = "full"
+
+    def setUp(self):
+        super().setUp()
+        self.prefix = []
+        if os.geteuid() == 0:
+            setpriv = shutil.which("setpriv")
+            self.prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+            probe = subprocess.run([*self.prefix, GRIDCTL, "--version"], capture_output=True) \
+                if setpriv else None
+            if probe is None or probe.returncode != 0:
+                self.skipTest("running as root, and cannot run gridctl as nobody to test "
+                              "permissions")
+        os.chmod(self.box.dir, 0o755)
+        for suffix in ("-wal", "-shm", "-journal"):
+            self.assertFalse(os.path.exists(self.box.db + suffix))
+        self.addCleanup(os.chmod, self.box.dir, 0o755)
+
+    def read_only_directory(self):
+        """The file may be written, its directory not: SQLite cannot make -wal and -shm."""
+        if self.prefix:
+            os.chown(self.box.db, NOBODY, NOBODY)  # the directory stays root's
+        else:
+            os.chmod(self.box.dir, 0o555)
+
+    def read_only_file(self):
+        os.chmod(self.box.db, 0o444)
+        if self.prefix:
+            os.chown(self.box.dir, NOBODY, NOBODY)
+
+    def ro(self, *args) -> Result:
+        p = subprocess.run([*self.prefix, GRIDCTL, "--db", self.box.db, *args], cwd="/",
+                           capture_output=True, env=base_env(), timeout=60)
+        return Result(list(args), p.returncode, p.stdout.decode("utf-8", "replace"),
+                      p.stderr.decode("utf-8", "replace"), p.stdout)
+
+    def reads_work(self):
+        before = file_bytes(self.box.db)
+        status = self.assertOk(self.ro("status", "--format", "json")).json()
+        self.assertEqual(status["workers"]["grid"], 949)
+        self.assertOk(self.ro("units", "show", TOWN))
+        self.assertOk(self.ro("workers", "list", "--unit", TOWN))
+        self.assertOk(self.ro("case", "list"))
+        self.assertOk(self.ro("stats", "monthly", "--month", "2026-10", "--by", "town"))
+        self.assertOk(self.ro("policy", "show"))
+        self.assertEqual(file_bytes(self.box.db), before)
+
+    def writes_are_refused(self):
+        before = file_bytes(self.box.db)
+        r = self.ro("log", "--grid", GRID, "--category", "environment_sanitation", "--title",
+                    "x", "--as", "W0001")
+        self.assertRc(r, UNUSABLE)
+        self.assertIn(f"database {self.box.db} is read-only (", r.stderr)
+        self.assertIn("this command writes, and wrote nothing", r.stderr)
+        self.assertRc(self.ro("import", "workers", example("workers.csv")), UNUSABLE)
+        self.assertEqual(file_bytes(self.box.db), before)
+
+    def test_reads_work_in_a_read_only_directory(self):
+        self.read_only_directory()
+        self.reads_work()
+        for suffix in ("-wal", "-shm", "-journal"):
+            self.assertFalse(os.path.exists(self.box.db + suffix))
+
+    def test_writes_are_refused_in_a_read_only_directory(self):
+        self.read_only_directory()
+        self.writes_are_refused()
+        r = self.ro("log", "--grid", GRID, "--category", "environment_sanitation", "--title",
+                    "x", "--as", "W0001")
+        self.assertIn("its directory cannot be written", r.stderr)
+
+    def test_reads_work_on_a_read_only_file(self):
+        self.read_only_file()
+        self.reads_work()
+
+    def test_writes_are_refused_on_a_read_only_file(self):
+        self.read_only_file()
+        self.writes_are_refused()
+        r = self.ro("policy", "load", example("policy.toml"))
+        self.assertRc(r, UNUSABLE)
+        self.assertIn("is read-only (the file cannot be written)", r.stderr)
+
+    def test_an_old_database_needing_an_upgrade_is_left_untouched(self):
+        shutil.copyfile(data("upgrade/v1.db"), self.box.db)
+        self.read_only_directory()
+        before = file_bytes(self.box.db)
+        r = self.ro("status")
+        self.assertRc(r, UNUSABLE)
+        self.assertIn(f"database {self.box.db} has schema version 1 and needs upgrading to 2, "
+                      "but it is read-only (", r.stderr)
+        self.assertEqual(file_bytes(self.box.db), before)
 
 
 class OtherPaths(GridctlTestCase):

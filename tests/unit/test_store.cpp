@@ -551,6 +551,27 @@ TEST_CASE("a read-only store refuses writes as unusable") {
   CHECK_FALSE(open_store(path)->county().has_value());
 }
 
+TEST_CASE("a read-only store reads, and refuses a write transaction before writing anything") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    add_tree(*s);
+  }
+  const std::string before = bytes_of(path);
+  auto s = open_store(path, {.read_only = true});
+  CHECK(s->units().size() == 8);
+  CHECK(s->counts().units[index(Level::grid)] == 2);
+  const auto e = error_of([&] { (void)s->begin_write(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()) == "database " + path +
+                                      " is read-only (opened read-only); this command writes, "
+                                      "and wrote nothing");
+  s.reset();
+  CHECK(bytes_of(path) == before);
+}
+
 TEST_CASE("a gridgov database whose user_version was reset to 0 is unusable, not migrated over") {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");

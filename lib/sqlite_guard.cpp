@@ -3,6 +3,7 @@
 #include "sqlite_guard.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <string_view>
@@ -55,16 +56,6 @@ std::vector<SchemaObject> read_schema(SQLite::Database& db) {
   return out;
 }
 
-/// The schema the migrations make, up to `version`, built in an empty in-memory database.
-std::map<std::pair<std::string, std::string>, SchemaObject> expected_schema(int version) {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  for (int i = 0; i < version && i < static_cast<int>(k_migrations.size()); ++i)
-    db.exec(std::string(k_migrations[static_cast<std::size_t>(i)]));
-  std::map<std::pair<std::string, std::string>, SchemaObject> out;
-  for (auto& o : read_schema(db)) out.emplace(std::pair{o.type, o.name}, std::move(o));
-  return out;
-}
-
 /// Tables SQLite itself makes (ANALYZE, AUTOINCREMENT), as it makes them.
 bool sqlite_own(const SchemaObject& o) {
   static const std::map<std::string_view, std::string_view> k_own = {
@@ -74,6 +65,48 @@ bool sqlite_own(const SchemaObject& o) {
   };
   auto it = k_own.find(o.name);
   return o.type == "table" && it != k_own.end() && o.table == o.name && o.sql == it->second;
+}
+
+/// A row of `sqlite_schema` as the migrations up to `version` make it.
+struct BuiltObject {
+  int version;
+  const char* type;
+  const char* name;
+  const char* table;
+  const char* sql;
+};
+
+/// What the migrations make at each version, by type and name: made by the build
+/// (schema_gen.cpp), so that an open need not build it.
+constexpr BuiltObject k_built[] = {
+#include "expected_schema.inc"
+};
+
+/// Whether `actual` is exactly what the build's SQLite made of the migrations up to `version`
+/// (SQLite's own tables left aside).
+bool as_built(std::vector<SchemaObject> actual, int version) {
+  std::erase_if(actual, sqlite_own);
+  std::sort(actual.begin(), actual.end(), [](const SchemaObject& a, const SchemaObject& b) {
+    return std::tie(a.type, a.name) < std::tie(b.type, b.name);
+  });
+  std::size_t i = 0;
+  for (const BuiltObject& b : k_built) {
+    if (b.version != version) continue;
+    if (i == actual.size()) return false;
+    const SchemaObject& a = actual[i++];
+    if (a.type != b.type || a.name != b.name || a.table != b.table || a.sql != b.sql) return false;
+  }
+  return i == actual.size();
+}
+
+/// The schema the migrations make, up to `version`, built in an empty in-memory database.
+std::map<std::pair<std::string, std::string>, SchemaObject> expected_schema(int version) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  for (int i = 0; i < version && i < static_cast<int>(k_migrations.size()); ++i)
+    db.exec(std::string(k_migrations[static_cast<std::size_t>(i)]));
+  std::map<std::pair<std::string, std::string>, SchemaObject> out;
+  for (auto& o : read_schema(db)) out.emplace(std::pair{o.type, o.name}, std::move(o));
+  return out;
 }
 
 std::string quoted(const SchemaObject& o) { return o.type + " \"" + o.name + "\""; }
@@ -93,8 +126,12 @@ void guard_connection(sqlite3* db, StepBudget& budget) {
 }
 
 std::optional<std::string> schema_fault(SQLite::Database& db, int version) {
+  const auto actual = read_schema(db);
+  if (as_built(actual, version)) return std::nullopt;
+  // The SQLite in use may word a changed table otherwise than the build's did: compare with
+  // what it makes itself, and name what differs.
   auto expected = expected_schema(version);
-  for (const auto& o : read_schema(db)) {
+  for (const auto& o : actual) {
     auto it = expected.find({o.type, o.name});
     if (it == expected.end()) {
       if (sqlite_own(o)) continue;

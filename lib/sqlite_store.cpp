@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,7 +19,9 @@
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/store.hpp"
+#include "gridgov/unit_tree.hpp"
 #include "schema.hpp"
+#include "sqlite_guard.hpp"
 
 namespace gridgov {
 
@@ -31,6 +34,12 @@ namespace {
     case SQLITE_LOCKED:
       throw Error(ErrorCode::busy,
                   "database " + path + " is busy (another process is writing); try again");
+    case SQLITE_INTERRUPT:  // only the step bound interrupts (see detail::StepBudget)
+      throw Error(ErrorCode::unusable,
+                  "database " + path +
+                      " is unusable: a query ran far longer than any of gridgov's ever needs and "
+                      "was stopped (the data may hold a loop, such as units that are their own "
+                      "parents)");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw Error(ErrorCode::unusable,
@@ -100,6 +109,7 @@ class SqliteTransaction final : public WriteTransaction {
 class SqliteStore final : public Store, public Reporting {
  public:
   SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
+    m_budget.limit = options.max_statement_steps;
     guarded(m_path, [&] { open(options); });
   }
   ~SqliteStore() override {
@@ -114,6 +124,9 @@ class SqliteStore final : public Store, public Reporting {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::unique_ptr<WriteTransaction> begin_write() override {
+    if (!m_read_only.empty())
+      throw Error(ErrorCode::unusable, "database " + m_path + " is read-only (" + m_read_only +
+                                           "); this command writes, and wrote nothing");
     return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
   }
 
@@ -144,6 +157,10 @@ class SqliteStore final : public Store, public Reporting {
       std::vector<StoredUnit> out;
       SQLite::Statement q(*m_db, k_unit_select + " ORDER BY u.depth, u.code");
       while (q.executeStep()) out.push_back(read_unit(q));
+      // Every walk up or down the tree ends because each parent lies above its child: a cycle
+      // of parents (written outside gridgov) would make them endless.
+      if (auto fault = unit_tree_fault(out))
+        throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);
       return out;
     });
   }
@@ -467,12 +484,15 @@ class SqliteStore final : public Store, public Reporting {
             seconds(*f.supervised_at));
       if (f.reported_from) where("c.reported_at >= ?", seconds(*f.reported_from));
       if (f.reported_to) where("c.reported_at < ?", seconds(*f.reported_to));
-      if (!f.unit.empty())
+      if (!f.unit.empty()) {
+        check_subtree(f.unit);
         where(
-            "c.grid_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = ? "
-            "UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
-            "SELECT id FROM sub)",
+            // At most four levels below a unit: a cycle of parents cannot make it endless.
+            "c.grid_id IN (WITH RECURSIVE sub(id, below) AS (SELECT id, 0 FROM units WHERE "
+            "code = ? UNION ALL SELECT u.id, sub.below + 1 FROM units u JOIN sub ON "
+            "u.parent_id = sub.id WHERE sub.below < 4) SELECT id FROM sub)",
             f.unit);
+      }
       sql += " ORDER BY c.id";
       SQLite::Statement q(*m_db, sql);
       for (std::size_t i = 0; i < binds.size(); ++i) binds[i](q, static_cast<int>(i + 1));
@@ -582,6 +602,23 @@ class SqliteStore final : public Store, public Reporting {
   }
 
  private:
+  /// Throws ErrorCode::unusable when the units below `code` go deeper than the model's four
+  /// levels, which only a cycle of parents makes them do.
+  void check_subtree(const std::string& code) {
+    SQLite::Statement q(*m_db,
+                        "WITH RECURSIVE sub(id, below) AS (SELECT id, 0 FROM units WHERE code = ? "
+                        "UNION ALL SELECT u.id, sub.below + 1 FROM units u JOIN sub ON "
+                        "u.parent_id = sub.id WHERE sub.below < 5) "
+                        "SELECT EXISTS (SELECT 1 FROM sub WHERE below = 5)");
+    q.bind(1, code);
+    if (!q.executeStep() || q.getColumn(0).getInt() == 0) return;
+    (void)units();  // names the unit whose parent is not above it
+    throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: the units below " +
+                                         code +
+                                         " go more than four levels deep (do the units' parents "
+                                         "form a cycle?)");
+  }
+
   // A case's header (what its report says) and an event, for the streaming queries.
   inline static const std::string k_header_columns =
       "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
@@ -733,19 +770,70 @@ class SqliteStore final : public Store, public Reporting {
       // Built aside and renamed into place by the first commit (see publish), so that a failed
       // command never leaves a half-made database, nor deletes one another process made.
       m_pending = temporary_name(m_path);
-      connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, options);
+      connect(m_pending, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       return;
     }
-    int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    if (memory || (options.create && !options.read_only)) flags |= SQLite::OPEN_CREATE;
-    connect(m_path, flags, options);
+    if (options.read_only)
+      m_read_only = "opened read-only";
+    else if (exists && !memory)
+      m_read_only = why_read_only(m_path);
+    if (!m_read_only.empty()) {
+      // SQLite reads a WAL database only where it can make the -wal and -shm files, or when
+      // told the file is immutable. Without a -wal or -journal file and in a directory nobody
+      // here can write, no change is pending or in progress that this read could miss.
+      const bool beside = writable(fs::path(m_path).parent_path()) ||
+                          fs::exists(m_path + "-wal", ec) || fs::exists(m_path + "-journal", ec);
+      if (!beside) {
+        connect("file:" + uri_escaped(m_path) + "?immutable=1",
+                SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+        return;
+      }
+      connect(m_path, SQLite::OPEN_READONLY);
+      return;
+    }
+    int flags = SQLite::OPEN_READWRITE;
+    if (memory || options.create) flags |= SQLite::OPEN_CREATE;
+    connect(m_path, flags);
   }
 
-  void connect(const std::string& file, int flags, const OpenOptions& options) {
+  /// Why this process cannot write the database at `path`, or empty when it can.
+  static std::string why_read_only(const std::string& path) {
+    namespace fs = std::filesystem;
+    if (!writable(path)) return "the file cannot be written";
+    std::error_code ec;
+    const bool beside = fs::exists(path + "-wal", ec) && writable(path + "-wal") &&
+                        fs::exists(path + "-shm", ec) && writable(path + "-shm");
+    if (!beside && !writable(fs::path(path).parent_path()))
+      return "its directory cannot be written, so SQLite cannot make its -wal and -shm files";
+    return {};
+  }
+
+  static bool writable(const std::filesystem::path& p) {
+    const std::string s = p.empty() ? std::string(".") : p.string();
+    return ::faccessat(AT_FDCWD, s.c_str(), W_OK, AT_EACCESS) == 0;
+  }
+
+  /// `path` as the path of a `file:` URI: every byte but a few safe ones percent-encoded.
+  static std::string uri_escaped(const std::string& path) {
+    std::string out;
+    for (const char ch : path) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (std::isalnum(c) != 0 || std::string_view("/._-~").find(ch) != std::string_view::npos)
+        out += ch;
+      else
+        out += fmt::format("%{:02X}", c);
+    }
+    return out;
+  }
+
+  void connect(const std::string& file, int flags) {
     m_db = std::make_unique<SQLite::Database>(file, flags, 5000);
+    detail::guard_connection(m_db->getHandle(), m_budget);
     m_db->exec("PRAGMA foreign_keys = ON");
 
-    // Reading the schema is the first real read: a file that is not SQLite fails here.
+    // Reading the schema is the first real read: a file that is not SQLite fails here. One read
+    // transaction, so that all of it is one state even while another process migrates.
+    SQLite::Transaction read(*m_db, SQLite::TransactionBehavior::DEFERRED);
     const int user_version = m_db->execAndGet("PRAGMA user_version").getInt();
     const int application_id = m_db->execAndGet("PRAGMA application_id").getInt();
     const int objects = m_db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
@@ -757,7 +845,27 @@ class SqliteStore final : public Store, public Reporting {
                       ", newer than this gridgov's " + std::to_string(k_schema_version) +
                       "; upgrade gridgov (the database was left untouched)",
                   "", "schema");
-    if (options.read_only) return;
+    if (user_version == 0 && objects > 0)
+      throw Error(ErrorCode::unusable,
+                  "database " + m_path +
+                      " is unusable: it is gridgov's and holds tables, but its schema version "
+                      "(PRAGMA user_version) says it is empty; it was changed outside gridgov "
+                      "(the database was left untouched)");
+    if (objects > 0)
+      if (auto fault = detail::schema_fault(*m_db, user_version))
+        throw Error(ErrorCode::unusable, "database " + m_path + " is unusable: " + *fault);
+    read.commit();
+
+    if (!m_read_only.empty()) {
+      if (user_version < k_schema_version)
+        throw Error(ErrorCode::unusable,
+                    "database " + m_path + " has schema version " + std::to_string(user_version) +
+                        " and needs upgrading to " + std::to_string(k_schema_version) +
+                        ", but it is read-only (" + m_read_only +
+                        "); run gridctl once with write access (the database was left "
+                        "untouched)");
+      return;
+    }
     // WAL lets readers go on while one process writes; a database still being built keeps the
     // rollback journal, so that it is one file when renamed into place.
     if (m_pending.empty() && m_db->execAndGet("PRAGMA journal_mode").getString() != "wal")
@@ -791,7 +899,7 @@ class SqliteStore final : public Store, public Reporting {
                   "cannot create database " + m_path + ": " + std::strerror(err));
     }
     m_pending.clear();
-    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE, OpenOptions{}); });
+    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE); });
   }
 
   void migrate() {
@@ -904,10 +1012,13 @@ class SqliteStore final : public Store, public Reporting {
   static constexpr int k_schema_version = static_cast<int>(detail::k_migrations.size());
 
   std::string m_path;
-  std::string m_pending;  ///< a new database's temporary file, until its first commit
+  std::string m_pending;        ///< a new database's temporary file, until its first commit
+  detail::StepBudget m_budget;  ///< watched by the connection's progress handler: outlives m_db
   std::unique_ptr<SQLite::Database> m_db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
+  /// Why the database is open read-only (empty: it is not).
+  std::string m_read_only;
 };
 
 /// `sqlite:PATH` and plain paths are SQLite; anything that looks like another scheme is not.

@@ -5,6 +5,7 @@
 // scheme; no storage engine type appears here.
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -178,13 +179,24 @@ struct OpenOptions {
   /// commits, so a command that fails or writes nothing leaves none behind (and never removes
   /// one another process made meanwhile).
   bool on_commit = false;
+  /// The most work one statement may do, in SQLite virtual-machine steps (0: no bound). A
+  /// statement needing more is stopped with ErrorCode::unusable: only a database changed
+  /// outside gridgov (a loop in its data) makes one run that long. The heaviest statements over
+  /// a million cases (an export's stream, `stats summary`) take some 2×10⁸ steps; the default
+  /// is fifty times that, a minute or two of work.
+  std::int64_t max_statement_steps = 10'000'000'000;
 };
 
 /// Opens (and, if needed, migrates) the database at `url`: a file path, `sqlite:PATH` or
 /// `:memory:` opens SQLite; any other scheme (`postgresql://…`) is refused with
 /// ErrorCode::usage until a backend for it exists.
 /// Throws ErrorCode::not_found when it is missing, ErrorCode::unusable when it is not a gridgov
-/// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then).
+/// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then), or
+/// when its schema holds anything gridgov did not create (a trigger, a view, another table or
+/// index, or one of gridgov's changed): a database file is data, and none of its SQL runs.
+/// A file this process cannot write (or whose directory it cannot write, so that SQLite cannot
+/// make its `-wal` and `-shm` files) is opened read-only: reading works, and a write or a
+/// needed schema upgrade is ErrorCode::unusable.
 ///
 /// **Example**: `auto store = gridgov::open_store("gridgov.db", {.create = true});`
 [[nodiscard]] std::unique_ptr<Store> open_store(const std::string& url,

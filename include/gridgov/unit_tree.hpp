@@ -1,6 +1,7 @@
 #pragma once
 // A read-only view of the active unit tree, for listing, showing and drawing it.
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -9,14 +10,42 @@
 #include <utility>
 #include <vector>
 
+#include "gridgov/error.hpp"
 #include "gridgov/layout.hpp"
 
 namespace gridgov {
 
+/// Why `units` do not make a tree of the model's levels, or nullopt when they do: each unit's
+/// parent, when it is among them, must be of a level above the unit's own. That makes every
+/// walk up or down the tree end within five steps; a cycle of parents (which only a database
+/// changed outside gridgov holds) always breaks it somewhere.
+///
+/// **Example**: with town T under grid G, `unit_tree_fault(units)` is
+/// `"unit T (town) has parent G (grid), which is not above it (do the units' parents form a
+/// cycle?)"`.
+[[nodiscard]] inline std::optional<std::string> unit_tree_fault(
+    const std::vector<StoredUnit>& units) {
+  std::map<std::string_view, Level, std::less<>> levels;
+  for (const auto& s : units) levels.emplace(s.unit.code, s.unit.level);
+  for (const auto& s : units) {
+    const Unit& u = s.unit;
+    if (u.parent.empty()) continue;
+    auto p = levels.find(u.parent);
+    if (p == levels.end() || index(p->second) < index(u.level)) continue;
+    return "unit " + u.code + " (" + std::string(to_string(u.level)) + ") has parent " + u.parent +
+           " (" + std::string(to_string(p->second)) +
+           "), which is not above it (do the units' parents form a cycle?)";
+  }
+  return std::nullopt;
+}
+
 class UnitTree {
  public:
-  /// Builds the tree from stored units (parents before children); retired units are left out.
+  /// Builds the tree from stored units; retired units are left out. Throws ErrorCode::unusable
+  /// when they do not make a tree (see unit_tree_fault), so that no walk of it can be endless.
   explicit UnitTree(const std::vector<StoredUnit>& units) {
+    if (auto fault = unit_tree_fault(units))
+      throw Error(ErrorCode::unusable, "the unit tree is broken: " + *fault);
     for (const auto& s : units) {
       if (s.retired) continue;
       m_index.emplace(s.unit.code, m_units.size());
@@ -28,7 +57,13 @@ class UnitTree {
       auto p = m_index.find(m_units[i].parent);
       if (p != m_index.end()) m_children[p->second].push_back(i);
     }
-    for (std::size_t i = m_units.size(); i-- > 0;) {
+    // Lowest level first, so that each unit's children are counted before it.
+    std::vector<std::size_t> order(m_units.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return index(m_units[a].level) > index(m_units[b].level);
+    });
+    for (std::size_t i : order) {
       for (std::size_t c : m_children[i]) {
         ++m_below[i][index(m_units[c].level)];
         for (std::size_t l = 0; l < 5; ++l) m_below[i][l] += m_below[c][l];

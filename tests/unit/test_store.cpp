@@ -556,6 +556,92 @@ TEST_CASE("a read-only store refuses writes as unusable") {
   CHECK_FALSE(open_store(path)->county().has_value());
 }
 
+TEST_CASE("a read-only store reads, and refuses a write transaction before writing anything") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    add_tree(*s);
+  }
+  const std::string before = bytes_of(path);
+  auto s = open_store(path, {.read_only = true});
+  CHECK(s->units().size() == 8);
+  CHECK(s->counts().units[index(Level::grid)] == 2);
+  const auto e = error_of([&] { (void)s->begin_write(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()) == "database " + path +
+                                      " is read-only (opened read-only); this command writes, "
+                                      "and wrote nothing");
+  s.reset();
+  CHECK(bytes_of(path) == before);
+}
+
+TEST_CASE("a gridgov database whose user_version was reset to 0 is unusable, not migrated over") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    add_tree(*s);
+  }
+  REQUIRE_FALSE(fs::exists(path + "-wal"));
+  patch_header(path, 60, 0);  // PRAGMA user_version = 0
+  const std::string before = bytes_of(path);
+  for (const bool create : {false, true}) {
+    const auto e = error_of([&] { (void)open_store(path, {.create = create}); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::unusable);
+    CHECK(std::string(e->what()).find(
+              "its schema version (PRAGMA user_version) says it is empty") != std::string::npos);
+    CHECK(bytes_of(path) == before);
+  }
+}
+
+TEST_CASE("a cycle of parents in the database is unusable; no walk of the tree is endless") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  auto s = open_store(path, {.create = true});
+  add_tree(*s);
+  s->update_unit(unit("T1", Level::town, "G1"));  // T1 → G1 → V1 → Z1 → T1
+  const auto e = error_of([&] { (void)s->units(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()) ==
+        "database " + path +
+            " is unusable: unit T1 (town) has parent G1 (grid), which is not above it (do the "
+            "units' parents form a cycle?)");
+  // The subtree query stops after four levels down.
+  CaseFilter within_t1;
+  within_t1.unit = "T1";
+  CHECK(s->cases(within_t1).empty());
+}
+
+TEST_CASE("a statement past the step bound is stopped as unusable") {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  {
+    auto s = open_store(path, {.create = true});
+    auto tx = s->begin_write();
+    s->add_unit(unit("C", Level::county, ""));
+    s->add_unit(unit("T1", Level::town, "C"));
+    s->add_unit(unit("Z1", Level::zone, "T1"));
+    s->add_unit(unit("V1", Level::village, "Z1"));
+    for (int i = 0; i < 3000; ++i) s->add_unit(unit("G" + std::to_string(i), Level::grid, "V1"));
+    tx->commit();
+  }
+  // Opening and small statements fit in 20,000 steps; listing 3,004 units (some 50,000) does not.
+  auto bounded = open_store(path, {.max_statement_steps = 20'000});
+  CHECK(bounded->county().has_value());
+  const auto e = error_of([&] { (void)bounded->units(); });
+  REQUIRE(e.has_value());
+  CHECK(e->code() == ErrorCode::unusable);
+  CHECK(std::string(e->what()).find("ran far longer than any of gridgov's ever needs") !=
+        std::string::npos);
+  // The next statement has its own budget again.
+  CHECK(bounded->county().has_value());
+  CHECK(open_store(path)->units().size() == 3004);
+}
+
 // ---- choosing a backend by URL, and creating a database on the first commit -----------------
 
 TEST_CASE("open_store: a path or sqlite:PATH is SQLite, another scheme is refused") {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -118,4 +119,50 @@ TEST_CASE("UnitTree::within tells whether a unit lies in a subtree") {
   CHECK_FALSE(tree.within("T1", "G1"));
   CHECK_FALSE(tree.within("nope", "C"));
   CHECK_FALSE(tree.within("G9", "V2"));
+}
+
+TEST_CASE("unit_tree_fault: none in a tree whose parents each lie above their children") {
+  CHECK_FALSE(unit_tree_fault(sample()).has_value());
+  // A missing parent ends a walk; it is no fault (a CSV layout's town before its county).
+  CHECK_FALSE(unit_tree_fault({su("T1", Level::town, ""), su("Z1", Level::zone, "T1"),
+                               su("V1", Level::village, "nope")})
+                  .has_value());
+}
+
+TEST_CASE("unit_tree_fault names a unit whose parent is not above it: a cycle always has one") {
+  // T1 placed under its own grid G1: C ─ … and T1 → G1 → V1 → Z1 → T1.
+  auto units = sample();
+  units[1] = su("T1", Level::town, "G1");
+  CHECK(unit_tree_fault(units) ==
+        "unit T1 (town) has parent G1 (grid), which is not above it (do the units' parents form "
+        "a cycle?)");
+  // Two towns, each the other's parent.
+  CHECK(unit_tree_fault({su("T1", Level::town, "T2"), su("T2", Level::town, "T1")}).has_value());
+  // A unit its own parent.
+  CHECK(unit_tree_fault({su("G1", Level::grid, "G1")}).has_value());
+  // Through retired units too: they keep their parents.
+  CHECK(unit_tree_fault({su("V1", Level::village, "G9"), su("G9", Level::grid, "V1", {}, {}, true)})
+            .has_value());
+}
+
+TEST_CASE("UnitTree refuses units whose parents form a cycle: no walk of it can be endless") {
+  auto units = sample();
+  units[1] = su("T1", Level::town, "G1");
+  try {
+    const UnitTree tree(units);
+    FAIL("a tree with a cycle was built");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::unusable);
+    CHECK(std::string(e.what()) ==
+          "the unit tree is broken: unit T1 (town) has parent G1 (grid), which is not above it "
+          "(do the units' parents form a cycle?)");
+  }
+}
+
+TEST_CASE("UnitTree counts below correctly whatever order the units come in") {
+  auto units = sample();
+  std::reverse(units.begin(), units.end());  // children before parents
+  const UnitTree tree(units);
+  CHECK(tree.below("C")[index(Level::grid)] == 3);
+  CHECK(tree.below("Z1")[index(Level::village)] == 2);
 }

@@ -2,7 +2,6 @@
 // Checks of numeric flags, with messages that say what is wanted. CLI11's own number checks print
 // floating-point ranges and let an id too big for 64 bits through as the largest one.
 
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -14,9 +13,11 @@ namespace gridctl {
 /// A whole number from `min` to `max` (written in decimal digits, no sign, no spaces).
 inline CLI::Validator whole_number(long long min,
                                    long long max = std::numeric_limits<long long>::max()) {
-  const std::string wanted = max == std::numeric_limits<long long>::max()
-                                 ? fmt::format("a whole number of at least {}", min)
-                                 : fmt::format("a whole number from {} to {}", min, max);
+  std::string wanted = "a whole number ";
+  if (max == std::numeric_limits<long long>::max())
+    wanted.append("of at least ").append(std::to_string(min));
+  else
+    wanted.append("from ").append(std::to_string(min)).append(" to ").append(std::to_string(max));
   return CLI::Validator(
       [min, max, wanted](std::string& text) -> std::string {
         long long n = 0;
@@ -24,7 +25,7 @@ inline CLI::Validator whole_number(long long min,
         const auto [ptr, ec] = std::from_chars(text.data(), end, n);
         const bool digits = !text.empty() && text.front() != '-';
         if (!digits || ec != std::errc() || ptr != end || n < min || n > max)
-          return fmt::format("\"{}\" is not {}", text, wanted);
+          return std::string("\"").append(text).append("\" is not ").append(wanted);
         return {};
       },
       wanted);

@@ -1,4 +1,5 @@
-// A fuzz target for every reader: the first byte picks the reader, the rest is the file.
+// A fuzz target for every reader: the first byte picks the reader (unless GRIDGOV_FUZZ_READER
+// pins one), the rest is the file.
 // 0-2 layout CSV/TOML/JSON, 3 workers, 4 policy, 5 cases CSV, 6 cases NDJSON, 7 the `events`
 // column of a cases file (the rest is the column's JSON text).
 // Built with clang's libFuzzer by scripts/fuzz; built with g++ as `fuzz_replay`, it runs each
@@ -8,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -34,6 +36,16 @@ void read_cases(const std::string& path, gridgov::Diagnostics& diagnostics) {
 
 constexpr std::uint8_t k_readers = 8;
 
+/// The reader GRIDGOV_FUZZ_READER pins (scripts/fuzz --each fuzzes one reader at a time), or -1:
+/// then the first byte picks it.
+int pinned_reader() {
+  static const int pinned = [] {
+    const char* env = std::getenv("GRIDGOV_FUZZ_READER");
+    return env && *env ? std::atoi(env) % k_readers : -1;
+  }();
+  return pinned;
+}
+
 void check(const gridgov::Diagnostics& d) {
   for (const auto& diag : d.list())
     if (diag.line < 0 || diag.column < 0 || diag.reason.empty()) __builtin_trap();
@@ -43,7 +55,8 @@ void check(const gridgov::Diagnostics& d) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const std::uint8_t which = data[0] % k_readers;
+  const std::uint8_t which =
+      pinned_reader() >= 0 ? static_cast<std::uint8_t>(pinned_reader()) : data[0] % k_readers;
   ++data;
   --size;
   gridgov::Diagnostics diagnostics(50);

@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 2> k_migrations = {
+inline constexpr std::array<std::string_view, 3> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -139,6 +139,120 @@ INSERT INTO events_2 (id, case_id, type, at, recorded_at, actor, from_level, fro
          level, unit_id, department, worker, deadline, note FROM events;
 DROP TABLE events;
 ALTER TABLE events_2 RENAME TO events;
+CREATE INDEX events_case ON events (case_id, id);
+CREATE INDEX events_at ON events (at);
+)sql",
+    // 2 → 3: the same tables, their enumerations checked by comparisons. SQLite evaluates
+    // `x IN (three or more constants)` by building a temporary index at every execution of a
+    // statement, so each INSERT paid for one per checked column (seven times the cost of the
+    // insert itself); `x = 'a' OR x = 'b' …` costs nothing. Run with foreign keys off (the
+    // store's `migrate`), as SQLite's procedure for rebuilding a table wants.
+    R"sql(
+CREATE TABLE units_3 (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  level       TEXT NOT NULL CHECK (level = 'county' OR level = 'town' OR level = 'zone' OR
+                                   level = 'village' OR level = 'grid'),
+  depth       INTEGER NOT NULL CHECK (depth BETWEEN 0 AND 4),
+  parent_id   INTEGER REFERENCES units (id),
+  households  INTEGER,
+  population  INTEGER,
+  retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+) STRICT;
+INSERT INTO units_3 (id, code, name, level, depth, parent_id, households, population, retired)
+  SELECT id, code, name, level, depth, parent_id, households, population, retired FROM units;
+DROP TABLE units;
+ALTER TABLE units_3 RENAME TO units;
+CREATE INDEX units_parent ON units (parent_id);
+CREATE INDEX units_depth ON units (depth, code);
+
+CREATE TABLE workers_3 (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  tier        TEXT NOT NULL CHECK (tier = 'grid' OR tier = 'town' OR tier = 'county'),
+  deployment  TEXT CHECK (deployment = 'resident' OR deployment = 'cluster' OR
+                          deployment = 'whistle'),
+  department  TEXT,
+  phone       TEXT,
+  retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+) STRICT;
+INSERT INTO workers_3 (id, code, name, tier, deployment, department, phone, retired)
+  SELECT id, code, name, tier, deployment, department, phone, retired FROM workers;
+DROP TABLE workers;
+ALTER TABLE workers_3 RENAME TO workers;
+
+CREATE TABLE cases_3 (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind = 'problem' OR kind = 'info'),
+  source      TEXT NOT NULL CHECK (source = 'patrol' OR source = 'hotline' OR
+                                   source = 'surveillance' OR source = 'petition' OR
+                                   source = 'platform'),
+  ext_id      TEXT,
+  category    TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT,
+  grid_id     INTEGER NOT NULL REFERENCES units (id),
+  reporter    TEXT NOT NULL,
+  reported_at INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status = 'open' OR status = 'resolved' OR status = 'closed' OR
+                                   status = 'void'),
+  level       TEXT NOT NULL CHECK (level = 'county' OR level = 'town' OR level = 'zone' OR
+                                   level = 'village' OR level = 'grid'),
+  unit_id     INTEGER REFERENCES units (id),
+  department  TEXT,
+  deadline    INTEGER,
+  rework      INTEGER NOT NULL DEFAULT 0,
+  due         INTEGER,
+  suspended_since INTEGER,
+  UNIQUE (source, ext_id)
+) STRICT;
+INSERT INTO cases_3 (id, kind, source, ext_id, category, title, description, grid_id, reporter,
+                     reported_at, status, level, unit_id, department, deadline, rework, due,
+                     suspended_since)
+  SELECT id, kind, source, ext_id, category, title, description, grid_id, reporter, reported_at,
+         status, level, unit_id, department, deadline, rework, due, suspended_since FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_3 RENAME TO cases;
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_grid ON cases (grid_id);
+CREATE INDEX cases_unit ON cases (unit_id);
+CREATE INDEX cases_reported ON cases (reported_at);
+
+CREATE TABLE events_3 (
+  id              INTEGER PRIMARY KEY,
+  case_id         INTEGER NOT NULL REFERENCES cases (id),
+  type            TEXT NOT NULL CHECK (type = 'report' OR type = 'escalate' OR type = 'refer' OR
+                  type = 'dispatch' OR type = 'whistle' OR type = 'resolve' OR
+                  type = 'close' OR type = 'rework' OR type = 'reopen' OR type = 'void' OR
+                  type = 'extend' OR type = 'suspend' OR type = 'resume' OR
+                  type = 'supervise' OR type = 'urge'),
+  at              INTEGER NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  from_level      TEXT,
+  from_unit_id    INTEGER REFERENCES units (id),
+  from_department TEXT,
+  level           TEXT,
+  unit_id         INTEGER REFERENCES units (id),
+  department      TEXT,
+  worker          TEXT,
+  deadline        INTEGER,
+  note            TEXT,
+  due             INTEGER,
+  extension       TEXT,
+  supervision_by  INTEGER,
+  late_record     INTEGER NOT NULL DEFAULT 0 CHECK (late_record IN (0, 1))
+) STRICT;
+INSERT INTO events_3 (id, case_id, type, at, recorded_at, actor, from_level, from_unit_id,
+                      from_department, level, unit_id, department, worker, deadline, note, due,
+                      extension, supervision_by, late_record)
+  SELECT id, case_id, type, at, recorded_at, actor, from_level, from_unit_id, from_department,
+         level, unit_id, department, worker, deadline, note, due, extension, supervision_by,
+         late_record FROM events;
+DROP TABLE events;
+ALTER TABLE events_3 RENAME TO events;
 CREATE INDEX events_case ON events (case_id, id);
 CREATE INDEX events_at ON events (at);
 )sql",

@@ -903,6 +903,19 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void migrate() {
+    // Migrations rebuild tables (create, copy, drop, rename), which SQLite wants done with
+    // foreign keys off; the references are checked before the commit instead. The pragma is a
+    // no-op inside a transaction, so it brackets it.
+    m_db->exec("PRAGMA foreign_keys = OFF");
+    struct KeysBackOn {
+      SQLite::Database& db;
+      ~KeysBackOn() {
+        try {
+          db.exec("PRAGMA foreign_keys = ON");
+        } catch (const SQLite::Exception&) {  // the connection is then unusable anyway
+        }
+      }
+    } keys_back_on{*m_db};
     SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the lock.
     int version = m_db->execAndGet("PRAGMA user_version").getInt();
@@ -910,6 +923,12 @@ class SqliteStore final : public Store, public Reporting {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
       if (version == 1) give_due();
     }
+    SQLite::Statement dangling(*m_db, "PRAGMA foreign_key_check");
+    if (dangling.executeStep())
+      throw Error(ErrorCode::unusable,
+                  "database " + m_path + " is unusable: a row of table " +
+                      dangling.getColumn(0).getString() +
+                      " points at a row that is not there (the database was left untouched)");
     m_db->exec("PRAGMA application_id = " + std::to_string(detail::k_application_id));
     m_db->exec("PRAGMA user_version = " + std::to_string(version));
     tx.commit();

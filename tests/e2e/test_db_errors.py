@@ -249,7 +249,7 @@ class PlantedObjects(GridctlTestCase):
     def test_an_index_of_gridgov_changed(self):
         self.plant("DROP INDEX cases_status",
                    "CREATE INDEX cases_status ON cases (status) WHERE status <> 'void'")
-        self.refused(["status"], r'index "cases_status" is not as gridgov\'s schema version 2 '
+        self.refused(["status"], r'index "cases_status" is not as gridgov\'s schema version 3 '
                                  r"has it \(it was changed outside gridgov\)")
 
     def test_an_index_of_gridgov_dropped(self):
@@ -428,7 +428,7 @@ class ReadOnly(GridctlTestCase):
         before = file_bytes(self.box.db)
         r = self.ro("status")
         self.assertRc(r, UNUSABLE)
-        self.assertIn(f"database {self.box.db} has schema version 1 and needs upgrading to 2, "
+        self.assertIn(f"database {self.box.db} has schema version 1 and needs upgrading to 3, "
                       "but it is read-only (", r.stderr)
         self.assertEqual(file_bytes(self.box.db), before)
 

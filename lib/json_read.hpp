@@ -78,6 +78,10 @@ inline bool parse_json_value(std::string_view text, nlohmann::json& out, JsonPro
     if (auto p = reason.find(": "); p != std::string::npos) reason = reason.substr(p + 2);
     if (auto p = reason.find("; last read"); p != std::string::npos) reason.resize(p);
     problem = JsonProblem{e.byte == 0 ? 0 : e.byte - 1, "invalid JSON: " + reason};
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number too large for a double (1e999): the lexer has just read it.
+    const auto read = static_cast<std::size_t>(last - text.data());
+    problem = JsonProblem{read == 0 ? 0 : read - 1, "invalid JSON: a number too large to hold"};
   }
   return false;
 }

@@ -176,6 +176,20 @@ class DeepNesting(Hostile):
         self.assertIn("events: bad events: nested deeper than 64 levels (character 65 of the "
                       "field)", err)
 
+    def test_a_number_too_large_is_refused_not_a_crash(self):
+        # Found by scripts/fuzz --each (reader cases-csv): nlohmann throws out_of_range for a
+        # number past a double's range, which escaped as an internal error (exit 1).
+        huge = "2" * 41 + "E" + "2" * 35
+        path = self.box.write("huge.ndjson", self.ROW + '"title": ' + huge + "}\n")
+        err = self.rejected("import", "cases", path)
+        self.assertIn(f"{path}:1:", err)
+        self.assertIn("invalid JSON: a number too large to hold", err)
+        path = self.box.write("huge.csv", "ext_id,source,grid,category,title,reporter,reported_at,"
+                              f"events\nd1,patrol,{GRID},{CATEGORY},t,admin,2026-10-03T09:00,"
+                              f'"[{{""type"":""resolve"",""x"":1e999999}}]"\n')
+        err = self.rejected("import", "cases", path)
+        self.assertIn("events: bad events: invalid JSON: a number too large to hold", err)
+
     def test_ndjson_text_must_be_text(self):
         path = self.box.write("arr.ndjson", self.ROW + '"title": ["a", "b"]}\n')
         err = self.rejected("import", "cases", path)

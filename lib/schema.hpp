@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 3> k_migrations = {
+inline constexpr std::array<std::string_view, 4> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -255,6 +255,28 @@ DROP TABLE events;
 ALTER TABLE events_3 RENAME TO events;
 CREATE INDEX events_case ON events (case_id, id);
 CREATE INDEX events_at ON events (at);
+)sql",
+    // 3 → 4: the facts statistics need of each case's history (docs/design.md §7), kept with its
+    // state so that a month's figures are aggregates over the cases reported in it (the store
+    // fills them for existing cases by replaying their events), and two partial indexes.
+    R"sql(
+ALTER TABLE cases ADD COLUMN last_counted_at INTEGER;
+ALTER TABLE cases ADD COLUMN close_counted_at INTEGER;
+ALTER TABLE cases ADD COLUMN escalated INTEGER NOT NULL DEFAULT 0
+  CHECK (escalated = 0 OR escalated = 1);
+ALTER TABLE cases ADD COLUMN referred INTEGER NOT NULL DEFAULT 0
+  CHECK (referred = 0 OR referred = 1);
+ALTER TABLE cases ADD COLUMN extended INTEGER NOT NULL DEFAULT 0
+  CHECK (extended = 0 OR extended = 1);
+ALTER TABLE cases ADD COLUMN stage_late INTEGER NOT NULL DEFAULT 0
+  CHECK (stage_late = 0 OR stage_late = 1);
+ALTER TABLE cases ADD COLUMN last_department TEXT;
+ALTER TABLE cases ADD COLUMN supervision_by INTEGER;
+-- The few events statistics count one by one, and late records: small partial indexes, so that a
+-- month's report reads those events without the month's reports, resolves and closes.
+CREATE INDEX events_tallied ON events (at) WHERE type = 'whistle' OR type = 'rework' OR
+  type = 'supervise' OR (type = 'close' AND actor = 'admin');
+CREATE INDEX events_late ON events (case_id) WHERE late_record = 1;
 )sql",
 };
 

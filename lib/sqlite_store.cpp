@@ -8,13 +8,16 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <random>
+#include <unordered_map>
 
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
@@ -351,9 +354,12 @@ class SqliteStore final : public Store, public Reporting {
       auto& q = statement(
           "INSERT INTO cases (kind, source, ext_id, category, title, description, grid_id, "
           "reporter, reported_at, status, level, unit_id, department, deadline, rework, due, "
-          "suspended_since) VALUES "
+          "suspended_since, " +
+          k_fact_columns +
+          ") VALUES "
           "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, ?10, ?11, "
-          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15, ?16, ?17)");
+          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+          "?22, ?23, ?24, ?25)");
       q.bind(1, std::string(to_string(c.kind)));
       q.bind(2, std::string(to_string(c.source)));
       bind_text_or_null(q, 3, c.ext_id);
@@ -374,7 +380,9 @@ class SqliteStore final : public Store, public Reporting {
       auto& q = statement(
           "UPDATE cases SET status = ?10, level = ?11, unit_id = (SELECT id FROM units WHERE "
           "code = ?12), department = ?13, deadline = ?14, rework = ?15, due = ?16, "
-          "suspended_since = ?17 WHERE id = ?1");
+          "suspended_since = ?17, last_counted_at = ?18, close_counted_at = ?19, escalated = ?20, "
+          "referred = ?21, extended = ?22, stage_late = ?23, last_department = ?24, "
+          "supervision_by = ?25 WHERE id = ?1");
       q.bind(1, static_cast<int64_t>(c.id));
       bind_state(q, c, 10);
       q.exec();
@@ -505,28 +513,90 @@ class SqliteStore final : public Store, public Reporting {
   void for_each_case(
       Timestamp from, Timestamp to, Timestamp until,
       const std::function<void(const Case&, const std::vector<Event>&)>& visit) override {
+    stream_cases(from, to, until, "", visit);
+  }
+
+  void for_each_unsettled_case(
+      Timestamp from, Timestamp to, Timestamp end,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) override {
+    stream_cases(from, to, end, " AND c.last_counted_at >= ?3", visit);
+  }
+
+  void settled_tallies(
+      Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
     guarded(m_path, [&] {
-      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
-                                     " FROM cases c JOIN units g ON g.id = c.grid_id "
-                                     "JOIN events e ON e.case_id = c.id AND e.at < ?3 " +
-                                     k_event_joins +
-                                     " WHERE c.reported_at >= ?1 AND c.reported_at < ?2 "
-                                     "ORDER BY c.id, e.id");
+      // outcome_at (include/gridgov/outcome.hpp) in SQL: `p` is "a problem", ?3 the end.
+      const std::string p = "(c.kind = 'problem' AND c.status <> 'void')";
+      const std::string open = "c.status = 'open' AND c.suspended_since IS NULL";
+      const std::string closed = p + " AND c.status = 'closed'";
+      // The period's cases are found by their report time, whatever else the query tests.
+      const std::string from_where =
+          " FROM cases c INDEXED BY cases_reported JOIN units g ON g.id = c.grid_id WHERE c.reported_at >= ?1 AND "
+          "c.reported_at < ?2 AND (c.last_counted_at IS NULL OR c.last_counted_at < ?3)";
+      const std::string key_list = stats_keys(keys, "coalesce(c.last_department, '')");
+      std::map<std::vector<std::string>, Tally> tallies;
+      SQLite::Statement q(
+          *m_db,
+          "SELECT " + key_list + "count(*), sum(" + p + "), sum(" + closed + "), sum(" + closed +
+              " AND c.close_counted_at IS NOT NULL AND (c.due IS NULL OR c.close_counted_at <= "
+              "c.due)), sum(" +
+              p + " AND c.escalated), sum(" + p + " AND c.referred), sum(" + p + " AND " + open +
+              " AND c.due IS NOT NULL AND ?3 > c.due), sum(" + p + " AND (c.stage_late OR (" +
+              open + " AND c.deadline IS NOT NULL AND ?3 > c.deadline))), sum(" + p +
+              " AND c.extended), sum(" + p +
+              " AND c.status = 'open' AND c.suspended_since IS NOT NULL), sum(" + p +
+              " AND c.status IN ('open', 'resolved') AND c.supervision_by IS NOT NULL AND ?3 > "
+              "c.supervision_by)" +
+              from_where + group_by(keys));
+      bind_period(q, from, to, end);
+      const int n = static_cast<int>(keys.size());
+      while (q.executeStep()) {
+        Tally& t = tallies[key_values(q, n)];
+        long long Tally::*fields[] = {
+            &Tally::reported,     &Tally::problems,     &Tally::closed,
+            &Tally::closed_on_time, &Tally::escalated,  &Tally::referred,
+            &Tally::overdue_open, &Tally::stage_late,   &Tally::extended,
+            &Tally::suspended_open, &Tally::supervision_overdue};
+        for (int i = 0; i < static_cast<int>(std::size(fields)); ++i)
+          t.*fields[i] = q.getColumn(n + i).getInt64();
+      }
+      SQLite::Statement hours(*m_db, "SELECT " + key_list + "c.close_counted_at - c.reported_at" +
+                                         from_where + " AND " + closed +
+                                         " AND c.close_counted_at IS NOT NULL");
+      bind_period(hours, from, to, end);
+      while (hours.executeStep())
+        tallies[key_values(hours, n)].hours.push_back(
+            static_cast<double>(hours.getColumn(n).getInt64()) / 3600.0);
+      for (const auto& [key, t] : tallies) visit(key, t);
+    });
+  }
+
+  void event_tallies(
+      Timestamp from, Timestamp to, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
+    guarded(m_path, [&] {
+      // Tally::add(const Event&) in SQL.
+      SQLite::Statement q(
+          *m_db, "SELECT " + stats_keys(keys, "coalesce(e.department, '')") +
+                     "sum(e.type = 'whistle'), sum(e.type = 'rework'), sum(e.type = 'supervise'), "
+                     "sum(e.type = 'close' AND e.actor = 'admin') FROM events e "
+                     "JOIN cases c ON c.id = e.case_id JOIN units g ON g.id = c.grid_id "
+                     // The condition of the partial index events_tallied, word for word.
+                     "WHERE e.at >= ?1 AND e.at < ?2 AND (type = 'whistle' OR type = 'rework' OR "
+                     "type = 'supervise' OR (type = 'close' AND actor = 'admin'))" +
+                     group_by(keys));
       q.bind(1, seconds(from));
       q.bind(2, seconds(to));
-      q.bind(3, seconds(until));
-      Case header;
-      std::vector<Event> events;
+      const int n = static_cast<int>(keys.size());
       while (q.executeStep()) {
-        const long long id = q.getColumn(0).getInt64();
-        if (id != header.id && header.id != 0) {
-          visit(header, events);
-          events.clear();
-        }
-        if (id != header.id) header = read_header(q);
-        events.push_back(read_event(q, k_header_count));
+        Tally t;
+        t.whistles = q.getColumn(n).getInt64();
+        t.rework = q.getColumn(n + 1).getInt64();
+        t.supervised = q.getColumn(n + 2).getInt64();
+        t.verified_by_admin = q.getColumn(n + 3).getInt64();
+        visit(key_values(q, n), t);
       }
-      if (header.id != 0) visit(header, events);
     });
   }
 
@@ -555,53 +625,128 @@ class SqliteStore final : public Store, public Reporting {
   std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
                                          int reports) override {
     return guarded(m_path, [&] {
-      // Each patrol report of the period, sorted by why it counts or not, per grid and local day.
-      SQLite::Statement q(*m_db, R"sql(
-        WITH r AS (
-          SELECT c.grid_id, (c.reported_at + ?1) / 86400 AS day,
-                 CASE WHEN c.status = 'void' THEN 1
-                      WHEN c.reporter = 'admin' THEN 2
-                      WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id
-                                   AND e.type = 'report' AND e.late_record = 1) THEN 4
-                      WHEN NOT EXISTS (SELECT 1 FROM workers w JOIN worker_units wu
-                                       ON wu.worker_id = w.id
-                                       WHERE w.code = c.reporter AND w.tier = 'grid'
-                                         AND wu.unit_id = c.grid_id) THEN 3
-                      ELSE 0 END AS why
-          FROM cases c
-          WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3)
-        SELECT g.code, r.why, r.day, count(*) FROM r JOIN units g ON g.id = r.grid_id
-        GROUP BY g.code, r.why, r.day)sql");
+      // Who may report for a grid: the grid-tier workers serving it (a few thousand pairs).
+      std::unordered_map<std::string, std::vector<int64_t>> serving;
+      SQLite::Statement workers(*m_db,
+                                "SELECT w.code, wu.unit_id FROM workers w JOIN worker_units wu "
+                                "ON wu.worker_id = w.id WHERE w.tier = 'grid'");
+      while (workers.executeStep())
+        serving[workers.getColumn(0).getString()].push_back(workers.getColumn(1).getInt64());
+      std::unordered_map<int64_t, std::string> grid_code;
+      SQLite::Statement grids(*m_db, "SELECT id, code FROM units");
+      while (grids.executeStep())
+        grid_code[grids.getColumn(0).getInt64()] = grids.getColumn(1).getString();
+
+      // Each patrol report of the period, sorted by why it counts or not; the valid ones counted
+      // per grid and local day. (Found by report time: most cases are patrol reports.)
+      SQLite::Statement q(*m_db,
+                          "SELECT c.grid_id, (c.reported_at + ?1) / 86400, c.reporter, "
+                          "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE "
+                          "late_record = 1 AND type = 'report') "
+                          "FROM cases c INDEXED BY cases_reported "
+                          "WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3");
       q.bind(1, static_cast<int64_t>(offset.count() * 60));
       q.bind(2, seconds(from));
       q.bind(3, seconds(to));
       std::map<std::string, GridQuota> out;
+      std::map<std::pair<int64_t, int64_t>, long long> valid_per_day;  // (grid id, day) → reports
       while (q.executeStep()) {
-        GridQuota& g = out[q.getColumn(0).getString()];
-        const long long n = q.getColumn(3).getInt64();
-        switch (q.getColumn(1).getInt()) {
-          case 0:
-            g.valid += n;
-            if (n >= reports) ++g.days_met;
-            break;
-          case 1:
-            g.voided += n;
-            break;
-          case 2:
-            g.by_admin += n;
-            break;
-          case 4:
-            g.late_records += n;
-            break;
-          default:
-            g.not_grid_worker += n;
+        const int64_t grid = q.getColumn(0).getInt64();
+        auto code = grid_code.find(grid);
+        if (code == grid_code.end()) continue;  // a dangling grid id: foreign keys forbid it
+        GridQuota& g = out[code->second];
+        const std::string reporter = q.getColumn(2).getString();
+        if (q.getColumn(3).getInt() != 0) {
+          ++g.voided;
+        } else if (reporter == k_admin_code) {
+          ++g.by_admin;
+        } else if (q.getColumn(4).getInt() != 0) {
+          ++g.late_records;
+        } else if (auto w = serving.find(reporter);
+                   w == serving.end() ||
+                   std::find(w->second.begin(), w->second.end(), grid) == w->second.end()) {
+          ++g.not_grid_worker;
+        } else {
+          ++g.valid;
+          ++valid_per_day[{grid, q.getColumn(1).getInt64()}];
         }
       }
+      for (const auto& [grid_day, n] : valid_per_day)
+        if (n >= reports) ++out[grid_code[grid_day.first]].days_met;
       return out;
     });
   }
 
  private:
+  /// Cases reported in [from, to) meeting `where` (over `c`, with ?3 = `until`), by id, each with
+  /// its events that happened before `until`.
+  void stream_cases(Timestamp from, Timestamp to, Timestamp until, const std::string& where,
+                    const std::function<void(const Case&, const std::vector<Event>&)>& visit) {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+                                     " FROM cases c JOIN units g ON g.id = c.grid_id "
+                                     "JOIN events e ON e.case_id = c.id AND e.at < ?3 " +
+                                     k_event_joins +
+                                     " WHERE c.reported_at >= ?1 AND c.reported_at < ?2" + where +
+                                     " ORDER BY c.id, e.id");
+      bind_period(q, from, to, until);
+      Case header;
+      std::vector<Event> events;
+      while (q.executeStep()) {
+        const long long id = q.getColumn(0).getInt64();
+        if (id != header.id && header.id != 0) {
+          visit(header, events);
+          events.clear();
+        }
+        if (id != header.id) header = read_header(q);
+        events.push_back(read_event(q, k_header_count));
+      }
+      if (header.id != 0) visit(header, events);
+    });
+  }
+
+  static void bind_period(SQLite::Statement& q, Timestamp from, Timestamp to, Timestamp end) {
+    q.bind(1, seconds(from));
+    q.bind(2, seconds(to));
+    q.bind(3, seconds(end));
+  }
+
+  /// The select list of `keys` (each followed by a comma), with `department` for the department.
+  static std::string stats_keys(const std::vector<StatsKey>& keys, const std::string& department) {
+    std::string out;
+    for (StatsKey k : keys) {
+      switch (k) {
+        case StatsKey::grid:
+          out += "g.code, ";
+          break;
+        case StatsKey::department:
+          out += department + ", ";
+          break;
+        case StatsKey::category:
+          out += "c.category, ";
+          break;
+        case StatsKey::source:
+          out += "c.source, ";
+          break;
+      }
+    }
+    return out;
+  }
+
+  static std::string group_by(const std::vector<StatsKey>& keys) {
+    if (keys.empty()) return "";
+    std::string out = " GROUP BY ";
+    for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? ", " : "") + std::to_string(i + 1);
+    return out;
+  }
+
+  static std::vector<std::string> key_values(SQLite::Statement& q, int n) {
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) out.push_back(q.getColumn(i).getString());
+    return out;
+  }
+
   /// Throws ErrorCode::unusable when the units below `code` go deeper than the model's four
   /// levels, which only a cycle of parents makes them do.
   void check_subtree(const std::string& code) {
@@ -661,7 +806,9 @@ class SqliteStore final : public Store, public Reporting {
       "(SELECT supervision_by FROM events WHERE case_id = c.id AND type = 'supervise' "
       " ORDER BY id DESC LIMIT 1), "
       "(SELECT coalesce(note, '') FROM events WHERE case_id = c.id AND type = 'supervise' "
-      " ORDER BY id DESC LIMIT 1) "
+      " ORDER BY id DESC LIMIT 1), "
+      "c.last_counted_at, c.close_counted_at, c.escalated, c.referred, c.extended, "
+      "c.stage_late, coalesce(c.last_department, '') "
       "FROM cases c JOIN units g ON g.id = c.grid_id LEFT JOIN units u ON u.id = c.unit_id";
   inline static const std::string k_event_select =
       "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
@@ -671,8 +818,14 @@ class SqliteStore final : public Store, public Reporting {
     return Timestamp(std::chrono::seconds(c.getInt64()));
   }
 
+  /// The columns of a case's facts (CaseFacts) and its supervision order's time, in the order
+  /// bind_state binds them.
+  inline static const std::string k_fact_columns =
+      "last_counted_at, close_counted_at, escalated, referred, extended, stage_late, "
+      "last_department, supervision_by";
+
   /// Binds status, level, unit, department, deadline, rework, due and suspended_since at
-  /// `first`…`first + 7`.
+  /// `first`…`first + 7`, then the k_fact_columns at `first + 8`…`first + 15`.
   static void bind_state(SQLite::Statement& q, const Case& c, int first) {
     q.bind(first, std::string(to_string(c.status)));
     q.bind(first + 1, std::string(to_string(c.level)));
@@ -682,6 +835,16 @@ class SqliteStore final : public Store, public Reporting {
     q.bind(first + 5, c.rework);
     bind_time_or_null(q, first + 6, c.due);
     bind_time_or_null(q, first + 7, c.suspended_since);
+    const CaseFacts& f = c.facts;
+    bind_time_or_null(q, first + 8, f.last_counted_at);
+    bind_time_or_null(q, first + 9, f.close_counted_at);
+    q.bind(first + 10, f.escalated ? 1 : 0);
+    q.bind(first + 11, f.referred ? 1 : 0);
+    q.bind(first + 12, f.extended ? 1 : 0);
+    q.bind(first + 13, f.stage_late ? 1 : 0);
+    bind_text_or_null(q, first + 14, f.last_department);
+    bind_time_or_null(q, first + 15,
+                      c.supervision ? std::optional<Timestamp>(c.supervision->by) : std::nullopt);
   }
 
   static void bind_time_or_null(SQLite::Statement& q, int i, const std::optional<Timestamp>& t) {
@@ -708,6 +871,14 @@ class SqliteStore final : public Store, public Reporting {
         if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
     if (!q.getColumn(21).isNull())  // the last supervision order
       c.supervision = Supervision{timestamp(q.getColumn(21)), q.getColumn(22).getString()};
+    CaseFacts& f = c.facts;
+    if (!q.getColumn(23).isNull()) f.last_counted_at = timestamp(q.getColumn(23));
+    if (!q.getColumn(24).isNull()) f.close_counted_at = timestamp(q.getColumn(24));
+    f.escalated = q.getColumn(25).getInt() != 0;
+    f.referred = q.getColumn(26).getInt() != 0;
+    f.extended = q.getColumn(27).getInt() != 0;
+    f.stage_late = q.getColumn(28).getInt() != 0;
+    f.last_department = q.getColumn(29).getString();
     return c;
   }
 
@@ -922,6 +1093,7 @@ class SqliteStore final : public Store, public Reporting {
     for (; version < k_schema_version; ++version) {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
       if (version == 1) give_due();
+      if (version == 3) give_facts();
     }
     SQLite::Statement dangling(*m_db, "PRAGMA foreign_key_check");
     if (dangling.executeStep())
@@ -967,6 +1139,33 @@ class SqliteStore final : public Store, public Reporting {
       set_events.exec();
       set_events.reset();
     }
+  }
+
+  /// Migration 3 → 4: each case's facts, by replaying its events (the projection `apply` keeps).
+  void give_facts() {
+    SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+                                   " FROM cases c JOIN units g ON g.id = c.grid_id "
+                                   "JOIN events e ON e.case_id = c.id " +
+                                   k_event_joins + " ORDER BY c.id, e.id");
+    SQLite::Statement set(*m_db, "UPDATE cases SET (" + k_fact_columns +
+                                     ") = (?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) WHERE id = ?1");
+    Case c;
+    auto flush = [&] {
+      if (c.id == 0) return;
+      set.bind(1, static_cast<int64_t>(c.id));
+      bind_state(set, c, 10);
+      set.exec();
+      set.reset();
+    };
+    while (q.executeStep()) {
+      const long long id = q.getColumn(0).getInt64();
+      if (id != c.id) {
+        flush();
+        c = replay(read_header(q), {});
+      }
+      c = apply(std::move(c), read_event(q, k_header_count));
+    }
+    flush();
   }
 
   /// Prepared statements are cached: an import runs the same few thousands of times.

@@ -32,25 +32,48 @@ bool is_unit_grouping(Grouping g) {
   return static_cast<int>(g) <= static_cast<int>(Grouping::grid);
 }
 
-/// The group's code and name of a case under one grouping.
-std::pair<std::string, std::string> key_of(Grouping g, const Case& c, const std::string& department,
-                                           const UnitTree& tree, const Policy& policy) {
+/// What the store groups by for a grouping: units group the cases of their grids.
+StatsKey stats_key(Grouping g) {
+  if (is_unit_grouping(g)) return StatsKey::grid;
+  if (g == Grouping::department) return StatsKey::department;
+  return g == Grouping::category ? StatsKey::category : StatsKey::source;
+}
+
+/// The stored key of a case under one grouping (a grid code for the unit groupings), given the
+/// department that handled it last or, for an event, the event's own.
+std::string stored_key(Grouping g, const Case& c, const std::string& department) {
+  switch (stats_key(g)) {
+    case StatsKey::grid:
+      return c.grid;
+    case StatsKey::department:
+      return department;
+    case StatsKey::category:
+      return c.category;
+    case StatsKey::source:
+      break;
+  }
+  return std::string(to_string(c.source));
+}
+
+/// The group's code and name for a stored key under one grouping.
+std::pair<std::string, std::string> key_of(Grouping g, const std::string& key, const UnitTree& tree,
+                                           const Policy& policy) {
   if (is_unit_grouping(g)) {
-    if (const Unit* u = tree.ancestor_at(c.grid, k_group_level[static_cast<int>(g)]))
+    if (const Unit* u = tree.ancestor_at(key, k_group_level[static_cast<int>(g)]))
       return {u->code, u->name};
     return {"", "(unknown)"};
   }
   switch (g) {
     case Grouping::department: {
-      const Department* d = policy.find_department(department);
-      return {department, d ? d->name : department.empty() ? "(none)" : department};
+      const Department* d = policy.find_department(key);
+      return {key, d ? d->name : key.empty() ? "(none)" : key};
     }
     case Grouping::category: {
-      const Category* cat = policy.find_category(c.category);
-      return {c.category, cat ? cat->name : c.category};
+      const Category* cat = policy.find_category(key);
+      return {key, cat ? cat->name : key};
     }
     default:
-      return {std::string(to_string(c.source)), std::string(to_string(c.source))};
+      return {key, key};
   }
 }
 
@@ -124,10 +147,20 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     }
     return it->second;
   };
-  auto keys_of = [&](const Case& c, const std::string& department) {
+  // A stored key (one value per grouping) → its row, remembered: groups are few, cases many.
+  std::map<std::vector<std::string>, StatsRow*> by_key;
+  auto row_of = [&](const std::vector<std::string>& key) -> StatsRow& {
+    auto it = by_key.find(key);
+    if (it != by_key.end()) return *it->second;
     std::vector<std::pair<std::string, std::string>> keys;
-    for (Grouping g : by) keys.push_back(key_of(g, c, department, tree, policy));
-    return keys;
+    for (std::size_t i = 0; i < by.size(); ++i)
+      keys.push_back(key_of(by[i], key[i], tree, policy));
+    return *by_key.emplace(key, &row_for(keys)).first->second;
+  };
+  auto stored_keys = [&](const Case& c, const std::string& department) {
+    std::vector<std::string> key;
+    for (Grouping g : by) key.push_back(stored_key(g, c, department));
+    return key;
   };
   if (by.size() == 1)
     for (const auto& k : all_groups(by.front(), tree, policy)) (void)row_for({k});
@@ -135,22 +168,22 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   StatsRow total;
   total.group = county ? county->code : "";
   total.name = county ? county->name : "";
-  reporting.for_each_case(period.from, period.to, period.to,
-                          [&](const Case& c, const std::vector<Event>& events) {
-                            const Outcome o = outcome(c, events, period.to);
-                            total.add(o);
-                            if (!by.empty()) row_for(keys_of(c, o.department)).add(o);
-                          });
-  reporting.for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
-    long long StatsRow::*field = nullptr;
-    if (e.type == EventType::whistle) field = &StatsRow::whistles;
-    if (e.type == EventType::rework) field = &StatsRow::rework;
-    if (e.type == EventType::close && e.actor == k_admin_code) field = &StatsRow::verified_by_admin;
-    if (e.type == EventType::supervise) field = &StatsRow::supervised;
-    if (!field) return;
-    ++(total.*field);
-    if (!by.empty()) ++(row_for(keys_of(c, e.department)).*field);
-  });
+  std::vector<StatsKey> keys;
+  for (Grouping g : by) keys.push_back(stats_key(g));
+  // Almost every case is settled before the period's end: its outcome comes off the stored
+  // projection as an aggregate. The rest (an event counts at or after the end) are replayed.
+  auto add = [&](const std::vector<std::string>& key, const Tally& t) {
+    total += t;
+    if (!by.empty()) row_of(key) += t;
+  };
+  reporting.settled_tallies(period.from, period.to, period.to, keys, add);
+  reporting.for_each_unsettled_case(
+      period.from, period.to, period.to, [&](const Case& c, const std::vector<Event>& events) {
+        const Outcome o = outcome(c, events, period.to);
+        total.add(o);
+        if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
+      });
+  reporting.event_tallies(period.from, period.to, keys, add);
 
   // The daily quota, for unit groupings (and the total): grid-days met over grid-days.
   const auto quotas =
@@ -166,9 +199,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     *total.quota_days_met += grid_met;
     *total.grid_days += days;
     if (!unit_rows) continue;
-    Case probe;
-    probe.grid = u.code;
-    StatsRow& r = row_for({key_of(by.front(), probe, "", tree, policy)});
+    StatsRow& r = row_of({u.code});
     r.quota_days_met = r.quota_days_met.value_or(0) + grid_met;
     r.grid_days = r.grid_days.value_or(0) + days;
   }

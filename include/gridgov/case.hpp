@@ -176,6 +176,19 @@ struct Supervision {
   friend bool operator==(const Supervision&, const Supervision&) = default;
 };
 
+/// What the statistics (docs/design.md §7) need of a case's history beyond its current state,
+/// kept up to date by `apply` so that a month's figures are aggregates over stored columns.
+struct CaseFacts {
+  std::optional<Timestamp> last_counted_at;   ///< the latest `counted_at` of any event
+  std::optional<Timestamp> close_counted_at;  ///< `counted_at` of the last close
+  bool escalated = false;                     ///< escalated or referred at least once
+  bool referred = false;                      ///< referred at least once
+  bool extended = false;                      ///< extended at least once
+  bool stage_late = false;  ///< open past a stage deadline at an event's counted time
+  std::string last_department;  ///< the last department that held it; empty when none did
+  friend bool operator==(const CaseFacts&, const CaseFacts&) = default;
+};
+
 /// A case's header (what the report says) and its current state.
 struct Case {
   long long id = 0;
@@ -201,14 +214,30 @@ struct Case {
   std::optional<Timestamp> suspended_since;  ///< set while suspended (挂账, rule 14)
   std::vector<Duration> extensions;          ///< each extension granted (rule 13)
   std::optional<Supervision> supervision;    ///< the last supervision order (rule 15)
+  CaseFacts facts;
 
   [[nodiscard]] bool suspended() const noexcept { return suspended_since.has_value(); }
 
   friend bool operator==(const Case&, const Case&) = default;
 };
 
+/// Open, not suspended, and past the current stage `deadline` at `now` (rule 9).
+[[nodiscard]] inline bool is_stage_overdue(const Case& c, Timestamp now) noexcept {
+  return c.status == Status::open && !c.suspended() && c.deadline && now > *c.deadline;
+}
+
 /// Folds one event into `c` (the projection that defines the case row).
 [[nodiscard]] inline Case apply(Case c, const Event& e) {
+  const Timestamp counted = counted_at(e);
+  CaseFacts& f = c.facts;
+  // The stage the case stood in before `e` ran late if its deadline passed before `e` counted.
+  if (e.type != EventType::report && is_stage_overdue(c, counted)) f.stage_late = true;
+  if (!f.last_counted_at || counted > *f.last_counted_at) f.last_counted_at = counted;
+  if (e.type == EventType::escalate || e.type == EventType::refer) f.escalated = true;
+  if (e.type == EventType::refer) f.referred = true;
+  if (e.type == EventType::extend) f.extended = true;
+  if (e.type == EventType::close) f.close_counted_at = counted;
+  if (!e.department.empty()) f.last_department = e.department;
   c.level = e.level;
   c.unit = e.unit;
   c.department = e.department;
@@ -275,6 +304,7 @@ struct Case {
   c.suspended_since.reset();
   c.extensions.clear();
   c.supervision.reset();
+  c.facts = {};
   for (const auto& e : events) c = apply(std::move(c), e);
   return c;
 }
@@ -282,11 +312,6 @@ struct Case {
 /// Open, not suspended, and past its `due` at `now` (rule 9: 超期, on the supervision list).
 [[nodiscard]] inline bool is_overdue(const Case& c, Timestamp now) noexcept {
   return c.status == Status::open && !c.suspended() && c.due && now > *c.due;
-}
-
-/// Open, not suspended, and past the current stage `deadline` at `now` (rule 9).
-[[nodiscard]] inline bool is_stage_overdue(const Case& c, Timestamp now) noexcept {
-  return c.status == Status::open && !c.suspended() && c.deadline && now > *c.deadline;
 }
 
 /// Under a supervision order and not yet closed (open, or resolved and awaiting verification)

@@ -19,6 +19,7 @@
 #include "gridgov/case.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/model.hpp"
+#include "gridgov/outcome.hpp"
 #include "gridgov/time.hpp"
 #include "gridgov/workers.hpp"
 
@@ -81,6 +82,10 @@ struct GridQuota {
   friend bool operator==(const GridQuota&, const GridQuota&) = default;
 };
 
+/// What a statistics query groups by, as stored: a case's grid, its department (for a case the
+/// last one that held it, for an event its own), its category, or its source.
+enum class StatsKey { grid, department, category, source };
+
 /// The read-only queries of reports: statistics, quota and the streams of exports. Each streams
 /// or aggregates, so memory stays flat however many cases there are.
 class Reporting {
@@ -92,6 +97,23 @@ class Reporting {
   virtual void for_each_case(
       Timestamp from, Timestamp to, Timestamp until,
       const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
+  /// Streams the cases reported in [from, to) that are not settled before `end` (an event counts
+  /// at or after it), by id, each with its events that happened before `end`: the cases a
+  /// report replays through `outcome`.
+  virtual void for_each_unsettled_case(
+      Timestamp from, Timestamp to, Timestamp end,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) = 0;
+  /// Per group (the values of `keys`, in their order), the tally of the cases reported in
+  /// [from, to) that are settled before `end`, each counted as `outcome_at` counts it, from the
+  /// stored projection (docs/design.md §7).
+  virtual void settled_tallies(
+      Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) = 0;
+  /// Per group, the tally of the events that happened in [from, to), each counted as
+  /// `Tally::add(const Event&)` counts it: whistles, rework, supervision orders, admin's closes.
+  virtual void event_tallies(
+      Timestamp from, Timestamp to, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) = 0;
   /// Streams the events that happened in [from, to), oldest first, each with its case's header.
   virtual void for_each_event(Timestamp from, Timestamp to,
                               const std::function<void(const Case&, const Event&)>& visit) = 0;

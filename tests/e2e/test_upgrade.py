@@ -34,7 +34,7 @@ class Upgrade(unittest.TestCase):
         self.assertEqual((total["reported"], total["problems"], total["closed"]), (5, 4, 3))
         self.assertEqual((total["rework"], total["whistles"], total["referred"]), (1, 1, 1))
 
-    def test_opening_migrates_it_to_schema_version_3(self):
+    def test_opening_migrates_it_to_the_current_schema_version(self):
         self.assertEqual(self.box.gridctl("status").rc, OK)
         with sqlite3.connect(self.box.db) as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -45,7 +45,9 @@ class Upgrade(unittest.TestCase):
             dangling = db.execute("PRAGMA foreign_key_check").fetchall()
             tables = " ".join(r[0] for r in db.execute(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table'"))
-        self.assertEqual(version, 3)
+            facts = db.execute("SELECT id, last_counted_at IS NOT NULL, escalated, referred, "
+                               "coalesce(last_department, '') FROM cases ORDER BY id").fetchall()
+        self.assertEqual(version, 4)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference
@@ -54,6 +56,10 @@ class Upgrade(unittest.TestCase):
         self.assertTrue(all(n > 0 for n in counts), counts)
         self.assertEqual(dangling, [])
         self.assertNotIn("IN ('", tables)
+        # Migration 4 gave every case the facts of its history that statistics read.
+        self.assertEqual([f[1] for f in facts], [1] * 5)
+        self.assertEqual(facts[1][2], 1)  # case 2 was escalated
+        self.assertEqual(facts[2][2:], (1, 1, "housing"))  # case 3 was referred to housing
 
     def test_old_cases_get_their_due_from_the_report_and_the_policy_in_force(self):
         # The policy in force is 0.1.0's built-in one: no category limits, so [deadlines].case's

@@ -1805,7 +1805,11 @@ TEST_CASE("rule 15: decide_urge is for a worker above the holder, or admin") {
   CHECK(d.get().type == EventType::urge);
   CHECK(d.get().unit == "G1");
   CHECK(d.get().due == grid.due);
-  CHECK(apply(grid, d.get()) == grid);  // a reminder changes nothing on the case
+  // A reminder changes nothing on the case but the moment its history last counted.
+  Case urged = apply(grid, d.get());
+  CHECK(urged.facts.last_counted_at == at);
+  urged.facts.last_counted_at = grid.facts.last_counted_at;
+  CHECK(urged == grid);
 
   for (const Worker* wk : {&t1, &cz1}) {
     CAPTURE(wk->code);

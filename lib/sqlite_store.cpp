@@ -526,47 +526,48 @@ class SqliteStore final : public Store, public Reporting {
       Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
     guarded(m_path, [&] {
-      // outcome_at (include/gridgov/outcome.hpp) in SQL: `p` is "a problem", ?3 the end.
-      const std::string p = "(c.kind = 'problem' AND c.status <> 'void')";
-      const std::string open = "c.status = 'open' AND c.suspended_since IS NULL";
-      const std::string closed = p + " AND c.status = 'closed'";
       // The period's cases are found by their report time, whatever else the query tests.
       const std::string from_where =
-          " FROM cases c INDEXED BY cases_reported JOIN units g ON g.id = c.grid_id WHERE c.reported_at >= ?1 AND "
+          " FROM cases c INDEXED BY cases_reported WHERE c.reported_at >= ?1 AND "
           "c.reported_at < ?2 AND (c.last_counted_at IS NULL OR c.last_counted_at < ?3)";
-      const std::string key_list = stats_keys(keys, "coalesce(c.last_department, '')");
-      std::map<std::vector<std::string>, Tally> tallies;
-      SQLite::Statement q(
-          *m_db,
-          "SELECT " + key_list + "count(*), sum(" + p + "), sum(" + closed + "), sum(" + closed +
-              " AND c.close_counted_at IS NOT NULL AND (c.due IS NULL OR c.close_counted_at <= "
-              "c.due)), sum(" +
-              p + " AND c.escalated), sum(" + p + " AND c.referred), sum(" + p + " AND " + open +
-              " AND c.due IS NOT NULL AND ?3 > c.due), sum(" + p + " AND (c.stage_late OR (" +
-              open + " AND c.deadline IS NOT NULL AND ?3 > c.deadline))), sum(" + p +
-              " AND c.extended), sum(" + p +
-              " AND c.status = 'open' AND c.suspended_since IS NOT NULL), sum(" + p +
-              " AND c.status IN ('open', 'resolved') AND c.supervision_by IS NOT NULL AND ?3 > "
-              "c.supervision_by)" +
-              from_where + group_by(keys));
-      bind_period(q, from, to, end);
+      const std::string key_list = stats_keys(keys, "coalesce(c.last_department, '')", "c.grid_id");
+      // SQL's << and | bind alike, left to right: each shifted bit gets its parentheses.
+      std::string bits;
+      for (std::size_t i = 0; i < std::size(k_standing_bits); ++i)
+        bits += (i ? " | ((" : "((") + std::string(k_standing_bits[i].sql) + ") << " +
+                std::to_string(i) + ")";
       const int n = static_cast<int>(keys.size());
+      const auto grid_codes = unit_codes();
+      auto key_of = [&](SQLite::Statement& q) {
+        std::vector<std::string> key = key_values(q, n);
+        for (int i = 0; i < n; ++i)
+          if (keys[static_cast<std::size_t>(i)] == StatsKey::grid)
+            key[static_cast<std::size_t>(i)] = grid_codes.at(q.getColumn(i).getInt64());
+        return key;
+      };
+
+      // Cases of one standing have one outcome: count them by key and standing, then ask
+      // outcome_of once per group.
+      std::map<std::vector<std::string>, Tally> tallies;
+      SQLite::Statement q(*m_db, "SELECT " + key_list + "c.status, " + bits + ", count(*)" +
+                                     from_where + " GROUP BY " + group_list(keys.size() + 2));
+      bind_period(q, from, to, end);
       while (q.executeStep()) {
-        Tally& t = tallies[key_values(q, n)];
-        long long Tally::*fields[] = {
-            &Tally::reported,     &Tally::problems,     &Tally::closed,
-            &Tally::closed_on_time, &Tally::escalated,  &Tally::referred,
-            &Tally::overdue_open, &Tally::stage_late,   &Tally::extended,
-            &Tally::suspended_open, &Tally::supervision_overdue};
-        for (int i = 0; i < static_cast<int>(std::size(fields)); ++i)
-          t.*fields[i] = q.getColumn(n + i).getInt64();
+        Standing standing;
+        standing.status = parse_status(q.getColumn(n).getString()).value_or(Status::open);
+        const int64_t set = q.getColumn(n + 1).getInt64();
+        for (std::size_t i = 0; i < std::size(k_standing_bits); ++i)
+          standing.*k_standing_bits[i].flag = (set >> i) & 1;
+        tallies[key_of(q)].add(outcome_of(standing), q.getColumn(n + 2).getInt64());
       }
+      // The hours to close of the closed problems, each (outcome_at).
       SQLite::Statement hours(*m_db, "SELECT " + key_list + "c.close_counted_at - c.reported_at" +
-                                         from_where + " AND " + closed +
-                                         " AND c.close_counted_at IS NOT NULL");
+                                         from_where +
+                                         " AND c.kind = 'problem' AND c.status = 'closed' AND "
+                                         "c.close_counted_at IS NOT NULL");
       bind_period(hours, from, to, end);
       while (hours.executeStep())
-        tallies[key_values(hours, n)].hours.push_back(
+        tallies[key_of(hours)].hours.push_back(
             static_cast<double>(hours.getColumn(n).getInt64()) / 3600.0);
       for (const auto& [key, t] : tallies) visit(key, t);
     });
@@ -578,7 +579,7 @@ class SqliteStore final : public Store, public Reporting {
     guarded(m_path, [&] {
       // Tally::add(const Event&) in SQL.
       SQLite::Statement q(
-          *m_db, "SELECT " + stats_keys(keys, "coalesce(e.department, '')") +
+          *m_db, "SELECT " + stats_keys(keys, "coalesce(e.department, '')", "g.code") +
                      "sum(e.type = 'whistle'), sum(e.type = 'rework'), sum(e.type = 'supervise'), "
                      "sum(e.type = 'close' AND e.actor = 'admin') FROM events e "
                      "JOIN cases c ON c.id = e.case_id JOIN units g ON g.id = c.grid_id "
@@ -632,10 +633,7 @@ class SqliteStore final : public Store, public Reporting {
                                 "ON wu.worker_id = w.id WHERE w.tier = 'grid'");
       while (workers.executeStep())
         serving[workers.getColumn(0).getString()].push_back(workers.getColumn(1).getInt64());
-      std::unordered_map<int64_t, std::string> grid_code;
-      SQLite::Statement grids(*m_db, "SELECT id, code FROM units");
-      while (grids.executeStep())
-        grid_code[grids.getColumn(0).getInt64()] = grids.getColumn(1).getString();
+      const auto grid_code = unit_codes();
 
       // Each patrol report of the period, sorted by why it counts or not; the valid ones counted
       // per grid and local day. (Found by report time: most cases are patrol reports.)
@@ -648,14 +646,13 @@ class SqliteStore final : public Store, public Reporting {
       q.bind(1, static_cast<int64_t>(offset.count() * 60));
       q.bind(2, seconds(from));
       q.bind(3, seconds(to));
-      std::map<std::string, GridQuota> out;
-      std::map<std::pair<int64_t, int64_t>, long long> valid_per_day;  // (grid id, day) → reports
+      std::unordered_map<int64_t, GridQuota> by_grid;
+      std::unordered_map<int64_t, long long> valid_per_day;  // grid id << 32 | day → reports
+      std::string reporter;
       while (q.executeStep()) {
         const int64_t grid = q.getColumn(0).getInt64();
-        auto code = grid_code.find(grid);
-        if (code == grid_code.end()) continue;  // a dangling grid id: foreign keys forbid it
-        GridQuota& g = out[code->second];
-        const std::string reporter = q.getColumn(2).getString();
+        GridQuota& g = by_grid[grid];
+        reporter.assign(q.getColumn(2).getText());
         if (q.getColumn(3).getInt() != 0) {
           ++g.voided;
         } else if (reporter == k_admin_code) {
@@ -668,11 +665,13 @@ class SqliteStore final : public Store, public Reporting {
           ++g.not_grid_worker;
         } else {
           ++g.valid;
-          ++valid_per_day[{grid, q.getColumn(1).getInt64()}];
+          ++valid_per_day[grid << 32 | (q.getColumn(1).getInt64() & 0xffffffff)];
         }
       }
       for (const auto& [grid_day, n] : valid_per_day)
-        if (n >= reports) ++out[grid_code[grid_day.first]].days_met;
+        if (n >= reports) ++by_grid[grid_day >> 32].days_met;
+      std::map<std::string, GridQuota> out;
+      for (const auto& [grid, g] : by_grid) out[grid_code.at(grid)] = g;
       return out;
     });
   }
@@ -711,13 +710,49 @@ class SqliteStore final : public Store, public Reporting {
     q.bind(3, seconds(end));
   }
 
-  /// The select list of `keys` (each followed by a comma), with `department` for the department.
-  static std::string stats_keys(const std::vector<StatsKey>& keys, const std::string& department) {
+  /// One bit of a case's Standing at a period's end, in SQL over `c` with ?3 the end; the
+  /// settled cases' query ORs them into one integer (bit i = the i-th entry).
+  struct StandingBit {
+    const char* sql;
+    bool Standing::*flag;
+  };
+  static constexpr StandingBit k_standing_bits[] = {
+      {"c.kind = 'problem'", &Standing::problem_kind},
+      {"c.suspended_since IS NOT NULL", &Standing::suspended},
+      {"c.escalated", &Standing::escalated},
+      {"c.referred", &Standing::referred},
+      {"c.extended", &Standing::extended},
+      {"c.stage_late", &Standing::stage_late},
+      {"coalesce(?3 > c.due, 0)", &Standing::past_due},
+      {"coalesce(?3 > c.deadline, 0)", &Standing::past_deadline},
+      {"coalesce(?3 > c.supervision_by, 0)", &Standing::past_supervision},
+      {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, 1)",
+       &Standing::closed_by_due}};
+
+  /// Every unit's code by its id.
+  std::unordered_map<int64_t, std::string> unit_codes() {
+    std::unordered_map<int64_t, std::string> out;
+    SQLite::Statement q(*m_db, "SELECT id, code FROM units");
+    while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).getString();
+    return out;
+  }
+
+  /// "1, 2, …, n".
+  static std::string group_list(std::size_t n) {
+    std::string out;
+    for (std::size_t i = 1; i <= n; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
+    return out;
+  }
+
+  /// The select list of `keys` (each followed by a comma), with `department` for the department
+  /// and `grid` for the grid.
+  static std::string stats_keys(const std::vector<StatsKey>& keys, const std::string& department,
+                                const std::string& grid) {
     std::string out;
     for (StatsKey k : keys) {
       switch (k) {
         case StatsKey::grid:
-          out += "g.code, ";
+          out += grid + ", ";
           break;
         case StatsKey::department:
           out += department + ", ";
@@ -734,10 +769,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   static std::string group_by(const std::vector<StatsKey>& keys) {
-    if (keys.empty()) return "";
-    std::string out = " GROUP BY ";
-    for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? ", " : "") + std::to_string(i + 1);
-    return out;
+    return keys.empty() ? "" : " GROUP BY " + group_list(keys.size());
   }
 
   static std::vector<std::string> key_values(SQLite::Statement& q, int n) {

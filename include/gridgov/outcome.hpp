@@ -72,26 +72,67 @@ struct Outcome {
   return !c.facts.last_counted_at || *c.facts.last_counted_at < end;
 }
 
-/// The same answer as `outcome` for a case whose every event counts before `end`
-/// (`settled_before`), read off its projection: `c` is `replay(header, events)`. The store's
-/// statistics query computes exactly this in SQL (lib/sqlite_store.cpp); a property test holds
-/// both to `outcome`.
-[[nodiscard]] inline Outcome outcome_at(const Case& c, Timestamp end) {
-  Outcome o;
+/// What a settled case's outcome depends on at a period's end: its status and facts, and how the
+/// end compares with its times. The store computes it in SQL for every case of a period, as one
+/// integer of `bits` (lib/sqlite_store.cpp), and counts the cases of each standing.
+struct Standing {
+  Status status = Status::open;
+  bool problem_kind = false;      ///< kind problem
+  bool suspended = false;         ///< suspended at the end
+  bool escalated = false;         ///< the facts' flags
+  bool referred = false;
+  bool extended = false;
+  bool stage_late = false;
+  bool past_due = false;          ///< the end is after its `due`
+  bool past_deadline = false;     ///< the end is after its stage `deadline`
+  bool past_supervision = false;  ///< the end is after its supervision order's time
+  bool closed_by_due = false;     ///< its last close counted by its `due` (or it has none)
+  friend bool operator==(const Standing&, const Standing&) = default;
+};
+
+/// A settled case's standing at `end` (`settled_before(c, end)`).
+[[nodiscard]] inline Standing standing_at(const Case& c, Timestamp end) noexcept {
   const CaseFacts& f = c.facts;
-  o.department = f.last_department;
-  o.problem = c.kind == Kind::problem && c.status != Status::voided;
-  o.escalated = f.escalated;
-  o.referred = f.referred;
-  o.extended = f.extended;
-  o.stage_late = f.stage_late || is_stage_overdue(c, end);
+  Standing s;
+  s.status = c.status;
+  s.problem_kind = c.kind == Kind::problem;
+  s.suspended = c.suspended();
+  s.escalated = f.escalated;
+  s.referred = f.referred;
+  s.extended = f.extended;
+  s.stage_late = f.stage_late;
+  s.past_due = c.due && end > *c.due;
+  s.past_deadline = c.deadline && end > *c.deadline;
+  s.past_supervision = c.supervision && end > c.supervision->by;
+  s.closed_by_due = f.close_counted_at && (!c.due || *f.close_counted_at <= *c.due);
+  return s;
+}
+
+/// The outcome of a case of standing `s` (without its hours to close and department).
+[[nodiscard]] inline Outcome outcome_of(const Standing& s) noexcept {
+  Outcome o;
+  const bool open = s.status == Status::open;
+  o.problem = s.problem_kind && s.status != Status::voided;
+  o.escalated = s.escalated;
+  o.referred = s.referred;
+  o.extended = s.extended;
+  o.stage_late = s.stage_late || (open && !s.suspended && s.past_deadline);
   if (!o.problem) return o;
-  o.closed = c.status == Status::closed;
-  const auto& closed_at = f.close_counted_at;
-  o.closed_on_time = o.closed && closed_at && (!c.due || *closed_at <= *c.due);
-  o.overdue_open = is_overdue(c, end);
-  o.suspended_open = c.status == Status::open && c.suspended();
-  o.supervision_overdue = is_supervision_overdue(c, end);
+  o.closed = s.status == Status::closed;
+  o.closed_on_time = o.closed && s.closed_by_due;
+  o.overdue_open = open && !s.suspended && s.past_due;
+  o.suspended_open = open && s.suspended;
+  o.supervision_overdue = (open || s.status == Status::resolved) && s.past_supervision;
+  return o;
+}
+
+/// The same answer as `outcome` for a case whose every event counts before `end`
+/// (`settled_before`), read off its projection: `c` is `replay(header, events)`. A property test
+/// holds it, and the store's statistics, to `outcome`.
+[[nodiscard]] inline Outcome outcome_at(const Case& c, Timestamp end) {
+  Outcome o = outcome_of(standing_at(c, end));
+  o.department = c.facts.last_department;
+  const auto& closed_at = c.facts.close_counted_at;
   if (o.closed && closed_at)
     o.hours_to_close = std::chrono::duration<double>(*closed_at - c.reported_at).count() / 3600.0;
   return o;
@@ -116,21 +157,21 @@ struct Tally {
   long long verified_by_admin = 0;  ///< closes recorded by `admin` in the period (rule 7)
   std::vector<double> hours;        ///< hours to close of each closed problem
 
-  /// Counts one case.
-  void add(const Outcome& o) {
-    ++reported;
+  /// Counts one case, or `n` cases of the same outcome.
+  void add(const Outcome& o, long long n = 1) {
+    reported += n;
     if (!o.problem) return;
-    ++problems;
-    closed += o.closed;
-    closed_on_time += o.closed_on_time;
-    escalated += o.escalated;
-    referred += o.referred;
-    overdue_open += o.overdue_open;
-    stage_late += o.stage_late;
-    extended += o.extended;
-    suspended_open += o.suspended_open;
-    supervision_overdue += o.supervision_overdue;
-    if (o.hours_to_close) hours.push_back(*o.hours_to_close);
+    problems += n;
+    closed += o.closed * n;
+    closed_on_time += o.closed_on_time * n;
+    escalated += o.escalated * n;
+    referred += o.referred * n;
+    overdue_open += o.overdue_open * n;
+    stage_late += o.stage_late * n;
+    extended += o.extended * n;
+    suspended_open += o.suspended_open * n;
+    supervision_overdue += o.supervision_overdue * n;
+    if (o.hours_to_close) hours.insert(hours.end(), static_cast<std::size_t>(n), *o.hours_to_close);
   }
   /// Counts one event of the period (whistles, rework, supervision orders, closes by `admin`).
   void add(const Event& e) {

@@ -300,6 +300,7 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
   };
 
   report = CaseImportReport{};
+  store.begin_bulk();
   long long in_batch = 0;
   CaseRow row;
   while (rows.next(row)) {
@@ -319,6 +320,7 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
     ++report.added;
     if (options.batch_size > 0 && ++in_batch >= static_cast<long long>(options.batch_size) &&
         !options.dry_run) {
+      store.end_bulk();
       tx->commit();
       report.committed = report.added;
       tx.reset();  // the next batch's transaction must not nest in the committed one
@@ -328,6 +330,7 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
   }
   if (!diagnostics.empty()) diagnostics.throw_if_any();
   if (!options.dry_run) {
+    store.end_bulk();
     tx->commit();
     report.committed = report.added;
   }

@@ -130,6 +130,8 @@ class SqliteStore final : public Store, public Reporting {
     if (!m_read_only.empty())
       throw Error(ErrorCode::unusable, "database " + m_path + " is read-only (" + m_read_only +
                                            "); this command writes, and wrote nothing");
+    // A rolled-back transaction may have added units: the ids remembered are those of this one.
+    if (m_depth == 0) m_unit_ids.clear();
     return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
   }
 
@@ -241,9 +243,11 @@ class SqliteStore final : public Store, public Reporting {
   std::vector<Worker> workers_of(std::string_view unit) override {
     return guarded(m_path, [&] {
       std::vector<Worker> out;
-      auto& q = statement(k_worker_select +
-                          " WHERE w.retired = 0 AND w.id IN (SELECT wu.worker_id FROM worker_units "
-                          "wu JOIN units u ON u.id = wu.unit_id WHERE u.code = ?) ORDER BY w.code");
+      static const std::string sql =
+          k_worker_select +
+          " WHERE w.retired = 0 AND w.id IN (SELECT wu.worker_id FROM worker_units "
+          "wu JOIN units u ON u.id = wu.unit_id WHERE u.code = ?) ORDER BY w.code";
+      auto& q = statement(sql.c_str());
       q.bind(1, std::string(unit));
       while (q.executeStep()) out.push_back(read_worker(q).worker);
       return out;
@@ -351,23 +355,22 @@ class SqliteStore final : public Store, public Reporting {
 
   long long add_case(const Case& c) override {
     return guarded(m_path, [&] {
-      auto& q = statement(
+      static const std::string sql =
           "INSERT INTO cases (kind, source, ext_id, category, title, description, grid_id, "
           "reporter, reported_at, status, level, unit_id, department, deadline, rework, due, "
           "suspended_since, " +
           k_fact_columns +
-          ") VALUES "
-          "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, ?10, ?11, "
-          "(SELECT id FROM units WHERE code = ?12), ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-          "?22, ?23, ?24, ?25)");
-      q.bind(1, std::string(to_string(c.kind)));
-      q.bind(2, std::string(to_string(c.source)));
+          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+          "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+      auto& q = statement(sql.c_str());
+      q.bindNoCopy(1, to_string(c.kind).data());
+      q.bindNoCopy(2, to_string(c.source).data());
       bind_text_or_null(q, 3, c.ext_id);
-      q.bind(4, c.category);
-      q.bind(5, c.title);
+      q.bindNoCopy(4, c.category);
+      q.bindNoCopy(5, c.title);
       bind_text_or_null(q, 6, c.description);
-      q.bind(7, c.grid);
-      q.bind(8, c.reporter);
+      bind_unit_id(q, 7, c.grid);
+      q.bindNoCopy(8, c.reporter);
       q.bind(9, seconds(c.reported_at));
       bind_state(q, c, 10);
       q.exec();
@@ -378,11 +381,11 @@ class SqliteStore final : public Store, public Reporting {
   void update_case(const Case& c) override {
     guarded(m_path, [&] {
       auto& q = statement(
-          "UPDATE cases SET status = ?10, level = ?11, unit_id = (SELECT id FROM units WHERE "
-          "code = ?12), department = ?13, deadline = ?14, rework = ?15, due = ?16, "
-          "suspended_since = ?17, last_counted_at = ?18, close_counted_at = ?19, escalated = ?20, "
-          "referred = ?21, extended = ?22, stage_late = ?23, last_department = ?24, "
-          "supervision_by = ?25 WHERE id = ?1");
+          "UPDATE cases SET status = ?10, level = ?11, unit_id = ?12, department = ?13, "
+          "deadline = ?14, rework = ?15, due = ?16, suspended_since = ?17, "
+          "last_counted_at = ?18, close_counted_at = ?19, escalated = ?20, referred = ?21, "
+          "extended = ?22, stage_late = ?23, last_department = ?24, supervision_by = ?25 "
+          "WHERE id = ?1");
       q.bind(1, static_cast<int64_t>(c.id));
       bind_state(q, c, 10);
       q.exec();
@@ -395,31 +398,56 @@ class SqliteStore final : public Store, public Reporting {
           "INSERT INTO events (case_id, type, at, recorded_at, actor, from_level, from_unit_id, "
           "from_department, level, unit_id, department, worker, deadline, note, due, "
           "extension, supervision_by, late_record) VALUES "
-          "(?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM units WHERE code = ?7), ?8, ?9, "
-          "(SELECT id FROM units WHERE code = ?10), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
       q.bind(1, static_cast<int64_t>(e.case_id));
-      q.bind(2, std::string(to_string(e.type)));
+      q.bindNoCopy(2, to_string(e.type).data());
       q.bind(3, seconds(e.at));
       q.bind(4, seconds(e.recorded_at));
-      q.bind(5, e.actor);
+      q.bindNoCopy(5, e.actor);
       if (e.type == EventType::report)
         q.bind(6);
       else
-        q.bind(6, std::string(to_string(e.from_level)));
-      bind_text_or_null(q, 7, e.from_unit);
+        q.bindNoCopy(6, to_string(e.from_level).data());
+      bind_unit_id(q, 7, e.from_unit);
       bind_text_or_null(q, 8, e.from_department);
-      q.bind(9, std::string(to_string(e.level)));
-      bind_text_or_null(q, 10, e.unit);
+      q.bindNoCopy(9, to_string(e.level).data());
+      bind_unit_id(q, 10, e.unit);
       bind_text_or_null(q, 11, e.department);
       bind_text_or_null(q, 12, e.worker);
       bind_time_or_null(q, 13, e.deadline);
       bind_text_or_null(q, 14, e.note);
       bind_time_or_null(q, 15, e.due);
-      bind_text_or_null(q, 16, e.extension ? format_duration(*e.extension) : std::string());
+      const std::string extension = e.extension ? format_duration(*e.extension) : std::string();
+      bind_text_or_null(q, 16, extension);
       bind_time_or_null(q, 17, e.supervision_by);
       q.bind(18, e.late_record ? 1 : 0);
       q.exec();
       return static_cast<long long>(m_db->getLastInsertRowid());
+    });
+  }
+
+  void begin_bulk() override {
+    guarded(m_path, [&] {
+      m_set_aside.clear();
+      if (m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM cases)").getInt() != 0) return;
+      // Every index of cases and events but the uniqueness of (source, ext_id), which the
+      // import's idempotency asks, and events by case, which reading a case asks.
+      SQLite::Statement q(*m_db,
+                          "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                          "tbl_name IN ('cases', 'events') AND sql IS NOT NULL AND "
+                          "name <> 'events_case' ORDER BY name");
+      while (q.executeStep())
+        m_set_aside.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+      // A cached statement left mid-result still reads, and SQLite drops nothing under a reader.
+      for (auto& [sql, statement] : m_statements) statement->reset();
+      for (const auto& [name, sql] : m_set_aside) m_db->exec("DROP INDEX \"" + name + "\"");
+    });
+  }
+
+  void end_bulk() override {
+    guarded(m_path, [&] {
+      for (const auto& [name, sql] : m_set_aside) m_db->exec(sql);
+      m_set_aside.clear();
     });
   }
 
@@ -567,8 +595,8 @@ class SqliteStore final : public Store, public Reporting {
                                          "c.close_counted_at IS NOT NULL");
       bind_period(hours, from, to, end);
       while (hours.executeStep())
-        tallies[key_of(hours)].hours.push_back(
-            static_cast<double>(hours.getColumn(n).getInt64()) / 3600.0);
+        tallies[key_of(hours)].hours.push_back(static_cast<double>(hours.getColumn(n).getInt64()) /
+                                               3600.0);
       for (const auto& [key, t] : tallies) visit(key, t);
     });
   }
@@ -637,12 +665,13 @@ class SqliteStore final : public Store, public Reporting {
 
       // Each patrol report of the period, sorted by why it counts or not; the valid ones counted
       // per grid and local day. (Found by report time: most cases are patrol reports.)
-      SQLite::Statement q(*m_db,
-                          "SELECT c.grid_id, (c.reported_at + ?1) / 86400, c.reporter, "
-                          "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE "
-                          "late_record = 1 AND type = 'report') "
-                          "FROM cases c INDEXED BY cases_reported "
-                          "WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3");
+      SQLite::Statement q(
+          *m_db,
+          "SELECT c.grid_id, (c.reported_at + ?1) / 86400, c.reporter, "
+          "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE "
+          "late_record = 1 AND type = 'report') "
+          "FROM cases c INDEXED BY cases_reported "
+          "WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3");
       q.bind(1, static_cast<int64_t>(offset.count() * 60));
       q.bind(2, seconds(from));
       q.bind(3, seconds(to));
@@ -856,12 +885,12 @@ class SqliteStore final : public Store, public Reporting {
       "last_counted_at, close_counted_at, escalated, referred, extended, stage_late, "
       "last_department, supervision_by";
 
-  /// Binds status, level, unit, department, deadline, rework, due and suspended_since at
+  /// Binds status, level, unit (its id), department, deadline, rework, due and suspended_since at
   /// `first`…`first + 7`, then the k_fact_columns at `first + 8`…`first + 15`.
-  static void bind_state(SQLite::Statement& q, const Case& c, int first) {
-    q.bind(first, std::string(to_string(c.status)));
-    q.bind(first + 1, std::string(to_string(c.level)));
-    bind_text_or_null(q, first + 2, c.unit);
+  void bind_state(SQLite::Statement& q, const Case& c, int first) {
+    q.bindNoCopy(first, to_string(c.status).data());
+    q.bindNoCopy(first + 1, to_string(c.level).data());
+    bind_unit_id(q, first + 2, c.unit);
     bind_text_or_null(q, first + 3, c.department);
     bind_time_or_null(q, first + 4, c.deadline);
     q.bind(first + 5, c.rework);
@@ -1030,7 +1059,8 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void connect(const std::string& file, int flags) {
-    m_db = std::make_unique<SQLite::Database>(file, flags, 5000);
+    // A store is used by one thread at a time (docs/design.md §8): no mutex around each call.
+    m_db = std::make_unique<SQLite::Database>(file, flags | SQLite::OPEN_NOMUTEX, 5000);
     detail::guard_connection(m_db->getHandle(), m_budget);
     m_db->exec("PRAGMA foreign_keys = ON");
 
@@ -1200,8 +1230,9 @@ class SqliteStore final : public Store, public Reporting {
     flush();
   }
 
-  /// Prepared statements are cached: an import runs the same few thousands of times.
-  SQLite::Statement& statement(const std::string& sql) {
+  /// Prepared statements are cached, by the address of their text (a literal, or a static
+  /// string): an import runs the same few hundreds of thousands of times.
+  SQLite::Statement& statement(const char* sql) {
     auto it = m_statements.find(sql);
     if (it == m_statements.end())
       it = m_statements.emplace(sql, std::make_unique<SQLite::Statement>(*m_db, sql)).first;
@@ -1210,11 +1241,32 @@ class SqliteStore final : public Store, public Reporting {
     return *it->second;
   }
 
+  /// Binds `s`, or NULL when it is empty. Not copied: `s` must outlive the statement's execution.
   static void bind_text_or_null(SQLite::Statement& q, int i, const std::string& s) {
     if (s.empty())
       q.bind(i);
     else
-      q.bind(i, s);
+      q.bindNoCopy(i, s);
+  }
+
+  /// Binds the id of the unit `code`, or NULL when it is empty or not a unit.
+  void bind_unit_id(SQLite::Statement& q, int i, const std::string& code) {
+    if (auto id = code.empty() ? std::nullopt : unit_id(code))
+      q.bind(i, *id);
+    else
+      q.bind(i);
+  }
+
+  /// A unit's id by its code, remembered until the next transaction begins (units are never
+  /// deleted and their ids never change; a rolled-back transaction may have added some).
+  std::optional<int64_t> unit_id(const std::string& code) {
+    if (auto it = m_unit_ids.find(code); it != m_unit_ids.end()) return it->second;
+    auto& q = statement("SELECT id FROM units WHERE code = ?");
+    q.bindNoCopy(1, code);
+    std::optional<int64_t> id;
+    if (q.executeStep()) id = q.getColumn(0).getInt64();
+    if (id) m_unit_ids.emplace(code, *id);
+    return id;
   }
 
   static void bind_unit(SQLite::Statement& q, const Unit& u) {
@@ -1265,7 +1317,10 @@ class SqliteStore final : public Store, public Reporting {
   std::string m_pending;        ///< a new database's temporary file, until its first commit
   detail::StepBudget m_budget;  ///< watched by the connection's progress handler: outlives m_db
   std::unique_ptr<SQLite::Database> m_db;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+  std::unordered_map<std::string, int64_t> m_unit_ids;           ///< see unit_id()
+  std::vector<std::pair<std::string, std::string>> m_set_aside;  ///< indexes (name, SQL) a bulk
+                                                                 ///< load builds at its end
   int m_depth = 0;
   /// Why the database is open read-only (empty: it is not).
   std::string m_read_only;

@@ -153,8 +153,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     auto it = by_key.find(key);
     if (it != by_key.end()) return *it->second;
     std::vector<std::pair<std::string, std::string>> keys;
-    for (std::size_t i = 0; i < by.size(); ++i)
-      keys.push_back(key_of(by[i], key[i], tree, policy));
+    for (std::size_t i = 0; i < by.size(); ++i) keys.push_back(key_of(by[i], key[i], tree, policy));
     return *by_key.emplace(key, &row_for(keys)).first->second;
   };
   auto stored_keys = [&](const Case& c, const std::string& department) {
@@ -177,12 +176,12 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     if (!by.empty()) row_of(key) += t;
   };
   reporting.settled_tallies(period.from, period.to, period.to, keys, add);
-  reporting.for_each_unsettled_case(
-      period.from, period.to, period.to, [&](const Case& c, const std::vector<Event>& events) {
-        const Outcome o = outcome(c, events, period.to);
-        total.add(o);
-        if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
-      });
+  reporting.for_each_unsettled_case(period.from, period.to, period.to,
+                                    [&](const Case& c, const std::vector<Event>& events) {
+                                      const Outcome o = outcome(c, events, period.to);
+                                      total.add(o);
+                                      if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
+                                    });
   reporting.event_tallies(period.from, period.to, keys, add);
 
   // The daily quota, for unit groupings (and the total): grid-days met over grid-days.

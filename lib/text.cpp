@@ -12,6 +12,27 @@ namespace gridgov {
 
 namespace {
 
+/// Whether `s` is already NFC because each of its code points is one that normalisation leaves
+/// alone whatever surrounds it: below the combining marks (U+0300), CJK symbols, kana and
+/// ideographs (U+3000–U+9FFF, but the two kana sound marks U+3099 and U+309A, which compose with
+/// the kana before them), and the fullwidth forms of ASCII. Most Chinese names and titles are;
+/// they then skip utf8proc's decomposition and recomposition. False for invalid UTF-8.
+bool stays_nfc(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return false;
+    const bool stable = cp < 0x300 ||
+                        (cp >= 0x3000 && cp < 0xA000 && cp != 0x3099 && cp != 0x309A) ||
+                        (cp >= 0xFF01 && cp <= 0xFF5E);
+    if (!stable) return false;
+    i += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 bool is_space(utf8proc_int32_t cp) {
   if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') return true;
   const auto category = utf8proc_category(cp);
@@ -89,13 +110,17 @@ std::string normalize_name(std::string_view s) {
     if (b == std::string_view::npos) return {};
     return std::string(s.substr(b, s.find_last_not_of(" \t\r\n\v\f") - b + 1));
   }
-  utf8proc_uint8_t* out = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                              static_cast<utf8proc_ssize_t>(s.size()), &out,
-                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  if (n < 0) return std::string(s);
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
-  std::string_view nfc(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::string_view nfc = s;
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(nullptr, &std::free);
+  if (!stays_nfc(s)) {
+    utf8proc_uint8_t* out = nullptr;
+    const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    if (n < 0) return std::string(s);
+    owned.reset(out);
+    nfc = std::string_view(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  }
 
   // Trim by code points so that an ideographic space (U+3000) goes too.
   std::size_t begin = 0;

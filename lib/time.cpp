@@ -5,8 +5,6 @@
 #include <date/date.h>
 #include <fmt/format.h>
 
-#include <sstream>
-
 namespace gridgov {
 
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view s) noexcept {
@@ -71,19 +69,21 @@ std::optional<Timestamp> parse_time(std::string_view text, std::chrono::minutes 
         (s.size() == 16 || (s.size() == 19 && s[16] == ':' && digits(17, 2)))));
   if (!shape || s.compare(0, 2, "20") != 0) return std::nullopt;
 
-  date::local_seconds local{};
-  bool parsed = false;
-  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
-    std::istringstream in(s);
-    in >> date::parse(fmt, local);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) {
-      parsed = true;
-      break;
-    }
-  }
-  if (!parsed) return std::nullopt;
-  const auto utc = local.time_since_epoch() - offset.value_or(local_offset);
-  return Timestamp(std::chrono::duration_cast<std::chrono::seconds>(utc));
+  // The fields, now that the shape is known; the calendar says whether the date exists.
+  auto field = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  using namespace std::chrono;
+  const year_month_day date{year{field(0, 4)}, month{static_cast<unsigned>(field(5, 2))},
+                            day{static_cast<unsigned>(field(8, 2))}};
+  const int hh = s.size() > 10 ? field(11, 2) : 0;
+  const int mm = s.size() > 10 ? field(14, 2) : 0;
+  const int ss = s.size() > 16 ? field(17, 2) : 0;
+  if (!date.ok() || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  const auto local = sys_days(date).time_since_epoch() + hours(hh) + minutes(mm) + seconds(ss);
+  return Timestamp(duration_cast<seconds>(local - offset.value_or(local_offset)));
 }
 
 std::string format_time(Timestamp t, std::chrono::minutes offset) {

@@ -184,7 +184,7 @@ struct CaseFacts {
   bool escalated = false;                     ///< escalated or referred at least once
   bool referred = false;                      ///< referred at least once
   bool extended = false;                      ///< extended at least once
-  bool stage_late = false;  ///< open past a stage deadline at an event's counted time
+  bool stage_late = false;      ///< open past a stage deadline at an event's counted time
   std::string last_department;  ///< the last department that held it; empty when none did
   friend bool operator==(const CaseFacts&, const CaseFacts&) = default;
 };

@@ -77,9 +77,9 @@ struct Outcome {
 /// integer of `bits` (lib/sqlite_store.cpp), and counts the cases of each standing.
 struct Standing {
   Status status = Status::open;
-  bool problem_kind = false;      ///< kind problem
-  bool suspended = false;         ///< suspended at the end
-  bool escalated = false;         ///< the facts' flags
+  bool problem_kind = false;  ///< kind problem
+  bool suspended = false;     ///< suspended at the end
+  bool escalated = false;     ///< the facts' flags
   bool referred = false;
   bool extended = false;
   bool stage_late = false;

@@ -127,7 +127,8 @@ class Reporting {
                                                                int reports) = 0;
 };
 
-/// The database of one county.
+/// The database of one county. A store belongs to one thread at a time; processes and threads
+/// that share a database each open their own store (SQLite's locks keep them apart).
 class Store {
  public:
   virtual ~Store() = default;
@@ -171,6 +172,11 @@ class Store {
   virtual void update_case(const Case& c) = 0;
   /// Appends an event and returns its id.
   virtual long long add_event(const Event& e) = 0;
+  /// Many cases follow in this write transaction (a bulk import). When the store holds no case
+  /// yet, it may set aside the indexes that only reports read, and build them, sorted, in
+  /// `end_bulk`, which the caller calls before committing. A rollback restores them anyway.
+  virtual void begin_bulk() = 0;
+  virtual void end_bulk() = 0;
   [[nodiscard]] virtual std::optional<Case> find_case(long long id) = 0;
   /// The case with this (source, ext_id), if any.
   [[nodiscard]] virtual std::optional<long long> find_case_id(Source source,

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -740,10 +740,8 @@ TEST_CASE("statistics' fast path gives the definition's figures for random histo
   for (int i = 0; i < 40; ++i) {
     const Timestamp from = at_h(380 + static_cast<int>(rng() % 80));
     const Period p{from, from + std::chrono::hours(1 + rng() % 300)};
-    s.reporting().for_each_unsettled_case(p.from, p.to, p.to,
-                                          [&](const Case&, const std::vector<Event>&) {
-                                            ++unsettled;
-                                          });
+    s.reporting().for_each_unsettled_case(
+        p.from, p.to, p.to, [&](const Case&, const std::vector<Event>&) { ++unsettled; });
     for (const auto& keys : groupings) {
       CAPTURE(i);
       CAPTURE(keys.size());

@@ -1,6 +1,10 @@
 #include "gridgov/text.hpp"
 
 #include <doctest/doctest.h>
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <ios>
 
 #include <string>
 
@@ -71,4 +75,42 @@ TEST_CASE("column_of counts characters, not bytes") {
   CHECK(column_of("大店镇abc", 9) == 4);
   CHECK(column_of("大店镇abc", 10) == 5);
   CHECK(column_of("ab", 10) == 3);  // past the end: one after the last character
+}
+
+namespace {
+
+std::string utf8(utf8proc_int32_t cp) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(cp, buf);
+  return std::string(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+/// utf8proc's NFC of `s`, the reference.
+std::string nfc(const std::string& s) {
+  auto* out = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(s.c_str()));
+  std::string r(reinterpret_cast<const char*>(out));
+  std::free(out);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("normalize_name skips normalising only text that NFC leaves alone") {
+  // The code points normalize_name takes as already NFC, after any other: each must be.
+  int checked = 0;
+  for (utf8proc_int32_t cp = 1; cp < 0x10000; ++cp) {
+    const bool fast = cp < 0x300 || (cp >= 0x3000 && cp < 0xA000 && cp != 0x3099 && cp != 0x309A) ||
+                      (cp >= 0xFF01 && cp <= 0xFF5E);
+    if (!fast || !utf8proc_codepoint_valid(cp)) continue;
+    for (const char* before : {"a", "e", "\xE3\x81\x8B" /* か */, "\xE4\xB8\xAD" /* 中 */}) {
+      const std::string text = std::string(before) + utf8(cp) + "x";
+      if (nfc(text) != text) FAIL_CHECK("NFC changes U+" << std::hex << cp << " after " << before);
+      ++checked;
+    }
+  }
+  CHECK(checked > 4 * 20000);
+  // And text with anything else is normalised as before.
+  CHECK(normalize_name("\xE3\x81\x8B\xE3\x82\x99") == "\xE3\x81\x8C");  // か + ゙ → が
+  CHECK(normalize_name("a\xE2\x80\x80z") == "a\xE2\x80\x82z");          // U+2000 → U+2002
+  CHECK(normalize_name("  \xE4\xB8\xAD\xE6\x96\x87\xE3\x80\x80") == "\xE4\xB8\xAD\xE6\x96\x87");
 }

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <date/date.h>
+
+#include <sstream>
+
 #include <string>
 
 using namespace gridgov;
@@ -113,4 +117,49 @@ TEST_CASE("format_utc_offset writes +hh:mm") {
   CHECK(format_utc_offset(minutes(345)) == "+05:45");
   for (int m : {-720, -330, 0, 345, 480, 840})
     CHECK(parse_utc_offset(format_utc_offset(minutes(m))) == minutes(m));
+}
+
+namespace {
+
+/// What the date library reads from `text` (a local time, no offset): the reference parse_time's
+/// own reading of the fields is held to.
+std::optional<Timestamp> date_library_reads(const std::string& text) {
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    date::local_seconds local{};
+    std::istringstream in(text);
+    in >> date::parse(fmt, local);
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof())
+      return Timestamp(local.time_since_epoch());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("parse_time reads the fields as the date library does, edge dates and times included") {
+  int compared = 0;
+  int valid = 0;
+  for (int y : {2000, 2023, 2024, 2026, 2099})
+    for (int mo : {0, 1, 2, 4, 12, 13})
+      for (int d : {0, 1, 28, 29, 30, 31, 32})
+        for (int h : {0, 9, 23, 24})
+          for (int mi : {0, 59, 60})
+            for (int sec : {-1, 0, 59, 60}) {
+              char text[32];
+              if (sec < 0)
+                std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d", y, mo, d, h, mi);
+              else
+                std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi,
+                              sec);
+              CAPTURE(text);
+              const auto ours = parse_time(text, minutes(0));
+              const auto reference = date_library_reads(text);
+              CHECK(ours == reference);
+              ++compared;
+              valid += ours.has_value();
+            }
+  CHECK(compared == 5 * 6 * 7 * 4 * 3 * 4);
+  CHECK(valid > 1000);
+  CHECK(parse_time("2024-02-29", minutes(0)) == date_library_reads("2024-02-29"));
+  CHECK_FALSE(parse_time("2026-02-29", minutes(0)));
 }

@@ -35,6 +35,27 @@ int CsvReader::get() {
   return c;
 }
 
+void CsvReader::take_plain_run(std::string& text, std::size_t field) {
+  const std::size_t limit = field < m_limits.size() ? m_limits[field] : k_max_text_bytes;
+  for (;;) {
+    if (peek() < 0) return;
+    // Up to the byte past a limit at most, so that the byte-by-byte loop reports it as before.
+    if (text.size() > limit || m_record_bytes > k_max_record_bytes) return;
+    const std::size_t room =
+        std::min(limit + 1 - text.size(), k_max_record_bytes + 1 - m_record_bytes);
+    const char* begin = m_buffer.data() + m_pos;
+    const char* stop = begin + std::min(m_end - m_pos, room);
+    const char* p = begin;
+    while (p != stop && *p != ',' && *p != '\n' && *p != '\r' && *p != '"' && *p != '\0') ++p;
+    text.append(begin, p);
+    for (const char* q = begin; q != p; ++q)
+      if ((static_cast<unsigned char>(*q) & 0xC0) != 0x80) ++m_column;
+    m_record_bytes += static_cast<std::size_t>(p - begin);
+    m_pos += static_cast<std::size_t>(p - begin);
+    if (p != stop || m_pos != m_end) return;  // a byte the loop must see, or a limit
+  }
+}
+
 bool CsvReader::next(std::vector<CsvField>& record) {
   if (!m_started) {
     m_started = true;
@@ -84,6 +105,7 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
     const bool was_quoted = quoted;
     bool end_of_record = false;
     for (;;) {
+      if (!quoted && keep) take_plain_run(field.text, record.size());
       const int line = m_line;
       const int column = m_column;
       int c = get();

@@ -3,6 +3,7 @@
 read-only files and directories (reads work, writes 7) (docs/design.md §6, §8, §11)."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -249,7 +250,7 @@ class PlantedObjects(GridctlTestCase):
     def test_an_index_of_gridgov_changed(self):
         self.plant("DROP INDEX cases_status",
                    "CREATE INDEX cases_status ON cases (status) WHERE status <> 'void'")
-        self.refused(["status"], r'index "cases_status" is not as gridgov\'s schema version 3 '
+        self.refused(["status"], r'index "cases_status" is not as gridgov\'s schema version \d+ '
                                  r"has it \(it was changed outside gridgov\)")
 
     def test_an_index_of_gridgov_dropped(self):
@@ -428,8 +429,8 @@ class ReadOnly(GridctlTestCase):
         before = file_bytes(self.box.db)
         r = self.ro("status")
         self.assertRc(r, UNUSABLE)
-        self.assertIn(f"database {self.box.db} has schema version 1 and needs upgrading to 3, "
-                      "but it is read-only (", r.stderr)
+        self.assertRegex(r.stderr, re.escape(f"database {self.box.db} has schema version 1 and "
+                                             "needs upgrading to ") + r"\d+, but it is read-only \(")
         self.assertEqual(file_bytes(self.box.db), before)
 
 

@@ -6,5 +6,6 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(date REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
 # utf8proc ships no CMake package, only a pkg-config file.
 pkg_check_modules(utf8proc REQUIRED IMPORTED_TARGET GLOBAL libutf8proc)

@@ -9,6 +9,7 @@
 #include "gridgov/limits.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/text.hpp"
+#include "read_ahead.hpp"
 
 namespace gridgov {
 
@@ -43,11 +44,11 @@ Error refusal(const Decision& d, const Actor& actor, const Move& move, long long
 }
 
 /// Rule 16 for an imported row: none of its times is later than the clock.
-bool in_the_past(const CaseRow& row, Session& session, Diagnostics& diagnostics) {
-  const Timestamp now = session.now();
+bool in_the_past(const CaseRow& row, Timestamp now, std::chrono::minutes offset,
+                 Diagnostics& diagnostics) {
   auto check = [&](const std::optional<Timestamp>& t, const Location& where) {
     if (!t) return true;
-    auto r = check_not_future(*t, now, session.utc_offset());
+    auto r = check_not_future(*t, now, offset);
     if (r) diagnostics.add(where.error(fmt::format("{}: {}", to_string(r->rule), r->reason)));
     return !r;
   };
@@ -302,8 +303,17 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
   report = CaseImportReport{};
   store.begin_bulk();
   long long in_batch = 0;
+  // Each row is checked against the clock at the import's start, and migrated, on the reading
+  // thread; it is kept here only if it is not in the database already.
+  const Timestamp start = session.now();
+  const auto prepare = [&](const CaseRow& row, detail::PreparedRow& p) {
+    if (in_the_past(row, start, policy.utc_offset, p.problems))
+      p.migration = migrate(row, tree, policy, lookup, p.problems);
+  };
   CaseRow row;
-  while (rows.next(row)) {
+  detail::PreparedRow prepared;
+  detail::ReadAhead ahead(rows, diagnostics.max_errors(), prepare);
+  while (ahead.next(row, prepared, diagnostics)) {
     ++report.rows;
     if (options.progress && report.rows % 1000 == 0) options.progress(report.rows);
     const Case& h = row.header;
@@ -311,8 +321,9 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
       ++report.present;
       continue;
     }
-    if (!in_the_past(row, session, diagnostics)) continue;
-    auto migration = migrate(row, tree, policy, lookup, diagnostics);
+    diagnostics.append(prepared.problems);
+    if (prepared.error) std::rethrow_exception(prepared.error);
+    auto& migration = prepared.migration;
     if (!migration || !diagnostics.empty()) continue;  // after an error: check, do not write
     Case header = row.header;
     header.id = 0;

@@ -354,4 +354,20 @@ bool CaseRows::next(CaseRow& row) {
   return false;
 }
 
+bool CaseRows::next(CaseRow& row, Diagnostics& diagnostics) {
+  Impl& m = *m_impl;
+  Diagnostics* const own = m.diagnostics;
+  m.diagnostics = &diagnostics;
+  if (m.csv) m.csv->set_diagnostics(diagnostics);
+  struct Restore {
+    Impl& m;
+    Diagnostics* own;
+    ~Restore() {
+      m.diagnostics = own;
+      if (m.csv) m.csv->set_diagnostics(*own);
+    }
+  } restore{m, own};
+  return next(row);
+}
+
 }  // namespace gridgov

@@ -41,6 +41,8 @@ class CsvReader {
   /// The line the last record started on.
   [[nodiscard]] int record_line() const noexcept { return m_record_line; }
   [[nodiscard]] const std::string& file() const noexcept { return m_file; }
+  /// Where the problems found from now on go.
+  void set_diagnostics(Diagnostics& diagnostics) noexcept { m_diagnostics = &diagnostics; }
   /// Whether reading stopped at a NUL byte (already reported).
   [[nodiscard]] bool stopped() const noexcept { return m_stopped; }
 

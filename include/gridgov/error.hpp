@@ -112,6 +112,12 @@ class Diagnostics {
   /// All problems found so far, listed or not.
   [[nodiscard]] std::size_t count() const noexcept { return m_list.size() + m_more; }
   [[nodiscard]] bool full() const noexcept { return m_list.size() >= m_max; }
+  [[nodiscard]] std::size_t max_errors() const noexcept { return m_max; }
+  /// Adds what `other` found, after what this one found.
+  void append(const Diagnostics& other) {
+    for (const Diagnostic& d : other.m_list) add(d);
+    m_more += other.m_more;
+  }
   [[nodiscard]] const std::vector<Diagnostic>& list() const noexcept { return m_list; }
   void throw_if_any() {
     if (!m_list.empty()) throw Error(std::move(m_list), m_more);

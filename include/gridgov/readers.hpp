@@ -56,6 +56,9 @@ class CaseRows {
 
   /// The next good row; false at the end of the file.
   bool next(CaseRow& row);
+  /// The same, reporting what this call finds to `diagnostics` instead of the constructor's (a
+  /// reading thread keeps each row's problems with it).
+  bool next(CaseRow& row, Diagnostics& diagnostics);
   /// The line the last row started on (for progress and messages).
   [[nodiscard]] int line() const noexcept;
 

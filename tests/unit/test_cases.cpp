@@ -664,3 +664,46 @@ TEST_CASE("agenda: an unknown unit is not_found") {
   REQUIRE(t.has_value());
   CHECK(t->code() == ErrorCode::not_found);
 }
+
+TEST_CASE("import_cases: a long file's problems are listed in file order, and nothing is written") {
+  // The file is read on a thread of its own, hundreds of rows ahead of the writes: what it shows
+  // (a bad time at row 3, a bad kind at row 1100) and what the rules show (an unknown grid at
+  // row 600) still come in the order of the file, and the first two are the ones listed.
+  Session s = ready_store();
+  auto file = [](bool with_problems) {
+    std::string csv = "ext_id,source,grid,category,kind,title,reporter,reported_at\n";
+    for (int i = 1; i <= 1200; ++i) {
+      const bool bad = with_problems && (i == 3 || i == 600 || i == 1100);
+      csv += "P-" + std::to_string(i) + ",patrol," + (bad && i == 600 ? "G9" : "G1") + ",dispute," +
+             (bad && i == 1100 ? "sometimes" : "problem") + ",事项,g1," +
+             (bad && i == 3 ? "2026-09-31T08:00:00+08:00" : "2026-09-10T08:00:00+08:00") + "\n";
+    }
+    return csv;
+  };
+  TempDir dir;
+  const std::string path = dir.write("cases.csv", file(true));
+  for (std::size_t max_errors : {std::size_t{20}, std::size_t{2}}) {
+    CAPTURE(max_errors);
+    Diagnostics diagnostics(max_errors);
+    CaseRows rows(path, s.utc_offset(), diagnostics);
+    CaseImportReport report;
+    try {
+      import_cases(s, rows, {}, diagnostics, report);
+      FAIL("the import was not refused");
+    } catch (const Error& e) {
+      std::vector<int> lines;
+      for (const Diagnostic& d : e.diagnostics()) lines.push_back(d.line);
+      CHECK(lines == (max_errors == 2 ? std::vector<int>{4, 601} : std::vector<int>{4, 601, 1101}));
+      CHECK(e.diagnostics().size() + e.more() == 3);
+    }
+    CHECK(report.rows == 1198);  // the good rows; the two the reader refused are not rows
+    CHECK(s.store().cases({}).empty());
+  }
+  // Without its problems, the file imports whole, across every chunk read ahead.
+  Diagnostics diagnostics;
+  CaseRows rows(dir.write("good.csv", file(false)), s.utc_offset(), diagnostics);
+  CaseImportReport report;
+  import_cases(s, rows, {}, diagnostics, report);
+  CHECK(report.added == 1200);
+  CHECK(s.store().cases({}).size() == 1200);
+}

@@ -567,37 +567,71 @@ class SqliteStore final : public Store, public Reporting {
                 std::to_string(i) + ")";
       const int n = static_cast<int>(keys.size());
       const auto grid_codes = unit_codes();
-      auto key_of = [&](SQLite::Statement& q) {
-        std::vector<std::string> key = key_values(q, n);
-        for (int i = 0; i < n; ++i)
-          if (keys[static_cast<std::size_t>(i)] == StatsKey::grid)
-            key[static_cast<std::size_t>(i)] = grid_codes.at(q.getColumn(i).getInt64());
+
+      // One pass over the period's cases, counted here by group and standing (SQL's GROUP BY
+      // would sort them first, which costs more than the counting): a group's key is packed in
+      // bytes, a grid as its id, any other key as its text and a NUL (texts hold none).
+      std::unordered_map<std::string, long long> counts;           // group and standing → cases
+      std::unordered_map<std::string, std::vector<double>> hours;  // group → hours to close
+      // The hours to close of a closed problem (outcome_at), in seconds; NULL for other cases.
+      SQLite::Statement q(*m_db, "SELECT " + key_list + "c.status, " + bits +
+                                     ", CASE WHEN c.kind = 'problem' AND c.status = 'closed' THEN "
+                                     "c.close_counted_at - c.reported_at END" +
+                                     from_where);
+      bind_period(q, from, to, end);
+      std::string group;
+      while (q.executeStep()) {
+        group.clear();
+        for (int i = 0; i < n; ++i) {
+          if (keys[static_cast<std::size_t>(i)] == StatsKey::grid) {
+            const int64_t id = q.getColumn(i).getInt64();
+            group.append(reinterpret_cast<const char*>(&id), sizeof id);
+          } else {
+            group += q.getColumn(i).getText();
+            group += '\0';
+          }
+        }
+        const Status status = parse_status(q.getColumn(n).getText()).value_or(Status::open);
+        const auto set = static_cast<uint16_t>(q.getColumn(n + 1).getInt64());
+        if (const auto seconds = q.getColumn(n + 2); !seconds.isNull())
+          hours[group].push_back(static_cast<double>(seconds.getInt64()) / 3600.0);
+        group += static_cast<char>(status);
+        group.append(reinterpret_cast<const char*>(&set), sizeof set);
+        ++counts[group];
+      }
+      auto key_of = [&](const std::string& packed) {
+        std::vector<std::string> key;
+        std::size_t at = 0;
+        for (StatsKey k : keys) {
+          if (k == StatsKey::grid) {
+            int64_t id = 0;
+            std::memcpy(&id, packed.data() + at, sizeof id);
+            key.push_back(grid_codes.at(id));
+            at += sizeof id;
+          } else {
+            const std::size_t nul = packed.find('\0', at);
+            key.push_back(packed.substr(at, nul - at));
+            at = nul + 1;
+          }
+        }
         return key;
       };
-
-      // Cases of one standing have one outcome: count them by key and standing, then ask
-      // outcome_of once per group.
       std::map<std::vector<std::string>, Tally> tallies;
-      SQLite::Statement q(*m_db, "SELECT " + key_list + "c.status, " + bits + ", count(*)" +
-                                     from_where + " GROUP BY " + group_list(keys.size() + 2));
-      bind_period(q, from, to, end);
-      while (q.executeStep()) {
+      constexpr std::size_t standing_bytes = 1 + sizeof(uint16_t);
+      for (const auto& [packed, n_cases] : counts) {
+        const std::string group_of = packed.substr(0, packed.size() - standing_bytes);
         Standing standing;
-        standing.status = parse_status(q.getColumn(n).getString()).value_or(Status::open);
-        const int64_t set = q.getColumn(n + 1).getInt64();
-        for (std::size_t i = 0; i < std::size(k_standing_bits); ++i)
-          standing.*k_standing_bits[i].flag = (set >> i) & 1;
-        tallies[key_of(q)].add(outcome_of(standing), q.getColumn(n + 2).getInt64());
+        standing.status = static_cast<Status>(packed[packed.size() - standing_bytes]);
+        uint16_t set = 0;
+        std::memcpy(&set, packed.data() + packed.size() - sizeof set, sizeof set);
+        for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
+          standing.*k_standing_bits[b].flag = (set >> b) & 1;
+        tallies[key_of(group_of)].add(outcome_of(standing), n_cases);
       }
-      // The hours to close of the closed problems, each (outcome_at).
-      SQLite::Statement hours(*m_db, "SELECT " + key_list + "c.close_counted_at - c.reported_at" +
-                                         from_where +
-                                         " AND c.kind = 'problem' AND c.status = 'closed' AND "
-                                         "c.close_counted_at IS NOT NULL");
-      bind_period(hours, from, to, end);
-      while (hours.executeStep())
-        tallies[key_of(hours)].hours.push_back(static_cast<double>(hours.getColumn(n).getInt64()) /
-                                               3600.0);
+      for (auto& [group_of, h] : hours) {
+        auto& into = tallies[key_of(group_of)].hours;
+        into.insert(into.end(), h.begin(), h.end());
+      }
       for (const auto& [key, t] : tallies) visit(key, t);
     });
   }

@@ -13,6 +13,7 @@
 #include "gridgov/location.hpp"
 #include "gridgov/migration.hpp"
 #include "gridgov/model.hpp"
+#include "gridgov/outcome.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/render.hpp"

@@ -301,7 +301,18 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
   };
 
   report = CaseImportReport{};
+  // The indexes a bulk load sets aside come back whatever happens: a caller whose transaction
+  // this import joined may catch its error and commit the rest.
   store.begin_bulk();
+  struct BulkEnd {
+    Store& store;
+    ~BulkEnd() {
+      try {
+        store.end_bulk();
+      } catch (const Error&) {  // the transaction is lost anyway, and with it what was set aside
+      }
+    }
+  } bulk_end{store};
   long long in_batch = 0;
   // Each row is checked against the clock at the import's start, and migrated, on the reading
   // thread; it is kept here only if it is not in the database already.

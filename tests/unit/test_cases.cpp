@@ -707,3 +707,33 @@ TEST_CASE("import_cases: a long file's problems are listed in file order, and no
   CHECK(report.added == 1200);
   CHECK(s.store().cases({}).size() == 1200);
 }
+
+TEST_CASE("import_cases: the indexes a first load sets aside come back when it fails") {
+  // A caller whose transaction the import joined catches its refusal and commits what else it
+  // wrote: the database must still be whole (its schema is checked on every open).
+  TempDir dir;
+  const std::string db = dir.path("county.db");
+  {
+    auto store = open_store(db, {.create = true});
+    Unit county;
+    county.code = "C";
+    county.name = "县";
+    county.level = Level::county;
+    REQUIRE(init_county(*store, county, k_t0));
+    LayoutInput in;
+    in.entries = {le("T1", Level::town, ""), le("Z1", Level::zone, "T1"),
+                  le("V1", Level::village, "Z1"), le("G1", Level::grid, "V1")};
+    REQUIRE(import_layout(*store, in, {}, k_t0).written);
+    Session s(std::move(store));
+    auto tx = s.begin_write();
+    Diagnostics diagnostics;
+    CaseRows rows(dir.write("bad.csv",
+                            "ext_id,source,grid,category,kind,title,reporter,reported_at\n"
+                            "P-1,patrol,G9,dispute,problem,事项,admin,2026-09-10T08:00:00+08:00\n"),
+                  s.utc_offset(), diagnostics);
+    CaseImportReport report;
+    CHECK_THROWS_AS(import_cases(s, rows, {}, diagnostics, report), Error);
+    tx->commit();
+  }
+  CHECK_NOTHROW((void)open_store(db));
+}

@@ -1,8 +1,7 @@
 #pragma once
-// Statistics (docs/design.md §7): what each case amounts to at the end of a period (a pure function
-// of its events), and the rows of a report grouped by unit level, department, category or source.
+// Statistics (docs/design.md §7): the rows of a report grouped by unit level, department, category
+// or source, each the tally of what its cases amount to at the period's end (outcome.hpp).
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>

@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -372,6 +373,17 @@ class ReadOnly(GridctlTestCase):
         if self.prefix:
             os.chown(self.box.dir, NOBODY, NOBODY)
 
+    def readable(self, name: str) -> str:
+        """A copy of examples/NAME that the user gridctl runs as can read, wherever the checkout
+        is (a clone under a 0700 directory from `mktemp -d` is not readable by `nobody`)."""
+        where = tempfile.mkdtemp(prefix="gridgov-e2e-examples-")
+        self.addCleanup(shutil.rmtree, where, True)
+        os.chmod(where, 0o755)
+        path = os.path.join(where, name)
+        shutil.copyfile(example(name), path)
+        os.chmod(path, 0o644)
+        return path
+
     def ro(self, *args) -> Result:
         p = subprocess.run([*self.prefix, GRIDCTL, "--db", self.box.db, *args], cwd="/",
                            capture_output=True, env=base_env(), timeout=60)
@@ -396,7 +408,7 @@ class ReadOnly(GridctlTestCase):
         self.assertRc(r, UNUSABLE)
         self.assertIn(f"database {self.box.db} is read-only (", r.stderr)
         self.assertIn("this command writes, and wrote nothing", r.stderr)
-        self.assertRc(self.ro("import", "workers", example("workers.csv")), UNUSABLE)
+        self.assertRc(self.ro("import", "workers", self.readable("workers.csv")), UNUSABLE)
         self.assertEqual(file_bytes(self.box.db), before)
 
     def test_reads_work_in_a_read_only_directory(self):
@@ -419,7 +431,7 @@ class ReadOnly(GridctlTestCase):
     def test_writes_are_refused_on_a_read_only_file(self):
         self.read_only_file()
         self.writes_are_refused()
-        r = self.ro("policy", "load", example("policy.toml"))
+        r = self.ro("policy", "load", self.readable("policy.toml"))
         self.assertRc(r, UNUSABLE)
         self.assertIn("is read-only (the file cannot be written)", r.stderr)
 

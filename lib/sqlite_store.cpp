@@ -801,13 +801,6 @@ class SqliteStore final : public Store, public Reporting {
     return out;
   }
 
-  /// "1, 2, …, n".
-  static std::string group_list(std::size_t n) {
-    std::string out;
-    for (std::size_t i = 1; i <= n; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
-    return out;
-  }
-
   /// The select list of `keys` (each followed by a comma), with `department` for the department
   /// and `grid` for the grid.
   static std::string stats_keys(const std::vector<StatsKey>& keys, const std::string& department,
@@ -832,8 +825,12 @@ class SqliteStore final : public Store, public Reporting {
     return out;
   }
 
+  /// " GROUP BY 1, 2, …" over the columns of `keys`; empty without keys.
   static std::string group_by(const std::vector<StatsKey>& keys) {
-    return keys.empty() ? "" : " GROUP BY " + group_list(keys.size());
+    std::string out;
+    for (std::size_t i = 1; i <= keys.size(); ++i)
+      out += (i > 1 ? ", " : " GROUP BY ") + std::to_string(i);
+    return out;
   }
 
   static std::vector<std::string> key_values(SQLite::Statement& q, int n) {

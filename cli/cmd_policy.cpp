@@ -52,8 +52,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
     const std::string text = gridgov::read_text_file(flags->file, gridgov::k_max_policy_bytes);
     auto session = ctx.session();
     const auto report =
-        gridgov::load_policy(session.store(), text, flags->file == "-" ? "<stdin>" : flags->file,
-                             session.now(), flags->dry_run);
+        gridgov::load_policy(session.store(), text, flags->file, session.now(), flags->dry_run);
     for (const auto& w : report.warnings) ctx.say("gridctl: warning: " + w);
     if (flags->dry_run)
       ctx.say("dry run: " + flags->file + " is valid; it would be policy version " +
@@ -69,7 +68,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
   check->add_option("file", flags->file, "policy.toml (`-` reads standard input)")->required();
   check->callback([flags, &ctx] {
     const std::string text = gridgov::read_text_file(flags->file, gridgov::k_max_policy_bytes);
-    const std::string name = flags->file == "-" ? "<stdin>" : flags->file;
+    const std::string& name = flags->file;  // standard input is `-` in messages too
     gridgov::Diagnostics diagnostics;
     const auto policy = gridgov::parse_policy(text, name, diagnostics);
     diagnostics.throw_if_any();

@@ -21,6 +21,9 @@ void setup_case(CLI::App& app, Context& ctx);
 void setup_supervise(CLI::App& app, Context& ctx);
 void setup_stats(CLI::App& app, Context& ctx);
 void setup_export(CLI::App& app, Context& ctx);
+/// `completion` and the hidden `man`: set up last, they describe every other command.
+void setup_completion(CLI::App& app);
+void setup_man(CLI::App& app);
 
 /// --as ACTOR and --at TIME, for every command that changes a case.
 void add_actor_flags(CLI::App* cmd, Context& ctx);

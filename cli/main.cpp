@@ -11,12 +11,16 @@
 #include "gridgov/error.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/version.hpp"
+#include "help.hpp"
 #include "hints.hpp"
 
 int main(int argc, char** argv) {
   gridctl::Context ctx;
   CLI::App app{"gridctl: grid-based social governance (网格化社会治理) from the shell", "gridctl"};
-  app.set_version_flag("--version", gridgov::k_version);
+  app.set_version_flag("--version",
+                       std::string("gridctl ") + gridgov::k_version + " (database schema " +
+                           std::to_string(gridgov::schema_version()) + ")",
+                       "Print gridctl's version and the database schema version it writes");
   app.require_subcommand(1);
   // Global options may also follow the command: `gridctl status --format json`.
   app.fallthrough();
@@ -40,6 +44,10 @@ int main(int argc, char** argv) {
   gridctl::setup_stats(app, ctx);
   gridctl::setup_export(app, ctx);
   gridctl::setup_status(app, ctx);
+  gridctl::setup_completion(app);
+  gridctl::setup_man(app);
+  // After every command exists: the help formatter and each command's examples.
+  gridctl::finish_help(app);
 
   try {
     app.parse(argc, argv);
@@ -51,6 +59,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // No command where one is needed, or an unknown one: the help, or the nearest commands.
+    if (const int rc = gridctl::explain_command_error(app, e, std::cout, std::cerr); rc >= 0)
+      return rc;
     std::cerr << "gridctl: error: " << gridgov::printable(e.what())
               << "\n(run `gridctl --help` for usage)\n";
     return static_cast<int>(gridgov::ErrorCode::usage);

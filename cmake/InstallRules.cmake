@@ -23,6 +23,17 @@ if(GRIDGOV_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
   endif()
 endif()
 install(TARGETS gridctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The completions go where bash-completion, zsh and fish look for a package's own (Debian's
+# vendor directories); the man page where man finds it. cmake/Docs.cmake makes them, unless
+# cross-compiling.
+if(GRIDGOV_DOCS_DIR)
+  install(FILES ${GRIDGOV_BASH_COMPLETION}
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+  install(FILES ${GRIDGOV_ZSH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+  install(FILES ${GRIDGOV_FISH_COMPLETION}
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+  install(FILES ${GRIDGOV_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
 install(EXPORT gridgov-targets NAMESPACE gridgov:: FILE gridgov-targets.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gridgov)
 
@@ -35,7 +46,8 @@ install(FILES ${PROJECT_BINARY_DIR}/gridgov-config.cmake
               ${PROJECT_BINARY_DIR}/gridgov-config-version.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gridgov)
 
-# The .pc file finds its prefix relative to itself, so an installed tree can be moved.
+# The .pc file finds its prefix relative to itself, so an installed tree can be moved. Its Cflags
+# carry -std=c++20: the headers need C++20, and g++ 12 compiles C++17 unless told.
 # libgridgov's dependencies are private (no public header includes theirs): a shared libgridgov
 # carries them itself, a static one needs them on its consumers' link line, which pkg-config gives
 # with --static (Requires.private / Libs.private).

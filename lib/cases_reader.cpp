@@ -93,7 +93,7 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
                    Diagnostics& diagnostics)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
-  m.file = path == "-" ? "<stdin>" : path;
+  m.file = path;  // standard input is `-` in messages too
   m.offset = local_offset;
   m.diagnostics = &diagnostics;
   if (path == "-") {

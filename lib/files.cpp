@@ -54,9 +54,8 @@ const std::string& stdin_text() {
   static const std::string text = [] {
     std::string all = read_bounded(std::cin, k_max_stdin_bytes);
     if (all.size() > k_max_stdin_bytes)
-      throw Error(
-          {Diagnostic{"<stdin>", 0, 0, "",
-                      too_big_reason(k_max_stdin_bytes) + "; give the file's name instead"}});
+      throw Error({Diagnostic{
+          "-", 0, 0, "", too_big_reason(k_max_stdin_bytes) + "; give the file's name instead"}});
     return all;
   }();
   return text;
@@ -82,7 +81,7 @@ void line_column(std::string_view text, std::size_t offset, int& line, int& colu
 }  // namespace detail
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
-  const std::string name = path == "-" ? "<stdin>" : path;
+  const std::string& name = path;  // standard input is `-` in messages too
   std::string text;
   if (path == "-") {
     text = detail::stdin_text();
@@ -144,8 +143,7 @@ std::string sniff_import_kind(const std::string& path) {
     int line = 0;
     int column = 0;
     detail::line_column(head, nul, line, column);
-    throw Error({Diagnostic{path == "-" ? "<stdin>" : path, line, column, "",
-                            std::string(detail::k_nul_reason)}});
+    throw Error({Diagnostic{path, line, column, "", std::string(detail::k_nul_reason)}});
   }
   auto ends_with = [&](std::string_view ext) {
     return path.size() >= ext.size() &&

@@ -302,7 +302,7 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
                  Diagnostics& diagnostics) {
   LayoutCollector collector(diagnostics);
   for (const auto& path : paths) {
-    const std::string name = path == "-" ? "<stdin>" : path;
+    const std::string& name = path;  // standard input is `-` in messages too
     // A CSV file streams; TOML and JSON (and standard input, to tell them apart) are read whole.
     if (path != "-" && file_kind(path, "") == FileKind::csv) {
       std::ifstream in;

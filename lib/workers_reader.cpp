@@ -67,7 +67,7 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     detail::open_input(path, file_in);
     in = &file_in;
   }
-  const std::string file = path == "-" ? "<stdin>" : path;
+  const std::string& file = path;  // standard input is `-` in messages too
   detail::CsvReader reader(*in, file, diagnostics);
   std::vector<CsvField> record;
   std::vector<WorkerEntry> out;

@@ -118,11 +118,27 @@ class UnitTree {
     return out;
   }
   /// The unit of `level` that contains `code` (`code`'s own unit when it is of that level), or
-  /// nullptr. **Example**: `tree.ancestor_at("371327001001001", Level::town)` is its town.
+  /// nullptr when `code` lies above that level (a town has no zone), is unknown or retired.
+  /// **Example**: `tree.ancestor_at("371327001001001", Level::town)` is its town.
   [[nodiscard]] const Unit* ancestor_at(std::string_view code, Level level) const {
     for (const Unit* u = find(code); u; u = u->parent.empty() ? nullptr : find(u->parent))
       if (u->level == level) return u;
     return nullptr;
+  }
+  /// The town (镇街) of `code`, itself when it is a town; nullptr for the county or an unknown
+  /// code. **Example**: `tree.town_of("37132700100101")->name` is `"十字路街道"`.
+  [[nodiscard]] const Unit* town_of(std::string_view code) const {
+    return ancestor_at(code, Level::town);
+  }
+  /// The zone (片区) of `code`, itself when it is a zone; nullptr above the zones.
+  /// **Example**: `tree.zone_of("37132700100101")->code` is `"371327001Z01"`.
+  [[nodiscard]] const Unit* zone_of(std::string_view code) const {
+    return ancestor_at(code, Level::zone);
+  }
+  /// The village or community (村居) of `code`, itself when it is one; nullptr above them.
+  /// **Example**: `tree.village_of("37132700100101")->name` is `"东湖社区"`.
+  [[nodiscard]] const Unit* village_of(std::string_view code) const {
+    return ancestor_at(code, Level::village);
   }
   /// Whether `code` is `ancestor` or lies below it.
   [[nodiscard]] bool within(std::string_view code, std::string_view ancestor) const {

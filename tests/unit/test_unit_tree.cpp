@@ -121,6 +121,52 @@ TEST_CASE("UnitTree::within tells whether a unit lies in a subtree") {
   CHECK_FALSE(tree.within("G9", "V2"));
 }
 
+TEST_CASE("UnitTree::ancestor_at finds the unit of a level above a unit, or itself") {
+  const UnitTree tree(sample());
+  REQUIRE(tree.ancestor_at("G1", Level::zone) != nullptr);
+  CHECK(tree.ancestor_at("G1", Level::zone)->code == "Z1");
+  CHECK(tree.ancestor_at("G1", Level::county)->code == "C");
+  CHECK(tree.ancestor_at("G1", Level::grid)->code == "G1");
+  CHECK(tree.ancestor_at("V2", Level::village)->code == "V2");
+}
+
+TEST_CASE("UnitTree::ancestor_at is nullptr above the level, for unknown and retired units") {
+  const UnitTree tree(sample());
+  CHECK(tree.ancestor_at("T1", Level::zone) == nullptr);
+  CHECK(tree.ancestor_at("C", Level::town) == nullptr);
+  CHECK(tree.ancestor_at("V1", Level::grid) == nullptr);
+  CHECK(tree.ancestor_at("nope", Level::town) == nullptr);
+  CHECK(tree.ancestor_at("G9", Level::town) == nullptr);
+  CHECK(tree.ancestor_at("T2", Level::zone) == nullptr);  // a town without zones
+}
+
+TEST_CASE("UnitTree::town_of, zone_of and village_of name a unit's town, zone and village") {
+  const UnitTree tree(sample());
+  for (const char* code : {"G1", "G2", "V1", "Z1", "T1"}) {
+    CAPTURE(code);
+    REQUIRE(tree.town_of(code) != nullptr);
+    CHECK(tree.town_of(code)->code == "T1");
+  }
+  CHECK(tree.zone_of("G3")->code == "Z1");
+  CHECK(tree.zone_of("V2")->code == "Z1");
+  CHECK(tree.zone_of("Z1")->code == "Z1");
+  CHECK(tree.village_of("G1")->code == "V1");
+  CHECK(tree.village_of("G3")->code == "V2");
+  CHECK(tree.village_of("V2")->code == "V2");
+  CHECK(tree.town_of("T2")->code == "T2");
+}
+
+TEST_CASE("UnitTree::town_of, zone_of and village_of are nullptr above their level") {
+  const UnitTree tree(sample());
+  CHECK(tree.town_of("C") == nullptr);
+  CHECK(tree.zone_of("T1") == nullptr);
+  CHECK(tree.zone_of("C") == nullptr);
+  CHECK(tree.village_of("Z1") == nullptr);
+  CHECK(tree.village_of("T2") == nullptr);
+  CHECK(tree.town_of("nope") == nullptr);
+  CHECK(tree.village_of("G9") == nullptr);  // retired
+}
+
 TEST_CASE("unit_tree_fault: none in a tree whose parents each lie above their children") {
   CHECK_FALSE(unit_tree_fault(sample()).has_value());
   // A missing parent ends a walk; it is no fault (a CSV layout's town before its county).

@@ -112,8 +112,12 @@ class Usage(GridctlTestCase):
         self.assertEqual(r.stdout, "")
         return r
 
-    def test_no_command(self):
-        self.usage()
+    def test_no_command_prints_the_help(self):
+        # As git does: the help on standard output, and a usage error's exit code (no command ran).
+        r = self.gridctl()
+        self.assertRc(r, USAGE)
+        self.assertIn("Usage: gridctl", r.stdout)
+        self.assertEqual(r.stderr, "")
 
     def test_unknown_command(self):
         self.usage("frobnicate")
@@ -130,8 +134,12 @@ class Usage(GridctlTestCase):
     def test_import_without_anything(self):
         self.usage("import")
 
-    def test_policy_without_subcommand(self):
-        self.usage("policy")
+    def test_policy_without_subcommand_prints_its_help(self):
+        r = self.gridctl("policy")
+        self.assertRc(r, USAGE)
+        self.assertIn("Usage: gridctl policy", r.stdout)
+        for word in ("load", "check", "show"):
+            self.assertIn(word, r.stdout)
 
     def test_unexpected_argument(self):
         self.usage("status", "extra")
@@ -168,7 +176,7 @@ class Usage(GridctlTestCase):
     def test_version(self):
         r = self.gridctl("--version")
         self.assertRc(r, OK)
-        self.assertRegex(r.stdout + r.stderr, r"\d+\.\d+")
+        self.assertRegex(r.stdout, r"^gridctl \d+\.\d+\.\d+ \(database schema \d+\)\n$")
 
 
 if __name__ == "__main__":

@@ -218,7 +218,7 @@ class PolicyCheck(GridctlTestCase):
         r = self.gridctl("policy", "check", "-", input=text)
         self.assertRc(r, INPUT)
         self.assertRegex(r.stderr,
-                         rf"gridctl: error: (<stdin>|-|stdin|<standard input>):{line}:\d+: ")
+                         rf"gridctl: error: -:{line}:\d+: ")
 
 
 if __name__ == "__main__":

@@ -28,11 +28,13 @@ class ReadmeTour(unittest.TestCase):
             db = os.path.join(tmp, "county.db")
             script = "\n".join(blocks).replace("/tmp/county.db", db)
             script = script.replace("/tmp/new-layout.csv", os.path.join(tmp, "new-layout.csv"))
-            # The tour puts build/cli on PATH; here that is the gridctl under test.
+            # The tour puts build-demo/cli (scripts/demo's gridctl) on PATH; here that is the
+            # gridctl under test.
             bindir = os.path.join(tmp, "bin")
             os.makedirs(bindir)
             os.symlink(GRIDCTL, os.path.join(bindir, "gridctl"))
-            script = script.replace("export PATH=$PWD/build/cli:$PATH", f"export PATH={bindir}:$PATH")
+            script = script.replace("export PATH=$PWD/build-demo/cli:$PATH",
+                                    f"export PATH={bindir}:$PATH")
             r = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=tmp,
                                capture_output=True, text=True, timeout=120)
             self.assertEqual(r.returncode, 0, f"stdout:\n{r.stdout[-3000:]}\nstderr:\n{r.stderr[-3000:]}")

@@ -1,4 +1,4 @@
-// The shell completions and the man page: each walks describe()'s commands once, so a command or
+// The shell completions: each walks describe()'s commands once, so a command or
 // option added to gridctl appears in all of them at the next build.
 
 #include "completion.hpp"
@@ -166,16 +166,17 @@ void write_zsh(std::ostream& out, const std::vector<CommandInfo>& commands) {
          "# zsh completion for gridctl. Generated from gridctl's command definitions by\n"
          "# `gridctl completion zsh`; do not edit.\n\n";
   write_sh_tables(out, commands);
-  out << "# The commands (name:help) and options offered after the command $1.\n"
+  out << "# The commands (name:help) and options offered after the command $1, in the arrays\n"
+         "# gridctl_commands and gridctl_options.\n"
          "_gridctl_describe() {\n  case $1 in\n";
   for (const auto& c : commands) {
-    out << "    " << sh_quote(c.path) << ")\n      commands=(";
+    out << "    " << sh_quote(c.path) << ")\n      gridctl_commands=(";
     for (std::size_t i = 0; i < c.subcommands.size(); ++i)
       out << (i ? " " : "") << described(c.subcommands[i], c.subcommand_help[i]);
     for (const auto& o : c.options)
       if (o.positional)
         for (const auto& v : o.choices) out << ' ' << described(v, o.help);
-    out << ")\n      options=(";
+    out << ")\n      gridctl_options=(";
     bool first = true;
     auto option = [&](const OptionInfo& o) {
       for (const auto& n : o.names) {
@@ -192,8 +193,9 @@ void write_zsh(std::ostream& out, const std::vector<CommandInfo>& commands) {
   }
   out << "  esac\n}\n\n";
   out << R"(_gridctl_complete() {
+  # Not `commands` and `options`: zsh's own (special) parameters.
   local cmd='' word i REPLY ret=1
-  local -a commands options
+  local -a gridctl_commands gridctl_options
   for ((i = 2; i < CURRENT; i++)); do
     word=${words[i]}
     _gridctl_value "$cmd" "$word"
@@ -213,9 +215,11 @@ void write_zsh(std::ostream& out, const std::vector<CommandInfo>& commands) {
     esac
   fi
   _gridctl_describe "$cmd"
-  if ((${#commands})); then _describe -t commands 'gridctl command' commands && ret=0; fi
-  if [[ $PREFIX == -* ]] || ! ((${#commands})); then
-    _describe -t options 'option' options && ret=0
+  if ((${#gridctl_commands})); then
+    _describe -t commands 'gridctl command' gridctl_commands && ret=0
+  fi
+  if [[ $PREFIX == -* ]] || ! ((${#gridctl_commands})); then
+    _describe -t options 'option' gridctl_options && ret=0
   fi
   if [[ $PREFIX != -* ]] && _gridctl_takes_files "$cmd"; then _files && ret=0; fi
   return ret

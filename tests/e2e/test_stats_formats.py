@@ -396,8 +396,12 @@ class StatsFormats(unittest.TestCase):
         self.usage("stats", "summary", "--from", "2026-08-02", "--to", "2026-08-01")
 
     def test_stats_needs_a_subcommand(self):
-        self.usage("stats")
-        self.usage("stats", "yearly")
+        # Alone, it prints its help (exit 2); an unknown one is named with the nearest.
+        r = self.box.gridctl("stats")
+        self.assertEqual(r.rc, USAGE, str(r))
+        self.assertIn("Usage: gridctl stats", r.stdout)
+        r = self.usage("stats", "yearly")
+        self.assertIn("unknown command 'stats yearly'", r.errors()[0])
 
 
 class PolicyTimezone(unittest.TestCase):

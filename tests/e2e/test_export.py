@@ -1,6 +1,6 @@
 """End-to-end tests of `gridctl export cases|events` (docs/design.md §6): csv, json, ndjson and open311
 (GeoReport v2 service requests), `--from/--to`, the round trip through `import cases`, and
-streaming: exporting the example season (13,000 cases) stays in roughly constant memory.
+streaming: exporting the example season (175,000 cases) stays in roughly constant memory.
 """
 
 from __future__ import annotations

@@ -105,10 +105,12 @@ std::string to_utf8(std::string_view bytes, Encoding encoding, const std::string
   if (encoding == Encoding::utf8) return std::string(bytes);
   std::istringstream in{std::string(bytes)};
   Utf8Converter converter(in, encoding, file);
-  std::istream converted(&converter);
-  std::ostringstream out;
-  out << converted.rdbuf();
-  return std::move(out).str();
+  // Straight from the buffer: a stream would swallow the error it throws.
+  std::string out;
+  char chunk[1 << 14];
+  while (const auto n = converter.sgetn(chunk, sizeof chunk))
+    out.append(chunk, static_cast<std::size_t>(n));
+  return out;
 }
 
 Utf8Converter::Utf8Converter(std::istream& source, Encoding encoding, std::string file)
@@ -176,6 +178,8 @@ TextInput::TextInput(const std::string& path, Encoding encoding) {
   if (encoding == Encoding::utf8) return;
   m_converter = std::make_unique<Utf8Converter>(*m_raw, encoding, path == "-" ? "<stdin>" : path);
   m_converted = std::make_unique<std::istream>(m_converter.get());
+  // A byte not of the encoding throws from the buffer; without badbit the stream would swallow it.
+  m_converted->exceptions(std::ios::badbit);
   m_stream = m_converted.get();
 }
 

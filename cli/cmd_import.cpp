@@ -36,6 +36,26 @@ void print_warnings(const Context& ctx, gridgov::Diagnostics& diagnostics) {
       std::cerr << "gridctl: warning: " << gridgov::printable(w.to_string()) << '\n';
 }
 
+/// Throws what reading found. For workers files alone, the problems the database would add
+/// (unknown units and departments) are listed with them, so that one run shows them all: the
+/// rows read are checked as a dry run, which writes nothing. (With a layout in the command, a row
+/// it could not read would make its workers' units look unknown: only the reading is shown.)
+void throw_read_problems(Context& ctx, const ImportFlags& flags, gridgov::Diagnostics& read,
+                         bool layouts, const std::vector<gridgov::WorkerEntry>& workers) {
+  if (read.empty()) return;
+  if (!layouts && !read.full()) {
+    try {
+      auto session = ctx.session();
+      const gridgov::ImportOptions check{true, flags.prune, flags.max_errors};
+      (void)gridgov::import_files(session.store(), nullptr, &workers, check, session.now());
+    } catch (const gridgov::Error& e) {
+      // Only problems with the rows; a missing database or a refusal waits for a clean file.
+      for (const auto& d : e.diagnostics()) read.add(d);
+    }
+  }
+  read.throw_if_any();
+}
+
 /// Imports cases files into an open store (inside the command's transaction unless batched).
 void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlags& flags,
                        const std::vector<std::string>& files,
@@ -100,7 +120,7 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
     worker_entries.insert(worker_entries.end(), entries.begin(), entries.end());
   }
   print_warnings(ctx, diagnostics);
-  diagnostics.throw_if_any();
+  throw_read_problems(ctx, flags, diagnostics, !layouts.empty(), worker_entries);
 
   // A TOML/JSON layout names its county and may create the database (which appears only
   // when the import commits: a rejected file or a dry run leaves none).

@@ -220,11 +220,6 @@ HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
   map.index.assign(specs.size(), -1);
   map.shown.resize(specs.size());
   map.width = header.size();
-  std::vector<std::string> known;  // every accepted name, for "did you mean"
-  for (const auto& s : specs) {
-    known.emplace_back(s.name);
-    for (auto a : s.aliases) known.emplace_back(a);
-  }
   auto spec_named = [&](const std::string& name) {
     return std::find_if(specs.begin(), specs.end(), [&](const ColumnSpec& s) {
       return s.name == name ||
@@ -261,6 +256,14 @@ HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
     if (map.shown[s].empty())
       map.shown[s] = std::string(chinese > 0 && !specs[s].aliases.empty() ? specs[s].aliases.front()
                                                                           : specs[s].name);
+  // "Did you mean" names only the columns the header lacks (序号 is not a typo of 工号 when 工号
+  // is there too).
+  std::vector<std::string> known;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (map.index[i] >= 0) continue;
+    known.emplace_back(specs[i].name);
+    for (auto a : specs[i].aliases) known.emplace_back(a);
+  }
   // An unknown column near the name of a missing required one is taken for a typo of it: an
   // error, in place of the missing column's.
   std::vector<bool> explained(specs.size(), false);

@@ -64,6 +64,9 @@ struct Policy {
                            [&](const Category& c) { return c.name == code_or_name; });
     return it == categories.end() ? nullptr : &*it;
   }
+  /// The department whose code or name is nearest to a mistyped `text` (for "did you mean"), or
+  /// null when none is near enough. Implemented in lib/ over its one edit-distance helper.
+  [[nodiscard]] const Department* nearest_department(std::string_view text) const;
   /// The department code `code_or_name` stands for; the text itself when it names none (the rule
   /// that checks it then says it is unknown).
   [[nodiscard]] std::string department_code(std::string_view code_or_name) const {

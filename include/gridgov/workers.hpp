@@ -128,13 +128,13 @@ inline void check_departments(std::vector<WorkerEntry>& entries, const Policy& p
     ++it->second.rows;
   }
   for (const auto& [dep, u] : unknown) {
-    std::string known;
-    for (const auto& d : policy.departments)
-      known += (known.empty() ? "" : ", ") + d.code + " " + d.name;
+    const Department* near = policy.nearest_department(dep);
     diagnostics.add(u.first->department_at.error(
         "unknown department \"" + dep + "\"" +
         (u.rows > 1 ? " (named by " + std::to_string(u.rows) + " rows, this is the first)" : "") +
-        ": the policy in force has " + (known.empty() ? std::string("no departments") : known)));
+        (near ? ": did you mean " + near->name + " (" + near->code + ")?"
+              : ": not one of the policy's " + std::to_string(policy.departments.size()) +
+                    " departments (`gridctl policy show` lists them)")));
   }
 }
 

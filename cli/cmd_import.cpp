@@ -20,7 +20,41 @@ struct ImportFlags {
   bool prune = false;
   std::size_t max_errors = 20;
   std::size_t batch_size = 0;
+  std::string encoding = "utf-8";
+  bool strict = false;
+
+  /// How the readers take the files (the encoding was checked when parsed).
+  [[nodiscard]] gridgov::ReadOptions read_options() const {
+    return {gridgov::parse_encoding(encoding).value_or(gridgov::Encoding::utf8), strict};
+  }
 };
+
+/// Prints what a reader ignored or guessed: `gridctl: warning: file:line:col: …`.
+void print_warnings(const Context& ctx, gridgov::Diagnostics& diagnostics) {
+  for (const auto& w : diagnostics.take_warnings())
+    if (!ctx.options.quiet)
+      std::cerr << "gridctl: warning: " << gridgov::printable(w.to_string()) << '\n';
+}
+
+/// Throws what reading found. For workers files alone, the problems the database would add
+/// (unknown units and departments) are listed with them, so that one run shows them all: the
+/// rows read are checked as a dry run, which writes nothing. (With a layout in the command, a row
+/// it could not read would make its workers' units look unknown: only the reading is shown.)
+void throw_read_problems(Context& ctx, const ImportFlags& flags, gridgov::Diagnostics& read,
+                         bool layouts, const std::vector<gridgov::WorkerEntry>& workers) {
+  if (read.empty()) return;
+  if (!layouts && !read.full()) {
+    try {
+      auto session = ctx.session();
+      const gridgov::ImportOptions check{true, flags.prune, flags.max_errors};
+      (void)gridgov::import_files(session.store(), nullptr, &workers, check, session.now());
+    } catch (const gridgov::Error& e) {
+      // Only problems with the rows; a missing database or a refusal waits for a clean file.
+      for (const auto& d : e.diagnostics()) read.add(d);
+    }
+  }
+  read.throw_if_any();
+}
 
 /// Imports cases files into an open store (inside the command's transaction unless batched).
 void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlags& flags,
@@ -30,7 +64,8 @@ void import_case_files(Context& ctx, gridgov::Session& session, const ImportFlag
   const bool tty = isatty(STDERR_FILENO) != 0 && !ctx.options.quiet;
   for (const auto& path : files) {
     gridgov::Diagnostics diagnostics(flags.max_errors);
-    gridgov::CaseRows rows(path, offset, diagnostics);
+    gridgov::CaseRows rows(path, offset, diagnostics, flags.read_options());
+    print_warnings(ctx, diagnostics);
     gridgov::CaseImportOptions options;
     options.dry_run = flags.dry_run;
     options.batch_size = flags.batch_size;
@@ -79,12 +114,13 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
   gridgov::Diagnostics diagnostics(flags.max_errors);
   gridgov::LayoutInput layout;
   std::vector<gridgov::WorkerEntry> worker_entries;
-  if (!layouts.empty()) gridgov::read_layout(layouts, layout, diagnostics);
+  if (!layouts.empty()) gridgov::read_layout(layouts, layout, diagnostics, flags.read_options());
   for (const auto& path : workers) {
-    auto entries = gridgov::read_workers(path, diagnostics);
+    auto entries = gridgov::read_workers(path, diagnostics, flags.read_options());
     worker_entries.insert(worker_entries.end(), entries.begin(), entries.end());
   }
-  diagnostics.throw_if_any();
+  print_warnings(ctx, diagnostics);
+  throw_read_problems(ctx, flags, diagnostics, !layouts.empty(), worker_entries);
 
   // A TOML/JSON layout names its county and may create the database (which appears only
   // when the import commits: a rejected file or a dry run leaves none).
@@ -115,6 +151,13 @@ void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help, bool p
       ->default_str("20")
       ->type_name("N")
       ->check(whole_number(1, std::numeric_limits<int>::max()));
+  cmd->add_option("--encoding", flags.encoding,
+                  "The files' encoding: utf-8 (default), or gbk/gb18030 as Excel saves a CSV on "
+                  "Chinese Windows")
+      ->type_name("ENC")
+      ->check(CLI::IsMember({"utf-8", "utf8", "gbk", "gb18030"}, CLI::ignore_case));
+  cmd->add_flag("--strict", flags.strict,
+                "Refuse a file with an unknown column (else it is ignored, with a warning)");
   cmd->add_option("files", flags.files, files_help)->type_name("FILE");
 }
 
@@ -162,7 +205,7 @@ void setup_import(CLI::App& app, Context& ctx) {
     std::vector<std::string> workers_files;
     std::vector<std::string> cases_files;
     for (const auto& f : flags->files) {
-      const std::string kind = gridgov::sniff_import_kind(f);
+      const std::string kind = gridgov::sniff_import_kind(f, flags->read_options().encoding);
       if (kind == "layout")
         layouts.push_back(f);
       else if (kind == "workers")

@@ -142,7 +142,7 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
   draft.kind = request.kind;
   draft.source = request.source;
   draft.ext_id = request.ext_id;
-  draft.category = request.category;
+  draft.category = session.policy().category_code(request.category);  // a name works too
   draft.title = request.title;
   draft.description = request.description;
   draft.grid = request.grid;
@@ -182,13 +182,16 @@ Case act(Session& session, long long id, const Move& move, const std::string& ac
   const UnitTree tree(store.units());
   RuleContext ctx{tree, session.policy(), actor, at, worker_lookup(store)};
   ctx.recorded_at = session.now();
+  Move named = move;  // a department given by its name stands for its code
+  if (!named.department.empty())
+    named.department = session.policy().department_code(move.department);
   ctx.grid_has_worker = [&store](const std::string& grid) {
     const auto workers = store.workers_of(grid);
     return std::any_of(workers.begin(), workers.end(),
                        [](const Worker& w) { return w.tier == Tier::grid; });
   };
-  const Decision d = decide(c, ctx, move);
-  if (!d.allowed()) throw refusal(d, actor, move, id);
+  const Decision d = decide(c, ctx, named);
+  if (!d.allowed()) throw refusal(d, actor, named, id);
   Case after = record(store, c, {*d.event}, session.now());
   tx->commit();
   return after;
@@ -317,7 +320,10 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
   // Each row is checked against the clock at the import's start, and migrated, on the reading
   // thread; it is kept here only if it is not in the database already.
   const Timestamp start = session.now();
-  const auto prepare = [&](const CaseRow& row, detail::PreparedRow& p) {
+  const auto prepare = [&](CaseRow& row, detail::PreparedRow& p) {
+    // A category or department given by its name (`违法建设`) is stored as its code.
+    row.header.category = policy.category_code(row.header.category);
+    if (!row.department.empty()) row.department = policy.department_code(row.department);
     if (in_the_past(row, start, policy.utc_offset, p.problems))
       p.migration = migrate(row, tree, policy, lookup, p.problems);
   };

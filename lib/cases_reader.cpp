@@ -6,6 +6,7 @@
 
 #include "case_file.hpp"
 #include "csv.hpp"
+#include "encoding.hpp"
 #include "event_json.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
@@ -70,8 +71,7 @@ struct CaseRows::Impl {
   std::string file;
   std::chrono::minutes offset;
   Diagnostics* diagnostics;
-  std::ifstream file_in;
-  std::istringstream stdin_in;
+  std::unique_ptr<detail::TextInput> input;
   std::istream* in = nullptr;
   bool ndjson = false;
   // CSV
@@ -90,26 +90,21 @@ struct CaseRows::Impl {
 };
 
 CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
-                   Diagnostics& diagnostics)
+                   Diagnostics& diagnostics, const ReadOptions& options)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
   m.file = path;  // standard input is `-` in messages too
   m.offset = local_offset;
   m.diagnostics = &diagnostics;
-  if (path == "-") {
-    m.stdin_in.str(detail::stdin_text());
-    m.in = &m.stdin_in;
-  } else {
-    detail::open_input(path, m.file_in);
-    m.in = &m.file_in;
-  }
+  m.input = std::make_unique<detail::TextInput>(path, options.encoding);
+  m.in = &m.input->stream();
   // NDJSON starts with an object; anything else is CSV.
   const auto ends_with = [&](std::string_view ext) {
     return path.size() >= ext.size() &&
            path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
   };
   int c = m.in->peek();
-  if (c == 0xEF) {  // skip a BOM when telling the two apart
+  if (c == 0xEF && options.encoding == Encoding::utf8) {  // skip a BOM when telling them apart
     char bom[3];
     m.in->read(bom, 3);
     c = m.in->peek();
@@ -128,7 +123,8 @@ CaseRows::CaseRows(const std::string& path, std::chrono::minutes local_offset,
     return;
   }
   const std::size_t before = diagnostics.count();
-  m.header = detail::HeaderMap::match(record, case_file_columns(), m.file, diagnostics);
+  m.header =
+      detail::HeaderMap::match(record, case_file_columns(), m.file, diagnostics, options.strict);
   m.header_ok = diagnostics.count() == before;
   m.csv->set_field_names(detail::HeaderMap::names(record));
   if (m.header.has(events))
@@ -169,7 +165,11 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
       if (detail::check_width(record, header, file, row_line, *diagnostics)) break;
     }
     for (std::size_t c = 0; c < k_case_columns; ++c) {
-      if (!header.has(c)) continue;
+      if (!header.has(c)) {
+        // Where a case was handled: named as the file would name it, for "add a 层级 column".
+        if (c == level || c == department) raw[c].at = Location{file, row_line, 0, header.shown[c]};
+        continue;
+      }
       raw[c].text = header.field(record, c).text;
       raw[c].at = header.at(record, c, file, row_line);
       raw[c].given = !raw[c].text.empty();
@@ -197,6 +197,12 @@ bool CaseRows::Impl::read_raw(std::array<Raw, k_case_columns>& raw) {
       continue;
     }
     if (auto bad = invalid_utf8_at(text)) {
+      if (detail::looks_like_gb18030(text)) {
+        // A whole file in another encoding: said once, and read no further.
+        diagnostics->add(Diagnostic{file, 0, 0, "", detail::gbk_reason()});
+        stopped = true;
+        return false;
+      }
       diagnostics->add(Diagnostic{file, line_no, column_of(text, *bad), "", "invalid UTF-8"});
       continue;
     }
@@ -267,7 +273,9 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   auto time = [&](std::size_t c) -> std::optional<Timestamp> {
     if (!raw[c].given) return std::nullopt;
     auto t = parse_time(text(c), offset);
-    if (!t) fail(c, "bad time \"" + raw[c].text + "\" (expected ISO 8601)");
+    if (!t)
+      fail(c, "bad time \"" + raw[c].text +
+                  "\" (expected 2026-10-03T09:15:00+08:00, 2026-10-03 09:15 or 2026/10/3 9:15)");
     return t;
   };
   // One set of limits for every reader (gridgov/limits.hpp): CSV checks them as it reads, NDJSON

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "encoding.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/text.hpp"
 #include "input.hpp"
+#include "nearest.hpp"
 
 namespace gridgov::detail {
 
@@ -73,7 +75,14 @@ bool CsvReader::next(std::vector<CsvField>& record) {
     bool bad = false;
     if (m_stopped || !read_record(record, bad)) return false;
     if (bad) continue;
-    if (record.size() == 1 && record[0].text.empty()) continue;  // blank line
+    // A blank line, or a row of separators only (Excel leaves them below a sheet's data).
+    const bool blank = std::all_of(record.begin(), record.end(), [](const CsvField& f) {
+      return f.text.find_first_not_of(" \t") == std::string::npos;
+    });
+    if (blank) {
+      if (record.size() > 1) ++m_blank_rows;
+      continue;
+    }
     return true;
   }
 }
@@ -166,6 +175,12 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
       continue;
     }
     if (auto at = invalid_utf8_at(field.text)) {
+      if (looks_like_gb18030(field.text)) {
+        // Not one bad byte but a whole file in another encoding: say so once, and stop.
+        if (!bad) m_diagnostics->add(Diagnostic{m_file, 0, 0, "", gbk_reason()});
+        m_stopped = true;
+        return false;
+      }
       const auto nl = field.text.rfind('\n', *at);
       const int line = field.line + static_cast<int>(std::count(field.text.begin(),
                                                                 field.text.begin() + *at, '\n'));
@@ -200,24 +215,28 @@ std::string fold_header(std::string_view s) {
 
 HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
                            const std::vector<ColumnSpec>& specs, const std::string& file,
-                           Diagnostics& diagnostics) {
+                           Diagnostics& diagnostics, bool strict) {
   HeaderMap map;
   map.index.assign(specs.size(), -1);
   map.shown.resize(specs.size());
   map.width = header.size();
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const std::string name = fold_header(header[i].text);
-    auto spec = std::find_if(specs.begin(), specs.end(), [&](const ColumnSpec& s) {
+  auto spec_named = [&](const std::string& name) {
+    return std::find_if(specs.begin(), specs.end(), [&](const ColumnSpec& s) {
       return s.name == name ||
              std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end();
     });
+  };
+  int chinese = 0;  // matched names with Chinese text, against those without
+  std::vector<std::size_t> unknown;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string name = fold_header(header[i].text);
+    auto spec = spec_named(name);
     if (name.empty()) {
       diagnostics.add(Diagnostic{file, header[i].line, header[i].column, "", "empty column name"});
       continue;
     }
     if (spec == specs.end()) {
-      diagnostics.add(Diagnostic{file, header[i].line, header[i].column, header[i].text,
-                                 "unknown column \"" + header[i].text + "\""});
+      unknown.push_back(i);
       continue;
     }
     const auto s = static_cast<std::size_t>(spec - specs.begin());
@@ -228,13 +247,49 @@ HeaderMap HeaderMap::match(const std::vector<CsvField>& header,
     }
     map.index[s] = static_cast<int>(i);
     map.shown[s] = header[i].text;
+    const bool wide = std::any_of(header[i].text.begin(), header[i].text.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0x80) != 0;
+    });
+    chinese += wide ? 1 : -1;
+  }
+  for (std::size_t s = 0; s < specs.size(); ++s)
+    if (map.shown[s].empty())
+      map.shown[s] = std::string(chinese > 0 && !specs[s].aliases.empty() ? specs[s].aliases.front()
+                                                                          : specs[s].name);
+  // "Did you mean" names only the columns the header lacks (序号 is not a typo of 工号 when 工号
+  // is there too).
+  std::vector<std::string> known;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (map.index[i] >= 0) continue;
+    known.emplace_back(specs[i].name);
+    for (auto a : specs[i].aliases) known.emplace_back(a);
+  }
+  // An unknown column near the name of a missing required one is taken for a typo of it: an
+  // error, in place of the missing column's.
+  std::vector<bool> explained(specs.size(), false);
+  for (const std::size_t i : unknown) {
+    const CsvField& f = header[i];
+    const auto guess = nearest(fold_header(f.text), known);
+    const auto guessed = guess ? spec_named(*guess) : specs.end();
+    const bool typo = guessed != specs.end() && guessed->required &&
+                      map.index[static_cast<std::size_t>(guessed - specs.begin())] < 0;
+    const std::string reason =
+        "unknown column \"" + f.text + "\"" + (guess ? " (did you mean " + *guess + "?)" : "");
+    if (typo) explained[static_cast<std::size_t>(guessed - specs.begin())] = true;
+    if (strict || typo)
+      diagnostics.add(Diagnostic{file, f.line, f.column, f.text, reason});
+    else
+      diagnostics.warn(
+          Diagnostic{file, f.line, f.column, f.text, reason + ": ignored (--strict refuses it)"});
   }
   const int line = header.empty() ? 1 : header.front().line;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    if (map.shown[s].empty()) map.shown[s] = std::string(specs[s].name);
-    if (specs[s].required && map.index[s] < 0)
-      diagnostics.add(Diagnostic{file, line, 0, std::string(specs[s].name),
-                                 "missing required column " + std::string(specs[s].name)});
+    if (specs[s].required && map.index[s] < 0 && !explained[s]) {
+      const std::string name(specs[s].name);
+      diagnostics.add(Diagnostic{file, line, 0, map.shown[s],
+                                 "missing required column " + map.shown[s] +
+                                     (map.shown[s] != name ? " (" + name + ")" : "")});
+    }
   }
   return map;
 }

@@ -20,10 +20,13 @@ struct CsvField {
 };
 
 /// Reads records one at a time. Accepts a UTF-8 BOM, CRLF or LF, quoted fields with commas,
-/// doubled quotes and newlines. Reports bad UTF-8, unterminated quotes, text after a closing
-/// quote, and records past the limits of gridgov/limits.hpp (a field over k_max_text_bytes, more
-/// than k_max_columns fields, a record over k_max_record_bytes); a record with such a problem is
-/// skipped. A NUL byte is reported where it is, and ends the reading: the file is not text.
+/// doubled quotes and newlines. Skips blank lines and rows whose fields are all blank (the
+/// `,,,,,` rows Excel leaves at the end of a sheet). Reports bad UTF-8 (a field that reads as
+/// GBK/GB18030 instead is reported once, for the whole file, and ends the reading), unterminated
+/// quotes, text after a closing quote, and records past the limits of gridgov/limits.hpp (a field
+/// over k_max_text_bytes, more than k_max_columns fields, a record over k_max_record_bytes); a
+/// record with such a problem is skipped. A NUL byte is reported where it is, and ends the reading:
+/// the file is not text.
 class CsvReader {
  public:
   CsvReader(std::istream& in, std::string file, Diagnostics& diagnostics);
@@ -43,8 +46,10 @@ class CsvReader {
   [[nodiscard]] const std::string& file() const noexcept { return m_file; }
   /// Where the problems found from now on go.
   void set_diagnostics(Diagnostics& diagnostics) noexcept { m_diagnostics = &diagnostics; }
-  /// Whether reading stopped at a NUL byte (already reported).
+  /// Whether reading stopped at a NUL byte or at text in GBK (already reported).
   [[nodiscard]] bool stopped() const noexcept { return m_stopped; }
+  /// Rows skipped because every field was blank.
+  [[nodiscard]] long long blank_rows() const noexcept { return m_blank_rows; }
 
  private:
   int get();
@@ -66,7 +71,8 @@ class CsvReader {
   int m_record_line = 0;
   std::size_t m_record_bytes = 0;
   bool m_started = false;
-  bool m_stopped = false;  ///< after a NUL byte
+  bool m_stopped = false;  ///< after a NUL byte or GBK text
+  long long m_blank_rows = 0;
   std::vector<std::string> m_names;
   std::vector<std::size_t> m_limits;  ///< per field number, where not k_max_text_bytes
 };
@@ -85,13 +91,16 @@ struct ColumnSpec {
 /// Maps a header record onto specs. `index[i]` is the field number of spec i, or -1.
 struct HeaderMap {
   std::vector<int> index;
-  std::vector<std::string> shown;  ///< the header text as the file wrote it, per spec
-  std::size_t width = 0;           ///< number of columns in the header
+  /// The header text as the file wrote it, per spec; for a column the file lacks, its name in the
+  /// file's language (the first Chinese name when the header is mostly Chinese).
+  std::vector<std::string> shown;
+  std::size_t width = 0;  ///< number of columns in the header
 
-  /// Matches `header` (names compared trimmed, NFC, ASCII case-insensitive); an unknown, a
-  /// repeated or a missing required column is a diagnostic.
+  /// Matches `header` (names compared trimmed, NFC, ASCII case-insensitive). A repeated or a
+  /// missing required column is a diagnostic; so is an unknown column when `strict`, else it is
+  /// ignored with a warning. Both suggest the nearest known name.
   static HeaderMap match(const std::vector<CsvField>& header, const std::vector<ColumnSpec>& specs,
-                         const std::string& file, Diagnostics& diagnostics);
+                         const std::string& file, Diagnostics& diagnostics, bool strict = false);
 
   [[nodiscard]] bool has(std::size_t spec) const { return index[spec] >= 0; }
   /// The header's column names as written, by field number.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "csv.hpp"
+#include "encoding.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
@@ -80,8 +81,18 @@ void line_column(std::string_view text, std::size_t offset, int& line, int& colu
 
 }  // namespace detail
 
-std::string read_text_file(const std::string& path, std::size_t max_bytes) {
-  const std::string& name = path;  // standard input is `-` in messages too
+std::optional<Encoding> parse_encoding(std::string_view text) {
+  std::string s(text);
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (s == "utf-8" || s == "utf8") return Encoding::utf8;
+  if (s == "gbk" || s == "cp936") return Encoding::gbk;
+  if (s == "gb18030") return Encoding::gb18030;
+  return std::nullopt;
+}
+
+std::string read_text_file(const std::string& path, std::size_t max_bytes, Encoding encoding) {
+  const std::string name = path;
   std::string text;
   if (path == "-") {
     text = detail::stdin_text();
@@ -98,6 +109,9 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
     detail::line_column(text, nul, line, column);
     throw Error({Diagnostic{name, line, column, "", std::string(detail::k_nul_reason)}});
   }
+  if (encoding != Encoding::utf8) return detail::to_utf8(text, encoding, name);
+  if (detail::looks_like_gb18030(text))
+    throw Error({Diagnostic{name, 0, 0, "", detail::gbk_reason()}});
   return text;
 }
 
@@ -128,7 +142,7 @@ FileKind file_kind(const std::string& path, std::string_view head) {
   return FileKind::csv;
 }
 
-std::string sniff_import_kind(const std::string& path) {
+std::string sniff_import_kind(const std::string& path, Encoding encoding) {
   std::string head;
   if (path == "-") {
     head = detail::stdin_text().substr(0, 4096);
@@ -144,6 +158,18 @@ std::string sniff_import_kind(const std::string& path) {
     int column = 0;
     detail::line_column(head, nul, line, column);
     throw Error({Diagnostic{path, line, column, "", std::string(detail::k_nul_reason)}});
+  }
+  // The header in its own encoding, converted whole lines at a time (a character may be cut at the
+  // end of the first 4 KiB); a header that looks like GBK while UTF-8 was expected is said so.
+  if (encoding != Encoding::utf8) {
+    const auto nl = head.rfind('\n');
+    head = detail::to_utf8(std::string_view(head).substr(0, nl != std::string::npos ? nl + 1
+                                                            : head.size() < 4096    ? head.size()
+                                                                                    : 0),
+                           encoding, path);
+  } else if (const auto nl = head.find('\n');
+             detail::looks_like_gb18030(std::string_view(head).substr(0, nl))) {
+    throw Error({Diagnostic{path, 0, 0, "", detail::gbk_reason()}});
   }
   auto ends_with = [&](std::string_view ext) {
     return path.size() >= ext.size() &&

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "csv.hpp"
+#include "encoding.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
@@ -98,7 +99,7 @@ const std::vector<ColumnSpec>& layout_columns() {
 }
 
 void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector& collector,
-                     Diagnostics& diagnostics) {
+                     Diagnostics& diagnostics, bool strict) {
   detail::CsvReader reader(in, file, diagnostics);
   std::vector<CsvField> record;
   if (!reader.next(record)) {
@@ -107,7 +108,7 @@ void read_layout_csv(std::istream& in, const std::string& file, LayoutCollector&
     return;
   }
   const std::size_t before = diagnostics.count();
-  const auto header = detail::HeaderMap::match(record, layout_columns(), file, diagnostics);
+  const auto header = detail::HeaderMap::match(record, layout_columns(), file, diagnostics, strict);
   if (diagnostics.count() != before) return;  // this file's header is unusable
   reader.set_field_names(header.names(record));
 
@@ -299,22 +300,21 @@ void read_layout_tree(const TreeNode& root, const std::string& file, LayoutInput
 }  // namespace
 
 void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
-                 Diagnostics& diagnostics) {
+                 Diagnostics& diagnostics, const ReadOptions& options) {
   LayoutCollector collector(diagnostics);
   for (const auto& path : paths) {
     const std::string& name = path;  // standard input is `-` in messages too
     // A CSV file streams; TOML and JSON (and standard input, to tell them apart) are read whole.
     if (path != "-" && file_kind(path, "") == FileKind::csv) {
-      std::ifstream in;
-      detail::open_input(path, in);
-      read_layout_csv(in, name, collector, diagnostics);
+      detail::TextInput in(path, options.encoding);
+      read_layout_csv(in.stream(), name, collector, diagnostics, options.strict);
       continue;
     }
-    const std::string text = read_text_file(path);
+    const std::string text = read_text_file(path, k_max_document_bytes, options.encoding);
     switch (file_kind(path, std::string_view(text).substr(0, 4096))) {
       case FileKind::csv: {
         std::istringstream in(text);
-        read_layout_csv(in, name, collector, diagnostics);
+        read_layout_csv(in, name, collector, diagnostics, options.strict);
         break;
       }
       case FileKind::toml: {

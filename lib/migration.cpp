@@ -140,6 +140,20 @@ bool replay_columns(Replayer& r, const CaseRow& row, Diagnostics& diagnostics) {
     return false;
   }
   const Timestamp start = h.reported_at;
+  if (is_intake(h.source) && target == Level::county && row.department.empty() &&
+      (row.resolved_at || row.closed_at)) {
+    // The intake stays at the county platform with no handler: say which column would say who.
+    const Location& at = row.closed_at ? row.closed_at_at : row.resolved_at_at;
+    const std::string& level_name = row.level_at.field.empty() ? "level" : row.level_at.field;
+    const std::string& department_name =
+        row.department_at.field.empty() ? "department" : row.department_at.field;
+    diagnostics.add(at.error(fmt::format(
+        "{} given but no {} or {}: a {} case is dispatched before it is handled; add a `{}` or "
+        "`{}` column saying where it was handled (a level such as town, or a department)",
+        at.field.empty() ? (row.closed_at ? "closed_at" : "resolved_at") : at.field, level_name,
+        department_name, h.source, level_name, department_name)));
+    return false;
+  }
   if (is_intake(h.source)) {
     if (!row.department.empty()) {
       if (!r.step(EventType::dispatch, start, row.department_at, diagnostics, "", row.department))

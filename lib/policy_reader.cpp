@@ -10,6 +10,8 @@
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
 #include "input.hpp"
+#include "nearest.hpp"
+#include "nearest.hpp"
 #include "tree.hpp"
 
 namespace gridgov {
@@ -332,6 +334,16 @@ const Policy& default_policy() {
     return p;
   }();
   return policy;
+}
+
+const Department* Policy::nearest_department(std::string_view text) const {
+  std::vector<std::string> words;
+  for (const auto& d : departments) {
+    words.push_back(d.code);
+    words.push_back(d.name);
+  }
+  const auto near = detail::nearest(text, words);
+  return near ? department_named(*near) : nullptr;
 }
 
 }  // namespace gridgov

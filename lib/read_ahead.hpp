@@ -30,10 +30,11 @@ struct PreparedRow {
 
 class ReadAhead {
  public:
-  using Prepare = std::function<void(const CaseRow&, PreparedRow&)>;
+  using Prepare = std::function<void(CaseRow&, PreparedRow&)>;
 
   /// Starts reading `rows`, which nothing else reads until this is destroyed, and runs `prepare`
-  /// on each good row, on the reading thread: it must touch nothing the caller changes.
+  /// on each good row, on the reading thread: it must touch nothing the caller changes. It may
+  /// change the row (a name given for a code becomes the code).
   ReadAhead(CaseRows& rows, std::size_t max_errors, Prepare prepare);
   /// Stops the reading thread (wherever it is) and waits for it.
   ~ReadAhead();

@@ -140,10 +140,9 @@ WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entrie
 
   Diagnostics diagnostics(options.max_errors);
   std::vector<WorkerEntry> incoming = entries;
-  for (auto& e : incoming) {
-    check_worker(e, lookup, policy, diagnostics);
+  check_workers(incoming, lookup, policy, diagnostics);
+  for (auto& e : incoming)
     if (e.worker.deployment == Deployment::whistle) drop_county_unit(e.worker, county->code);
-  }
   WorkerPlan plan = plan_workers(store.workers(), incoming, options.prune, diagnostics);
   diagnostics.throw_if_any();
 

@@ -34,7 +34,44 @@ std::string format_utc_offset(std::chrono::minutes offset) {
   return fmt::format("{}{:02}:{:02}", m < 0 ? '-' : '+', a / 60, a % 60);
 }
 
+namespace {
+
+/// The local time Excel shows in a Chinese locale: `2026/11/01 10:30`, `2026/1/5 9:05:30`,
+/// `2026/1/5`. Month, day and hour take one or two digits; minutes and seconds two.
+std::optional<Timestamp> parse_excel_time(std::string_view s, std::chrono::minutes local_offset) {
+  std::size_t i = 0;
+  // Reads 1..max digits (exactly `max` when `exact`) into `v`.
+  auto number = [&](std::size_t max, bool exact, int& v) {
+    const std::size_t from = i;
+    v = 0;
+    while (i < s.size() && i - from < max && s[i] >= '0' && s[i] <= '9')
+      v = v * 10 + (s[i++] - '0');
+    return exact ? i - from == max : i > from;
+  };
+  auto sep = [&](char c) { return i < s.size() && s[i++] == c; };
+  int y = 0, mo = 0, d = 0, hh = 0, mm = 0, ss = 0;
+  if (!number(4, true, y) || !sep('/') || !number(2, false, mo) || !sep('/') ||
+      !number(2, false, d))
+    return std::nullopt;
+  if (i < s.size()) {
+    if (!sep(' ') || !number(2, false, hh) || !sep(':') || !number(2, true, mm))
+      return std::nullopt;
+    if (i < s.size() && (!sep(':') || !number(2, true, ss))) return std::nullopt;
+    if (i != s.size()) return std::nullopt;
+  }
+  using namespace std::chrono;
+  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
+                            day{static_cast<unsigned>(d)}};
+  if (y < 2000 || y > 2099 || !date.ok() || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  const auto local = sys_days(date).time_since_epoch() + hours(hh) + minutes(mm) + seconds(ss);
+  return Timestamp(duration_cast<seconds>(local - local_offset));
+}
+
+}  // namespace
+
 std::optional<Timestamp> parse_time(std::string_view text, std::chrono::minutes local_offset) {
+  if (text.size() >= 8 && text.size() <= 19 && text[4] == '/')
+    return parse_excel_time(text, local_offset);
   if (text.size() < 10 || text.size() > 32) return std::nullopt;
   std::string s(text);
   if (s.size() >= 11 && s[10] == ' ') s[10] = 'T';

@@ -1,12 +1,13 @@
 // Workers CSV: `code, name, tier, unit, deployment, department, phone` (docs/design.md §5).
 
-#include <fstream>
-#include <sstream>
+#include <map>
 
 #include "csv.hpp"
+#include "encoding.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
 #include "input.hpp"
+#include "nearest.hpp"
 
 namespace gridgov {
 
@@ -57,18 +58,11 @@ std::vector<std::string> split_units(const std::string& s) {
 
 }  // namespace
 
-std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diagnostics) {
-  std::ifstream file_in;
-  std::istringstream stdin_in;
-  std::istream* in = &stdin_in;
-  if (path == "-") {
-    stdin_in.str(detail::stdin_text());
-  } else {
-    detail::open_input(path, file_in);
-    in = &file_in;
-  }
-  const std::string& file = path;  // standard input is `-` in messages too
-  detail::CsvReader reader(*in, file, diagnostics);
+std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diagnostics,
+                                      const ReadOptions& options) {
+  detail::TextInput input(path, options.encoding);
+  const std::string file = path;
+  detail::CsvReader reader(input.stream(), file, diagnostics);
   std::vector<CsvField> record;
   std::vector<WorkerEntry> out;
   if (!reader.next(record)) {
@@ -77,10 +71,14 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     return out;
   }
   const std::size_t before = diagnostics.count();
-  const auto header = detail::HeaderMap::match(record, worker_columns(), file, diagnostics);
+  const auto header =
+      detail::HeaderMap::match(record, worker_columns(), file, diagnostics, options.strict);
   if (diagnostics.count() != before) return out;  // this file's header is unusable
   reader.set_field_names(header.names(record));
 
+  // Every row is checked in full, and what the file tells alone is checked across rows, so that
+  // one bad field does not hide the next problem until the next run.
+  std::map<std::string, Location, std::less<>> first_seen;  // code -> where
   while (reader.next(record)) {
     const int line = reader.record_line();
     if (!detail::check_width(record, header, file, line, diagnostics)) continue;
@@ -98,6 +96,10 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     if (auto problem = worker_code_problem(w.code); !problem.empty()) {
       diagnostics.add(e.code_at.error(problem));
       ok = false;
+    } else if (auto [it, added] = first_seen.emplace(w.code, e.code_at); !added) {
+      diagnostics.add(
+          e.code_at.error("worker " + w.code + " is given twice; first at " + it->second.where()));
+      ok = false;
     }
     w.name = text(name);
     if (w.name.empty()) {
@@ -105,26 +107,44 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
       ok = false;
     }
     const std::string tier_text = text(tier);
+    bool tier_ok = true;
     if (auto t = parse_tier(tier_text)) {
       w.tier = *t;
     } else {
+      static const std::vector<std::string> words = {
+          "grid",   "town", "county",     "基础", "基础网格员",
+          "网格员", "镇级", "镇级网格员", "县级", "县级网格员"};
       diagnostics.add(
-          e.tier_at.error("unknown tier \"" + tier_text + "\" (expected grid, town or county)"));
-      ok = false;
+          e.tier_at.error("unknown " + e.tier_at.field + " \"" + tier_text + "\"" +
+                          detail::did_you_mean(tier_text, words) +
+                          " (expected grid/基础网格员, town/镇级网格员 or county/县级网格员)"));
+      ok = tier_ok = false;
     }
     const std::string deployment_text = text(deployment);
+    bool deployment_ok = true;
     if (!deployment_text.empty()) {
       if (auto d = parse_deployment(deployment_text)) {
         w.deployment = *d;
       } else {
-        diagnostics.add(e.deployment_at.error("unknown deployment \"" + deployment_text +
-                                              "\" (expected resident, cluster or whistle)"));
-        ok = false;
+        static const std::vector<std::string> words = {"resident", "cluster",  "whistle",
+                                                       "片区常驻", "常驻",     "连片派驻",
+                                                       "派驻",     "吹哨进驻", "吹哨"};
+        diagnostics.add(e.deployment_at.error(
+            "unknown " + e.deployment_at.field + " \"" + deployment_text + "\"" +
+            detail::did_you_mean(deployment_text, words) +
+            " (expected resident/片区常驻, cluster/连片派驻 or whistle/吹哨进驻)"));
+        ok = deployment_ok = false;
       }
     }
     w.units = split_units(header.field(record, unit).text);
     w.department = text(department);
     w.phone = text(phone);
+    // The tier's rules (units, deployment), once the tier and deployment are known.
+    if (tier_ok && deployment_ok) {
+      const std::size_t found = diagnostics.count();
+      check_worker_shape(e, diagnostics);
+      ok &= diagnostics.count() == found;
+    }
     if (ok) out.push_back(std::move(e));
   }
   return out;

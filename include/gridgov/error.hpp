@@ -95,7 +95,9 @@ class Error : public std::runtime_error {
   std::size_t m_more = 0;
 };
 
-/// Collects diagnostics up to a limit, then throws them all at once.
+/// Collects diagnostics up to a limit, then throws them all at once. Warnings (something ignored
+/// or guessed, never a refusal: an extra column of a file) are kept apart; the caller shows them,
+/// and they never make throw_if_any() throw.
 ///
 /// **Example**: `Diagnostics d(20); d.add({...}); d.throw_if_any();`
 class Diagnostics {
@@ -113,10 +115,22 @@ class Diagnostics {
   [[nodiscard]] std::size_t count() const noexcept { return m_list.size() + m_more; }
   [[nodiscard]] bool full() const noexcept { return m_list.size() >= m_max; }
   [[nodiscard]] std::size_t max_errors() const noexcept { return m_max; }
-  /// Adds what `other` found, after what this one found.
+  /// Adds what `other` found, after what this one found (its warnings too).
   void append(const Diagnostics& other) {
     for (const Diagnostic& d : other.m_list) add(d);
     m_more += other.m_more;
+    for (const Diagnostic& d : other.m_warnings) warn(d);
+  }
+  /// Records a warning (up to the same limit as errors; the rest are dropped).
+  void warn(Diagnostic d) {
+    if (m_warnings.size() < m_max) m_warnings.push_back(std::move(d));
+  }
+  [[nodiscard]] const std::vector<Diagnostic>& warnings() const noexcept { return m_warnings; }
+  /// Hands the warnings over to the caller that shows them, so that none is shown twice.
+  [[nodiscard]] std::vector<Diagnostic> take_warnings() noexcept {
+    std::vector<Diagnostic> out;
+    out.swap(m_warnings);
+    return out;
   }
   [[nodiscard]] const std::vector<Diagnostic>& list() const noexcept { return m_list; }
   void throw_if_any() {
@@ -127,6 +141,7 @@ class Diagnostics {
   std::size_t m_max;
   std::vector<Diagnostic> m_list;
   std::size_t m_more = 0;
+  std::vector<Diagnostic> m_warnings;
 };
 
 }  // namespace gridgov

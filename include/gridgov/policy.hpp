@@ -49,6 +49,36 @@ struct Policy {
                            [&](const Category& c) { return c.code == code; });
     return it == categories.end() ? nullptr : &*it;
   }
+  /// The department whose code, or else whose name (`县住房和城乡建设局`), is `code_or_name`: the
+  /// one place where a name a person typed becomes the code that is stored.
+  [[nodiscard]] const Department* department_named(std::string_view code_or_name) const {
+    if (const Department* d = find_department(code_or_name)) return d;
+    auto it = std::find_if(departments.begin(), departments.end(),
+                           [&](const Department& d) { return d.name == code_or_name; });
+    return it == departments.end() ? nullptr : &*it;
+  }
+  /// The category whose code, or else whose name (`违法建设`), is `code_or_name`.
+  [[nodiscard]] const Category* category_named(std::string_view code_or_name) const {
+    if (const Category* c = find_category(code_or_name)) return c;
+    auto it = std::find_if(categories.begin(), categories.end(),
+                           [&](const Category& c) { return c.name == code_or_name; });
+    return it == categories.end() ? nullptr : &*it;
+  }
+  /// The department whose code or name is nearest to a mistyped `text` (for "did you mean"), or
+  /// null when none is near enough. Implemented in lib/ over its one edit-distance helper.
+  [[nodiscard]] const Department* nearest_department(std::string_view text) const;
+  /// The department code `code_or_name` stands for; the text itself when it names none (the rule
+  /// that checks it then says it is unknown).
+  [[nodiscard]] std::string department_code(std::string_view code_or_name) const {
+    const Department* d = department_named(code_or_name);
+    return d ? d->code : std::string(code_or_name);
+  }
+  /// The category code `code_or_name` stands for; the text itself when it names none.
+  [[nodiscard]] std::string category_code(std::string_view code_or_name) const {
+    const Category* c = category_named(code_or_name);
+    return c ? c->code : std::string(code_or_name);
+  }
+
   /// The limit for a case of `category` entering `level`: the category's own, else the level's.
   [[nodiscard]] Duration deadline_for(const Category& category, Level level) const {
     return category.deadline ? *category.deadline : deadlines.level[index(level)];

@@ -20,6 +20,20 @@
 
 namespace gridgov {
 
+/// The encoding of an input file: UTF-8 (the default), or GBK / GB18030, as Excel saves a CSV on
+/// Chinese Windows. GBK and GB18030 are converted to UTF-8 as the file is read (glibc's iconv).
+enum class Encoding { utf8, gbk, gb18030 };
+
+/// `utf-8` (or `utf8`), `gbk` or `gb18030`, in any letter case; nullopt for anything else.
+[[nodiscard]] std::optional<Encoding> parse_encoding(std::string_view text);
+
+/// How the readers take a file.
+struct ReadOptions {
+  Encoding encoding = Encoding::utf8;
+  /// An unknown column is an error; otherwise it is ignored with a warning.
+  bool strict = false;
+};
+
 /// The units of one or more layout files. CSV layouts leave a town's parent empty (the
 /// database's county); TOML and JSON layouts name their county.
 struct LayoutInput {
@@ -34,11 +48,14 @@ enum class FileKind { csv, toml, json };
 /// Reads layout files (CSV with English or Chinese headers, TOML or JSON) into `input`, checking
 /// codes, names and that every code names one unit across all files.
 void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
-                 Diagnostics& diagnostics);
+                 Diagnostics& diagnostics, const ReadOptions& options = {});
 
 /// Reads a workers CSV (`code, name, tier, unit, deployment, department, phone`).
+/// Every row is checked in full (a bad field does not hide the next one), and what one file can
+/// tell alone is checked too: a code given twice, a tier without its deployment.
 [[nodiscard]] std::vector<WorkerEntry> read_workers(const std::string& path,
-                                                    Diagnostics& diagnostics);
+                                                    Diagnostics& diagnostics,
+                                                    const ReadOptions& options = {});
 
 /// Reads a policy from TOML text; `name` is the file name used in diagnostics.
 [[nodiscard]] Policy parse_policy(std::string_view text, const std::string& name,
@@ -49,7 +66,8 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
 /// Times without an offset are local at `local_offset`.
 class CaseRows {
  public:
-  CaseRows(const std::string& path, std::chrono::minutes local_offset, Diagnostics& diagnostics);
+  CaseRows(const std::string& path, std::chrono::minutes local_offset, Diagnostics& diagnostics,
+           const ReadOptions& options = {});
   ~CaseRows();
   CaseRows(const CaseRows&) = delete;
   CaseRows& operator=(const CaseRows&) = delete;
@@ -68,15 +86,19 @@ class CaseRows {
 };
 
 /// Reads a whole (small) file, or standard input for `-`. Throws ErrorCode::not_found when it
-/// cannot be opened, and rejects (ErrorCode::input) a directory, a file bigger than `max_bytes`
-/// and a file with a NUL byte (at its line and column), reading no further than that.
+/// cannot be opened, and rejects (ErrorCode::input) a directory, a file bigger than `max_bytes`,
+/// a file with a NUL byte (at its line and column), reading no further than that, and a file that
+/// is not UTF-8 but looks like GBK/GB18030 (one message saying how to re-save it). Text in
+/// another `encoding` is converted to UTF-8.
 ///
 /// **Example**: `read_text_file("policy.toml", k_max_policy_bytes)`.
 [[nodiscard]] std::string read_text_file(const std::string& path,
-                                         std::size_t max_bytes = k_max_document_bytes);
+                                         std::size_t max_bytes = k_max_document_bytes,
+                                         Encoding encoding = Encoding::utf8);
 
 /// What a header names: `"layout"`, `"workers"`, `"cases"`, or empty when it is none of these.
 /// Used by `gridctl import FILE…` to pick the reader.
-[[nodiscard]] std::string sniff_import_kind(const std::string& path);
+[[nodiscard]] std::string sniff_import_kind(const std::string& path,
+                                            Encoding encoding = Encoding::utf8);
 
 }  // namespace gridgov

@@ -10,9 +10,11 @@ namespace gridgov {
 
 using Timestamp = std::chrono::sys_seconds;
 
-/// Parses ISO 8601 (`2026-10-03T09:15:00+08:00`, `2026-10-03 09:15`, `2026-10-03`). A time
-/// without an offset is local time at `local_offset`. Every field has its two (or four) digits,
-/// and the year is 2000–2099 (docs/design.md §3 rule 16): anything else is nullopt.
+/// Parses ISO 8601 (`2026-10-03T09:15:00+08:00`, `2026-10-03 09:15`, `2026-10-03`), and the
+/// local time Excel shows in a Chinese locale (`2026/10/3 9:15`, `2026/10/03 09:15:00`,
+/// `2026/10/3`). A time without an offset is local time at `local_offset`. In ISO 8601 every
+/// field has its two (or four) digits; in Excel's form month, day and hour may have one. The
+/// year is 2000–2099 (docs/design.md §3 rule 16): anything else is nullopt.
 [[nodiscard]] std::optional<Timestamp> parse_time(std::string_view text,
                                                   std::chrono::minutes local_offset);
 
@@ -22,7 +24,9 @@ using Timestamp = std::chrono::sys_seconds;
                                                           std::chrono::minutes local_offset,
                                                           bool upper) {
   auto t = parse_time(text, local_offset);
-  if (t && upper && text.size() == 10) *t += std::chrono::hours(24);
+  const bool date_only =
+      text.size() == 10 || (text.find('/') != text.npos && text.find(':') == text.npos);
+  if (t && upper && date_only) *t += std::chrono::hours(24);
   return t;
 }
 

@@ -39,22 +39,43 @@ struct StoredWorker {
 /// The level of an active unit by code, or nullopt when there is no such unit.
 using UnitLevelLookup = std::function<std::optional<Level>(std::string_view code)>;
 
-/// Checks one worker against the layout and the policy:
-/// - grid tier serves one grid; town tier one unit at town level or below; neither has a
-///   deployment;
-/// - county tier needs a deployment: `resident` serves one zone, `cluster` one or more zones,
-///   `whistle` none (on call; the county's own code is accepted as "none");
-/// - every unit exists, and a named department is one of the policy's.
-inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
-                         const Policy& policy, Diagnostics& diagnostics) {
+/// Checks what one worker's row says of itself, without the layout or the policy:
+/// - grid tier serves one grid; town tier one unit; neither has a deployment;
+/// - county tier needs a deployment: `resident` serves one zone, `cluster` one or more zones.
+inline void check_worker_shape(const WorkerEntry& entry, Diagnostics& diagnostics) {
   const Worker& w = entry.worker;
   auto need_units = [&](std::size_t min, std::size_t max, const char* what) {
-    if (w.units.size() < min || w.units.size() > max) {
+    if (w.units.size() < min || w.units.size() > max)
       diagnostics.add(entry.unit_at.error(std::string(what)));
-      return false;
-    }
-    return true;
   };
+  if (w.tier != Tier::county) {
+    if (w.deployment)
+      diagnostics.add(entry.deployment_at.error("only county workers have a deployment"));
+    if (w.tier == Tier::grid)
+      need_units(1, 1, "a grid worker serves exactly one grid");
+    else
+      need_units(1, 1, "a town worker serves exactly one unit");
+  } else if (!w.deployment) {
+    diagnostics.add(entry.deployment_at.error(
+        "a county worker needs a deployment (resident, cluster or whistle)"));
+  } else if (*w.deployment == Deployment::resident) {
+    need_units(1, 1, "a resident worker serves exactly one zone");
+  } else if (*w.deployment == Deployment::cluster) {
+    need_units(1, 64, "a cluster worker serves one or more zones");
+  }
+}
+
+/// Checks one worker against the layout (check_worker_shape first):
+/// - a grid worker's unit is a grid; a town worker's a unit at town level or below;
+/// - a resident or cluster worker's units are zones; a whistle worker serves none (on call; the
+///   county's own code is accepted as "none");
+/// - every unit exists.
+inline void check_worker_units(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
+                               Diagnostics& diagnostics) {
+  const std::size_t before = diagnostics.count();
+  check_worker_shape(entry, diagnostics);
+  if (diagnostics.count() != before) return;
+  const Worker& w = entry.worker;
   auto levels_ok = [&](Level highest, Level lowest, const char* what) {
     for (const auto& code : w.units) {
       auto level = unit_level(code);
@@ -67,25 +88,12 @@ inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_l
                                             ", not " + what));
     }
   };
-
-  if (w.tier != Tier::county) {
-    if (w.deployment)
-      diagnostics.add(entry.deployment_at.error("only county workers have a deployment"));
-    if (w.tier == Tier::grid) {
-      if (need_units(1, 1, "a grid worker serves exactly one grid"))
-        levels_ok(Level::grid, Level::grid, "a grid");
-    } else if (need_units(1, 1, "a town worker serves exactly one unit")) {
-      levels_ok(Level::town, Level::grid, "a unit at town level or below");
-    }
-  } else if (!w.deployment) {
-    diagnostics.add(entry.deployment_at.error(
-        "a county worker needs a deployment (resident, cluster or whistle)"));
-  } else if (*w.deployment == Deployment::resident) {
-    if (need_units(1, 1, "a resident worker serves exactly one zone"))
-      levels_ok(Level::zone, Level::zone, "a zone");
-  } else if (*w.deployment == Deployment::cluster) {
-    if (need_units(1, 64, "a cluster worker serves one or more zones"))
-      levels_ok(Level::zone, Level::zone, "a zone");
+  if (w.tier == Tier::grid) {
+    levels_ok(Level::grid, Level::grid, "a grid");
+  } else if (w.tier == Tier::town) {
+    levels_ok(Level::town, Level::grid, "a unit at town level or below");
+  } else if (*w.deployment != Deployment::whistle) {
+    levels_ok(Level::zone, Level::zone, "a zone");
   } else {
     for (const auto& code : w.units) {
       if (unit_level(code) != Level::county) {
@@ -95,8 +103,58 @@ inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_l
       }
     }
   }
-  if (!w.department.empty() && !policy.find_department(w.department))
+}
+
+/// Turns each worker's department, given by code or by name (`县住房和城乡建设局`), into its
+/// code, and reports each department the policy does not know once, however many workers name
+/// it: at its first row, saying how many rows name it, with the nearest known name if any.
+inline void check_departments(std::vector<WorkerEntry>& entries, const Policy& policy,
+                              Diagnostics& diagnostics) {
+  struct Unknown {
+    const WorkerEntry* first = nullptr;
+    std::size_t rows = 0;
+  };
+  std::vector<std::pair<std::string, Unknown>> unknown;  // in the order first seen
+  for (auto& e : entries) {
+    std::string& dep = e.worker.department;
+    if (dep.empty()) continue;
+    if (const Department* d = policy.department_named(dep)) {
+      dep = d->code;
+      continue;
+    }
+    auto it =
+        std::find_if(unknown.begin(), unknown.end(), [&](const auto& u) { return u.first == dep; });
+    if (it == unknown.end()) it = unknown.insert(unknown.end(), {dep, Unknown{&e, 0}});
+    ++it->second.rows;
+  }
+  for (const auto& [dep, u] : unknown) {
+    const Department* near = policy.nearest_department(dep);
+    diagnostics.add(u.first->department_at.error(
+        "unknown department \"" + dep + "\"" +
+        (u.rows > 1 ? " (named by " + std::to_string(u.rows) + " rows, this is the first)" : "") +
+        (near ? ": did you mean " + near->name + " (" + near->code + ")?"
+              : ": not one of the policy's " + std::to_string(policy.departments.size()) +
+                    " departments (`gridctl policy show` lists them)")));
+  }
+}
+
+/// Checks one worker against the layout and the policy: check_worker_units, and a named
+/// department (by code or name) must be one of the policy's.
+inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
+                         const Policy& policy, Diagnostics& diagnostics) {
+  check_worker_units(entry, unit_level, diagnostics);
+  const Worker& w = entry.worker;
+  if (!w.department.empty() && !policy.department_named(w.department))
     diagnostics.add(entry.department_at.error("unknown department " + w.department));
+}
+
+/// Checks the workers of an import against the layout and the policy, as check_worker does, but
+/// each unknown department once (check_departments), and with departments named by their names
+/// turned into codes.
+inline void check_workers(std::vector<WorkerEntry>& entries, const UnitLevelLookup& unit_level,
+                          const Policy& policy, Diagnostics& diagnostics) {
+  for (const auto& e : entries) check_worker_units(e, unit_level, diagnostics);
+  check_departments(entries, policy, diagnostics);
 }
 
 /// Whistle workers named with the county's code serve no unit: drop it.

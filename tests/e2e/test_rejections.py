@@ -267,7 +267,7 @@ class GeneratedRejections(GridctlTestCase):
     def test_bom_does_not_shift_columns(self):
         path = self.box.write("bom.csv", b"\xef\xbb\xbf" + ("remarks," + self.HEADER).encode() +
                               ("x," + self.R1 + "东湖社区第1网格\n").encode())
-        r = self.gridctl("import", "layout", path)
+        r = self.gridctl("import", "layout", "--strict", path)  # an unknown column is an error
         self.assertRc(r, INPUT)
         found = diags(r, path)
         self.assertEqual([(d.line, d.col, d.field) for d in found], [(1, 1, "remarks")], str(r))

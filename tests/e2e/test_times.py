@@ -55,7 +55,7 @@ class Times(GridctlTestCase):
 
     def test_malformed_and_out_of_range_times_are_usage_errors_naming_the_option(self):
         for bad in ("2026-10-3T9:5", "+2026-10-03", "1999-12-31T10:00", "9999-01-01",
-                    "2026-10-03T09", "2026/10/03", ""):
+                    "2026-10-03T09", "2026/10/3 9:5", "2026/13/03", ""):
             with self.subTest(at=bad):
                 r = self.log(bad)
                 self.assertRc(r, USAGE)

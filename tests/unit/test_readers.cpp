@@ -281,7 +281,7 @@ TEST_CASE("read_layout CSV: a BOM is skipped and does not shift columns") {
                 "village_name,grid_code,grid_name\n");
   LayoutInput in;
   Diagnostics d;
-  read_layout({path}, in, d);
+  read_layout({path}, in, d, ReadOptions{Encoding::utf8, true});  // --strict: an error
   REQUIRE(d.list().size() == 1);
   CHECK(d.list()[0].line == 1);
   CHECK(d.list()[0].column == 11);
@@ -376,10 +376,20 @@ TEST_CASE("read_layout CSV: an unknown column is named with its place") {
   LayoutInput in;
   Diagnostics d;
   read_layout({path}, in, d);
-  REQUIRE(d.list().size() == 1);
-  CHECK(d.list()[0].line == 1);
-  CHECK(d.list()[0].column == static_cast<int>(k_header.size()) + 2);
-  CHECK(contains(d.list()[0].reason, "remarks"));
+  // Ignored with a warning at its place (Excel sheets carry 序号, 备注…); --strict refuses it.
+  CHECK(d.list().empty());
+  CHECK(in.entries.size() == 4);
+  REQUIRE(d.warnings().size() == 1);
+  CHECK(d.warnings()[0].line == 1);
+  CHECK(d.warnings()[0].column == static_cast<int>(k_header.size()) + 2);
+  CHECK(contains(d.warnings()[0].reason, "remarks"));
+
+  LayoutInput strict_in;
+  Diagnostics strict;
+  read_layout({path}, strict_in, strict, ReadOptions{Encoding::utf8, true});
+  REQUIRE(strict.list().size() == 1);
+  CHECK(strict.list()[0].column == static_cast<int>(k_header.size()) + 2);
+  CHECK(contains(strict.list()[0].reason, "remarks"));
 }
 
 TEST_CASE("read_layout CSV: a missing required column is named") {

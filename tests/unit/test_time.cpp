@@ -163,3 +163,59 @@ TEST_CASE("parse_time reads the fields as the date library does, edge dates and 
   CHECK(parse_time("2024-02-29", minutes(0)) == date_library_reads("2024-02-29"));
   CHECK_FALSE(parse_time("2026-02-29", minutes(0)));
 }
+
+// ---- Excel's local times ----------------------------------------------------------------------
+
+TEST_CASE("parse_time reads the local times Excel shows in a Chinese locale") {
+  // 2026/10/3 9:15 is the same instant as 2026-10-03T09:15 at the same local offset.
+  CHECK(parse_time("2026/10/3 9:15", k_china) == utc_0115());
+  CHECK(parse_time("2026/10/03 09:15", k_china) == utc_0115());
+  CHECK(parse_time("2026/10/03 09:15:00", k_china) == utc_0115());
+  CHECK(parse_time("2026/10/3 9:15:30", k_china) == utc_0115() + seconds(30));
+  CHECK(parse_time("2026/1/5 9:05", minutes(0)) ==
+        Timestamp(sys_days(year(2026) / January / 5)) + hours(9) + minutes(5));
+  CHECK(parse_time("2026/10/3", k_china) == parse_time("2026-10-03", k_china));
+  // The space form of ISO 8601.
+  CHECK(parse_time("2026-10-03 09:15", k_china) == utc_0115());
+  CHECK(parse_time("2026-10-03 09:15:00", k_china) == utc_0115());
+}
+
+TEST_CASE("parse_time refuses Excel-like times that are not times") {
+  for (const char* text :
+       {"2026/13/1 9:15", "2026/2/29 9:15", "2026/1/0", "2026/1/5 24:00", "2026/1/5 9:5",
+        "2026/1/5 9:60", "2026/1/5 9:15:60", "1999/1/5 9:15", "2026/1/5  9:15", "2026/1/5 9:15 ",
+        "2026/1/5T9:15", "2026/001/5", "26/1/5 9:15", "2026/1/5 9:15:0", "2026/1/", "2026//5"}) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_time(text, k_china));
+  }
+}
+
+TEST_CASE("parse_time reads Excel's fields as the date library does") {
+  // The date library's %m, %d and %H take one or two digits: the reference for Excel's form.
+  auto reference = [](const std::string& text) -> std::optional<Timestamp> {
+    date::local_seconds local{};
+    std::istringstream in(text);
+    in >> date::parse("%Y/%m/%d %H:%M", local);
+    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+    return Timestamp(local.time_since_epoch());
+  };
+  int valid = 0;
+  for (int mo : {0, 1, 2, 9, 12, 13})
+    for (int d : {0, 1, 9, 28, 29, 31, 32})
+      for (int h : {0, 7, 23, 24})
+        for (int mi : {0, 5, 59, 60}) {
+          char text[32];
+          std::snprintf(text, sizeof text, "2024/%d/%d %d:%02d", mo, d, h, mi);
+          CAPTURE(text);
+          const auto ours = parse_time(text, minutes(0));
+          CHECK(ours == reference(text));
+          valid += ours.has_value();
+        }
+  CHECK(valid > 100);
+}
+
+TEST_CASE("parse_bound: an Excel date alone as an upper bound includes its day") {
+  CHECK(parse_bound("2026/8/31", k_china, true) == parse_bound("2026-08-31", k_china, true));
+  CHECK(parse_bound("2026/8/31", k_china, false) == parse_bound("2026-08-31", k_china, false));
+  CHECK(parse_bound("2026/8/31 10:00", k_china, true) == parse_time("2026-08-31T10:00", k_china));
+}

@@ -647,6 +647,13 @@ Table department_table(const Policy& p) {
   return t;
 }
 
+Names policy_names(const Policy& p) {
+  Names n;
+  for (const auto& d : p.departments) n.departments.emplace(d.code, d.name);
+  for (const auto& c : p.categories) n.categories.emplace(c.code, c.name);
+  return n;
+}
+
 Table category_table(const Policy& p) {
   Table t{{text_column("code"), text_column("name"), text_column("authority"),
            text_column("department"), text_column("limit"), text_column("deadline"),

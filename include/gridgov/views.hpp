@@ -10,6 +10,7 @@
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/policy.hpp"
+#include "gridgov/render.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
@@ -96,6 +97,8 @@ enum class CaseColumns {
 [[nodiscard]] Record policy_settings(const Policy& policy,
                                      const std::optional<StoredPolicy>& stored);
 [[nodiscard]] Table department_table(const Policy& policy);
+/// The policy's department and category names by code, for `--lang zh` (render.hpp).
+[[nodiscard]] Names policy_names(const Policy& policy);
 /// Categories for people and csv: the department as `code name`, `-` for no own deadline.
 [[nodiscard]] Table category_table(const Policy& policy);
 

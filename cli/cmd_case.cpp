@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
+#include "listing.hpp"
 
 namespace gridctl {
 
@@ -12,35 +13,20 @@ namespace {
 
 struct CaseFlags {
   long long id = 0;
-  std::string status, level, unit, department, category, source, from, to, date;
-  bool overdue = false;
+  std::string unit, date;
+  CaseFilterFlags filter;
+  ListingFlags listing;
 };
-
-template <class T, class Parse>
-std::optional<T> parsed(const std::string& flag, const std::string& text, Parse parse) {
-  if (text.empty()) return std::nullopt;
-  auto v = parse(text);
-  if (!v) throw gridgov::Error(gridgov::ErrorCode::usage, flag + ": unknown value " + text);
-  return v;
-}
 
 void run_list(Context& ctx, const CaseFlags& f) {
   auto session = ctx.session();
   const auto now = ctx.time(session);
-  gridgov::CaseFilter filter;
-  filter.status = parsed<gridgov::Status>("--status", f.status, gridgov::parse_status);
-  filter.level = parsed<gridgov::Level>("--level", f.level, gridgov::parse_level);
-  filter.source = parsed<gridgov::Source>("--source", f.source, gridgov::parse_source);
-  filter.unit = f.unit;
-  filter.department = f.department;
-  filter.category = f.category;
-  if (f.overdue) filter.overdue_at = now;
-  if (!f.from.empty()) filter.reported_from = Context::bound(session, "--from", f.from, false);
-  if (!f.to.empty()) filter.reported_to = Context::bound(session, "--to", f.to, true);
-  if (!f.unit.empty() && !session.store().find_unit(f.unit))
-    throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
-  ctx.print(gridgov::case_table(session.store().cases(filter), Context::view(session, now),
-                                ctx.case_columns()));
+  const gridgov::CaseFilter filter = case_filter(session, f.filter, now);
+  const auto view = Context::view(session, now);
+  print_listing(ctx, f.listing, session.store().cases(filter),
+                [&](const std::vector<gridgov::Case>& cases, gridgov::CaseColumns which) {
+                  return gridgov::case_table(cases, view, which);
+                });
 }
 
 gridgov::Case require_case(gridgov::Store& store, long long id) {
@@ -79,7 +65,11 @@ void run_agenda(Context& ctx, gridgov::Level meeting, const CaseFlags& f) {
   // --date D: as of the end of that local day; else --at, else now.
   const auto at =
       f.date.empty() ? ctx.time(session) : Context::bound(session, "--date", f.date, true);
-  ctx.print(gridgov::agenda_table(gridgov::agenda(session, meeting, f.unit, at),
+  // The meeting's unit by code or unique name.
+  const std::string unit =
+      f.unit.empty() ? f.unit
+                     : gridgov::find_unit(gridgov::UnitTree(session.store().units()), f.unit).code;
+  ctx.print(gridgov::agenda_table(gridgov::agenda(session, meeting, unit, at),
                                   Context::view(session, at), ctx.case_columns()));
 }
 
@@ -97,15 +87,8 @@ void setup_case(CLI::App& app, Context& ctx) {
   show->callback([f, &ctx] { run_show(ctx, *f); });
 
   auto* list = cmd->add_subcommand("list", "Cases matching every filter given");
-  list->add_option("--status", f->status, "open, resolved, closed or void");
-  list->add_option("--level", f->level, "Where the case stands: county … grid");
-  list->add_option("--unit", f->unit, "Cases whose grid lies within this unit")->type_name("CODE");
-  list->add_option("--department", f->department, "Cases at this department")->type_name("CODE");
-  list->add_option("--category", f->category, "Cases of this category")->type_name("CODE");
-  list->add_option("--source", f->source, "patrol, hotline, surveillance, petition or platform");
-  list->add_flag("--overdue", f->overdue, "Only cases open, not suspended, past their due");
-  list->add_option("--from", f->from, "Reported at or after (a date or a time)")->type_name("D");
-  list->add_option("--to", f->to, "Reported before, or on that date")->type_name("D");
+  add_case_filter_flags(list, f->filter);
+  add_listing_flags(list, f->listing);
   list->add_option("--at", ctx.options.at, "Judge `overdue` at this time (default: now)")
       ->type_name("TIME");
   list->callback([f, &ctx] { run_list(ctx, *f); });
@@ -124,8 +107,13 @@ void setup_case(CLI::App& app, Context& ctx) {
                                meeting == gridgov::Level::zone   ? "The zone's daily meeting"
                                : meeting == gridgov::Level::town ? "The town's weekly joint meeting"
                                                                  : "The county's meeting");
+    // The glossary's Chinese level word names the meeting too: `agenda 镇街 UNIT`.
+    sub->alias(meeting == gridgov::Level::zone   ? "片区"
+               : meeting == gridgov::Level::town ? "镇街"
+                                                 : "县");
     if (meeting != gridgov::Level::county)
-      sub->add_option("unit", f->unit, "The zone's or town's code")->type_name("UNIT");
+      sub->add_option("unit", f->unit, "The zone's or town's code (or unique name)")
+          ->type_name("UNIT");
     sub->add_option("--date", f->date, "The meeting's day (as of its end); default: now")
         ->type_name("D");
     sub->add_option("--at", ctx.options.at, "As of this time (default: now)")->type_name("TIME");

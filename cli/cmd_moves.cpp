@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
+#include "listing.hpp"
 
 namespace gridctl {
 
@@ -234,16 +235,22 @@ void setup_supervise(CLI::App& app, Context& ctx) {
       "The supervision list (重点督查): overdue cases and cases under a supervision order");
   supervise->add_option("--at", ctx.options.at, "Judge at this time (default: now)")
       ->type_name("TIME");
-  auto list_cases = [&ctx] {
+  auto listing = std::make_shared<ListingFlags>();
+  add_listing_flags(supervise, *listing);
+  auto list_cases = [&ctx, listing] {
     auto session = ctx.session();
     const auto now = ctx.time(session);
     gridgov::CaseFilter filter;
     filter.supervised_at = now;
-    ctx.print(gridgov::supervise_table(session.store().cases(filter), Context::view(session, now),
-                                       ctx.case_columns()));
+    const auto view = Context::view(session, now);
+    print_listing(ctx, *listing, session.store().cases(filter),
+                  [&](const std::vector<gridgov::Case>& cases, gridgov::CaseColumns which) {
+                    return gridgov::supervise_table(cases, view, which);
+                  });
   };
   auto* list = supervise->add_subcommand("list", "The list (the default)");
   list->add_option("--at", ctx.options.at, "Judge at this time (default: now)")->type_name("TIME");
+  add_listing_flags(list, *listing);
   list->callback(list_cases);
   auto* order =
       move_command(*supervise, ctx, "order",

@@ -1,9 +1,12 @@
-// gridctl stats monthly --month YYYY-MM [--by G[,G2]] | summary [--from D --to D] | quota
+// gridctl stats monthly --month M [--by G[,G2]] | summary [--from D --to D] | quota --month M;
+// each with --unit CODE|NAME (one unit's subtree). M is YYYY-MM, `this` or `last`.
 
 #include <memory>
 
 #include "commands.hpp"
 #include "gridgov/stats.hpp"
+#include "gridgov/unit_lookup.hpp"
+#include "listing.hpp"
 
 namespace gridctl {
 
@@ -14,13 +17,37 @@ struct StatsFlags {
   std::string by;
   std::string from;
   std::string to;
+  std::string unit;
   double below = -1;
+  std::string sort;
+  bool desc = false;
+  long long limit = -1;
 };
 
 gridgov::Period month(gridgov::Session& session, const std::string& text) {
-  auto p = gridgov::month_period(text, session.utc_offset());
-  if (!p) throw gridgov::Error(gridgov::ErrorCode::usage, "--month " + text + ": expected YYYY-MM");
+  auto p = gridgov::month_period(text, session.utc_offset(), session.now());
+  if (!p)
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--month " + text + ": expected YYYY-MM, this or last");
   return *p;
+}
+
+/// --unit's code: the unit it names by code or unique name (gridgov::find_unit).
+std::string unit_code(gridgov::Session& session, const std::string& text) {
+  if (text.empty()) return {};
+  const gridgov::UnitTree tree(session.store().units());
+  return gridgov::find_unit(tree, text).code;
+}
+
+void add_unit_flag(CLI::App* cmd, StatsFlags& f) {
+  cmd->add_option("--unit", f.unit, "Only this unit's subtree (a code or a unique name)")
+      ->type_name("UNIT");
+}
+
+void add_month_flag(CLI::App* cmd, StatsFlags& f) {
+  cmd->add_option("--month", f.month, "The local month: YYYY-MM, this or last")
+      ->required()
+      ->type_name("MONTH");
 }
 
 }  // namespace
@@ -31,12 +58,14 @@ void setup_stats(CLI::App& app, Context& ctx) {
   cmd->require_subcommand(1);
 
   auto* monthly = cmd->add_subcommand("monthly", "One row per group, then the county total");
-  monthly->add_option("--month", f->month, "The local month")->required()->type_name("YYYY-MM");
+  add_month_flag(monthly, *f);
   monthly
       ->add_option("--by", f->by,
-                   "town, zone, village, grid, department, category or source; two "
-                   "comma-separated for a two-way table (default: town)")
+                   "town|镇街, zone|片区, village|村居, grid|网格, department|部门, "
+                   "category|事项类别 or source|来源; two comma-separated for a two-way table "
+                   "(default: town)")
       ->type_name("G[,G2]");
+  add_unit_flag(monthly, *f);
   monthly->callback([f, &ctx] {
     auto session = ctx.session();
     std::vector<gridgov::Grouping> by;
@@ -47,40 +76,57 @@ void setup_stats(CLI::App& app, Context& ctx) {
       if (end == std::string::npos) end = spec.size();
       const std::string part = spec.substr(start, end - start);
       auto g = gridgov::parse_grouping(part);
-      if (!g) throw gridgov::Error(gridgov::ErrorCode::usage, "--by: unknown grouping " + part);
+      if (!g)
+        throw gridgov::Error(gridgov::ErrorCode::usage,
+                             "--by: unknown grouping " + part +
+                                 " (expected town, zone, village, grid, department, category or "
+                                 "source, or 镇街, 片区, 村居, 网格, 部门, 事项类别, 来源)");
       by.push_back(*g);
       start = end + 1;
     }
     if (by.size() > 2)
       throw gridgov::Error(gridgov::ErrorCode::usage, "--by takes at most two groupings");
-    ctx.print(gridgov::stats_table(gridgov::statistics(session, month(session, f->month), by)));
+    const gridgov::Period p = month(session, f->month);
+    ctx.print(gridgov::stats_table(gridgov::statistics(session, p, by, unit_code(session, f->unit)),
+                                   ctx.format()));
   });
 
   auto* summary = cmd->add_subcommand("summary", "The county totals over a period");
   summary->add_option("--from", f->from, "First day (default: the first case's)")->type_name("D");
   summary->add_option("--to", f->to, "Last day, inclusive (default: today)")->type_name("D");
+  summary->add_option("--month", f->month, "Instead of --from/--to: YYYY-MM, this or last")
+      ->type_name("MONTH")
+      ->excludes(summary->get_option("--from"), summary->get_option("--to"));
+  add_unit_flag(summary, *f);
   summary->callback([f, &ctx] {
     auto session = ctx.session();
     std::optional<gridgov::Timestamp> from;
     std::optional<gridgov::Timestamp> to;
     if (!f->from.empty()) from = Context::bound(session, "--from", f->from, false);
     if (!f->to.empty()) to = Context::bound(session, "--to", f->to, true);
-    const gridgov::Period p = gridgov::summary_period(session, from, to);
+    const gridgov::Period p =
+        f->month.empty() ? gridgov::summary_period(session, from, to) : month(session, f->month);
     if (p.to <= p.from) throw gridgov::Error(gridgov::ErrorCode::usage, "--to is before --from");
-    ctx.print(gridgov::stats_table(gridgov::statistics(session, p, {})));
+    ctx.print(gridgov::stats_table(gridgov::statistics(session, p, {}, unit_code(session, f->unit)),
+                                   ctx.format()));
   });
 
   auto* quota = cmd->add_subcommand("quota", "Per grid: local days meeting the daily quota");
-  quota->add_option("--month", f->month, "The local month")->required()->type_name("YYYY-MM");
+  add_month_flag(quota, *f);
   quota->add_option("--below", f->below, "Only grids whose rate is below this (0 to 1)")
       ->check(CLI::Range(0.0, 1.0))
       ->type_name("RATE");
+  add_unit_flag(quota, *f);
+  add_order_flags(quota, f->sort, f->desc, f->limit);
   quota->callback([f, &ctx] {
     auto session = ctx.session();
     std::vector<gridgov::QuotaRow> rows;
-    for (const auto& q : gridgov::quota(session, month(session, f->month)))
+    for (const auto& q :
+         gridgov::quota(session, month(session, f->month), unit_code(session, f->unit)))
       if (f->below < 0 || q.rate() < f->below) rows.push_back(q);
-    ctx.print(gridgov::quota_table(rows));
+    gridgov::Table t = gridgov::quota_table(rows);
+    order(t, f->sort, f->desc, f->limit);
+    ctx.print(t);
   });
 }
 

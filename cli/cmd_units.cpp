@@ -1,10 +1,11 @@
-// gridctl units tree [CODE] | list [--level L] [--under CODE] | show CODE
+// gridctl units tree [UNIT] | list [--level L] [--under UNIT] | show UNIT (a code or unique name)
 
 #include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
 #include "gridgov/text.hpp"
+#include "gridgov/unit_lookup.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "gridgov/workers.hpp"
 
@@ -31,10 +32,10 @@ std::string below_text(const std::array<long long, 5>& below) {
   return s;
 }
 
-const gridgov::Unit& require_unit(const gridgov::UnitTree& tree, const std::string& code) {
-  const gridgov::Unit* u = tree.find(code);
-  if (!u) throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + code);
-  return *u;
+/// The unit a code or unique name names (gridgov::find_unit: an ambiguous name is a usage error
+/// listing the codes).
+const gridgov::Unit& require_unit(const gridgov::UnitTree& tree, const std::string& text) {
+  return gridgov::find_unit(tree, text);
 }
 
 /// One drawn line of the tree: the branch and label, then what lies below (aligned later).
@@ -96,16 +97,17 @@ void run_list(Context& ctx, const UnitsFlags& f) {
     if (!level)
       throw gridgov::Error(
           gridgov::ErrorCode::usage,
-          "--level: unknown level " + f.level + " (expected county, town, zone, village or grid)");
+          "--level: unknown level " + f.level +
+              " (expected county, town, zone, village or grid, or 县, 镇街, 片区, 村居, 网格)");
   }
   auto session = ctx.session();
   gridgov::Store& store = session.store();
   const gridgov::UnitTree tree(store.units());
-  if (!f.under.empty()) (void)require_unit(tree, f.under);
+  const std::string under = f.under.empty() ? f.under : require_unit(tree, f.under).code;
   std::vector<const gridgov::Unit*> units;
   for (const auto& u : tree.units()) {
     if (level && u.level != *level) continue;
-    if (!f.under.empty() && !tree.within(u.code, f.under)) continue;
+    if (!under.empty() && !tree.within(u.code, under)) continue;
     units.push_back(&u);
   }
   ctx.print(gridgov::unit_table(units, tree));
@@ -130,7 +132,8 @@ void setup_units(CLI::App& app, Context& ctx) {
   cmd->require_subcommand(1);
 
   auto* tree = cmd->add_subcommand("tree", "Draw the tree (from the county, or from CODE)");
-  tree->add_option("code", f->code, "Start from this unit")->type_name("CODE");
+  tree->add_option("code", f->code, "Start from this unit (a code or unique name)")
+      ->type_name("UNIT");
   tree->add_option("--depth", f->depth, "Levels to show below the start (default: all)")
       ->type_name("N")
       ->check(whole_number(0, std::numeric_limits<int>::max()));
@@ -138,11 +141,14 @@ void setup_units(CLI::App& app, Context& ctx) {
 
   auto* list = cmd->add_subcommand("list", "List units, with grids, households and population");
   list->add_option("--level", f->level, "Only this level (county, town, zone, village, grid)");
-  list->add_option("--under", f->under, "Only units within this unit's subtree")->type_name("CODE");
+  list->add_option("--under", f->under, "Only units within this unit's subtree (code or name)")
+      ->type_name("UNIT");
   list->callback([f, &ctx] { run_list(ctx, *f); });
 
   auto* show = cmd->add_subcommand("show", "One unit: its place in the tree, size and workers");
-  show->add_option("code", f->code, "The unit's code")->required()->type_name("CODE");
+  show->add_option("unit", f->code, "The unit's code, or its name when no other unit has it")
+      ->required()
+      ->type_name("UNIT");
   show->callback([f, &ctx] { run_show(ctx, *f); });
 }
 

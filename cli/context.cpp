@@ -57,12 +57,41 @@ gridgov::Session Context::session(bool create) const {
   return gridgov::Session(gridgov::open_store(db_path(), o));
 }
 
+gridgov::RenderOptions Context::render_options() const {
+  gridgov::RenderOptions o;
+  o.format = format();
+  o.color = color();
+  std::size_t start = 0;
+  while (!options.columns.empty() && start <= options.columns.size()) {
+    auto end = options.columns.find(',', start);
+    if (end == std::string::npos) end = options.columns.size();
+    if (end > start) o.columns.push_back(options.columns.substr(start, end - start));
+    start = end + 1;
+  }
+  o.lang = gridgov::parse_lang(options.lang).value_or(gridgov::Lang::en);
+  if (o.lang == gridgov::Lang::zh) {
+    if (!m_names) {
+      // The names of departments and categories are the policy's; a database without one (or
+      // none at all) leaves the codes as they are.
+      try {
+        auto s = session();
+        m_names = gridgov::policy_names(s.policy());
+      } catch (const gridgov::Error&) {
+        m_names = gridgov::Names{};
+      }
+    }
+    o.names = &*m_names;
+  }
+  o.bom = options.bom;
+  return o;
+}
+
 void Context::print(const gridgov::Table& table) const {
-  gridgov::render(std::cout, table, {format(), color()});
+  gridgov::render(std::cout, table, render_options());
 }
 
 void Context::print(const gridgov::Record& record) const {
-  gridgov::render(std::cout, record, {format(), color()});
+  gridgov::render(std::cout, record, render_options());
 }
 
 }  // namespace gridctl

@@ -22,6 +22,9 @@ struct GlobalOptions {
   bool quiet = false;
   std::string as;                 ///< --as ACTOR of mutating commands (else $GRIDCTL_ACTOR)
   std::optional<std::string> at;  ///< --at TIME (else now; an empty one is not a time)
+  std::string columns;            ///< --columns a,b,c: only these columns of a table
+  std::string lang = "en";        ///< --lang en|zh: headers and code words
+  bool bom = false;               ///< --bom: CSV begins with a UTF-8 byte order mark
 };
 
 class Context {
@@ -60,6 +63,10 @@ class Context {
   [[nodiscard]] static gridgov::Timestamp bound(gridgov::Session& session, const std::string& flag,
                                                 const std::string& text, bool upper);
 
+  /// How data is printed: the format, colour, --columns, --lang (names from the database's
+  /// policy) and --bom.
+  [[nodiscard]] gridgov::RenderOptions render_options() const;
+
   /// Prints data on standard output in the chosen format.
   void print(const gridgov::Table& table) const;
   void print(const gridgov::Record& record) const;
@@ -68,6 +75,9 @@ class Context {
   void say(const std::string& message) const {
     if (!options.quiet) std::cerr << gridgov::printable(message) << '\n';
   }
+
+ private:
+  mutable std::optional<gridgov::Names> m_names;  ///< read once, for --lang zh
 };
 
 }  // namespace gridctl

@@ -31,6 +31,14 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", ctx.options.quiet, "No messages on standard error, only errors");
   app.add_option("--color", ctx.options.color, "Colour in tables (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--columns", ctx.options.columns,
+                 "Only these columns of a table, in this order (comma-separated field names)")
+      ->type_name("A,B,…");
+  app.add_option("--lang", ctx.options.lang,
+                 "Headers and code words: en (the field names) or zh (Chinese; table, md, csv)")
+      ->check(CLI::IsMember({"en", "zh"}));
+  app.add_flag("--bom", ctx.options.bom,
+               "CSV begins with a UTF-8 byte order mark (for Excel on Chinese Windows)");
 
   gridctl::setup_init(app, ctx);
   gridctl::setup_import(app, ctx);

@@ -2,6 +2,7 @@
 
 #include "gridgov/exports.hpp"
 
+#include <map>
 #include <ostream>
 
 #include "case_file.hpp"
@@ -58,8 +59,12 @@ std::vector<Cell> case_file_row(const Case& c, const std::vector<Event>& events,
   for (std::size_t i = 0; i < row.size(); ++i)
     row[i] = as_shown.at(0, detail::case_file_columns()[i].name);
   row[detail::resolved_at] = time_or_null(last_at(events, EventType::resolve), ctx);
+  // An info case is recorded closed: it closed when it was reported.
   row[detail::closed_at] =
-      c.status == Status::closed ? time_or_null(last_at(events, EventType::close), ctx) : Cell{};
+      c.status != Status::closed ? Cell{}
+      : c.kind == Kind::info
+          ? time_or_null(last_at(events, EventType::close).value_or(c.reported_at), ctx)
+          : time_or_null(last_at(events, EventType::close), ctx);
   row[detail::events] = std::make_shared<const Table>(event_table(events, ctx));
   return row;
 }
@@ -105,21 +110,56 @@ std::vector<Cell> open311_row(const Case& c, const std::vector<Event>& events, c
           Cell{}};
 }
 
+/// Whether `c`, as it stands at the export's time, matches `f` (the store's `cases` filter).
+bool matches(const Case& c, const CaseFilter& f, const UnitTree& tree,
+             std::map<std::string, bool, std::less<>>& inside) {
+  if (f.status && c.status != *f.status) return false;
+  if (f.level && c.level != *f.level) return false;
+  if (f.source && c.source != *f.source) return false;
+  if (!f.department.empty() && c.department != f.department) return false;
+  if (!f.category.empty() && c.category != f.category) return false;
+  if (f.overdue_at && !is_overdue(c, *f.overdue_at)) return false;
+  if (f.stage_overdue_at && !is_stage_overdue(c, *f.stage_overdue_at)) return false;
+  if (f.supervised_at &&
+      !(is_overdue(c, *f.supervised_at) ||
+        (c.supervision && c.status != Status::closed && c.status != Status::voided)))
+    return false;
+  if (!f.unit.empty()) {
+    auto it = inside.find(c.grid);
+    if (it == inside.end()) it = inside.emplace(c.grid, tree.within(c.grid, f.unit)).first;
+    if (!it->second) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void export_cases(Session& session, const Period& period, ExportFormat format, std::ostream& out) {
+  CaseFilter filter;
+  filter.reported_from = period.from;
+  filter.reported_to = period.to;
+  export_cases(session, filter, format, out);
+}
+
+void export_cases(Session& session, const CaseFilter& filter, ExportFormat format,
+                  std::ostream& out, const RenderOptions& options) {
   const ViewContext ctx{session.utc_offset(), session.now()};
   const Policy& policy = session.policy();
   const UnitTree tree(session.store().units());
+  if (!filter.unit.empty() && !tree.find(filter.unit))
+    throw Error(ErrorCode::not_found, "unknown unit " + filter.unit);
   const std::vector<Event> no_events;
   const std::vector<Column> columns = format == ExportFormat::open311 ? open311_columns()
                                       : format == ExportFormat::csv
                                           ? case_file_header()
                                           : case_record(Case{}, ctx, &no_events).columns;
-  RowStream stream(out, columns, stream_format(format));
-  session.reporting().for_each_case(period.from, period.to, Timestamp::max(),
+  RowStream stream(out, columns, stream_format(format), options);
+  std::map<std::string, bool, std::less<>> inside;
+  session.reporting().for_each_case(filter.reported_from.value_or(Timestamp::min()),
+                                    filter.reported_to.value_or(Timestamp::max()), Timestamp::max(),
                                     [&](const Case& h, const std::vector<Event>& events) {
                                       const Case c = replay(h, events);
+                                      if (!matches(c, filter, tree, inside)) return;
                                       switch (format) {
                                         case ExportFormat::open311:
                                           stream.add(open311_row(c, events, policy, tree, ctx));
@@ -136,11 +176,12 @@ void export_cases(Session& session, const Period& period, ExportFormat format, s
   stream.finish();
 }
 
-void export_events(Session& session, const Period& period, ExportFormat format, std::ostream& out) {
+void export_events(Session& session, const Period& period, ExportFormat format, std::ostream& out,
+                   const RenderOptions& options) {
   if (format == ExportFormat::open311)
     throw Error(ErrorCode::usage, "open311 describes service requests: export cases instead");
   const ViewContext ctx{session.utc_offset(), session.now()};
-  RowStream stream(out, event_export_columns(), stream_format(format));
+  RowStream stream(out, event_export_columns(), stream_format(format), options);
   session.reporting().for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
     stream.add(event_export_row(c, e, ctx));
   });

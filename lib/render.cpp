@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "gridgov/error.hpp"
 #include "gridgov/text.hpp"
 
 namespace gridgov {
@@ -192,9 +194,290 @@ std::string cell_text(const Cell& cell, const Column& column, Format format) {
   return format == Format::table ? printable(text) : text;
 }
 
+// ---- shaping: columns, language, order ---------------------------------------------------------
+
+namespace {
+
+using Words = std::map<std::string_view, std::string_view, std::less<>>;
+
+/// The glossary's Chinese for each field name (docs/design.md §1). Where `import cases` reads a
+/// Chinese header (lib/cases_reader.cpp), the same word, so a zh export reads back.
+const Words& header_words() {
+  static const Words words = {
+      {"id", "事务编号"},
+      {"case_id", "事务编号"},
+      {"kind", "类型"},
+      {"source", "来源"},
+      {"ext_id", "外部编号"},
+      {"category", "事项类别"},
+      {"title", "标题"},
+      {"grid", "网格"},
+      {"reporter", "上报人"},
+      {"reported_at", "上报时间"},
+      {"status", "状态"},
+      {"level", "层级"},
+      {"unit", "所在单位"},
+      {"department", "部门"},
+      {"deadline", "环节时限"},
+      {"due", "办结时限"},
+      {"overdue", "超期"},
+      {"stage_overdue", "环节超期"},
+      {"suspended", "挂账"},
+      {"extended", "延期"},
+      {"supervision", "限期督办"},
+      {"rework", "返工"},
+      {"description", "描述"},
+      {"whistled", "吹哨"},
+      {"events", "事件"},
+      {"resolved_at", "办结时间"},
+      {"closed_at", "结案时间"},
+      {"agenda", "上会原因"},
+      {"action", "处理"},
+      {"order_by", "督办时限"},
+      {"order_overdue", "督办超期"},
+      {"type", "事件类型"},
+      {"at", "时间"},
+      {"recorded_at", "记录时间"},
+      {"actor", "操作人"},
+      {"note", "说明"},
+      {"worker", "网格员"},
+      {"extension", "延期时长"},
+      {"by", "督办时限"},
+      {"late_record", "补录"},
+      {"from_level", "原层级"},
+      {"from_unit", "原单位"},
+      {"from_department", "原部门"},
+      {"group", "分组"},
+      {"name", "名称"},
+      {"reported", "上报数"},
+      {"problems", "问题数"},
+      {"closed", "结案数"},
+      {"closed_on_time", "按期结案数"},
+      {"resolution_rate", "结案率"},
+      {"on_time_rate", "按期结案率"},
+      {"escalated", "逐级上报"},
+      {"referred", "乡呼县应"},
+      {"whistles", "吹哨次数"},
+      {"overdue_open", "超期未结"},
+      {"stage_late", "环节超期"},
+      {"suspended_open", "挂账未结"},
+      {"supervised", "限期督办"},
+      {"supervision_overdue", "督办超期"},
+      {"verified_by_admin", "管理员核查"},
+      {"median_hours_to_close", "结案时长中位数(小时)"},
+      {"quota_days_met", "巡查达标天数"},
+      {"quota_rate", "巡查达标率"},
+      {"days", "天数"},
+      {"valid_reports", "有效上报"},
+      {"admin_reports", "管理员上报"},
+      {"voided_reports", "作废上报"},
+      {"late_reports", "超时补录"},
+      {"other_reporters", "非本网格员上报"},
+      {"town", "镇街"},
+      {"town_name", "镇街名称"},
+      {"code", "编码"},
+      {"parent", "上级"},
+      {"parent_name", "上级名称"},
+      {"path", "路径"},
+      {"depth", "深度"},
+      {"grids", "网格数"},
+      {"zones", "片区数"},
+      {"villages", "村居数"},
+      {"towns", "镇街数"},
+      {"households", "户数"},
+      {"population", "人口"},
+      {"workers", "网格员数"},
+      {"tier", "网格员类别"},
+      {"deployment", "下沉方式"},
+      {"units", "服务单位"},
+      {"unit_names", "服务单位名称"},
+      {"phone", "电话"},
+      {"retired", "已退出"},
+      {"count", "数量"},
+      {"key", "项目"},
+      {"field", "字段"},
+      {"value", "值"},
+  };
+  return words;
+}
+
+/// The Chinese of each column's code words, by column (docs/design.md §1).
+const std::map<std::string_view, Words, std::less<>>& value_words() {
+  static const Words levels = {{"county", "县"},
+                               {"town", "镇街"},
+                               {"zone", "片区"},
+                               {"village", "村居"},
+                               {"grid", "网格"}};
+  static const std::map<std::string_view, Words, std::less<>> words = {
+      {"status",
+       {{"open", "办理中"}, {"resolved", "已办结"}, {"closed", "已结案"}, {"void", "已作废"}}},
+      {"level", levels},
+      {"from_level", levels},
+      {"authority", levels},
+      {"source",
+       {{"patrol", "巡查上报"},
+        {"hotline", "12345"},
+        {"surveillance", "治安监控"},
+        {"petition", "信访"},
+        {"platform", "网格云社区"}}},
+      {"kind", {{"problem", "问题类"}, {"info", "民情类"}}},
+      {"tier", {{"grid", "基础"}, {"town", "镇级"}, {"county", "县级"}}},
+      {"deployment", {{"resident", "片区常驻"}, {"cluster", "连片派驻"}, {"whistle", "吹哨进驻"}}},
+      {"type",
+       {{"report", "上报"},
+        {"escalate", "逐级上报"},
+        {"refer", "乡呼县应"},
+        {"dispatch", "分级交办"},
+        {"whistle", "吹哨"},
+        {"resolve", "办结"},
+        {"close", "结案"},
+        {"rework", "返工"},
+        {"reopen", "重新办理"},
+        {"void", "作废"},
+        {"extend", "延期"},
+        {"suspend", "挂账"},
+        {"resume", "恢复"},
+        {"supervise", "限期督办"},
+        {"urge", "催办"}}},
+  };
+  return words;
+}
+
+/// A column's cell for Chinese readers; the cell itself when nothing says otherwise.
+Cell zh_cell(const Cell& cell, const Column& column, const Names* names) {
+  if (const bool* flag = std::get_if<bool>(&cell)) return std::string(*flag ? "是" : "否");
+  const auto* text = std::get_if<std::string>(&cell);
+  if (!text) return cell;
+  if (names) {
+    const auto* own = column.name == "department" || column.name == "from_department"
+                          ? &names->departments
+                      : column.name == "category" ? &names->categories
+                                                  : nullptr;
+    if (own) {
+      auto it = own->find(*text);
+      return it == own->end() ? cell : Cell{it->second};
+    }
+  }
+  auto words = value_words().find(column.name);
+  if (words == value_words().end()) return cell;
+  auto it = words->second.find(*text);
+  return it == words->second.end() ? cell : Cell{std::string(it->second)};
+}
+
+/// The position of `name` in `columns`; ErrorCode::usage naming the known ones when absent.
+std::size_t column_index(const std::vector<Column>& columns, std::string_view name,
+                         std::string_view what) {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return i;
+  std::string known;
+  for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+  throw Error(ErrorCode::usage,
+              std::string(what) + ": unknown column " + std::string(name) + " (known: " + known + ")");
+}
+
+/// Orders two cells: numbers by value, text by bytes, null after every value.
+int compare_cells(const Cell& a, const Cell& b, const Column& column) {
+  const bool a_null = std::holds_alternative<std::monostate>(a);
+  const bool b_null = std::holds_alternative<std::monostate>(b);
+  if (a_null || b_null) return a_null == b_null ? 0 : a_null ? 1 : -1;
+  auto number = [](const Cell& c) -> std::optional<double> {
+    if (const auto* i = std::get_if<long long>(&c)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&c)) return *d;
+    if (const auto* f = std::get_if<bool>(&c)) return *f ? 1.0 : 0.0;
+    return std::nullopt;
+  };
+  const auto x = number(a);
+  const auto y = number(b);
+  if (x && y) return *x < *y ? -1 : *y < *x ? 1 : 0;
+  const std::string s = cell_text(a, column, Format::csv);
+  const std::string t = cell_text(b, column, Format::csv);
+  return s.compare(t) < 0 ? -1 : s.compare(t) > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+std::string zh_header(std::string_view field) {
+  auto it = header_words().find(field);
+  return std::string(it == header_words().end() ? field : it->second);
+}
+
+Table select_columns(const Table& table, const std::vector<std::string>& names) {
+  if (names.empty()) return table;
+  std::vector<std::size_t> keep;
+  for (const auto& n : names) keep.push_back(column_index(table.columns, n, "--columns"));
+  Table out;
+  for (std::size_t i : keep) out.columns.push_back(table.columns[i]);
+  for (const auto& row : table.rows) {
+    auto& r = out.rows.emplace_back();
+    for (std::size_t i : keep) r.push_back(i < row.size() ? row[i] : Cell{});
+  }
+  return out;
+}
+
+Table localize(const Table& table, const Names* names) {
+  Table out = table;
+  for (auto& c : out.columns) c.header = zh_header(c.name);
+  for (auto& row : out.rows)
+    for (std::size_t i = 0; i < row.size() && i < out.columns.size(); ++i)
+      row[i] = zh_cell(row[i], out.columns[i], names);
+  return out;
+}
+
+Table shaped(const Table& table, const RenderOptions& options) {
+  Table out = select_columns(table, options.columns);
+  if (options.lang == Lang::zh && options.format != Format::json &&
+      options.format != Format::ndjson)
+    out = localize(out, options.names);
+  return out;
+}
+
+void sort_rows(Table& table, std::string_view column, bool descending) {
+  const std::size_t i = column_index(table.columns, column, "--sort");
+  const Column& c = table.columns[i];
+  std::stable_sort(table.rows.begin(), table.rows.end(),
+                   [&](const std::vector<Cell>& a, const std::vector<Cell>& b) {
+                     const Cell& x = i < a.size() ? a[i] : Cell{};
+                     const Cell& y = i < b.size() ? b[i] : Cell{};
+                     const bool x_null = std::holds_alternative<std::monostate>(x);
+                     const bool y_null = std::holds_alternative<std::monostate>(y);
+                     if (x_null || y_null) return !x_null && y_null;  // null last both ways
+                     const int order = compare_cells(x, y, c);
+                     return descending ? order > 0 : order < 0;
+                   });
+}
+
+void limit_rows(Table& table, std::size_t n) {
+  if (table.rows.size() > n) table.rows.resize(n);
+}
+
+Table count_by(const Table& table, std::string_view column) {
+  const std::size_t i = column_index(table.columns, column, "--count-by");
+  Column key = table.columns[i];
+  key.align = Align::left;
+  Table out{{key, number_column("count")}, {}};
+  std::vector<std::pair<Cell, long long>> counts;
+  std::map<std::pair<std::size_t, std::string>, std::size_t> seen;  // (kind, text) → position
+  for (const auto& row : table.rows) {
+    const Cell& v = i < row.size() ? row[i] : Cell{};
+    auto [it, added] = seen.try_emplace({v.index(), cell_text(v, key, Format::csv)}, counts.size());
+    if (added)
+      counts.emplace_back(v, 1);
+    else
+      ++counts[it->second].second;
+  }
+  std::stable_sort(counts.begin(), counts.end(), [&](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return compare_cells(a.first, b.first, key) < 0;
+  });
+  for (auto& [v, n] : counts) out.rows.push_back({v, n});
+  return out;
+}
+
 std::string json_text(const Table& table) { return to_json(table).dump(); }
 
-void render(std::ostream& out, const Table& table, const RenderOptions& options) {
+void render(std::ostream& out, const Table& input, const RenderOptions& options) {
+  const Table table = shaped(input, options);
+  if (options.bom && options.format == Format::csv) out << k_utf8_bom;
   switch (options.format) {
     case Format::json:
       out << to_json(table).dump(2) << '\n';
@@ -214,7 +497,12 @@ void render(std::ostream& out, const Table& table, const RenderOptions& options)
   }
 }
 
-void render(std::ostream& out, const Record& record, const RenderOptions& options) {
+void render(std::ostream& out, const Record& input, const RenderOptions& options) {
+  const Table as_table = shaped(input.as_table(), options);
+  const Record record{as_table.columns, as_table.rows.front()};
+  RenderOptions as_lines = options;  // the field/value lines are shaped already
+  as_lines.columns.clear();
+  as_lines.lang = Lang::en;
   switch (options.format) {
     case Format::json:
       out << row_object(record.columns, record.values).dump(2) << '\n';
@@ -223,11 +511,15 @@ void render(std::ostream& out, const Record& record, const RenderOptions& option
       out << row_object(record.columns, record.values).dump() << '\n';
       return;
     case Format::csv:
+      if (options.bom) out << k_utf8_bom;
       render_csv(out, record.as_table());
       return;
     case Format::md:
     case Format::table: {
-      Table t{{text_column("field"), text_column("value")}, {}};
+      const bool zh = options.lang == Lang::zh;
+      Table t{{Column{"field", zh ? zh_header("field") : "", ColumnType::text, Align::left},
+               Column{"value", zh ? zh_header("value") : "", ColumnType::text, Align::left}},
+              {}};
       for (std::size_t i = 0; i < record.columns.size(); ++i) {
         const Column& c = record.columns[i];
         // A nested record reads as dotted fields (`supervision.by`), or one empty field.
@@ -248,24 +540,36 @@ void render(std::ostream& out, const Record& record, const RenderOptions& option
         if (is_shown(c, options.format))
           t.rows.push_back({c.shown(), cell_text(record.values[i], c, options.format)});
       }
-      render(out, t, options);
+      render(out, t, as_lines);
       return;
     }
   }
 }
 
-RowStream::RowStream(std::ostream& out, std::vector<Column> columns, Format format)
-    : m_out(out),
-      m_columns(std::move(columns)),
-      m_format(format == Format::json || format == Format::ndjson ? format : Format::csv) {
+RowStream::RowStream(std::ostream& out, std::vector<Column> columns, Format format,
+                     const RenderOptions& options)
+    : m_out(out), m_format(format == Format::json || format == Format::ndjson ? format : Format::csv) {
+  // The kept columns, found once by selecting from a table without rows.
+  const Table selected = select_columns(Table{columns, {}}, options.columns);
+  for (const auto& c : selected.columns)
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].name == c.name) m_keep.push_back(i);
+  m_columns = selected.columns;
   if (m_format != Format::csv) return;
+  m_zh = options.lang == Lang::zh;
+  m_names = options.names;
+  if (options.bom) m_out << k_utf8_bom;
   std::vector<std::string> header;
-  for (const auto& c : m_columns) header.push_back(c.shown());
+  for (const auto& c : m_columns) header.push_back(m_zh ? zh_header(c.name) : c.shown());
   csv_line(m_out, header);
 }
 
-void RowStream::add(const std::vector<Cell>& row) {
+void RowStream::add(const std::vector<Cell>& full) {
+  std::vector<Cell> row;
+  row.reserve(m_keep.size());
+  for (std::size_t i : m_keep) row.push_back(i < full.size() ? full[i] : Cell{});
   if (m_format == Format::csv) {
+    if (m_zh) row = localize(Table{m_columns, {std::move(row)}}, m_names).rows.front();
     std::vector<std::string> fields;
     for (std::size_t i = 0; i < m_columns.size(); ++i)
       fields.push_back(i < row.size() ? cell_text(row[i], m_columns[i], Format::csv) : "");

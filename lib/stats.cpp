@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "gridgov/error.hpp"
 #include "gridgov/unit_tree.hpp"
 
 namespace gridgov {
@@ -18,6 +19,19 @@ std::optional<Period> month_period(std::string_view text, std::chrono::minutes o
     return std::nullopt;
   using namespace std::chrono;
   const year_month ym{year{y}, month{static_cast<unsigned>(m)}};
+  const auto first = sys_days(ym / 1);
+  const auto next = sys_days((ym + months{1}) / 1);
+  return Period{Timestamp(first.time_since_epoch() - offset),
+                Timestamp(next.time_since_epoch() - offset)};
+}
+
+std::optional<Period> month_period(std::string_view text, std::chrono::minutes offset,
+                                   Timestamp now) {
+  if (text != "this" && text != "last") return month_period(text, offset);
+  using namespace std::chrono;
+  const year_month_day today{floor<days>(now + offset)};
+  year_month ym{today.year(), today.month()};
+  if (text == "last") ym -= months{1};
   const auto first = sys_days(ym / 1);
   const auto next = sys_days((ym + months{1}) / 1);
   return Period{Timestamp(first.time_since_epoch() - offset),
@@ -77,14 +91,18 @@ std::pair<std::string, std::string> key_of(Grouping g, const std::string& key, c
   }
 }
 
-/// Every group of a one-way report, so that groups with no cases still get their row.
+/// Every group of a one-way report, so that groups with no cases still get their row; with
+/// `unit`, the units of that level in its subtree (or the one above it).
 std::vector<std::pair<std::string, std::string>> all_groups(Grouping g, const UnitTree& tree,
-                                                            const Policy& policy) {
+                                                            const Policy& policy,
+                                                            std::string_view unit) {
   std::vector<std::pair<std::string, std::string>> out;
   if (is_unit_grouping(g)) {
     const Level level = k_group_level[static_cast<int>(g)];
     for (const Unit& u : tree.units())
-      if (u.level == level) out.emplace_back(u.code, u.name);
+      if (u.level == level &&
+          (unit.empty() || tree.within(u.code, unit) || tree.within(unit, u.code)))
+        out.emplace_back(u.code, u.name);
   } else if (g == Grouping::department) {
     for (const auto& d : policy.departments) out.emplace_back(d.code, d.name);
   } else if (g == Grouping::category) {
@@ -123,12 +141,22 @@ Period summary_period(Session& session, std::optional<Timestamp> from,
 }
 
 std::vector<StatsRow> statistics(Session& session, const Period& period,
-                                 const std::vector<Grouping>& by) {
+                                 const std::vector<Grouping>& by, std::string_view unit) {
   Store& store = session.store();
   Reporting& reporting = session.reporting();
   const Policy& policy = session.policy();
   const UnitTree tree(store.units());
   const auto county = store.county();
+  const Unit* top = unit.empty() ? nullptr : tree.find(unit);
+  if (!unit.empty() && !top) throw Error(ErrorCode::not_found, "unknown unit " + std::string(unit));
+  // Whether a grid lies within `unit`, remembered: grids are few, cases many.
+  std::map<std::string, bool, std::less<>> inside;
+  auto counts = [&](std::string_view grid) {
+    if (!top) return true;
+    auto it = inside.find(grid);
+    if (it == inside.end()) it = inside.emplace(std::string(grid), tree.within(grid, unit)).first;
+    return it->second;
+  };
 
   std::map<std::string, StatsRow> rows;  // by group code
   std::vector<std::string> order;
@@ -162,22 +190,31 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     return key;
   };
   if (by.size() == 1)
-    for (const auto& k : all_groups(by.front(), tree, policy)) (void)row_for({k});
+    for (const auto& k : all_groups(by.front(), tree, policy, unit)) (void)row_for({k});
 
   StatsRow total;
-  total.group = county ? county->code : "";
-  total.name = county ? county->name : "";
+  total.group = top ? top->code : county ? county->code : "";
+  total.name = top ? top->name : county ? county->name : "";
   std::vector<StatsKey> keys;
   for (Grouping g : by) keys.push_back(stats_key(g));
+  // With a unit, each group is also keyed by its grid, which says whether it counts.
+  if (top) keys.push_back(StatsKey::grid);
   // Almost every case is settled before the period's end: its outcome comes off the stored
   // projection as an aggregate. The rest (an event counts at or after the end) are replayed.
   auto add = [&](const std::vector<std::string>& key, const Tally& t) {
+    if (top) {
+      if (!counts(key.back())) return;
+      total += t;
+      if (!by.empty()) row_of(std::vector<std::string>(key.begin(), key.end() - 1)) += t;
+      return;
+    }
     total += t;
     if (!by.empty()) row_of(key) += t;
   };
   reporting.settled_tallies(period.from, period.to, period.to, keys, add);
   reporting.for_each_unsettled_case(period.from, period.to, period.to,
                                     [&](const Case& c, const std::vector<Event>& events) {
+                                      if (!counts(c.grid)) return;
                                       const Outcome o = outcome(c, events, period.to);
                                       total.add(o);
                                       if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
@@ -192,7 +229,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   total.grid_days = 0;
   const bool unit_rows = by.size() == 1 && is_unit_grouping(by.front());
   for (const Unit& u : tree.units()) {
-    if (u.level != Level::grid) continue;
+    if (u.level != Level::grid || !counts(u.code)) continue;
     auto it = quotas.find(u.code);
     const long long grid_met = it == quotas.end() ? 0 : it->second.days_met;
     *total.quota_days_met += grid_met;
@@ -212,17 +249,21 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   return out;
 }
 
-std::vector<QuotaRow> quota(Session& session, const Period& period) {
+std::vector<QuotaRow> quota(Session& session, const Period& period, std::string_view unit) {
   const Policy& policy = session.policy();
   const UnitTree tree(session.store().units());
+  if (!unit.empty() && !tree.find(unit))
+    throw Error(ErrorCode::not_found, "unknown unit " + std::string(unit));
   const auto quotas = session.reporting().quota(period.from, period.to, policy.utc_offset,
                                                 policy.daily_reports_per_grid);
   std::vector<QuotaRow> out;
   for (const Unit& u : tree.units()) {
-    if (u.level != Level::grid) continue;
+    if (u.level != Level::grid || (!unit.empty() && !tree.within(u.code, unit))) continue;
     auto it = quotas.find(u.code);
-    out.push_back(
-        QuotaRow{u.code, u.name, days_in(period), it == quotas.end() ? GridQuota{} : it->second});
+    const Unit* town = tree.ancestor_at(u.code, Level::town);
+    out.push_back(QuotaRow{u.code, u.name, town ? town->code : std::string(),
+                           town ? town->name : std::string(), days_in(period),
+                           it == quotas.end() ? GridQuota{} : it->second});
   }
   std::sort(out.begin(), out.end(),
             [](const QuotaRow& a, const QuotaRow& b) { return a.grid < b.grid; });

@@ -346,7 +346,8 @@ std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewCont
           Cell{e.late_record}};
 }
 
-Table stats_table(const std::vector<StatsRow>& rows) {
+Table stats_table(const std::vector<StatsRow>& rows, Format format) {
+  const bool contract_zero = format == Format::json || format == Format::ndjson;
   Table t{{text_column("group"), text_column("name")}, {}};
   for (const auto& field : k_stat_fields) {
     const bool rate = field.size() > 5 && field.compare(field.size() - 5, 5, "_rate") == 0;
@@ -364,8 +365,8 @@ Table stats_table(const std::vector<StatsRow>& rows) {
                       r.problems,
                       r.closed,
                       r.closed_on_time,
-                      r.resolution_rate(),
-                      r.on_time_rate(),
+                      r.problems || contract_zero ? Cell{r.resolution_rate()} : Cell{},
+                      r.problems || contract_zero ? Cell{r.on_time_rate()} : Cell{},
                       r.escalated,
                       r.referred,
                       r.whistles,
@@ -379,20 +380,21 @@ Table stats_table(const std::vector<StatsRow>& rows) {
                       r.verified_by_admin,
                       hours ? Cell{*hours} : Cell{},
                       optional_count(r.quota_days_met),
-                      quota_rate ? Cell{*quota_rate} : Cell{}});
+                      quota_rate && r.grid_days.value_or(0) ? Cell{*quota_rate} : Cell{}});
   }
   return t;
 }
 
 Table quota_table(const std::vector<QuotaRow>& rows) {
-  Table t{{text_column("group"), text_column("name"), number_column("days"),
-           number_column("quota_days_met"), number_column("quota_rate", ColumnType::rate),
-           number_column("valid_reports"), number_column("admin_reports"),
-           number_column("voided_reports"), number_column("late_reports"),
-           number_column("other_reporters")},
+  Table t{{text_column("group"), text_column("name"), text_column("town"), text_column("town_name"),
+           number_column("days"), number_column("quota_days_met"),
+           number_column("quota_rate", ColumnType::rate), number_column("valid_reports"),
+           number_column("admin_reports"), number_column("voided_reports"),
+           number_column("late_reports"), number_column("other_reporters")},
           {}};
   for (const auto& q : rows)
-    t.rows.push_back({q.grid, q.name, q.days, q.days_met(), q.rate(), q.reports.valid,
+    t.rows.push_back({q.grid, q.name, text_or_null(q.town), text_or_null(q.town_name), q.days,
+                      q.days_met(), q.days ? Cell{q.rate()} : Cell{}, q.reports.valid,
                       q.reports.by_admin, q.reports.voided, q.reports.late_records,
                       q.reports.not_grid_worker});
   return t;
@@ -645,6 +647,13 @@ Table department_table(const Policy& p) {
   Table t{{text_column("department"), text_column("name")}, {}};
   for (const auto& d : p.departments) t.rows.push_back({d.code, d.name});
   return t;
+}
+
+Names policy_names(const Policy& p) {
+  Names n;
+  for (const auto& d : p.departments) n.departments.emplace(d.code, d.name);
+  for (const auto& c : p.categories) n.categories.emplace(c.code, c.name);
+  return n;
 }
 
 Table category_table(const Policy& p) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gridgov/level.hpp"
 #include "gridgov/outcome.hpp"
 #include "gridgov/session.hpp"
 
@@ -50,14 +51,27 @@ struct StatsRow : Tally {
 /// What a report groups by.
 enum class Grouping { town, zone, village, grid, department, category, source };
 
+/// Parses a grouping by its code name or Chinese word: a level below the county as parse_level
+/// reads it (`镇街`, `片区`, `村居`, `网格`, …), `department`/`部门`, `category`/`事项类别`,
+/// `source`/`来源`.
 [[nodiscard]] constexpr std::optional<Grouping> parse_grouping(std::string_view s) noexcept {
-  if (s == "town") return Grouping::town;
-  if (s == "zone") return Grouping::zone;
-  if (s == "village") return Grouping::village;
-  if (s == "grid") return Grouping::grid;
-  if (s == "department") return Grouping::department;
-  if (s == "category") return Grouping::category;
-  if (s == "source") return Grouping::source;
+  if (auto level = parse_level(s)) {
+    switch (*level) {
+      case Level::town:
+        return Grouping::town;
+      case Level::zone:
+        return Grouping::zone;
+      case Level::village:
+        return Grouping::village;
+      case Level::grid:
+        return Grouping::grid;
+      case Level::county:
+        return std::nullopt;  // the total row is the county's
+    }
+  }
+  if (s == "department" || s == "部门" || s == "县直部门") return Grouping::department;
+  if (s == "category" || s == "事项类别" || s == "类别") return Grouping::category;
+  if (s == "source" || s == "来源") return Grouping::source;
   return std::nullopt;
 }
 
@@ -70,6 +84,9 @@ struct Period {
 /// The local month `YYYY-MM` at `offset` as a period; nullopt when the text is not a month.
 [[nodiscard]] std::optional<Period> month_period(std::string_view text,
                                                  std::chrono::minutes offset);
+/// As above, and also `this` (the local month containing `now`) and `last` (the one before).
+[[nodiscard]] std::optional<Period> month_period(std::string_view text, std::chrono::minutes offset,
+                                                 Timestamp now);
 
 /// The period of `stats summary`: from `from` (else the local day of the first case) to `to`
 /// (else the end of today, or of the last case's day when later).
@@ -78,9 +95,12 @@ struct Period {
 
 /// A statistics report over `period`: one row per group (every unit of a level, department,
 /// category or source; for two groupings, each pair that has cases), then the county total
-/// (group = the county's code).
+/// (group = the county's code). With `unit` (a unit's code), only the cases, events and grids
+/// within that unit's subtree count, its unit rows are the units of that subtree, and the total
+/// is that unit's (group = its code).
 [[nodiscard]] std::vector<StatsRow> statistics(Session& session, const Period& period,
-                                               const std::vector<Grouping>& by);
+                                               const std::vector<Grouping>& by,
+                                               std::string_view unit = {});
 
 /// Per grid: the local days of `period` with at least the policy's daily patrol reports.
 /// Rule 12: a report counts when made on patrol by a grid-tier worker serving the grid, and not
@@ -88,6 +108,8 @@ struct Period {
 struct QuotaRow {
   std::string grid;
   std::string name;
+  std::string town;  ///< the town (镇街) the grid lies in: its code and name
+  std::string town_name;
   long long days = 0;
   GridQuota reports;
   [[nodiscard]] long long days_met() const noexcept { return reports.days_met; }
@@ -95,6 +117,8 @@ struct QuotaRow {
     return days ? static_cast<double>(reports.days_met) / static_cast<double>(days) : 0.0;
   }
 };
-[[nodiscard]] std::vector<QuotaRow> quota(Session& session, const Period& period);
+/// Every grid (within `unit`, a unit's code, when given), by code.
+[[nodiscard]] std::vector<QuotaRow> quota(Session& session, const Period& period,
+                                          std::string_view unit = {});
 
 }  // namespace gridgov

@@ -10,6 +10,7 @@
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/policy.hpp"
+#include "gridgov/render.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
@@ -59,9 +60,12 @@ enum class CaseColumns {
 [[nodiscard]] std::vector<Cell> event_export_row(const Case& c, const Event& e,
                                                  const ViewContext& ctx);
 
-/// Statistics rows (docs/design.md §7): `group`, `name`, then every field of k_stat_fields.
-[[nodiscard]] Table stats_table(const std::vector<StatsRow>& rows);
-/// The daily quota per grid.
+/// Statistics rows (docs/design.md §7): `group`, `name`, then every field of k_stat_fields. A
+/// rate without a denominator (no problems, no grid-days) is null, not 0%: people see it blank.
+/// In json/ndjson (`format`), `resolution_rate` and `on_time_rate` (over the same problems) are 0
+/// then, as docs/design.md §7 promises.
+[[nodiscard]] Table stats_table(const std::vector<StatsRow>& rows, Format format = Format::table);
+/// The daily quota per grid, with the town each lies in.
 [[nodiscard]] Table quota_table(const std::vector<QuotaRow>& rows);
 
 /// `status` for people: one (group, key, count) row per count.
@@ -96,6 +100,8 @@ enum class CaseColumns {
 [[nodiscard]] Record policy_settings(const Policy& policy,
                                      const std::optional<StoredPolicy>& stored);
 [[nodiscard]] Table department_table(const Policy& policy);
+/// The policy's department and category names by code, for `--lang zh` (render.hpp).
+[[nodiscard]] Names policy_names(const Policy& policy);
 /// Categories for people and csv: the department as `code name`, `-` for no own deadline.
 [[nodiscard]] Table category_table(const Policy& policy);
 

@@ -34,7 +34,8 @@ void setup_log(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<LogFlags>();
   auto* cmd = app.add_subcommand("log", "Report a new case; prints its id");
   cmd->add_option("--grid", f->grid, "The grid where it happened")->required()->type_name("CODE");
-  cmd->add_option("--category", f->category, "A category code of the policy")
+  cmd->add_option("--category", f->category,
+                  "A category of the policy, by its code or its name (违法建设)")
       ->required()
       ->type_name("CODE");
   cmd->add_option("--kind", f->kind, "problem (问题类) or info (民情/服务类, closed at once)")

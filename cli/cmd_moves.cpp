@@ -98,7 +98,9 @@ void setup_moves(CLI::App& app, Context& ctx) {
       *f);
   escalate->add_option("--to", f->to, "The level to go to (only urgent categories skip levels)")
       ->type_name("LEVEL");
-  escalate->add_option("--department", f->department, "Refer to this county department")
+  escalate
+      ->add_option("--department", f->department,
+                   "Refer to this county department (its code or its name)")
       ->type_name("CODE");
   escalate->add_option("--reason", f->note, "Why");
   escalate->add_flag(
@@ -127,7 +129,9 @@ void setup_moves(CLI::App& app, Context& ctx) {
       move_command(app, ctx, "dispatch",
                    "Send a case from the county platform down to a unit or department", *f);
   dispatch->add_option("--to", f->to, "The unit to send it to")->type_name("UNIT");
-  dispatch->add_option("--department", f->department, "The department to send it to")
+  dispatch
+      ->add_option("--department", f->department,
+                   "The department to send it to (its code or its name)")
       ->type_name("CODE");
   dispatch->add_option("--note", f->note, "Instructions");
   dispatch->callback([f, &ctx] {

@@ -97,8 +97,8 @@ bool looks_like_gb18030(std::string_view bytes) {
 
 std::string gbk_reason() {
   return "not UTF-8: the file looks like GBK/GB18030 (a CSV saved by Excel on Chinese Windows); "
-         "re-save it in Excel with 另存为 → \"CSV UTF-8(逗号分隔)\", or read it as it is with "
-         "--encoding gbk";
+         "re-save it in Excel with 另存为 → \"CSV UTF-8(逗号分隔)\" (or as UTF-8 in an editor), "
+         "or import it as it is with --encoding gbk";
 }
 
 std::string to_utf8(std::string_view bytes, Encoding encoding, const std::string& file) {

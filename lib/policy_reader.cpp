@@ -11,7 +11,6 @@
 #include "gridgov/time.hpp"
 #include "input.hpp"
 #include "nearest.hpp"
-#include "nearest.hpp"
 #include "tree.hpp"
 
 namespace gridgov {

@@ -295,7 +295,8 @@ TEST_CASE("layout CSV: 网格名 for 网格名称 is an error suggesting it") {
   CHECK(contains(d.list()[0].reason, "did you mean 网格名称?"));
 }
 
-TEST_CASE("check_workers: a department by name is stored by code, and an unknown one is said once") {
+TEST_CASE(
+    "check_workers: a department by name is stored by code, and an unknown one is said once") {
   auto entry = [](std::string code, std::string department, int line) {
     WorkerEntry e;
     e.worker.code = std::move(code);

@@ -39,14 +39,19 @@ struct StoredWorker {
 /// The level of an active unit by code, or nullopt when there is no such unit.
 using UnitLevelLookup = std::function<std::optional<Level>(std::string_view code)>;
 
+/// Why a code that is no active unit is not one: e.g. " (retired)"; nullopt for an unknown code.
+using RetiredUnitLookup = std::function<std::optional<std::string>(std::string_view code)>;
+
 /// Checks one worker against the layout and the policy:
 /// - grid tier serves one grid; town tier one unit at town level or below; neither has a
 ///   deployment;
 /// - county tier needs a deployment: `resident` serves one zone, `cluster` one or more zones,
 ///   `whistle` none (on call; the county's own code is accepted as "none");
-/// - every unit exists, and a named department is one of the policy's.
+/// - every unit exists and is active (`retired` says why a retired one is not), and a named
+///   department is one of the policy's.
 inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
-                         const Policy& policy, Diagnostics& diagnostics) {
+                         const Policy& policy, Diagnostics& diagnostics,
+                         const RetiredUnitLookup& retired = {}) {
   const Worker& w = entry.worker;
   auto need_units = [&](std::size_t min, std::size_t max, const char* what) {
     if (w.units.size() < min || w.units.size() > max) {
@@ -59,7 +64,9 @@ inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_l
     for (const auto& code : w.units) {
       auto level = unit_level(code);
       if (!level) {
-        diagnostics.add(entry.unit_at.error("unknown unit " + code));
+        const auto why = retired ? retired(code) : std::nullopt;
+        diagnostics.add(entry.unit_at.error(why ? "unit " + code + " is retired" + *why
+                                                : "unknown unit " + code));
         continue;
       }
       if (*level < highest || *level > lowest)
@@ -109,9 +116,41 @@ struct WorkerPlan {
   std::array<ChangeCounts, 3> by_tier{};  ///< indexed by Tier
   std::vector<Worker> to_put;             ///< added or updated
   std::vector<std::string> to_retire;
+  std::vector<Change> change_list;  ///< one row per change (see `Change`), in the file's order
 
   [[nodiscard]] bool changes() const noexcept { return !to_put.empty() || !to_retire.empty(); }
 };
+
+/// The fields of a worker as `Change` shows them, in the workers file's order.
+[[nodiscard]] inline std::vector<std::pair<const char*, std::string>> worker_fields(
+    const Worker& w) {
+  std::string units;
+  for (const auto& u : w.units) units += (units.empty() ? "" : ";") + u;
+  return {{"name", w.name},
+          {"tier", std::string(to_string(w.tier))},
+          {"unit", units},
+          {"deployment", w.deployment ? std::string(to_string(*w.deployment)) : std::string()},
+          {"department", w.department},
+          {"phone", w.phone}};
+}
+
+/// A worker's `Change` row of `change` (added, restored, retired) with no field.
+[[nodiscard]] inline Change worker_change(const Worker& w, const char* change) {
+  return Change{"worker", change, std::string(to_string(w.tier)), w.code, w.name, "", "", ""};
+}
+
+/// The change rows that updating `before` into `after` (same code) makes.
+inline void worker_changes(const StoredWorker& before, const Worker& after,
+                           std::vector<Change>& out) {
+  if (before.retired) out.push_back(worker_change(after, "restored"));
+  const auto old_fields = worker_fields(before.worker);
+  const auto new_fields = worker_fields(after);
+  for (std::size_t i = 0; i < new_fields.size(); ++i)
+    if (old_fields[i].second != new_fields[i].second)
+      out.push_back(Change{"worker", "changed", std::string(to_string(after.tier)), after.code,
+                           after.name, new_fields[i].first, old_fields[i].second,
+                           new_fields[i].second});
+}
 
 /// Plans the upsert of `incoming` workers by code; `prune` retires active workers not in it.
 /// A code given twice is an error naming both lines.
@@ -137,9 +176,11 @@ struct WorkerPlan {
     auto it = by_code.find(w.code);
     if (it == by_code.end()) {
       ++counts.added;
+      plan.change_list.push_back(worker_change(w, "added"));
       plan.to_put.push_back(w);
     } else if (it->second->retired || !(it->second->worker == w)) {
       ++counts.updated;
+      worker_changes(*it->second, w, plan.change_list);
       plan.to_put.push_back(w);
     } else {
       ++counts.unchanged;
@@ -149,6 +190,7 @@ struct WorkerPlan {
     for (const auto& s : existing) {
       if (s.retired || seen.count(s.worker.code)) continue;
       plan.to_retire.push_back(s.worker.code);
+      plan.change_list.push_back(worker_change(s.worker, "retired"));
       ++plan.by_tier[static_cast<std::size_t>(s.worker.tier)].retired;
     }
   }

@@ -62,7 +62,7 @@ void setup_policy(CLI::App& app, Context& ctx) {
     if ((flags->dry_run || flags->changes) && !report.unchanged)
       ctx.print(gridgov::setting_change_table(report.changes));
     const std::string settings = report.changes.empty()
-                                     ? std::string("no setting changes (only the text differs)")
+                                     ? std::string("no setting changes: only the text differs")
                                      : std::to_string(report.changes.size()) + " setting change(s)";
     if (report.unchanged)
       ctx.say((flags->dry_run ? "dry run: " : "") + std::string("policy unchanged: ") +

@@ -143,7 +143,7 @@ struct LayoutPlan {
   std::vector<Unit> to_update;
   std::vector<std::string> to_retire;
   std::vector<std::string> refused_retirements;  ///< units --prune may not retire (in use)
-  std::vector<Change> change_list;  ///< one row per change: additions, updates, then retirements
+  std::vector<Change> change_list;  ///< one row per change, in the file's order, then retirements
 
   [[nodiscard]] bool changes() const noexcept {
     return !to_add.empty() || !to_update.empty() || !to_retire.empty();

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gridgov/error.hpp"
@@ -39,7 +40,9 @@ struct StoredWorker {
 /// The level of an active unit by code, or nullopt when there is no such unit.
 using UnitLevelLookup = std::function<std::optional<Level>(std::string_view code)>;
 
-/// Why a code that is no active unit is not one: e.g. " (retired)"; nullopt for an unknown code.
+/// For a code that is no active unit: nullopt when no unit has it; else the unit is retired, and
+/// the text says more after "unit X is retired" (e.g. " (the layout of this import leaves it
+/// out)"), or is empty.
 using RetiredUnitLookup = std::function<std::optional<std::string>(std::string_view code)>;
 
 /// Checks one worker against the layout and the policy:

@@ -18,6 +18,8 @@ struct ImportFlags {
   std::vector<std::string> files;
   bool dry_run = false;
   bool prune = false;
+  bool changes = false;  ///< list each change (the default of a dry run)
+  bool counts = false;   ///< the counts by level and tier (the default of a real import)
   std::size_t max_errors = 20;
   std::size_t batch_size = 0;
   std::string encoding = "utf-8";
@@ -129,7 +131,10 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
   const gridgov::ImportReport report =
       gridgov::import_files(session.store(), layouts.empty() ? nullptr : &layout,
                             workers.empty() ? nullptr : &worker_entries, options, session.now());
-  ctx.print(gridgov::import_table(report));
+  // A dry run is for review: each change. A real import (949 "added" rows on a first load) says
+  // its counts, unless --changes asks for the list.
+  const bool list = flags.changes || (flags.dry_run && !flags.counts);
+  ctx.print(list ? gridgov::change_table(report.changes()) : gridgov::import_table(report));
   const gridgov::ChangeCounts total = report.total();
   const std::string counts =
       std::to_string(total.added) + " added, " + std::to_string(total.updated) + " updated, " +
@@ -144,9 +149,17 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
 
 void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help, bool prune = true) {
   cmd->add_flag("--dry-run", flags.dry_run, "Check and show what would change; write nothing");
-  if (prune)
+  if (prune) {
     cmd->add_flag("--prune", flags.prune,
                   "Also retire units (or workers) that the files leave out");
+    auto* changes = cmd->add_flag(
+        "--changes", flags.changes,
+        "Print each change (added, renamed, moved, changed, restored, retired); the default of "
+        "--dry-run");
+    cmd->add_flag("--counts", flags.counts,
+                  "Print the counts by level and tier; the default of a real import")
+        ->excludes(changes);
+  }
   cmd->add_option("--max-errors", flags.max_errors, "Errors to list before stopping")
       ->default_str("20")
       ->type_name("N")

@@ -14,6 +14,7 @@ namespace {
 struct PolicyFlags {
   std::string file;
   bool dry_run = false;
+  bool changes = false;
 };
 
 void show(Context& ctx) {
@@ -47,21 +48,31 @@ void setup_policy(CLI::App& app, Context& ctx) {
 
   auto* load = cmd->add_subcommand("load", "Check a policy TOML and store it as a new version");
   load->add_option("file", flags->file, "policy.toml (`-` reads standard input)")->required();
-  load->add_flag("--dry-run", flags->dry_run, "Check only; write nothing");
+  load->add_flag("--dry-run", flags->dry_run,
+                 "Check, and print what would change setting by setting; write nothing");
+  load->add_flag("--changes", flags->changes,
+                 "Print what changes setting by setting (the default of --dry-run)");
   load->callback([flags, &ctx] {
     const std::string text = gridgov::read_text_file(flags->file, gridgov::k_max_policy_bytes);
     auto session = ctx.session();
     const auto report =
         gridgov::load_policy(session.store(), text, flags->file, session.now(), flags->dry_run);
     for (const auto& w : report.warnings) ctx.say("gridctl: warning: " + w);
-    if (flags->dry_run)
+    if ((flags->dry_run || flags->changes) && !report.unchanged)
+      ctx.print(gridgov::setting_change_table(report.changes));
+    const std::string settings = report.changes.empty()
+                                     ? std::string("no setting changes: only the text differs")
+                                     : std::to_string(report.changes.size()) + " setting change(s)";
+    if (report.unchanged)
+      ctx.say((flags->dry_run ? "dry run: " : "") + std::string("policy unchanged: ") +
+              flags->file + " is version " + std::to_string(report.version) +
+              " already; no new version");
+    else if (flags->dry_run)
       ctx.say("dry run: " + flags->file + " is valid; it would be policy version " +
-              std::to_string(report.version) + "; nothing written");
+              std::to_string(report.version) + " (" + settings + "); nothing written");
     else if (report.written)
-      ctx.say("loaded " + flags->file + " as policy version " + std::to_string(report.version));
-    else
-      ctx.say("policy unchanged: " + flags->file + " is version " + std::to_string(report.version) +
-              " already");
+      ctx.say("loaded " + flags->file + " as policy version " + std::to_string(report.version) +
+              " (" + settings + ")");
   });
 
   auto* check = cmd->add_subcommand("check", "Check a policy TOML without storing it");

@@ -1,8 +1,9 @@
-// gridctl workers list [filters] | show CODE
+// gridctl workers list [filters] | show CODE | retire CODE…
 
 #include <memory>
 
 #include "commands.hpp"
+#include "gridgov/service.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "gridgov/workers.hpp"
 
@@ -17,6 +18,8 @@ struct WorkersFlags {
   std::string deployment;
   std::string department;
   bool retired = false;
+  std::vector<std::string> codes;
+  bool dry_run = false;
 };
 
 void run_list(Context& ctx, const WorkersFlags& f) {
@@ -56,6 +59,24 @@ void run_show(Context& ctx, const WorkersFlags& f) {
   ctx.print(gridgov::worker_record(*s, tree));
 }
 
+void run_retire(Context& ctx, const WorkersFlags& f) {
+  auto session = ctx.session();
+  const auto report = gridgov::retire_workers(session.store(), f.codes, f.dry_run);
+  ctx.print(gridgov::change_table(report.changes));
+  long long retired = 0;
+  long long already = 0;
+  for (const auto& c : report.by_tier) {
+    retired += c.retired;
+    already += c.unchanged;
+  }
+  const std::string counts =
+      std::to_string(retired) + " retired, " + std::to_string(already) + " retired already";
+  if (f.dry_run)
+    ctx.say("dry run: would have " + counts + "; nothing written");
+  else
+    ctx.say((retired > 0 ? "workers in " + ctx.db_path() + ": " : "nothing to change: ") + counts);
+}
+
 }  // namespace
 
 void setup_workers(CLI::App& app, Context& ctx) {
@@ -77,6 +98,12 @@ void setup_workers(CLI::App& app, Context& ctx) {
   auto* show = cmd->add_subcommand("show", "One worker");
   show->add_option("code", f->code, "The worker's code")->required()->type_name("CODE");
   show->callback([f, &ctx] { run_show(ctx, *f); });
+
+  auto* retire = cmd->add_subcommand(
+      "retire", "Retire workers (they stay in the history but serve no unit), in one transaction");
+  retire->add_option("codes", f->codes, "The workers' codes")->required()->type_name("CODE");
+  retire->add_flag("--dry-run", f->dry_run, "Check and show what would change; write nothing");
+  retire->callback([f, &ctx] { run_retire(ctx, *f); });
 }
 
 }  // namespace gridctl

@@ -221,6 +221,30 @@ class SqliteStore final : public Store, public Reporting {
       return out;
     });
   }
+  std::set<std::string, std::less<>> units_with_cases() override {
+    return guarded(m_path, [&] {
+      std::set<std::string, std::less<>> out;
+      SQLite::Statement q(*m_db, R"sql(
+        SELECT u.code FROM units u WHERE u.retired = 0 AND
+          EXISTS (SELECT 1 FROM cases c WHERE c.grid_id = u.id OR c.unit_id = u.id)
+      )sql");
+      while (q.executeStep()) out.insert(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
+  std::map<std::string, CategoryUse, std::less<>> category_use() override {
+    return guarded(m_path, [&] {
+      std::map<std::string, CategoryUse, std::less<>> out;
+      SQLite::Statement q(*m_db,
+                          "SELECT category, count(*), sum(status IN ('open', 'resolved')) "
+                          "FROM cases GROUP BY category");
+      while (q.executeStep())
+        out[q.getColumn(0).getString()] =
+            CategoryUse{q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
+      return out;
+    });
+  }
 
   std::vector<StoredWorker> workers() override {
     return guarded(m_path, [&] {

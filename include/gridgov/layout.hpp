@@ -4,6 +4,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -94,6 +95,46 @@ struct ChangeCounts {
   [[nodiscard]] bool changes() const noexcept { return added + updated + retired > 0; }
 };
 
+/// One change an import makes, for review (`import --dry-run`, `--changes`): a unit or worker
+/// added, restored (active again), retired, or one field of it changed. A unit's new name is
+/// `renamed`, its new parent `moved`; any other field, and every field of a worker, `changed`.
+struct Change {
+  std::string kind;    ///< "unit" or "worker"
+  std::string change;  ///< added, renamed, moved, changed, restored, retired
+  std::string level;   ///< the unit's level, or the worker's tier
+  std::string code;
+  std::string name;   ///< the name after the import (before it, for a retirement)
+  std::string field;  ///< renamed, moved, changed: the field (name, parent, households, …)
+  std::string old_value;
+  std::string new_value;
+
+  friend bool operator==(const Change&, const Change&) = default;
+};
+
+namespace detail {
+inline std::string optional_text(const std::optional<long long>& n) {
+  return n ? std::to_string(*n) : std::string();
+}
+}  // namespace detail
+
+/// The change rows that updating `before` into `after` (same code) makes.
+inline void unit_changes(const StoredUnit& before, const Unit& after, std::vector<Change>& out) {
+  const std::string level(to_string(after.level));
+  auto row = [&](const char* change, const char* field, std::string from, std::string to) {
+    out.push_back(Change{"unit", change, level, after.code, after.name, field, std::move(from),
+                         std::move(to)});
+  };
+  if (before.retired) row("restored", "", "", "");
+  if (before.unit.name != after.name) row("renamed", "name", before.unit.name, after.name);
+  if (before.unit.parent != after.parent) row("moved", "parent", before.unit.parent, after.parent);
+  if (before.unit.households != after.households)
+    row("changed", "households", detail::optional_text(before.unit.households),
+        detail::optional_text(after.households));
+  if (before.unit.population != after.population)
+    row("changed", "population", detail::optional_text(before.unit.population),
+        detail::optional_text(after.population));
+}
+
 /// What importing a layout will do. Units to add come parents first; units to retire, children
 /// first; so applying them in order never breaks the tree.
 struct LayoutPlan {
@@ -102,6 +143,7 @@ struct LayoutPlan {
   std::vector<Unit> to_update;
   std::vector<std::string> to_retire;
   std::vector<std::string> refused_retirements;  ///< units --prune may not retire (in use)
+  std::vector<Change> change_list;  ///< one row per change, in the file's order, then retirements
 
   [[nodiscard]] bool changes() const noexcept {
     return !to_add.empty() || !to_update.empty() || !to_retire.empty();
@@ -131,6 +173,8 @@ struct LayoutPlan {
         diagnostics.add(entry.code_at.error("county " + u.code + " is not this database's county"));
         continue;
       }
+      plan.change_list.push_back(
+          Change{"unit", "added", std::string(to_string(u.level)), u.code, u.name, "", "", ""});
       plan.to_add.push_back(std::move(u));
       ++counts.added;
       continue;
@@ -148,6 +192,7 @@ struct LayoutPlan {
     if (u == s.unit && !s.retired) {
       ++counts.unchanged;
     } else {
+      unit_changes(s, u, plan.change_list);
       plan.to_update.push_back(std::move(u));
       ++counts.updated;
     }
@@ -162,6 +207,8 @@ struct LayoutPlan {
         continue;
       }
       plan.to_retire.push_back(u.code);
+      plan.change_list.push_back(
+          Change{"unit", "retired", std::string(to_string(u.level)), u.code, u.name, "", "", ""});
       ++plan.by_level[index(u.level)].retired;
     }
   }

@@ -43,6 +43,12 @@ struct Counts {
   long long voided = 0;
 };
 
+/// How many cases have one category (see Store::category_use).
+struct CategoryUse {
+  long long cases = 0;
+  long long unsettled = 0;  ///< open or resolved
+};
+
 /// Which cases to list; every field left empty matches all.
 struct CaseFilter {
   std::optional<Status> status;
@@ -149,6 +155,8 @@ class Store {
   virtual void retire_unit(std::string_view code) = 0;
   /// Codes of active units that active workers serve or cases happened in.
   [[nodiscard]] virtual std::set<std::string, std::less<>> units_in_use() = 0;
+  /// Codes of active units that cases happened in or are held by (--prune never retires them).
+  [[nodiscard]] virtual std::set<std::string, std::less<>> units_with_cases() = 0;
 
   /// Every worker, retired ones included, in code order.
   [[nodiscard]] virtual std::vector<StoredWorker> workers() = 0;
@@ -165,6 +173,9 @@ class Store {
   virtual int add_policy(const StoredPolicy& policy) = 0;
 
   [[nodiscard]] virtual Counts counts() = 0;
+  /// Per category code, how many cases have it: all, and those still open or resolved (which a
+  /// policy without the category would leave unable to move). One scan of the cases.
+  [[nodiscard]] virtual std::map<std::string, CategoryUse, std::less<>> category_use() = 0;
 
   /// Stores a new case (header and state) and returns its id.
   virtual long long add_case(const Case& c) = 0;

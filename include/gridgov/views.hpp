@@ -89,6 +89,13 @@ enum class CaseColumns {
 /// What an import of layouts and workers changed: (kind, level or tier, added, updated,
 /// unchanged, retired) rows.
 [[nodiscard]] Table import_table(const ImportReport& report);
+/// What an import of layouts and workers changes, one row per change (`import --dry-run`,
+/// `--changes`, `workers retire`): kind (unit, worker), change (added, renamed, moved, changed,
+/// restored, retired), level (or tier), code, name, and for a changed field: field, old, new.
+[[nodiscard]] Table change_table(const std::vector<Change>& changes);
+/// What a policy load changes (`policy load --dry-run`): setting, change, old, new.
+[[nodiscard]] Table setting_change_table(const std::vector<SettingChange>& changes);
+
 /// What imports of cases files did: (kind, file, added, present, rejected) rows.
 [[nodiscard]] Table case_import_table(
     const std::vector<std::pair<std::string, CaseImportReport>>& files);

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gridgov/error.hpp"
@@ -38,6 +39,11 @@ struct StoredWorker {
 
 /// The level of an active unit by code, or nullopt when there is no such unit.
 using UnitLevelLookup = std::function<std::optional<Level>(std::string_view code)>;
+
+/// For a code that is no active unit: nullopt when no unit has it; else the unit is retired, and
+/// the text says more after "unit X is retired" (e.g. " (the layout of this import leaves it
+/// out)"), or is empty.
+using RetiredUnitLookup = std::function<std::optional<std::string>(std::string_view code)>;
 
 /// Checks what one worker's row says of itself, without the layout or the policy:
 /// - grid tier serves one grid; town tier one unit; neither has a deployment;
@@ -69,9 +75,9 @@ inline void check_worker_shape(const WorkerEntry& entry, Diagnostics& diagnostic
 /// - a grid worker's unit is a grid; a town worker's a unit at town level or below;
 /// - a resident or cluster worker's units are zones; a whistle worker serves none (on call; the
 ///   county's own code is accepted as "none");
-/// - every unit exists.
+/// - every unit exists and is active (`retired` says why a retired one is not).
 inline void check_worker_units(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
-                               Diagnostics& diagnostics) {
+                               Diagnostics& diagnostics, const RetiredUnitLookup& retired = {}) {
   const std::size_t before = diagnostics.count();
   check_worker_shape(entry, diagnostics);
   if (diagnostics.count() != before) return;
@@ -80,7 +86,9 @@ inline void check_worker_units(const WorkerEntry& entry, const UnitLevelLookup& 
     for (const auto& code : w.units) {
       auto level = unit_level(code);
       if (!level) {
-        diagnostics.add(entry.unit_at.error("unknown unit " + code));
+        const auto why = retired ? retired(code) : std::nullopt;
+        diagnostics.add(entry.unit_at.error(why ? "unit " + code + " is retired" + *why
+                                                : "unknown unit " + code));
         continue;
       }
       if (*level < highest || *level > lowest)
@@ -141,8 +149,9 @@ inline void check_departments(std::vector<WorkerEntry>& entries, const Policy& p
 /// Checks one worker against the layout and the policy: check_worker_units, and a named
 /// department (by code or name) must be one of the policy's.
 inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_level,
-                         const Policy& policy, Diagnostics& diagnostics) {
-  check_worker_units(entry, unit_level, diagnostics);
+                         const Policy& policy, Diagnostics& diagnostics,
+                         const RetiredUnitLookup& retired = {}) {
+  check_worker_units(entry, unit_level, diagnostics, retired);
   const Worker& w = entry.worker;
   if (!w.department.empty() && !policy.department_named(w.department))
     diagnostics.add(entry.department_at.error("unknown department " + w.department));
@@ -152,8 +161,9 @@ inline void check_worker(const WorkerEntry& entry, const UnitLevelLookup& unit_l
 /// each unknown department once (check_departments), and with departments named by their names
 /// turned into codes.
 inline void check_workers(std::vector<WorkerEntry>& entries, const UnitLevelLookup& unit_level,
-                          const Policy& policy, Diagnostics& diagnostics) {
-  for (const auto& e : entries) check_worker_units(e, unit_level, diagnostics);
+                          const Policy& policy, Diagnostics& diagnostics,
+                          const RetiredUnitLookup& retired = {}) {
+  for (const auto& e : entries) check_worker_units(e, unit_level, diagnostics, retired);
   check_departments(entries, policy, diagnostics);
 }
 
@@ -167,9 +177,41 @@ struct WorkerPlan {
   std::array<ChangeCounts, 3> by_tier{};  ///< indexed by Tier
   std::vector<Worker> to_put;             ///< added or updated
   std::vector<std::string> to_retire;
+  std::vector<Change> change_list;  ///< one row per change (see `Change`), in the file's order
 
   [[nodiscard]] bool changes() const noexcept { return !to_put.empty() || !to_retire.empty(); }
 };
+
+/// The fields of a worker as `Change` shows them, in the workers file's order.
+[[nodiscard]] inline std::vector<std::pair<const char*, std::string>> worker_fields(
+    const Worker& w) {
+  std::string units;
+  for (const auto& u : w.units) units += (units.empty() ? "" : ";") + u;
+  return {{"name", w.name},
+          {"tier", std::string(to_string(w.tier))},
+          {"unit", units},
+          {"deployment", w.deployment ? std::string(to_string(*w.deployment)) : std::string()},
+          {"department", w.department},
+          {"phone", w.phone}};
+}
+
+/// A worker's `Change` row of `change` (added, restored, retired) with no field.
+[[nodiscard]] inline Change worker_change(const Worker& w, const char* change) {
+  return Change{"worker", change, std::string(to_string(w.tier)), w.code, w.name, "", "", ""};
+}
+
+/// The change rows that updating `before` into `after` (same code) makes.
+inline void worker_changes(const StoredWorker& before, const Worker& after,
+                           std::vector<Change>& out) {
+  if (before.retired) out.push_back(worker_change(after, "restored"));
+  const auto old_fields = worker_fields(before.worker);
+  const auto new_fields = worker_fields(after);
+  for (std::size_t i = 0; i < new_fields.size(); ++i)
+    if (old_fields[i].second != new_fields[i].second)
+      out.push_back(Change{"worker", "changed", std::string(to_string(after.tier)), after.code,
+                           after.name, new_fields[i].first, old_fields[i].second,
+                           new_fields[i].second});
+}
 
 /// Plans the upsert of `incoming` workers by code; `prune` retires active workers not in it.
 /// A code given twice is an error naming both lines.
@@ -195,9 +237,11 @@ struct WorkerPlan {
     auto it = by_code.find(w.code);
     if (it == by_code.end()) {
       ++counts.added;
+      plan.change_list.push_back(worker_change(w, "added"));
       plan.to_put.push_back(w);
     } else if (it->second->retired || !(it->second->worker == w)) {
       ++counts.updated;
+      worker_changes(*it->second, w, plan.change_list);
       plan.to_put.push_back(w);
     } else {
       ++counts.unchanged;
@@ -207,6 +251,7 @@ struct WorkerPlan {
     for (const auto& s : existing) {
       if (s.retired || seen.count(s.worker.code)) continue;
       plan.to_retire.push_back(s.worker.code);
+      plan.change_list.push_back(worker_change(s.worker, "retired"));
       ++plan.by_tier[static_cast<std::size_t>(s.worker.tier)].retired;
     }
   }

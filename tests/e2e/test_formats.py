@@ -18,7 +18,8 @@ LISTS = {
     "units_list_under_zone": ["units", "list", "--under", "371327100Z02"],
     "workers_list_town": ["workers", "list", "--unit", "371327100"],
     "workers_list_whistle": ["workers", "list", "--deployment", "whistle"],
-    "import_dry_run": ["import", "--dry-run", example("layout.csv"), example("workers.csv")],
+    "import_dry_run": ["import", "--dry-run", "--counts", example("layout.csv"),
+                       example("workers.csv")],
 }
 RECORDS = {
     "units_show_town": ["units", "show", "371327001"],

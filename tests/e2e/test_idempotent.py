@@ -103,7 +103,7 @@ class DryRun(GridctlTestCase):
         box = Sandbox("init")
         self.addCleanup(box.cleanup)
         before = box.dump()
-        r = box.gridctl("import", "layout", "--dry-run", example("layout.csv"), "--format", "csv")
+        r = box.gridctl("import", "layout", "--dry-run", example("layout.csv"), "--format", "csv", "--counts")
         self.assertRc(r, OK)
         c = counts_of(r, "unit")
         self.assertEqual({l: c[l]["added"] for l in LEVELS[1:]},
@@ -114,7 +114,7 @@ class DryRun(GridctlTestCase):
         box = Sandbox("layout")
         self.addCleanup(box.cleanup)
         before = box.dump()
-        r = box.gridctl("import", "workers", "--dry-run", example("workers.csv"), "--format", "csv")
+        r = box.gridctl("import", "workers", "--dry-run", example("workers.csv"), "--format", "csv", "--counts")
         self.assertRc(r, OK)
         c = counts_of(r, "worker")
         self.assertEqual({t: c[t]["added"] for t in TIERS}, {"grid": 949, "town": 590, "county": 912})
@@ -125,7 +125,7 @@ class DryRun(GridctlTestCase):
         self.addCleanup(box.cleanup)
         before = box.dump()
         r = box.gridctl("import", "--dry-run", example("layout.csv"), example("workers.csv"),
-                        "--format", "csv")
+                        "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "worker")["grid"]["added"], 949)
         self.assertEqual(box.dump(), before)
@@ -138,7 +138,7 @@ class DryRun(GridctlTestCase):
         self.assertRegex(r.stderr, r"(?i)dry|nothing written|would")
 
     def test_toml_without_database_creates_no_file(self):
-        r = self.gridctl("import", "layout", "--dry-run", example("layout.toml"), "--format", "csv")
+        r = self.gridctl("import", "layout", "--dry-run", example("layout.toml"), "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "unit")["grid"]["added"], 949)
         self.assertFalse(os.path.exists(self.box.db), "--dry-run created the database")
@@ -157,7 +157,7 @@ class DryRun(GridctlTestCase):
     def test_toml_and_workers_without_database(self):
         """A dry run of a new county with its workers plans both, writes nothing."""
         r = self.gridctl("import", "--dry-run", example("layout.toml"), example("workers.csv"),
-                         "--format", "csv")
+                         "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "worker")["county"]["added"], 912)
         self.assertFalse(os.path.exists(self.box.db))
@@ -172,10 +172,11 @@ class DryRun(GridctlTestCase):
     def test_dry_run_then_real_run_agree(self):
         box = Sandbox("init")
         self.addCleanup(box.cleanup)
+        # The same change list: the dry run's default, the real import's with --changes.
         dry = box.gridctl("import", "--dry-run", example("layout.csv"), example("workers.csv"),
                           "--format", "csv")
         real = box.gridctl("import", example("layout.csv"), example("workers.csv"),
-                           "--format", "csv")
+                           "--format", "csv", "--changes")
         self.assertRc(dry, OK)
         self.assertRc(real, OK)
         self.assertEqual(dry.stdout, real.stdout)
@@ -213,7 +214,7 @@ class Prune(GridctlTestCase):
         self.addCleanup(box.cleanup)
         before = box.dump()
         path = box.write("l.csv", layout_without(DROP_TOWN))
-        r = box.gridctl("import", "layout", "--prune", "--dry-run", path, "--format", "csv")
+        r = box.gridctl("import", "layout", "--prune", "--dry-run", path, "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "unit")["grid"]["retired"], subtree_counts(DROP_TOWN)["grid"])
         self.assertEqual(box.dump(), before)

@@ -763,3 +763,30 @@ TEST_CASE("on_commit: a new database appears only when its first write commits")
     CHECK(count_files() == 1);
   }
 }
+
+TEST_CASE_TEMPLATE("Store::category_use counts cases per category, and the unsettled ones", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
+  add_tree(*s);
+  CHECK(s->category_use().empty());
+  CHECK(s->units_with_cases().empty());
+  for (Status status : {Status::open, Status::resolved, Status::closed, Status::voided}) {
+    auto [c, e] = reported(at_h(0));
+    c.status = status;
+    (void)s->add_case(c);
+  }
+  auto [other, e] = reported(at_h(1));
+  other.category = "fire_hazard";
+  other.grid = "G2";
+  other.unit = "G2";
+  (void)s->add_case(other);
+  const auto use = s->category_use();
+  REQUIRE(use.size() == 2);
+  CHECK(use.at("dispute").cases == 4);
+  CHECK(use.at("dispute").unsettled == 2);
+  CHECK(use.at("fire_hazard").cases == 1);
+  CHECK(use.at("fire_hazard").unsettled == 1);
+  CHECK(s->units_with_cases() == std::set<std::string, std::less<>>{"G1", "G2"});
+  s->retire_unit("G2");  // only active units
+  CHECK(s->units_with_cases() == std::set<std::string, std::less<>>{"G1"});
+}

@@ -163,6 +163,8 @@ TEST_CASE("select_columns: the named columns in their order, an unknown one list
   CHECK(t.columns[1].name == "group");
   CHECK(std::get<long long>(t.rows[0][0]) == 12);
   CHECK(std::get<std::string>(t.rows[1][1]) == "T22");
+  // A column may be named by its Chinese header too.
+  CHECK(select_columns(sample(), {"分组"}).columns.front().name == "group");
   try {
     (void)select_columns(sample(), {"group", "nope"});
     FAIL("no error");

@@ -120,7 +120,10 @@ void setup_moves(CLI::App& app, Context& ctx) {
     gridgov::Move m = make(Type::escalate, *f);
     if (!f->to.empty()) {
       m.to = gridgov::parse_level(f->to);
-      if (!m.to) throw gridgov::Error(gridgov::ErrorCode::usage, "--to: unknown level " + f->to);
+      if (!m.to)
+        throw gridgov::Error(gridgov::ErrorCode::usage,
+                             "--to: unknown level " + f->to + " (expected " +
+                                 std::string(gridgov::k_level_words) + ")");
     }
     run(ctx, f->id, m);
   });

@@ -95,10 +95,9 @@ void run_list(Context& ctx, const UnitsFlags& f) {
   if (!f.level.empty()) {
     level = gridgov::parse_level(f.level);
     if (!level)
-      throw gridgov::Error(
-          gridgov::ErrorCode::usage,
-          "--level: unknown level " + f.level +
-              " (expected county, town, zone, village or grid, or 县, 镇街, 片区, 村居, 网格)");
+      throw gridgov::Error(gridgov::ErrorCode::usage,
+                           "--level: unknown level " + f.level + " (expected " +
+                               std::string(gridgov::k_level_words) + ")");
   }
   auto session = ctx.session();
   gridgov::Store& store = session.store();

@@ -62,6 +62,10 @@ inline gridgov::CaseFilter case_filter(gridgov::Session& session, const CaseFilt
                                        gridgov::Timestamp now) {
   gridgov::CaseFilter filter;
   filter.status = detail::parsed<gridgov::Status>("--status", f.status, gridgov::parse_status);
+  if (!f.level.empty() && !gridgov::parse_level(f.level))
+    throw gridgov::Error(gridgov::ErrorCode::usage, "--level: unknown level " + f.level +
+                                                        " (expected " +
+                                                        std::string(gridgov::k_level_words) + ")");
   filter.level = detail::parsed<gridgov::Level>("--level", f.level, gridgov::parse_level);
   filter.source = detail::parsed<gridgov::Source>("--source", f.source, gridgov::parse_source);
   if (!f.unit.empty())

@@ -303,11 +303,8 @@ const Words& header_words() {
 
 /// The Chinese of each column's code words, by column (docs/design.md §1).
 const std::map<std::string_view, Words, std::less<>>& value_words() {
-  static const Words levels = {{"county", "县"},
-                               {"town", "镇街"},
-                               {"zone", "片区"},
-                               {"village", "村居"},
-                               {"grid", "网格"}};
+  static const Words levels = {
+      {"county", "县"}, {"town", "镇街"}, {"zone", "片区"}, {"village", "村居"}, {"grid", "网格"}};
   static const std::map<std::string_view, Words, std::less<>> words = {
       {"status",
        {{"open", "办理中"}, {"resolved", "已办结"}, {"closed", "已结案"}, {"void", "已作废"}}},
@@ -369,10 +366,13 @@ std::size_t column_index(const std::vector<Column>& columns, std::string_view na
                          std::string_view what) {
   for (std::size_t i = 0; i < columns.size(); ++i)
     if (columns[i].name == name) return i;
+  // Or its Chinese header, as `--lang zh` shows it.
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (zh_header(columns[i].name) == name) return i;
   std::string known;
   for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
-  throw Error(ErrorCode::usage,
-              std::string(what) + ": unknown column " + std::string(name) + " (known: " + known + ")");
+  throw Error(ErrorCode::usage, std::string(what) + ": unknown column " + std::string(name) +
+                                    " (known: " + known + ")");
 }
 
 /// Orders two cells: numbers by value, text by bytes, null after every value.
@@ -548,7 +548,8 @@ void render(std::ostream& out, const Record& input, const RenderOptions& options
 
 RowStream::RowStream(std::ostream& out, std::vector<Column> columns, Format format,
                      const RenderOptions& options)
-    : m_out(out), m_format(format == Format::json || format == Format::ndjson ? format : Format::csv) {
+    : m_out(out),
+      m_format(format == Format::json || format == Format::ndjson ? format : Format::csv) {
   // The kept columns, found once by selecting from a table without rows.
   const Table selected = select_columns(Table{columns, {}}, options.columns);
   for (const auto& c : selected.columns)

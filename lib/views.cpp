@@ -563,7 +563,8 @@ Cell source_cell(const std::optional<StoredPolicy>& stored) {
   return stored ? stored->source : std::string("built-in");
 }
 Cell loaded_at_cell(const Policy& p, const std::optional<StoredPolicy>& stored) {
-  return stored ? format_time(stored->loaded_at, p.utc_offset) : std::string();
+  if (!stored) return {};  // the built-in policy was never loaded
+  return format_time(stored->loaded_at, p.utc_offset);
 }
 std::vector<std::string> holiday_texts(const Calendar& c) {
   std::vector<std::string> out;
@@ -664,9 +665,8 @@ Table category_table(const Policy& p) {
   for (const auto& c : p.categories) {
     const auto* dep = p.find_department(c.department);
     t.rows.push_back({c.code, c.name, name_of(to_string(c.authority)),
-                      dep ? dep->code + " " + dep->name : std::string(),
-                      c.limit ? format_duration(*c.limit) : std::string("-"),
-                      c.deadline ? format_duration(*c.deadline) : std::string("-"), c.urgent});
+                      dep ? Cell{dep->code + " " + dep->name} : Cell{}, duration_cell(c.limit),
+                      duration_cell(c.deadline), c.urgent});
   }
   return t;
 }

@@ -25,6 +25,7 @@
 #include "gridgov/table.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
+#include "gridgov/unit_lookup.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "gridgov/version.hpp"
 #include "gridgov/views.hpp"

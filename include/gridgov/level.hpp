@@ -57,6 +57,10 @@ inline constexpr std::array<Level, 5> k_levels = {Level::county, Level::town, Le
   return std::nullopt;
 }
 
+/// What parse_level takes, for messages: the code names and the glossary's Chinese.
+inline constexpr std::string_view k_level_words =
+    "county, town, zone, village or grid, or 县, 镇街, 片区, 村居, 网格";
+
 /// The level one step up the tree; the county has none.
 [[nodiscard]] constexpr std::optional<Level> parent_level(Level level) noexcept {
   if (level == Level::county) return std::nullopt;

@@ -109,7 +109,8 @@ enum class CaseColumns {
 [[nodiscard]] Table department_table(const Policy& policy);
 /// The policy's department and category names by code, for `--lang zh` (render.hpp).
 [[nodiscard]] Names policy_names(const Policy& policy);
-/// Categories for people and csv: the department as `code name`, `-` for no own deadline.
+/// Categories for people and csv: the department as `code name`; no own limit or deadline is
+/// empty, as every absent value is (null in json, blank elsewhere).
 [[nodiscard]] Table category_table(const Policy& policy);
 
 }  // namespace gridgov

@@ -4,6 +4,8 @@
 
 #include "helpers.hpp"
 
+#include "gridgov/error.hpp"
+
 #include <memory>
 #include <sstream>
 #include <string>
@@ -150,4 +152,112 @@ TEST_CASE("RowStream closes a JSON array only when finished") {
   c.add({3LL});
   c.finish();
   CHECK(csv.str() == "id\n3\n");
+}
+
+// ---- shaping (issue 11) ----------------------------------------------------------------------
+
+TEST_CASE("select_columns: the named columns in their order, an unknown one lists the known") {
+  const Table t = select_columns(sample(), {"reported", "group"});
+  REQUIRE(t.columns.size() == 2);
+  CHECK(t.columns[0].name == "reported");
+  CHECK(t.columns[1].name == "group");
+  CHECK(std::get<long long>(t.rows[0][0]) == 12);
+  CHECK(std::get<std::string>(t.rows[1][1]) == "T22");
+  // A column may be named by its Chinese header too.
+  CHECK(select_columns(sample(), {"分组"}).columns.front().name == "group");
+  try {
+    (void)select_columns(sample(), {"group", "nope"});
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::usage);
+    CHECK(std::string(e.what()).find("nope") != std::string::npos);
+    CHECK(std::string(e.what()).find("group, name, reported, rate, hours, tags") !=
+          std::string::npos);
+  }
+  // Through render, in every format.
+  std::ostringstream out;
+  render(out, sample(), {.format = Format::csv, .color = false, .columns = {"name"}});
+  CHECK(out.str() == "name\n大店镇\n\"a,b \"\"q\"\"\"\n");
+}
+
+TEST_CASE("localize: glossary headers and words, the policy's names, flags 是/否") {
+  Table t{{text_column("status"), text_column("level"), text_column("source"),
+           text_column("department"), text_column("category"),
+           typed_column("overdue", ColumnType::flag), text_column("title")},
+          {{std::string("closed"), std::string("town"), std::string("hotline"),
+            std::string("housing"), std::string("illegal_building"), true, std::string("open")},
+           {std::string("open"), std::string("grid"), std::string("patrol"), Cell{},
+            std::string("unknown_code"), false, Cell{}}}};
+  Names names;
+  names.departments["housing"] = "县住房和城乡建设局";
+  names.categories["illegal_building"] = "违法建设";
+  const Table zh = localize(t, &names);
+  CHECK(zh.columns[0].shown() == "状态");
+  CHECK(zh.columns[3].shown() == "部门");
+  CHECK(zh.columns[0].name == "status");  // the stable name stays
+  CHECK(std::get<std::string>(zh.rows[0][0]) == "已结案");
+  CHECK(std::get<std::string>(zh.rows[0][1]) == "镇街");
+  CHECK(std::get<std::string>(zh.rows[0][2]) == "12345");
+  CHECK(std::get<std::string>(zh.rows[0][3]) == "县住房和城乡建设局");
+  CHECK(std::get<std::string>(zh.rows[0][4]) == "违法建设");
+  CHECK(std::get<std::string>(zh.rows[0][5]) == "是");
+  CHECK(std::get<std::string>(zh.rows[0][6]) == "open");  // a title is not a status
+  CHECK(std::get<std::string>(zh.rows[1][0]) == "办理中");
+  CHECK(std::holds_alternative<std::monostate>(zh.rows[1][3]));
+  CHECK(std::get<std::string>(zh.rows[1][4]) == "unknown_code");
+  CHECK(std::get<std::string>(zh.rows[1][5]) == "否");
+  // json keeps names and codes; csv gets the Chinese, after a BOM when asked.
+  std::ostringstream json;
+  render(json, t, {.format = Format::json, .color = false, .lang = Lang::zh, .names = &names});
+  CHECK(json.str().find("\"status\": \"closed\"") != std::string::npos);
+  std::ostringstream csv;
+  render(csv, t,
+         {.format = Format::csv, .color = false, .lang = Lang::zh, .names = &names, .bom = true});
+  CHECK(csv.str().rfind("\xEF\xBB\xBF状态,层级,来源,部门,事项类别,超期,标题\n已结案,镇街,12345,",
+                        0) == 0);
+}
+
+TEST_CASE("sort_rows, limit_rows, count_by") {
+  Table t = sample();
+  t.rows.push_back({std::string("T3"), std::string("x"), Cell{}, 0.5, 1.0, Cell{}});
+  sort_rows(t, "reported", false);
+  CHECK(std::get<std::string>(t.rows[0][0]) == "T22");
+  CHECK(std::get<std::string>(t.rows[1][0]) == "T1");
+  CHECK(std::get<std::string>(t.rows[2][0]) == "T3");  // null last
+  sort_rows(t, "reported", true);
+  CHECK(std::get<std::string>(t.rows[0][0]) == "T1");
+  CHECK(std::get<std::string>(t.rows[2][0]) == "T3");  // null last descending too
+  sort_rows(t, "group", false);
+  CHECK(std::get<std::string>(t.rows[0][0]) == "T1");
+  CHECK(std::get<std::string>(t.rows[1][0]) == "T22");
+  limit_rows(t, 2);
+  CHECK(t.rows.size() == 2);
+  CHECK_THROWS_AS(sort_rows(t, "nope", false), Error);
+
+  Table c{{text_column("status")}, {}};
+  for (const char* s : {"open", "closed", "open", "", "open", "closed"})
+    c.rows.push_back({*s ? Cell{std::string(s)} : Cell{}});
+  const Table n = count_by(c, "status");
+  REQUIRE(n.rows.size() == 3);
+  CHECK(n.columns[0].name == "status");
+  CHECK(n.columns[1].name == "count");
+  CHECK(std::get<std::string>(n.rows[0][0]) == "open");
+  CHECK(std::get<long long>(n.rows[0][1]) == 3);
+  CHECK(std::get<std::string>(n.rows[1][0]) == "closed");
+  CHECK(std::holds_alternative<std::monostate>(n.rows[2][0]));
+  CHECK(std::get<long long>(n.rows[2][1]) == 1);
+  CHECK_THROWS_AS((void)count_by(c, "nope"), Error);
+}
+
+TEST_CASE("RowStream: columns selected, csv localized and after a BOM") {
+  std::ostringstream out;
+  RenderOptions o;
+  o.columns = {"kind", "id"};
+  o.lang = Lang::zh;
+  o.bom = true;
+  RowStream s(out, {number_column("id"), text_column("kind"), text_column("title")}, Format::csv,
+              o);
+  s.add({1LL, std::string("info"), std::string("t")});
+  s.finish();
+  CHECK(out.str() == "\xEF\xBB\xBF类型,事务编号\n民情类,1\n");
 }

@@ -750,3 +750,87 @@ TEST_CASE("statistics' fast path gives the definition's figures for random histo
   }
   CHECK(unsettled > 0);  // both paths were taken
 }
+
+// ---- one unit's subtree, relative months, Chinese groupings (issue 11) ------------------------
+
+TEST_CASE("statistics --unit: a town's subtree adds up to its row of the county's report") {
+  auto s = august_store();
+  const auto towns = run_statistics(s, k_august, {Grouping::town});
+  const auto grids = run_statistics(s, k_august, {Grouping::grid});
+  const auto t1 = statistics(s, k_august, {Grouping::grid}, "T1");
+  // G1 and G2, then T1's own total.
+  REQUIRE(t1.size() == 3);
+  CHECK(t1[0].group == "G1");
+  CHECK(t1[1].group == "G2");
+  CHECK(t1.back().group == "T1");
+  CHECK(t1.back().name == "一镇");
+  const auto& town =
+      *std::find_if(towns.begin(), towns.end(), [](const StatsRow& r) { return r.group == "T1"; });
+  for (const StatsRow* r : {&t1.back(), &t1[0], &t1[1]}) {
+    const StatsRow& want =
+        r == &t1.back() ? town : *std::find_if(grids.begin(), grids.end(), [&](const StatsRow& g) {
+          return g.group == r->group;
+        });
+    CHECK(r->reported == want.reported);
+    CHECK(r->problems == want.problems);
+    CHECK(r->closed == want.closed);
+    CHECK(r->whistles == want.whistles);
+    CHECK(r->rework == want.rework);
+    CHECK(r->overdue_open == want.overdue_open);
+    CHECK(r->quota_days_met == want.quota_days_met);
+    CHECK(r->grid_days == want.grid_days);
+  }
+  // A non-unit grouping within a unit counts only that unit's cases.
+  const auto by_source = statistics(s, k_august, {Grouping::source}, "T2");
+  long long reported = 0;
+  for (std::size_t i = 0; i + 1 < by_source.size(); ++i) reported += by_source[i].reported;
+  CHECK(reported == by_source.back().reported);
+  CHECK(by_source.back().group == "T2");
+  CHECK_THROWS_AS((void)statistics(s, k_august, {}, "nowhere"), Error);
+}
+
+TEST_CASE("quota --unit: the grids of a unit, each with its town") {
+  auto s = august_store();
+  const auto all = run_quota(s, k_august);
+  const auto t1 = quota(s, k_august, "Z1");
+  REQUIRE(t1.size() == 2);
+  CHECK(t1[0].grid == "G1");
+  CHECK(t1[1].grid == "G2");
+  for (const auto& q : t1) {
+    CHECK(q.town == "T1");
+    CHECK(q.town_name == "一镇");
+    const auto& same =
+        *std::find_if(all.begin(), all.end(), [&](const QuotaRow& a) { return a.grid == q.grid; });
+    CHECK(q.reports == same.reports);
+  }
+}
+
+TEST_CASE("month_period: this and last month at the policy's offset") {
+  // 2026-09-30T16:30Z is 2026-10-01T00:30 at +08:00: this month is October there.
+  const Timestamp now = utc(9, 30, 16, 30);
+  const auto this_month = month_period("this", hours(8), now);
+  const auto last_month = month_period("last", hours(8), now);
+  REQUIRE(this_month);
+  REQUIRE(last_month);
+  CHECK(this_month->from == month_period("2026-10", hours(8))->from);
+  CHECK(last_month->from == month_period("2026-09", hours(8))->from);
+  CHECK(last_month->to == this_month->from);
+  // January's last month is the year before's December.
+  const auto january = month_period("last", hours(8), utc(1, 15, 0));
+  REQUIRE(january);
+  CHECK(january->from == month_period("2025-12", hours(8))->from);
+  CHECK(month_period("2026-08", hours(8), now)->from == k_august.from);
+  CHECK_FALSE(month_period("next", hours(8), now));
+}
+
+TEST_CASE("parse_grouping: the glossary's Chinese words, the levels' through parse_level") {
+  CHECK(parse_grouping("镇街") == Grouping::town);
+  CHECK(parse_grouping("片区") == Grouping::zone);
+  CHECK(parse_grouping("村居") == Grouping::village);
+  CHECK(parse_grouping("网格") == Grouping::grid);
+  CHECK(parse_grouping("部门") == Grouping::department);
+  CHECK(parse_grouping("事项类别") == Grouping::category);
+  CHECK(parse_grouping("来源") == Grouping::source);
+  CHECK_FALSE(parse_grouping("县"));  // the county is the total row
+  CHECK_FALSE(parse_grouping("county"));
+}

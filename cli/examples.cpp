@@ -45,6 +45,8 @@ constexpr Examples k_examples[] = {
      {"gridctl workers list --unit 371327001Z01 --tier county",
       "gridctl workers list --deployment whistle --format csv"}},
     {"workers show", {"gridctl workers show W0001", "gridctl workers show C0851 --format json"}},
+    {"workers retire",
+     {"gridctl workers retire --dry-run W0001 W0002", "gridctl workers retire W0001"}},
     {"log",
      {"gridctl log --grid 37132700100101 --category illegal_construction --title 违建 --as W0001",
       "gridctl log --grid 37132700100101 --category environment_sanitation --source hotline "

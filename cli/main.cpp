@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--columns", ctx.options.columns,
                  "Only these columns of a table, in this order (comma-separated field names)")
-      ->type_name("A,B,…");
+      ->type_name("A,B,...");
   app.add_option("--lang", ctx.options.lang,
                  "Headers and code words: en (the field names) or zh (Chinese; table, md, csv)")
       ->check(CLI::IsMember({"en", "zh"}));

@@ -259,13 +259,27 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
   diagnostics.throw_if_any();
 
   auto tx = store.begin_write();
-  // Departments that active workers come from must survive the new policy.
+  // Departments that active workers come from must survive the new policy: one error per
+  // department, however many workers come from it.
+  std::vector<std::pair<std::string, std::vector<std::string>>> orphans;  // first seen first
   for (const auto& s : store.workers()) {
     if (s.retired || s.worker.department.empty()) continue;
-    if (!policy.find_department(s.worker.department))
-      diagnostics.add(Diagnostic{source, 0, 0, "departments",
-                                 "department " + s.worker.department + " is missing, but worker " +
-                                     s.worker.code + " comes from it"});
+    if (policy.find_department(s.worker.department)) continue;
+    auto it = std::find_if(orphans.begin(), orphans.end(),
+                           [&](const auto& o) { return o.first == s.worker.department; });
+    if (it == orphans.end()) it = orphans.insert(orphans.end(), {s.worker.department, {}});
+    it->second.push_back(s.worker.code);
+  }
+  for (const auto& [department, workers] : orphans) {
+    std::string named;
+    for (std::size_t i = 0; i < workers.size() && i < 3; ++i) named += (i ? ", " : "") + workers[i];
+    if (workers.size() > 3) named += " and " + std::to_string(workers.size() - 3) + " more";
+    diagnostics.add(Diagnostic{source, 0, 0, "departments",
+                               "department " + department + " is missing, but " +
+                                   (workers.size() == 1 ? "worker " + named + " comes"
+                                                        : std::to_string(workers.size()) +
+                                                              " workers (" + named + ") come") +
+                                   " from it"});
   }
   diagnostics.throw_if_any();
 

@@ -265,6 +265,24 @@ class PolicyChanges(GridctlTestCase):
         other = self.box.write("q.toml", without_category(policy_text(), "dispute"))
         self.assertOk(self.gridctl("policy", "load", other))
 
+    def test_dropping_a_department_workers_come_from_is_one_error(self):
+        """One error for the department, however many workers come from it (not one each)."""
+        workers = self.gridctl("workers", "list", "--format", "json").json()
+        justice = sorted(w["code"] for w in workers if w.get("department") == "justice")
+        self.assertGreater(len(justice), 3)
+        text = policy_text().replace('department = "justice"', 'department = "civil_affairs"')
+        text = text.replace('[[departments]]\ncode = "justice"\nname = "县司法局"\n\n', "")
+        self.assertNotIn('"justice"', text)
+        path = self.box.write("p.toml", text)
+        before = self.box.dump()
+        r = self.gridctl("policy", "load", path)
+        self.assertRc(r, INPUT)
+        self.assertEqual(len(r.errors()), 1, r.stderr)
+        self.assertIn(f"department justice is missing, but {len(justice)} workers "
+                      f"({justice[0]}, {justice[1]}, {justice[2]} and {len(justice) - 3} more) "
+                      "come from it", r.stderr)
+        self.assertEqual(self.box.dump(), before)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -47,7 +47,10 @@ void run_show(Context& ctx, const CaseFlags& f) {
   ctx.print(gridgov::case_record(c, view));
   if (ctx.for_people()) {
     std::cout << '\n';
-    ctx.print(gridgov::event_table(events, view));
+    // --columns chooses the case's fields; its events keep theirs.
+    Context events_ctx = ctx;
+    events_ctx.options.columns.clear();
+    events_ctx.print(gridgov::event_table(events, view));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "gridgov/service.hpp"
+#include "gridgov/unit_lookup.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "gridgov/workers.hpp"
 
@@ -35,16 +36,17 @@ void run_list(Context& ctx, const WorkersFlags& f) {
   auto session = ctx.session();
   gridgov::Store& store = session.store();
   const gridgov::UnitTree tree(store.units());
-  if (!f.unit.empty() && !tree.find(f.unit))
-    throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown unit " + f.unit);
+  // A unit and a department by code or by name.
+  const std::string unit = f.unit.empty() ? "" : gridgov::find_unit(tree, f.unit).code;
+  const std::string department = session.policy().department_code(f.department);
   std::vector<gridgov::StoredWorker> shown;
   for (const auto& s : store.workers()) {
     const gridgov::Worker& w = s.worker;
     if (s.retired && !f.retired) continue;
     if (tier && w.tier != *tier) continue;
     if (deployment && w.deployment != deployment) continue;
-    if (!f.department.empty() && w.department != f.department) continue;
-    if (!f.unit.empty() && !gridgov::serves_within(w, tree, f.unit)) continue;
+    if (!department.empty() && w.department != department) continue;
+    if (!unit.empty() && !gridgov::serves_within(w, tree, unit)) continue;
     shown.push_back(s);
   }
   ctx.print(gridgov::worker_table(shown, f.retired));

@@ -45,16 +45,6 @@ std::optional<T> parsed(const std::string& flag, const std::string& text, Parse 
   return v;
 }
 
-/// A department's or category's code from its code or name; unknown ones stay as typed (and
-/// match nothing), as a code no longer in the policy may still be on old cases.
-template <class Find, class List>
-std::string code_of(const std::string& text, Find find, const List& list) {
-  if (text.empty() || find(text)) return text;
-  for (const auto& x : list)
-    if (x.name == text) return x.code;
-  return text;
-}
-
 }  // namespace detail
 
 /// The filter the flags ask for; `now` judges --overdue.
@@ -71,12 +61,10 @@ inline gridgov::CaseFilter case_filter(gridgov::Session& session, const CaseFilt
   if (!f.unit.empty())
     filter.unit = gridgov::find_unit(gridgov::UnitTree(session.store().units()), f.unit).code;
   const gridgov::Policy& policy = session.policy();
-  filter.department = detail::code_of(
-      f.department, [&](const std::string& c) { return policy.find_department(c) != nullptr; },
-      policy.departments);
-  filter.category = detail::code_of(
-      f.category, [&](const std::string& c) { return policy.find_category(c) != nullptr; },
-      policy.categories);
+  // A name becomes its code; an unknown text stays as typed and matches nothing, as a code no
+  // longer in the policy may still be on old cases.
+  filter.department = policy.department_code(f.department);
+  filter.category = policy.category_code(f.category);
   if (f.overdue) filter.overdue_at = now;
   if (!f.from.empty()) filter.reported_from = Context::bound(session, "--from", f.from, false);
   if (!f.to.empty()) filter.reported_to = Context::bound(session, "--to", f.to, true);

@@ -51,8 +51,12 @@ def command_tree() -> dict[str, str]:
                 raise AssertionError(f"--help failed: {r}")
             _TREE[path] = r.stdout
             for line in section(r.stdout, "Commands"):
-                name = line.split()[0]
-                todo.append(f"{path} {name}".strip())
+                # "zone, 片区   The zone's daily meeting": the name, then its aliases.
+                name = line.split()[0].rstrip(",")
+                child = f"{path} {name}".strip()
+                if child in _TREE or child in todo:
+                    raise AssertionError(f"--help of {path!r} lists {name!r} twice")
+                todo.append(child)
     return dict(_TREE)
 
 

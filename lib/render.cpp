@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "gridgov/case.hpp"
 #include "gridgov/error.hpp"
+#include "gridgov/level.hpp"
+#include "gridgov/model.hpp"
 #include "gridgov/text.hpp"
 
 namespace gridgov {
@@ -301,41 +304,29 @@ const Words& header_words() {
   return words;
 }
 
-/// The Chinese of each column's code words, by column (docs/design.md §1).
+/// The code words of an enumeration `E` (its values 0 up to `last`) with their Chinese (to_zh).
+template <class E>
+Words words_of(E last) {
+  Words words;
+  for (int i = 0; i <= static_cast<int>(last); ++i)
+    words.emplace(to_string(static_cast<E>(i)), to_zh(static_cast<E>(i)));
+  return words;
+}
+
+/// The Chinese of each column's code words, by column: the glossary's, from the headers that
+/// define each word (to_zh), so that a word is written in one place.
 const std::map<std::string_view, Words, std::less<>>& value_words() {
-  static const Words levels = {
-      {"county", "县"}, {"town", "镇街"}, {"zone", "片区"}, {"village", "村居"}, {"grid", "网格"}};
+  static const Words levels = words_of(Level::grid);
   static const std::map<std::string_view, Words, std::less<>> words = {
-      {"status",
-       {{"open", "办理中"}, {"resolved", "已办结"}, {"closed", "已结案"}, {"void", "已作废"}}},
+      {"status", words_of(Status::voided)},
       {"level", levels},
       {"from_level", levels},
       {"authority", levels},
-      {"source",
-       {{"patrol", "巡查上报"},
-        {"hotline", "12345"},
-        {"surveillance", "治安监控"},
-        {"petition", "信访"},
-        {"platform", "网格云社区"}}},
-      {"kind", {{"problem", "问题类"}, {"info", "民情类"}}},
-      {"tier", {{"grid", "基础"}, {"town", "镇级"}, {"county", "县级"}}},
-      {"deployment", {{"resident", "片区常驻"}, {"cluster", "连片派驻"}, {"whistle", "吹哨进驻"}}},
-      {"type",
-       {{"report", "上报"},
-        {"escalate", "逐级上报"},
-        {"refer", "乡呼县应"},
-        {"dispatch", "分级交办"},
-        {"whistle", "吹哨"},
-        {"resolve", "办结"},
-        {"close", "结案"},
-        {"rework", "返工"},
-        {"reopen", "重新办理"},
-        {"void", "作废"},
-        {"extend", "延期"},
-        {"suspend", "挂账"},
-        {"resume", "恢复"},
-        {"supervise", "限期督办"},
-        {"urge", "催办"}}},
+      {"source", words_of(Source::platform)},
+      {"kind", words_of(Kind::info)},
+      {"tier", words_of(Tier::county)},
+      {"deployment", words_of(Deployment::whistle)},
+      {"type", words_of(EventType::urge)},
   };
   return words;
 }

@@ -101,6 +101,75 @@ enum class EventType : int {
   return "?";
 }
 
+/// The glossary's Chinese words, as `--lang zh` shows them; the parsers below read back those of
+/// kinds, sources and statuses.
+[[nodiscard]] constexpr std::string_view to_zh(Kind k) noexcept {
+  return k == Kind::problem ? "问题类" : "民情类";
+}
+[[nodiscard]] constexpr std::string_view to_zh(Source s) noexcept {
+  switch (s) {
+    case Source::patrol:
+      return "巡查上报";
+    case Source::hotline:
+      return "12345";
+    case Source::surveillance:
+      return "治安监控";
+    case Source::petition:
+      return "信访";
+    case Source::platform:
+      return "网格云社区";
+  }
+  return "?";
+}
+[[nodiscard]] constexpr std::string_view to_zh(Status s) noexcept {
+  switch (s) {
+    case Status::open:
+      return "办理中";
+    case Status::resolved:
+      return "已办结";
+    case Status::closed:
+      return "已结案";
+    case Status::voided:
+      return "已作废";
+  }
+  return "?";
+}
+[[nodiscard]] constexpr std::string_view to_zh(EventType t) noexcept {
+  switch (t) {
+    case EventType::report:
+      return "上报";
+    case EventType::escalate:
+      return "逐级上报";
+    case EventType::refer:
+      return "乡呼县应";
+    case EventType::dispatch:
+      return "分级交办";
+    case EventType::whistle:
+      return "吹哨";
+    case EventType::resolve:
+      return "办结";
+    case EventType::close:
+      return "结案";
+    case EventType::rework:
+      return "返工";
+    case EventType::reopen:
+      return "重新办理";
+    case EventType::voided:
+      return "作废";
+    case EventType::extend:
+      return "延期";
+    case EventType::suspend:
+      return "挂账";
+    case EventType::resume:
+      return "恢复";
+    case EventType::supervise:
+      return "限期督办";
+    case EventType::urge:
+      return "催办";
+  }
+  return "?";
+}
+
 /// Parses a kind: `problem`/`问题类` or `info`/`民情类`/`服务类`.
 [[nodiscard]] constexpr std::optional<Kind> parse_kind(std::string_view s) noexcept {
   if (s == "problem" || s == "问题类" || s == "问题") return Kind::problem;
@@ -116,11 +185,12 @@ enum class EventType : int {
   if (s == "platform" || s == "网格云社区") return Source::platform;
   return std::nullopt;
 }
+/// Parses a status by code name or Chinese word (`已结案` is `Status::closed`).
 [[nodiscard]] constexpr std::optional<Status> parse_status(std::string_view s) noexcept {
-  if (s == "open") return Status::open;
-  if (s == "resolved") return Status::resolved;
-  if (s == "closed") return Status::closed;
-  if (s == "void") return Status::voided;
+  if (s == "open" || s == "办理中") return Status::open;
+  if (s == "resolved" || s == "已办结") return Status::resolved;
+  if (s == "closed" || s == "已结案") return Status::closed;
+  if (s == "void" || s == "已作废") return Status::voided;
   return std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<EventType> parse_event_type(std::string_view s) noexcept {

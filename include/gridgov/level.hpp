@@ -30,6 +30,23 @@ inline constexpr std::array<Level, 5> k_levels = {Level::county, Level::town, Le
   return "?";
 }
 
+/// The glossary's Chinese word, as `--lang zh` shows it; parse_level reads it back.
+[[nodiscard]] constexpr std::string_view to_zh(Level level) noexcept {
+  switch (level) {
+    case Level::county:
+      return "县";
+    case Level::town:
+      return "镇街";
+    case Level::zone:
+      return "片区";
+    case Level::village:
+      return "村居";
+    case Level::grid:
+      return "网格";
+  }
+  return "?";
+}
+
 /// Plural for summaries: `plural(Level::village)` is `"villages"`.
 [[nodiscard]] constexpr std::string_view plural(Level level) noexcept {
   switch (level) {

@@ -55,6 +55,31 @@ enum class Deployment : int { resident = 0, cluster = 1, whistle = 2 };
   return "?";
 }
 
+/// The glossary's Chinese words, as `--lang zh` shows them; parse_tier and parse_deployment read
+/// them back.
+[[nodiscard]] constexpr std::string_view to_zh(Tier tier) noexcept {
+  switch (tier) {
+    case Tier::grid:
+      return "基础";
+    case Tier::town:
+      return "镇级";
+    case Tier::county:
+      return "县级";
+  }
+  return "?";
+}
+[[nodiscard]] constexpr std::string_view to_zh(Deployment d) noexcept {
+  switch (d) {
+    case Deployment::resident:
+      return "片区常驻";
+    case Deployment::cluster:
+      return "连片派驻";
+    case Deployment::whistle:
+      return "吹哨进驻";
+  }
+  return "?";
+}
+
 /// Parses a tier by code name or Chinese word (`"镇级"` is `Tier::town`).
 [[nodiscard]] constexpr std::optional<Tier> parse_tier(std::string_view s) noexcept {
   if (s == "grid" || s == "基础" || s == "基础网格员" || s == "网格员") return Tier::grid;

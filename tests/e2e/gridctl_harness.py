@@ -190,17 +190,20 @@ def _check(r: Result) -> Result:
 def template(name: str) -> str:
     """The path of a database built once per process and never modified afterwards:
     "init" (the county and the built-in policy), "layout" (+ the example layout),
-    "full" (+ the example workers)."""
+    "full" (+ the example workers), "season" (+ the example season, examples/cases.csv: the
+    largest fixture, so the test classes that read it share one import)."""
     if name in _TEMPLATES:
         return _TEMPLATES[name]
     path = os.path.join(_template_root(), name + ".db")
     db = ["--db", path]
     _check(run([*db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
-    if name in ("layout", "full"):
+    if name in ("layout", "full", "season"):
         _check(run([*db, "import", "layout", example("layout.csv")]))
-    if name == "full":
+    if name in ("full", "season"):
         _check(run([*db, "import", "workers", example("workers.csv")]))
-    if name not in ("init", "layout", "full"):
+    if name == "season":
+        _check(run([*db, "import", "cases", example("cases.csv")]))
+    if name not in ("init", "layout", "full", "season"):
         raise ValueError(name)
     _TEMPLATES[name] = path
     return path

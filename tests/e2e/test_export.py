@@ -5,6 +5,7 @@ streaming: exporting the example season (175,000 cases) stays in roughly constan
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -373,12 +374,12 @@ class ExportSeason(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.box = Sandbox("full")
+        cls.box = Sandbox("season")
         try:
-            r = cls.box.gridctl("import", "cases", example("cases.csv"))
-            assert r.rc == OK, r
-            with open(example("cases.csv"), encoding="utf-8") as f:
-                cls.rows = sum(1 for _ in f) - 1
+            with open(example("cases.csv"), encoding="utf-8", newline="") as f:
+                months = [row["reported_at"][:7] for row in csv.DictReader(f)]
+            cls.rows = len(months)
+            cls.september = months.count("2026-09")
         except BaseException:
             cls.box.cleanup()
             raise
@@ -397,11 +398,16 @@ class ExportSeason(unittest.TestCase):
         return int(kib)
 
     def test_every_case_exports(self):
-        r = self.box.gridctl("export", "cases", "--format", "csv")
+        # Under the sanitizers (some ten times slower) one month of the season, else all of it.
+        span, rows = ((), self.rows)
+        if os.environ.get("GRIDGOV_SANITIZED"):
+            span, rows = ("--from", "2026-09-01", "--to", "2026-09-30"), self.september
+        r = self.box.gridctl("export", "cases", *span, "--format", "csv")
         self.assertEqual(r.rc, OK)
-        self.assertEqual(len(r.csv_rows()), self.rows)
-        r = self.box.gridctl("export", "cases", "--format", "ndjson")
-        self.assertEqual(len(r.stdout.splitlines()), self.rows)
+        self.assertEqual(len(r.csv_rows()), rows)
+        r = self.box.gridctl("export", "cases", *span, "--format", "ndjson")
+        self.assertEqual(r.rc, OK)
+        self.assertEqual(len(r.stdout.splitlines()), rows)
 
     @unittest.skipIf(os.environ.get("GRIDGOV_SANITIZED"),
                      "AddressSanitizer's shadow memory and quarantine swamp the measure")

@@ -30,10 +30,8 @@ class ShellQuestions(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.box = Sandbox("full")
+        cls.box = Sandbox("season")
         try:
-            r = cls.box.gridctl("import", "cases", example("cases.csv"))
-            assert r.rc == OK, r
             units = cls.box.gridctl("units", "list", "--format", "json")
             assert units.rc == OK, units
             cls.units = units.json()

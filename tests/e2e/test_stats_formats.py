@@ -34,10 +34,8 @@ class StatsFormats(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.box = Sandbox("full")
+        cls.box = Sandbox("season")
         try:
-            r = cls.box.gridctl("import", "cases", example("cases.csv"))
-            assert r.rc == OK, r
             r = cls.box.gridctl("policy", "show", "--format", "json")
             assert r.rc == OK, r
             cls.policy = r.json()

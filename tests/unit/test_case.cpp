@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,26 @@ TEST_CASE("parse_status and to_string(Status) agree and void is spelled void") {
     CHECK(parse_status(to_string(s)) == s);
   CHECK_FALSE(parse_status("voided").has_value());
   CHECK_FALSE(parse_status("Open").has_value());
+}
+
+TEST_CASE("to_zh: every kind, source and status reads back through its parser") {
+  for (Kind k : {Kind::problem, Kind::info}) CHECK(parse_kind(to_zh(k)) == k);
+  for (Source s :
+       {Source::patrol, Source::hotline, Source::surveillance, Source::petition, Source::platform})
+    CHECK(parse_source(to_zh(s)) == s);
+  for (Status s : {Status::open, Status::resolved, Status::closed, Status::voided})
+    CHECK(parse_status(to_zh(s)) == s);
+  CHECK(to_zh(Status::closed) == "已结案");
+}
+
+TEST_CASE("to_zh names every event type, each with its own word") {
+  std::set<std::string_view> seen;
+  for (int i = 0; i <= static_cast<int>(EventType::urge); ++i) {
+    const auto word = to_zh(static_cast<EventType>(i));
+    CHECK(word != "?");
+    CHECK(seen.insert(word).second);
+  }
+  CHECK(to_zh(EventType::refer) == "乡呼县应");
 }
 
 TEST_CASE("parse_event_type knows every event type by its glossary name (docs/design.md §1)") {

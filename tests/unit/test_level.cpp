@@ -51,3 +51,8 @@ TEST_CASE("plural names every level") {
   CHECK(plural(Level::village) == "villages");
   CHECK(plural(Level::grid) == "grids");
 }
+
+TEST_CASE("to_zh of every level parses back") {
+  for (Level l : k_levels) CHECK(parse_level(to_zh(l)) == l);
+  CHECK(to_zh(Level::zone) == "片区");
+}

@@ -94,3 +94,10 @@ TEST_CASE("to_string of tiers and deployments parses back") {
   CHECK(to_string(Tier::town) == "town");
   CHECK(to_string(Deployment::whistle) == "whistle");
 }
+
+TEST_CASE("to_zh of every tier and deployment parses back") {
+  for (Tier t : {Tier::grid, Tier::town, Tier::county}) CHECK(parse_tier(to_zh(t)) == t);
+  for (Deployment d : {Deployment::resident, Deployment::cluster, Deployment::whistle})
+    CHECK(parse_deployment(to_zh(d)) == d);
+  CHECK(to_zh(Deployment::whistle) == "吹哨进驻");
+}

@@ -56,22 +56,6 @@ void finish(CLI::App& app, const std::shared_ptr<Formatter>& formatter) {
   }
 }
 
-/// Restricted Damerau-Levenshtein distance: typos, missing or extra letters, swapped pairs.
-std::size_t distance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
 /// "gridctl units" for `units`: how the user types the command.
 std::string typed_path(const CLI::App& app) {
   const std::string path = command_path(app);
@@ -93,7 +77,7 @@ std::vector<std::string> nearest(const std::string& typed,
   const std::size_t most = std::clamp<std::size_t>(typed.size() / 2, 1, 2);
   std::vector<std::pair<std::size_t, std::string>> near;
   for (const auto& c : candidates) {
-    const std::size_t d = distance(typed, c);
+    const std::size_t d = gridgov::edit_distance(typed, c);
     const bool prefix = typed.size() >= 2 && c.rfind(typed, 0) == 0;
     if (d <= most || prefix) near.emplace_back(prefix ? std::min<std::size_t>(d, 1) : d, c);
   }

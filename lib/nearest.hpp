@@ -1,6 +1,6 @@
 #pragma once
 // "Did you mean …?": the known word nearest to a mistyped one, for messages about unknown columns
-// and values. Internal to lib/.
+// and values, by gridgov::edit_distance (text.hpp). Internal to lib/.
 
 #include <optional>
 #include <string>
@@ -8,10 +8,6 @@
 #include <vector>
 
 namespace gridgov::detail {
-
-/// The edit distance (insertions, deletions, substitutions) between two UTF-8 texts, counted in
-/// characters, ASCII letters compared case-insensitively.
-[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate nearest to `word`, if near enough to be a likely typo: at most a third of the
 /// longer text's characters differ (at least one may). Ties go to the first candidate.

@@ -1,12 +1,14 @@
-// UTF-8 validation, NFC normalisation and display width, over utf8proc.
+// UTF-8 validation, NFC normalisation, display width and edit distance, over utf8proc.
 
 #include "gridgov/text.hpp"
 
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 namespace gridgov {
 
@@ -168,6 +170,46 @@ int column_of(std::string_view line, std::size_t byte) noexcept {
   for (std::size_t i = 0; i < byte && i < line.size(); ++i)
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
   return column;
+}
+
+namespace {
+
+/// The characters of `s` (bytes that are not UTF-8 one by one), ASCII letters lowered.
+std::vector<std::int32_t> folded_chars(std::string_view s) {
+  std::vector<std::int32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    utf8proc_int32_t cp = 0;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      cp = static_cast<unsigned char>(s[i]);
+      n = 1;
+    }
+    if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
+    out.push_back(cp);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Restricted Damerau-Levenshtein over two short texts: the whole table is small.
+  const auto x = folded_chars(a);
+  const auto y = folded_chars(b);
+  std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
+  for (std::size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[x.size()][y.size()];
 }
 
 }  // namespace gridgov

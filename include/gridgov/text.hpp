@@ -33,4 +33,11 @@ namespace gridgov {
 /// The 1-based column (in characters, as editors count) of byte offset `byte` in `line`.
 [[nodiscard]] int column_of(std::string_view line, std::size_t byte) noexcept;
 
+/// How many edits turn `a` into `b`, counted in characters (a 镇 is one): inserting, deleting or
+/// replacing one, or swapping two neighbours; ASCII letters compared case-insensitively. It ranks
+/// the nearest known word for "did you mean …?" (commands, columns, departments).
+///
+/// **Example**: `edit_distance("stast", "stats")` is 1; `edit_distance("网格名", "网格名称")` is 1.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace gridgov

@@ -114,3 +114,16 @@ TEST_CASE("normalize_name skips normalising only text that NFC leaves alone") {
   CHECK(normalize_name("a\xE2\x80\x80z") == "a\xE2\x80\x82z");          // U+2000 → U+2002
   CHECK(normalize_name("  \xE4\xB8\xAD\xE6\x96\x87\xE3\x80\x80") == "\xE4\xB8\xAD\xE6\x96\x87");
 }
+
+TEST_CASE("edit_distance counts characters, swaps of neighbours and ignores ASCII case") {
+  CHECK(edit_distance("stats", "stats") == 0);
+  CHECK(edit_distance("stat", "stats") == 1);
+  CHECK(edit_distance("stast", "stats") == 1);  // a swapped pair is one edit
+  CHECK(edit_distance("lst", "list") == 1);
+  CHECK(edit_distance("Grid_Name", "grid_name") == 0);
+  CHECK(edit_distance("网格名", "网格名称") == 1);  // a 称 is one character, not three bytes
+  CHECK(edit_distance("镇级", "县级") == 1);
+  CHECK(edit_distance("", "片区") == 2);
+  CHECK(edit_distance("abc", "xyz") == 3);
+  CHECK(edit_distance("a\xff", "a") == 1);  // a byte that is not UTF-8 counts as one
+}

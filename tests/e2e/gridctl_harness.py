@@ -252,6 +252,30 @@ class Sandbox:
                                    "--county-name", COUNTY_NAME))
 
 
+class SharedSandboxCase(unittest.TestCase):
+    """A test class whose tests share one sandbox, made from `template` (the example season unless
+    said otherwise); `prepare()` reads what they share, and the sandbox goes however it ends."""
+
+    template = "season"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.box = Sandbox(cls.template)
+        try:
+            cls.prepare()
+        except BaseException:
+            cls.box.cleanup()
+            raise
+
+    @classmethod
+    def prepare(cls) -> None:
+        """What the tests share, read from `cls.box`."""
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.box.cleanup()
+
+
 class GridctlTestCase(unittest.TestCase):
     """A test case with a fresh sandbox per test; `template` names the database to start from."""
 

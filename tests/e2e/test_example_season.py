@@ -14,7 +14,7 @@ import csv
 import json
 import unittest
 
-from gridctl_harness import OK, Sandbox, example
+from gridctl_harness import OK, SharedSandboxCase, example
 
 MONTHS = ["2026-07", "2026-08", "2026-09"]
 QUOTA_BAND = (0.85, 0.95)        # county-wide share of grid-days meeting the quota
@@ -22,32 +22,24 @@ NEVER_MET_MAX = 10               # grids that met the quota on no day of a month
 LAGGING = 0.5                    # a grid meeting it on fewer than half the days lags
 
 
-class ExampleSeason(unittest.TestCase):
+class ExampleSeason(SharedSandboxCase):
     @classmethod
-    def setUpClass(cls):
-        cls.box = Sandbox("season")  # the example season, imported under the built-in policy
-        try:
-            # ... which is the example's policy: loading it claims no new version.
-            r = cls.box.gridctl("policy", "load", example("policy.toml"))
-            assert r.rc == OK and "no new version" in r.stderr, r
-            with open(example("cases.csv"), encoding="utf-8", newline="") as f:
-                cls.rows = list(csv.DictReader(f))
-            r = cls.box.gridctl("stats", "summary", "--from", "2026-07-01", "--to", "2026-09-30",
-                                "--format", "json")
+    def prepare(cls):
+        # The season was imported under the built-in policy, which is the example's: loading
+        # it claims no new version.
+        r = cls.box.gridctl("policy", "load", example("policy.toml"))
+        assert r.rc == OK and "no new version" in r.stderr, r
+        with open(example("cases.csv"), encoding="utf-8", newline="") as f:
+            cls.rows = list(csv.DictReader(f))
+        r = cls.box.gridctl("stats", "summary", "--from", "2026-07-01", "--to", "2026-09-30",
+                            "--format", "json")
+        assert r.rc == OK, r
+        cls.summary = r.json()[0]
+        cls.quota = {}
+        for month in MONTHS:
+            r = cls.box.gridctl("stats", "quota", "--month", month, "--format", "json")
             assert r.rc == OK, r
-            cls.summary = r.json()[0]
-            cls.quota = {}
-            for month in MONTHS:
-                r = cls.box.gridctl("stats", "quota", "--month", month, "--format", "json")
-                assert r.rc == OK, r
-                cls.quota[month] = r.json()
-        except BaseException:
-            cls.box.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.box.cleanup()
+            cls.quota[month] = r.json()
 
     def test_every_row_is_imported(self):
         self.assertEqual(self.summary["reported"], len(self.rows))

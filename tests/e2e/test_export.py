@@ -13,7 +13,8 @@ import subprocess
 import sys
 import unittest
 
-from gridctl_harness import (GRIDCTL, OK, Sandbox, base_env, data, example, example_units)
+from gridctl_harness import (GRIDCTL, OK, Sandbox, SharedSandboxCase, base_env, data, example,
+                             example_units)
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -366,27 +367,18 @@ _MAXRSS = ("import resource, subprocess, sys\n"
            "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
 
 
-class ExportSeason(unittest.TestCase):
+class ExportSeason(SharedSandboxCase):
     """The example season (examples/cases.csv): every row exports, in roughly constant memory
     (docs/design.md §10: memory stays flat; the export streams one case at a time)."""
 
     LIMIT_KIB = 60 * 1024
 
     @classmethod
-    def setUpClass(cls):
-        cls.box = Sandbox("season")
-        try:
-            with open(example("cases.csv"), encoding="utf-8", newline="") as f:
-                months = [row["reported_at"][:7] for row in csv.DictReader(f)]
-            cls.rows = len(months)
-            cls.september = months.count("2026-09")
-        except BaseException:
-            cls.box.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.box.cleanup()
+    def prepare(cls):
+        with open(example("cases.csv"), encoding="utf-8", newline="") as f:
+            months = [row["reported_at"][:7] for row in csv.DictReader(f)]
+        cls.rows = len(months)
+        cls.september = months.count("2026-09")
 
     def maxrss(self, *args: str) -> int:
         p = subprocess.run([sys.executable, "-c", _MAXRSS, GRIDCTL, "--db", self.box.db, *args],

@@ -18,31 +18,22 @@ import shutil
 import subprocess
 import unittest
 
-from gridctl_harness import (GRIDCTL, NOT_FOUND, OK, USAGE, Sandbox, example, faketime_env,
+from gridctl_harness import (GRIDCTL, NOT_FOUND, OK, USAGE, SharedSandboxCase, faketime_env,
                              file_bytes)
 
 TOWN_NAME = "石莲子镇"
 MONTH = "2026-08"
 
 
-class ShellQuestions(unittest.TestCase):
+class ShellQuestions(SharedSandboxCase):
     maxDiff = 4000
 
     @classmethod
-    def setUpClass(cls):
-        cls.box = Sandbox("season")
-        try:
-            units = cls.box.gridctl("units", "list", "--format", "json")
-            assert units.rc == OK, units
-            cls.units = units.json()
-            cls.policy = cls.box.gridctl("policy", "show", "--format", "json").json()
-        except BaseException:
-            cls.box.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.box.cleanup()
+    def prepare(cls):
+        units = cls.box.gridctl("units", "list", "--format", "json")
+        assert units.rc == OK, units
+        cls.units = units.json()
+        cls.policy = cls.box.gridctl("policy", "show", "--format", "json").json()
 
     def ok(self, *args: str):
         r = self.box.gridctl(*args)

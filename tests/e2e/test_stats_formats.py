@@ -12,8 +12,9 @@ import csv
 import json
 import unittest
 
-from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, REFUSED, USAGE, Sandbox, example,
-                             example_counts, display_width, token_columns)
+from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, OK, REFUSED, USAGE, Sandbox,
+                             SharedSandboxCase, display_width, example, example_counts,
+                             token_columns)
 
 COLUMNS = ["group", "name", "reported", "problems", "closed", "closed_on_time",
            "resolution_rate", "on_time_rate", "escalated", "referred", "whistles", "rework",
@@ -29,23 +30,14 @@ SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]
 MONTH = "2026-08"
 
 
-class StatsFormats(unittest.TestCase):
+class StatsFormats(SharedSandboxCase):
     maxDiff = 4000
 
     @classmethod
-    def setUpClass(cls):
-        cls.box = Sandbox("season")
-        try:
-            r = cls.box.gridctl("policy", "show", "--format", "json")
-            assert r.rc == OK, r
-            cls.policy = r.json()
-        except BaseException:
-            cls.box.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.box.cleanup()
+    def prepare(cls):
+        r = cls.box.gridctl("policy", "show", "--format", "json")
+        assert r.rc == OK, r
+        cls.policy = r.json()
 
     def run_ok(self, *args: str):
         r = self.box.gridctl(*args)

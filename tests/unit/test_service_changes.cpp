@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "county.hpp"
 #include "gridgov/service.hpp"
 #include "helpers.hpp"
 
@@ -17,26 +18,14 @@ namespace {
 
 const Timestamp k_now(std::chrono::seconds(1'790'000'000));
 
-LayoutEntry le(std::string code, std::string name, Level level, std::string parent) {
-  LayoutEntry e;
-  e.unit.code = std::move(code);
-  e.unit.name = std::move(name);
-  e.unit.level = level;
-  e.unit.parent = std::move(parent);
-  e.code_at = Location{"layout.csv", 2, 1, "code"};
-  e.name_at = Location{"layout.csv", 2, 5, "name"};
-  e.parent_at = Location{"layout.csv", 2, 9, "parent"};
-  return e;
-}
-
 /// T1 ─ Z1 ─ V1 ─ G1, G2; T1 ─ Z1 ─ V2 ─ G3.
 LayoutInput layout() {
   LayoutInput in;
   in.entries = {
-      le("T1", "大店镇", Level::town, ""),        le("Z1", "第一片区", Level::zone, "T1"),
-      le("V1", "东湖社区", Level::village, "Z1"), le("G1", "第1网格", Level::grid, "V1"),
-      le("G2", "第2网格", Level::grid, "V1"),     le("V2", "西湖村", Level::village, "Z1"),
-      le("G3", "第3网格", Level::grid, "V2")};
+      le("T1", Level::town, "", "大店镇"),        le("Z1", Level::zone, "T1", "第一片区"),
+      le("V1", Level::village, "Z1", "东湖社区"), le("G1", Level::grid, "V1", "第1网格"),
+      le("G2", Level::grid, "V1", "第2网格"),     le("V2", Level::village, "Z1", "西湖村"),
+      le("G3", Level::grid, "V2", "第3网格")};
   return in;
 }
 
@@ -51,21 +40,16 @@ LayoutEntry& entry(LayoutInput& in, const std::string& code) {
   throw std::logic_error("no entry " + code);
 }
 
+/// A grid worker of `unit` (county.hpp's, with a phone and the unit's field named).
 WorkerEntry we(std::string code, std::string unit, std::string phone = "") {
-  WorkerEntry e;
-  e.worker.code = std::move(code);
-  e.worker.name = "张三";
-  e.worker.tier = Tier::grid;
-  e.worker.units = {std::move(unit)};
+  WorkerEntry e = gridgov::testing::we(std::move(code), Tier::grid, {std::move(unit)});
   e.worker.phone = std::move(phone);
-  for (Location* at : {&e.code_at, &e.tier_at, &e.unit_at, &e.deployment_at, &e.department_at})
-    *at = Location{"workers.csv", 2, 1, ""};
   e.unit_at.field = "unit";
   return e;
 }
 
 /// A store with the county, layout() and workers W1 (G1), W2 (G2), W3 (G3).
-std::unique_ptr<Store> ready_store() {
+std::unique_ptr<Store> changes_store() {
   auto s = open_store(":memory:", {.create = true});
   Unit county;
   county.code = "371327";
@@ -105,9 +89,9 @@ Change change(std::string kind, std::string what, std::string level, std::string
 }  // namespace
 
 TEST_CASE("import_files lists each change: added, renamed, moved, changed, retired") {
-  auto s = ready_store();
+  auto s = changes_store();
   LayoutInput in = without(layout(), "G3");
-  in.entries.push_back(le("G4", "第4网格", Level::grid, "V2"));
+  in.entries.push_back(le("G4", Level::grid, "V2", "第4网格"));
   entry(in, "G1").unit.name = "东湖一网格";
   entry(in, "G2").unit.parent = "V2";
   entry(in, "G2").unit.households = 120;
@@ -131,7 +115,7 @@ TEST_CASE("import_files lists each change: added, renamed, moved, changed, retir
 }
 
 TEST_CASE("import_files: a dry run lists the same changes as the real import, writes nothing") {
-  auto s = ready_store();
+  auto s = changes_store();
   LayoutInput in = layout();
   entry(in, "G1").unit.name = "东湖一网格";
   const ImportReport dry = import_files(*s, &in, nullptr, {.dry_run = true}, k_now);
@@ -143,7 +127,7 @@ TEST_CASE("import_files: a dry run lists the same changes as the real import, wr
 }
 
 TEST_CASE("import_files: a unit coming back is listed as restored") {
-  auto s = ready_store();
+  auto s = changes_store();
   (void)retire_workers(*s, {"W3"}, false);
   (void)import_layout(*s, without(layout(), "G3"), {.prune = true}, k_now);
   REQUIRE(s->find_unit("G3")->retired);
@@ -152,7 +136,7 @@ TEST_CASE("import_files: a unit coming back is listed as restored") {
 }
 
 TEST_CASE("import_files with prune retires a grid and its worker the two files leave out") {
-  auto s = ready_store();
+  auto s = changes_store();
   const LayoutInput in = without(layout(), "G3");
   const std::vector<WorkerEntry> workers = {we("W1", "G1"), we("W2", "G2")};
   const ImportReport r = import_files(*s, &in, &workers, {.prune = true}, k_now);
@@ -163,7 +147,7 @@ TEST_CASE("import_files with prune retires a grid and its worker the two files l
 }
 
 TEST_CASE("import_files with prune: a worker the file moves away frees the grid") {
-  auto s = ready_store();
+  auto s = changes_store();
   const LayoutInput in = without(layout(), "G3");
   const std::vector<WorkerEntry> workers = {we("W3", "G2")};  // no prune of workers needed
   (void)import_files(*s, &in, &workers, {.prune = true}, k_now);
@@ -173,7 +157,7 @@ TEST_CASE("import_files with prune: a worker the file moves away frees the grid"
 }
 
 TEST_CASE("import_files with prune: a unit an active worker still serves is refused, naming it") {
-  auto s = ready_store();
+  auto s = changes_store();
   const LayoutInput in = without(without(layout(), "G3"), "G2");
   const std::vector<WorkerEntry> workers = {we("W1", "G1"), we("W3", "G3"), we("W5", "G3")};
   const auto e = error_of([&] { (void)import_files(*s, &in, &workers, {.prune = true}, k_now); });
@@ -190,7 +174,7 @@ TEST_CASE("import_files with prune: a unit an active worker still serves is refu
 }
 
 TEST_CASE("import_files with prune: a unit with cases is refused whatever the workers file says") {
-  auto s = ready_store();
+  auto s = changes_store();
   add_case(*s, "G3", "dispute", Status::closed);
   const LayoutInput in = without(layout(), "G3");
   const std::vector<WorkerEntry> workers = {we("W1", "G1"), we("W2", "G2")};
@@ -202,7 +186,7 @@ TEST_CASE("import_files with prune: a unit with cases is refused whatever the wo
 }
 
 TEST_CASE("import_workers: a worker placed in a retired unit is told it is retired") {
-  auto s = ready_store();
+  auto s = changes_store();
   (void)retire_workers(*s, {"W3"}, false);
   (void)import_layout(*s, without(layout(), "G3"), {.prune = true}, k_now);
   const auto e = error_of([&] { (void)import_workers(*s, {we("W9", "G3")}, {}); });
@@ -216,7 +200,7 @@ TEST_CASE("import_workers: a worker placed in a retired unit is told it is retir
 }
 
 TEST_CASE("import_files: a worker placed in a unit the same import retires is told so") {
-  auto s = ready_store();
+  auto s = changes_store();
   const LayoutInput in = without(layout(), "G3");
   const std::vector<WorkerEntry> workers = {we("W1", "G1"), we("W2", "G2")};
   // W3 moves into G2's place while G2 is... kept; W9 goes to G3, which the layout leaves out.
@@ -230,7 +214,7 @@ TEST_CASE("import_files: a worker placed in a unit the same import retires is to
 }
 
 TEST_CASE("retire_workers retires in one transaction, unknown codes are not_found") {
-  auto s = ready_store();
+  auto s = changes_store();
   const WorkerReport dry = retire_workers(*s, {"W1", "W2"}, true);
   CHECK(dry.by_tier[0].retired == 2);
   CHECK_FALSE(dry.written);
@@ -253,7 +237,7 @@ TEST_CASE("retire_workers retires in one transaction, unknown codes are not_foun
 }
 
 TEST_CASE("load_policy: dropping a category that cases use is refused, naming it and the count") {
-  auto s = ready_store();
+  auto s = changes_store();
   add_case(*s, "G1", "dispute", Status::open);
   add_case(*s, "G2", "dispute", Status::closed);
   std::string text(default_policy_text());
@@ -270,7 +254,7 @@ TEST_CASE("load_policy: dropping a category that cases use is refused, naming it
 }
 
 TEST_CASE("load_policy: dropping a category no case uses loads") {
-  auto s = ready_store();
+  auto s = changes_store();
   add_case(*s, "G1", "fire_hazard", Status::open);
   std::string text(default_policy_text());
   const auto at = text.find("[[categories]]\ncode = \"dispute\"");
@@ -281,7 +265,7 @@ TEST_CASE("load_policy: dropping a category no case uses loads") {
 }
 
 TEST_CASE("load_policy reports the setting changes, and none for the same text") {
-  auto s = ready_store();
+  auto s = changes_store();
   std::string text(default_policy_text());
   auto replace = [&](const std::string& from, const std::string& to) {
     const auto at = text.find(from);

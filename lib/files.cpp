@@ -86,13 +86,12 @@ std::optional<Encoding> parse_encoding(std::string_view text) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   if (s == "utf-8" || s == "utf8") return Encoding::utf8;
-  if (s == "gbk" || s == "cp936") return Encoding::gbk;
+  if (s == "gbk") return Encoding::gbk;
   if (s == "gb18030") return Encoding::gb18030;
   return std::nullopt;
 }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes, Encoding encoding) {
-  const std::string name = path;
   std::string text;
   if (path == "-") {
     text = detail::stdin_text();
@@ -102,16 +101,16 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes, Encod
     text = detail::read_bounded(in, max_bytes);
   }
   if (text.size() > max_bytes)
-    throw Error({Diagnostic{name, 0, 0, "", detail::too_big_reason(max_bytes)}});
+    throw Error({Diagnostic{path, 0, 0, "", detail::too_big_reason(max_bytes)}});
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     int line = 0;
     int column = 0;
     detail::line_column(text, nul, line, column);
-    throw Error({Diagnostic{name, line, column, "", std::string(detail::k_nul_reason)}});
+    throw Error({Diagnostic{path, line, column, "", std::string(detail::k_nul_reason)}});
   }
-  if (encoding != Encoding::utf8) return detail::to_utf8(text, encoding, name);
+  if (encoding != Encoding::utf8) return detail::to_utf8(text, encoding, path);
   if (detail::looks_like_gb18030(text))
-    throw Error({Diagnostic{name, 0, 0, "", detail::gbk_reason()}});
+    throw Error({Diagnostic{path, 0, 0, "", detail::gbk_reason()}});
   return text;
 }
 

@@ -61,7 +61,7 @@ std::vector<std::string> split_units(const std::string& s) {
 std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diagnostics,
                                       const ReadOptions& options) {
   detail::TextInput input(path, options.encoding);
-  const std::string file = path;
+  const std::string& file = path;
   detail::CsvReader reader(input.stream(), file, diagnostics);
   std::vector<CsvField> record;
   std::vector<WorkerEntry> out;

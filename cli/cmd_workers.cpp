@@ -88,11 +88,13 @@ void setup_workers(CLI::App& app, Context& ctx) {
 
   auto* list = cmd->add_subcommand("list", "List workers");
   list->add_option("--tier", f->tier, "Only this tier (grid, town, county)");
-  list->add_option("--unit", f->unit, "Only workers serving within this unit's subtree")
-      ->type_name("CODE");
+  list->add_option("--unit", f->unit,
+                   "Only workers serving within this unit's subtree (code or unique name)")
+      ->type_name("UNIT");
   list->add_option("--deployment", f->deployment,
                    "Only this deployment (resident, cluster, whistle)");
-  list->add_option("--department", f->department, "Only workers from this department")
+  list->add_option("--department", f->department,
+                   "Only workers from this department (code or name)")
       ->type_name("CODE");
   list->add_flag("--retired", f->retired, "Include retired workers (adds a `retired` column)");
   list->callback([f, &ctx] { run_list(ctx, *f); });

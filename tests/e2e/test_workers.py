@@ -3,7 +3,7 @@
 import unittest
 
 from gridctl_harness import (NOT_FOUND, OK, USAGE, GridctlTestCase, example_ancestors,
-                             worker_rows)
+                             example_units, worker_rows)
 
 LIST_COLUMNS = ["code", "name", "tier", "deployment", "department", "units", "phone"]
 TOWN = "371327100"  # 大店镇
@@ -50,6 +50,15 @@ class WorkersList(GridctlTestCase):
         want = {w["code"] for w in worker_rows() if w["department"] == "police"}
         self.assertTrue(want)
         self.assertEqual(self.codes("--department", "police"), want)
+
+    def test_by_department_name(self):
+        """A department by the policy's name lists the same workers as by its code."""
+        self.assertEqual(self.codes("--department", "县公安局"), self.codes("--department", "police"))
+
+    def test_by_unit_name(self):
+        """A town by its unique name lists the same workers as by its code."""
+        name = example_units()[TOWN]["name"]
+        self.assertEqual(self.codes("--unit", name), self.codes("--unit", TOWN))
 
     def test_by_unit_town(self):
         want = {w["code"] for w in worker_rows() if within(w["unit"], TOWN)}

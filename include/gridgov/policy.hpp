@@ -28,6 +28,28 @@ struct Deadlines {
   friend bool operator==(const Deadlines&, const Deadlines&) = default;
 };
 
+/// Whether an assessment indicator rewards a high value (`target`) or a low one (`ceiling`).
+enum class Goal { target, ceiling };
+
+/// One `[[assessment.indicators]]` entry (docs/design.md §12; the formulas are assessment.hpp's).
+struct Indicator {
+  std::string field;  ///< a statistics field, `attendance_rate` or `rework_rate`
+  double weight = 0;  ///< ≥ 0
+  Goal goal = Goal::target;
+  double bound = 1;  ///< the target or the ceiling, > 0
+
+  friend bool operator==(const Indicator&, const Indicator&) = default;
+};
+
+/// The policy's `[subsidies]` (docs/design.md §12), in fen.
+struct SubsidyRates {
+  long long resident_monthly = 0;  ///< a resident (片区常驻) worker's month, pro rata
+  long long cluster_monthly = 0;   ///< a cluster (连片派驻) worker's month, pro rata
+  long long whistle_daily = 0;     ///< per local day a whistle (吹哨进驻) worker was summoned
+
+  friend bool operator==(const SubsidyRates&, const SubsidyRates&) = default;
+};
+
 struct Policy {
   std::chrono::minutes utc_offset{8 * 60};  ///< local days and months for quotas and statistics
   bool auto_escalate = false;
@@ -38,6 +60,8 @@ struct Policy {
   Calendar calendar;  ///< working days, for limits given in working days
   std::vector<Department> departments;
   std::vector<Category> categories;
+  std::vector<Indicator> indicators;      ///< `[[assessment.indicators]]`, in the file's order
+  std::optional<SubsidyRates> subsidies;  ///< `[subsidies]`, when the policy has one
 
   [[nodiscard]] const Department* find_department(std::string_view code) const {
     auto it = std::find_if(departments.begin(), departments.end(),

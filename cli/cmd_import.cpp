@@ -1,4 +1,5 @@
-// gridctl import layout|workers FILE…, or gridctl import FILE… (the kind told by each header)
+// gridctl import layout|workers|cases|attendance FILE…, or gridctl import FILE… (the kind told by
+// each header)
 
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "gridgov/attendance.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/service.hpp"
@@ -111,6 +113,36 @@ void run_cases(Context& ctx, const ImportFlags& flags, const std::vector<std::st
   ctx.print(gridgov::case_import_table(done));
 }
 
+void run_attendance(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
+  auto session = ctx.session();
+  // One transaction for the whole command: every file is taken, or none.
+  auto tx = session.begin_write();
+  std::vector<std::pair<std::string, gridgov::AttendanceImportReport>> done;
+  for (const auto& path : files) {
+    gridgov::Diagnostics diagnostics(flags.max_errors);
+    gridgov::AttendanceImportReport report;
+    try {
+      report = gridgov::import_attendance(session, path, flags.read_options(), flags.dry_run,
+                                          diagnostics);
+    } catch (const gridgov::Error& e) {
+      print_warnings(ctx, diagnostics);
+      const std::size_t problems = e.diagnostics().size() + e.more();
+      ctx.say(path + ": " +
+              (problems > 0 ? "rejected (" + std::to_string(problems) + " problem(s))"
+                            : std::string("not imported")) +
+              "; nothing written");
+      throw;
+    }
+    print_warnings(ctx, diagnostics);
+    ctx.say(path + ": " + std::to_string(report.rows) + " rows: " + std::to_string(report.added) +
+            " added, " + std::to_string(report.present) + " already present, 0 rejected" +
+            (flags.dry_run ? " (dry run: nothing written)" : ""));
+    done.emplace_back(path, report);
+  }
+  if (!flags.dry_run) tx->commit();
+  ctx.print(gridgov::attendance_import_table(done));
+}
+
 void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
                 std::vector<std::string> workers) {
   gridgov::Diagnostics diagnostics(flags.max_errors);
@@ -187,7 +219,7 @@ void add_batch_flag(CLI::App* cmd, ImportFlags& flags) {
 void setup_import(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<ImportFlags>();
   auto* cmd = app.add_subcommand(
-      "import", "Bulk import: `import layout|workers|cases FILE…`, or `import FILE…`");
+      "import", "Bulk import: `import layout|workers|cases|attendance FILE…`, or `import FILE…`");
   cmd->require_subcommand(0, 1);
   add_flags(cmd, *flags,
             "Layout, workers or cases files, told apart by their headers (or a .toml, .json or "
@@ -205,6 +237,12 @@ void setup_import(CLI::App& app, Context& ctx) {
   cases->get_option("files")->required();
   cases->callback([flags, &ctx] { run_cases(ctx, *flags, flags->files); });
 
+  auto* attendance = cmd->add_subcommand(
+      "attendance", "Import workers' check-ins and patrol points (CSV; idempotent)");
+  add_flags(attendance, *flags, "Attendance files (`-` reads standard input)", false);
+  attendance->get_option("files")->required();
+  attendance->callback([flags, &ctx] { run_attendance(ctx, *flags, flags->files); });
+
   auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
   add_flags(workers, *flags, "Workers files (`-` reads standard input)");
   workers->get_option("files")->required();
@@ -217,6 +255,7 @@ void setup_import(CLI::App& app, Context& ctx) {
     std::vector<std::string> layouts;
     std::vector<std::string> workers_files;
     std::vector<std::string> cases_files;
+    std::vector<std::string> attendance_files;
     for (const auto& f : flags->files) {
       const std::string kind = gridgov::sniff_import_kind(f, flags->read_options().encoding);
       if (kind == "layout")
@@ -225,6 +264,8 @@ void setup_import(CLI::App& app, Context& ctx) {
         workers_files.push_back(f);
       else if (kind == "cases")
         cases_files.push_back(f);
+      else if (kind == "attendance")
+        attendance_files.push_back(f);
       else
         throw gridgov::Error(gridgov::ErrorCode::input,
                              f +
@@ -232,7 +273,13 @@ void setup_import(CLI::App& app, Context& ctx) {
                                  "workers file); name it: `gridctl import layout|workers " +
                                  f + "`");
     }
-    if (cases_files.empty()) {
+    if (!attendance_files.empty()) {
+      if (attendance_files.size() != flags->files.size())
+        throw gridgov::Error(gridgov::ErrorCode::usage,
+                             "import attendance files on their own, after the workers they name: "
+                             "`gridctl import attendance FILE…`");
+      run_attendance(ctx, *flags, attendance_files);
+    } else if (cases_files.empty()) {
       run_import(ctx, *flags, layouts, workers_files);
     } else if (layouts.empty() && workers_files.empty()) {
       run_cases(ctx, *flags, cases_files);

@@ -24,14 +24,6 @@ struct StatsFlags {
   long long limit = -1;
 };
 
-gridgov::Period month(gridgov::Session& session, const std::string& text) {
-  auto p = gridgov::month_period(text, session.utc_offset(), session.now());
-  if (!p)
-    throw gridgov::Error(gridgov::ErrorCode::usage,
-                         "--month " + text + ": expected YYYY-MM, this or last");
-  return *p;
-}
-
 /// --unit's code: the unit it names by code or unique name (gridgov::find_unit).
 std::string unit_code(gridgov::Session& session, const std::string& text) {
   if (text.empty()) return {};
@@ -86,7 +78,7 @@ void setup_stats(CLI::App& app, Context& ctx) {
     }
     if (by.size() > 2)
       throw gridgov::Error(gridgov::ErrorCode::usage, "--by takes at most two groupings");
-    const gridgov::Period p = month(session, f->month);
+    const gridgov::Period p = Context::month(session, f->month);
     ctx.print(gridgov::stats_table(gridgov::statistics(session, p, by, unit_code(session, f->unit)),
                                    ctx.format()));
   });
@@ -104,8 +96,8 @@ void setup_stats(CLI::App& app, Context& ctx) {
     std::optional<gridgov::Timestamp> to;
     if (!f->from.empty()) from = Context::bound(session, "--from", f->from, false);
     if (!f->to.empty()) to = Context::bound(session, "--to", f->to, true);
-    const gridgov::Period p =
-        f->month.empty() ? gridgov::summary_period(session, from, to) : month(session, f->month);
+    const gridgov::Period p = f->month.empty() ? gridgov::summary_period(session, from, to)
+                                               : Context::month(session, f->month);
     if (p.to <= p.from) throw gridgov::Error(gridgov::ErrorCode::usage, "--to is before --from");
     ctx.print(gridgov::stats_table(gridgov::statistics(session, p, {}, unit_code(session, f->unit)),
                                    ctx.format()));
@@ -122,7 +114,7 @@ void setup_stats(CLI::App& app, Context& ctx) {
     auto session = ctx.session();
     std::vector<gridgov::QuotaRow> rows;
     for (const auto& q :
-         gridgov::quota(session, month(session, f->month), unit_code(session, f->unit)))
+         gridgov::quota(session, Context::month(session, f->month), unit_code(session, f->unit)))
       if (f->below < 0 || q.rate() < f->below) rows.push_back(q);
     gridgov::Table t = gridgov::quota_table(rows);
     order(t, f->sort, f->desc, f->limit);

@@ -63,7 +63,7 @@ void run_show(Context& ctx, const WorkersFlags& f) {
 
 void run_retire(Context& ctx, const WorkersFlags& f) {
   auto session = ctx.session();
-  const auto report = gridgov::retire_workers(session.store(), f.codes, f.dry_run);
+  const auto report = gridgov::retire_workers(session.store(), f.codes, session.now(), f.dry_run);
   ctx.print(gridgov::change_table(report.changes));
   long long retired = 0;
   long long already = 0;

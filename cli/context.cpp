@@ -50,6 +50,14 @@ gridgov::Timestamp Context::bound(gridgov::Session& session, const std::string& 
   return *t;
 }
 
+gridgov::Period Context::month(gridgov::Session& session, const std::string& text) {
+  auto p = gridgov::month_period(text, session.utc_offset(), session.now());
+  if (!p)
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--month " + text + ": expected YYYY-MM, this or last");
+  return *p;
+}
+
 gridgov::Session Context::session(bool create) const {
   gridgov::OpenOptions o;
   o.create = create;

@@ -63,6 +63,9 @@ class Context {
   [[nodiscard]] static gridgov::Timestamp bound(gridgov::Session& session, const std::string& flag,
                                                 const std::string& text, bool upper);
 
+  /// A --month flag's local month: YYYY-MM, `this` or `last`; a bad one is a usage error.
+  [[nodiscard]] static gridgov::Period month(gridgov::Session& session, const std::string& text);
+
   /// How data is printed: the format, colour, --columns, --lang (names from the database's
   /// policy) and --bom.
   [[nodiscard]] gridgov::RenderOptions render_options() const;

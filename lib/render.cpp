@@ -300,6 +300,20 @@ const Words& header_words() {
       {"key", "项目"},
       {"field", "字段"},
       {"value", "值"},
+      {"workdays", "应出勤天数"},
+      {"days_present", "出勤天数"},
+      {"patrol_days", "巡查天数"},
+      {"grids_covered", "覆盖网格数"},
+      {"attendance_rate", "出勤率"},
+      {"out_of_scope", "范围外记录"},
+      {"rework_rate", "返工率"},
+      {"score", "得分"},
+      {"rank", "排名"},
+      {"policy_version", "政策版本"},
+      {"indicators", "考核指标"},
+      {"weight", "权重"},
+      {"points", "指标得分"},
+      {"amount", "金额(元)"},
   };
   return words;
 }

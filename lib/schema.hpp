@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 4> k_migrations = {
+inline constexpr std::array<std::string_view, 5> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -277,6 +277,22 @@ ALTER TABLE cases ADD COLUMN supervision_by INTEGER;
 CREATE INDEX events_tallied ON events (at) WHERE type = 'whistle' OR type = 'rework' OR
   type = 'supervise' OR (type = 'close' AND actor = 'admin');
 CREATE INDEX events_late ON events (case_id) WHERE late_record = 1;
+)sql",
+    // 4 → 5: attendance (docs/design.md §12): workers' check-ins and patrol points, one per worker
+    // and instant; and when a worker was retired, which a month's attendance and subsidies count
+    // up to.
+    R"sql(
+ALTER TABLE workers ADD COLUMN retired_at INTEGER;
+CREATE TABLE attendance (
+  id          INTEGER PRIMARY KEY,
+  worker_id   INTEGER NOT NULL REFERENCES workers (id),
+  at          INTEGER NOT NULL,
+  grid_id     INTEGER NOT NULL REFERENCES units (id),
+  kind        TEXT NOT NULL CHECK (kind = 'checkin' OR kind = 'patrol'),
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (worker_id, at)
+) STRICT;
+CREATE INDEX attendance_at ON attendance (at);
 )sql",
 };
 

@@ -214,11 +214,12 @@ Policy current_policy(Store& store) {
 }
 
 WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entries,
-                            const ImportOptions& options) {
-  return *import_files(store, nullptr, &entries, options, Timestamp{}).workers;
+                            const ImportOptions& options, Timestamp now) {
+  return *import_files(store, nullptr, &entries, options, now).workers;
 }
 
-WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes, bool dry_run) {
+WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes, Timestamp now,
+                            bool dry_run) {
   auto tx = store.begin_write();
   WorkerReport report;
   std::vector<std::string> unknown;
@@ -237,7 +238,7 @@ WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes,
     }
     ++counts.retired;
     report.changes.push_back(worker_change(s->worker, "retired"));
-    store.retire_worker(code);
+    store.retire_worker(code, now);
   }
   if (!unknown.empty()) {
     std::string list;
@@ -439,7 +440,7 @@ ImportReport import_files(Store& store, const LayoutInput* layout,
   if (workers) {
     plan = plan_workers_step(store, *workers, options, retiring);
     for (const auto& w : plan->to_put) store.put_worker(w);
-    for (const auto& code : plan->to_retire) store.retire_worker(code);
+    for (const auto& code : plan->to_retire) store.retire_worker(code, now);
     report.workers = WorkerReport{plan->by_tier, plan->change_list, false};
   }
   if (step)

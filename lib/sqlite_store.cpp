@@ -283,7 +283,8 @@ class SqliteStore final : public Store, public Reporting {
       auto& upsert = statement(
           "INSERT INTO workers (code, name, tier, deployment, department, phone, retired) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT (code) DO UPDATE SET "
-          "name = ?2, tier = ?3, deployment = ?4, department = ?5, phone = ?6, retired = 0 "
+          "name = ?2, tier = ?3, deployment = ?4, department = ?5, phone = ?6, retired = 0, "
+          "retired_at = NULL "
           "RETURNING id");
       upsert.bind(1, w.code);
       upsert.bind(2, w.name);
@@ -313,11 +314,31 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  void retire_worker(std::string_view code) override {
+  void retire_worker(std::string_view code, std::optional<Timestamp> at) override {
     guarded(m_path, [&] {
-      auto& q = statement("UPDATE workers SET retired = 1 WHERE code = ?");
-      q.bind(1, std::string(code));
+      auto& q = statement("UPDATE workers SET retired = 1, retired_at = ? WHERE code = ?");
+      if (at)
+        q.bind(1, seconds(*at));
+      else
+        q.bind(1);
+      q.bind(2, std::string(code));
       q.exec();
+    });
+  }
+
+  bool add_attendance(const AttendanceRecord& r, Timestamp recorded_at) override {
+    return guarded(m_path, [&] {
+      auto& q = statement(
+          "INSERT INTO attendance (worker_id, at, grid_id, kind, recorded_at) "
+          "VALUES ((SELECT id FROM workers WHERE code = ?1), ?2, "
+          "(SELECT id FROM units WHERE code = ?3), ?4, ?5) "
+          "ON CONFLICT (worker_id, at) DO NOTHING");
+      q.bind(1, r.worker);
+      q.bind(2, seconds(r.at));
+      q.bind(3, r.grid);
+      q.bind(4, std::string(to_string(r.kind)));
+      q.bind(5, seconds(recorded_at));
+      return q.exec() > 0;
     });
   }
 
@@ -702,6 +723,51 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  void for_each_attendance(Timestamp from, Timestamp to,
+                           const std::function<void(const AttendanceRecord&)>& visit) override {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db,
+                          "SELECT w.code, a.at, g.code, a.kind FROM attendance a "
+                          "JOIN workers w ON w.id = a.worker_id JOIN units g ON g.id = a.grid_id "
+                          "WHERE a.at >= ? AND a.at < ? ORDER BY a.at, a.id");
+      q.bind(1, seconds(from));
+      q.bind(2, seconds(to));
+      AttendanceRecord r;
+      while (q.executeStep()) {
+        r.worker = q.getColumn(0).getString();
+        r.at = timestamp(q.getColumn(1));
+        r.grid = q.getColumn(2).getString();
+        r.kind =
+            parse_attendance_kind(q.getColumn(3).getString()).value_or(AttendanceKind::checkin);
+        visit(r);
+      }
+    });
+  }
+
+  void for_each_patrol_report(Timestamp from, Timestamp to,
+                              const std::function<void(const AttendanceRecord&)>& visit) override {
+    guarded(m_path, [&] {
+      // The reports rule 12 also reads for the quota: patrol, not void, not a late record.
+      SQLite::Statement q(
+          *m_db,
+          "SELECT c.reporter, c.reported_at, g.code FROM cases c "
+          "INDEXED BY cases_reported JOIN units g ON g.id = c.grid_id "
+          "WHERE c.source = 'patrol' AND c.reported_at >= ? AND c.reported_at < ? "
+          "AND c.status <> 'void' AND c.id NOT IN (SELECT case_id FROM events "
+          "WHERE late_record = 1 AND type = 'report') ORDER BY c.reported_at, c.id");
+      q.bind(1, seconds(from));
+      q.bind(2, seconds(to));
+      AttendanceRecord r;
+      r.kind = AttendanceKind::patrol;
+      while (q.executeStep()) {
+        r.worker = q.getColumn(0).getString();
+        r.at = timestamp(q.getColumn(1));
+        r.grid = q.getColumn(2).getString();
+        visit(r);
+      }
+    });
+  }
+
   std::optional<std::pair<Timestamp, Timestamp>> reported_range() override {
     return guarded(m_path, [&]() -> std::optional<std::pair<Timestamp, Timestamp>> {
       SQLite::Statement q(*m_db, "SELECT min(reported_at), max(reported_at) FROM cases");
@@ -1044,8 +1110,8 @@ class SqliteStore final : public Store, public Reporting {
       "SELECT w.code, w.name, w.tier, w.deployment, coalesce(w.department, ''), "
       "coalesce(w.phone, ''), w.retired, "
       "(SELECT group_concat(code, ';') FROM (SELECT u.code FROM worker_units wu "
-      " JOIN units u ON u.id = wu.unit_id WHERE wu.worker_id = w.id ORDER BY wu.position)) "
-      "FROM workers w";
+      " JOIN units u ON u.id = wu.unit_id WHERE wu.worker_id = w.id ORDER BY wu.position)), "
+      "w.retired_at FROM workers w";
 
   void open(const OpenOptions& options) {
     namespace fs = std::filesystem;
@@ -1364,6 +1430,7 @@ class SqliteStore final : public Store, public Reporting {
     w.phone = q.getColumn(5).getString();
     s.retired = q.getColumn(6).getInt() != 0;
     if (!q.getColumn(7).isNull()) w.units = split(q.getColumn(7).getString());
+    if (!q.getColumn(8).isNull()) s.retired_at = timestamp(q.getColumn(8));
     return s;
   }
 

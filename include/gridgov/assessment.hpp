@@ -33,6 +33,49 @@ class Session;
   return std::find(f.begin(), f.end(), field) != f.end();
 }
 
+/// An indicator's value for a group, from its statistics row and its workers' attendance rate:
+/// the row's field; a rate without a denominator (no problems, nothing closed, no grid-days, no
+/// working days) has none, and neither has a field the group cannot have.
+[[nodiscard]] inline std::optional<double> indicator_value(const StatsRow& row,
+                                                           std::string_view field,
+                                                           std::optional<double> attendance_rate) {
+  auto count = [](long long n) { return std::optional<double>(static_cast<double>(n)); };
+  auto ratio = [](long long n, long long d) -> std::optional<double> {
+    if (d <= 0) return std::nullopt;
+    return static_cast<double>(n) / static_cast<double>(d);
+  };
+  if (field == "attendance_rate") return attendance_rate;
+  if (field == "rework_rate") return ratio(row.rework, row.closed);
+  if (field == "resolution_rate") return ratio(row.closed, row.problems);
+  if (field == "on_time_rate") return ratio(row.closed_on_time, row.problems);
+  if (field == "median_hours_to_close") return row.median_hours_to_close();
+  if (field == "quota_rate") {
+    if (!row.grid_days || *row.grid_days <= 0) return std::nullopt;
+    return row.quota_rate();
+  }
+  if (field == "quota_days_met")
+    return row.quota_days_met ? count(*row.quota_days_met) : std::nullopt;
+  const std::pair<std::string_view, long long> counts[] = {
+      {"reported", row.reported},
+      {"problems", row.problems},
+      {"closed", row.closed},
+      {"closed_on_time", row.closed_on_time},
+      {"escalated", row.escalated},
+      {"referred", row.referred},
+      {"whistles", row.whistles},
+      {"rework", row.rework},
+      {"overdue_open", row.overdue_open},
+      {"stage_late", row.stage_late},
+      {"extended", row.extended},
+      {"suspended_open", row.suspended_open},
+      {"supervised", row.supervised},
+      {"supervision_overdue", row.supervision_overdue},
+      {"verified_by_admin", row.verified_by_admin}};
+  for (const auto& [name, n] : counts)
+    if (field == name) return count(n);
+  return std::nullopt;
+}
+
 /// An indicator's points for a value: `target`: weight × min(value / target, 1); `ceiling`:
 /// weight × max(0, 1 − value / ceiling). No value (a rate without a denominator, a field that
 /// does not apply to the group): no points.

@@ -10,6 +10,7 @@
 
 #include "gridgov/duration.hpp"
 #include "gridgov/level.hpp"
+#include "gridgov/time.hpp"
 
 namespace gridgov {
 
@@ -108,6 +109,34 @@ struct Worker {
   std::string phone;
 
   friend bool operator==(const Worker&, const Worker&) = default;
+};
+
+/// What an attendance record says (考勤, docs/design.md §12): a check-in, or a point of a patrol.
+enum class AttendanceKind : int { checkin = 0, patrol = 1 };
+
+[[nodiscard]] constexpr std::string_view to_string(AttendanceKind k) noexcept {
+  return k == AttendanceKind::patrol ? "patrol" : "checkin";
+}
+[[nodiscard]] constexpr std::string_view to_zh(AttendanceKind k) noexcept {
+  return k == AttendanceKind::patrol ? "巡查" : "签到";
+}
+/// Parses an attendance kind by code name or Chinese word (`"签到"`, `"巡查"`).
+[[nodiscard]] constexpr std::optional<AttendanceKind> parse_attendance_kind(
+    std::string_view s) noexcept {
+  if (s == "checkin" || s == "签到" || s == "打卡") return AttendanceKind::checkin;
+  if (s == "patrol" || s == "巡查" || s == "巡逻") return AttendanceKind::patrol;
+  return std::nullopt;
+}
+
+/// One check-in or patrol point of a worker, in a grid; or a patrol report a worker logged,
+/// which counts as presence on its day.
+struct AttendanceRecord {
+  std::string worker;  ///< the worker's code
+  Timestamp at{};
+  std::string grid;  ///< the grid's code
+  AttendanceKind kind = AttendanceKind::checkin;
+
+  friend bool operator==(const AttendanceRecord&, const AttendanceRecord&) = default;
 };
 
 /// A county department (县直部门) that handles referred cases.

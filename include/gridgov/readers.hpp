@@ -5,6 +5,7 @@
 // Implemented in lib/ over toml++ and nlohmann-json; only domain types cross this boundary.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,21 @@ void read_layout(const std::vector<std::string>& paths, LayoutInput& input,
 [[nodiscard]] std::vector<WorkerEntry> read_workers(const std::string& path,
                                                     Diagnostics& diagnostics,
                                                     const ReadOptions& options = {});
+
+/// One row of an attendance file, with where its codes are.
+struct AttendanceEntry {
+  AttendanceRecord record;
+  Location worker_at;
+  Location grid_at;
+};
+
+/// Streams an attendance CSV (`worker, at, grid[, kind]`, or 网格员, 时间, 网格, 类型): each good
+/// row to `visit`, in the file's order; a row with a bad field (an empty code, a bad time, an
+/// unknown kind) is reported and skipped. `kind` is checkin (签到, when blank or absent) or
+/// patrol (巡查); times without an offset are local at `local_offset`. Memory stays flat.
+void read_attendance(const std::string& path, std::chrono::minutes local_offset,
+                     Diagnostics& diagnostics, const ReadOptions& options,
+                     const std::function<void(const AttendanceEntry&)>& visit);
 
 /// Reads a policy from TOML text; `name` is the file name used in diagnostics.
 [[nodiscard]] Policy parse_policy(std::string_view text, const std::string& name,

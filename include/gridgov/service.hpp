@@ -44,14 +44,16 @@ struct WorkerReport {
 };
 
 /// Upserts workers by code after checking each against the layout and the current policy.
-/// A unit that is retired is named so ("unit X is retired"), not as unknown.
+/// A unit that is retired is named so ("unit X is retired"), not as unknown. `now` is when the
+/// import happens: the retirement time of the workers `prune` retires.
 WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entries,
-                            const ImportOptions& options);
+                            const ImportOptions& options, Timestamp now = {});
 
 /// Retires the workers with these codes (`gridctl workers retire`), in one transaction; one
 /// already retired is counted unchanged. Throws ErrorCode::not_found naming every unknown code
 /// (nothing written). A dry run plans and reports only.
-WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes, bool dry_run);
+WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes, Timestamp now,
+                            bool dry_run);
 
 /// What a user should know about a valid policy at `now`: e.g. that its calendar does not cover
 /// the current (local) year, whose working days then count Monday to Friday.

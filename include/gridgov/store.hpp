@@ -123,6 +123,13 @@ class Reporting {
   /// Streams the events that happened in [from, to), oldest first, each with its case's header.
   virtual void for_each_event(Timestamp from, Timestamp to,
                               const std::function<void(const Case&, const Event&)>& visit) = 0;
+  /// Streams the attendance records of [from, to), oldest first.
+  virtual void for_each_attendance(Timestamp from, Timestamp to,
+                                   const std::function<void(const AttendanceRecord&)>& visit) = 0;
+  /// Streams the patrol reports of [from, to) that count as presence, as records of kind patrol
+  /// (worker = the reporter): not void, and not late records (rule 16).
+  virtual void for_each_patrol_report(
+      Timestamp from, Timestamp to, const std::function<void(const AttendanceRecord&)>& visit) = 0;
   /// The earliest and latest `reported_at` of all cases; nullopt without cases.
   [[nodiscard]] virtual std::optional<std::pair<Timestamp, Timestamp>> reported_range() = 0;
   /// Per grid code, the patrol reports of [from, to) for the daily quota (rule 12): the local
@@ -165,7 +172,13 @@ class Store {
   [[nodiscard]] virtual std::vector<Worker> workers_of(std::string_view unit) = 0;
   /// Adds a worker or replaces one with the same code (and makes it active again).
   virtual void put_worker(const Worker& worker) = 0;
-  virtual void retire_worker(std::string_view code) = 0;
+  /// Retires a worker as of `at` (nullopt: the time is not known).
+  virtual void retire_worker(std::string_view code, std::optional<Timestamp> at) = 0;
+
+  /// Records a worker's check-in or patrol point; false (nothing written) when that worker
+  /// already has a record at that instant, so that importing a file twice adds nothing. The
+  /// worker and the grid must exist.
+  virtual bool add_attendance(const AttendanceRecord& record, Timestamp recorded_at) = 0;
 
   /// The newest policy version, or nullopt before any was stored.
   [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;

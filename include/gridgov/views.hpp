@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "gridgov/assessment.hpp"
+#include "gridgov/attendance.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/policy.hpp"
@@ -14,6 +16,7 @@
 #include "gridgov/service.hpp"
 #include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
+#include "gridgov/subsidies.hpp"
 #include "gridgov/table.hpp"
 #include "gridgov/time.hpp"
 #include "gridgov/unit_tree.hpp"
@@ -67,6 +70,23 @@ enum class CaseColumns {
 [[nodiscard]] Table stats_table(const std::vector<StatsRow>& rows, Format format = Format::table);
 /// The daily quota per grid, with the town each lies in.
 [[nodiscard]] Table quota_table(const std::vector<QuotaRow>& rows);
+
+/// A month's attendance (docs/design.md §12): per worker `worker, name, unit, workdays,
+/// days_present, patrol_days, grids_covered, attendance_rate, out_of_scope`; by town `group,
+/// name` and the same figures. A rate without working days is 0 in json, blank elsewhere.
+[[nodiscard]] Table attendance_table(const std::vector<AttendanceRow>& rows, AttendanceGrouping by,
+                                     Format format = Format::table);
+/// An assessment: `group, name, score, rank, policy_version`, then in json `indicators` (an array
+/// of `{field, value, weight, points}`), elsewhere `FIELD_value, FIELD_points` per indicator.
+/// Scores and points are rounded to cents.
+[[nodiscard]] Table assessment_table(const std::vector<AssessmentRow>& rows,
+                                     Format format = Format::table);
+/// What `import attendance` did, per file: `kind, file, added, present, rejected`.
+[[nodiscard]] Table attendance_import_table(
+    const std::vector<std::pair<std::string, AttendanceImportReport>>& files);
+/// A subsidy statement: `worker, name, deployment, department, days, amount` (yuan, two
+/// decimals, as text so that no format rounds it).
+[[nodiscard]] Table subsidy_table(const std::vector<SubsidyRow>& rows);
 
 /// `status` for people: one (group, key, count) row per count.
 [[nodiscard]] Table status_table(const Counts& counts);

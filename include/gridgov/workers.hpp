@@ -35,6 +35,9 @@ struct WorkerEntry {
 struct StoredWorker {
   Worker worker;
   bool retired = false;
+  /// When the worker was retired (what a month's attendance and subsidies count up to);
+  /// nullopt for an active worker, or one retired before gridgov kept the time (schema 5).
+  std::optional<Timestamp> retired_at;
 };
 
 /// The level of an active unit by code, or nullopt when there is no such unit.

@@ -128,7 +128,7 @@ TEST_CASE("import_files: a dry run lists the same changes as the real import, wr
 
 TEST_CASE("import_files: a unit coming back is listed as restored") {
   auto s = changes_store();
-  (void)retire_workers(*s, {"W3"}, false);
+  (void)retire_workers(*s, {"W3"}, k_now, false);
   (void)import_layout(*s, without(layout(), "G3"), {.prune = true}, k_now);
   REQUIRE(s->find_unit("G3")->retired);
   const LayoutReport r = import_layout(*s, layout(), {}, k_now);
@@ -187,7 +187,7 @@ TEST_CASE("import_files with prune: a unit with cases is refused whatever the wo
 
 TEST_CASE("import_workers: a worker placed in a retired unit is told it is retired") {
   auto s = changes_store();
-  (void)retire_workers(*s, {"W3"}, false);
+  (void)retire_workers(*s, {"W3"}, k_now, false);
   (void)import_layout(*s, without(layout(), "G3"), {.prune = true}, k_now);
   const auto e = error_of([&] { (void)import_workers(*s, {we("W9", "G3")}, {}); });
   REQUIRE(e.has_value());
@@ -215,22 +215,22 @@ TEST_CASE("import_files: a worker placed in a unit the same import retires is to
 
 TEST_CASE("retire_workers retires in one transaction, unknown codes are not_found") {
   auto s = changes_store();
-  const WorkerReport dry = retire_workers(*s, {"W1", "W2"}, true);
+  const WorkerReport dry = retire_workers(*s, {"W1", "W2"}, k_now, true);
   CHECK(dry.by_tier[0].retired == 2);
   CHECK_FALSE(dry.written);
   CHECK_FALSE(s->find_worker("W1")->retired);
 
-  const auto e = error_of([&] { (void)retire_workers(*s, {"W1", "X1", "X2"}, false); });
+  const auto e = error_of([&] { (void)retire_workers(*s, {"W1", "X1", "X2"}, k_now, false); });
   REQUIRE(e.has_value());
   CHECK(e->code() == ErrorCode::not_found);
   CHECK(contains(e->what(), "X1, X2"));
   CHECK_FALSE(s->find_worker("W1")->retired);  // nothing written
 
-  const WorkerReport r = retire_workers(*s, {"W1", "W1"}, false);
+  const WorkerReport r = retire_workers(*s, {"W1", "W1"}, k_now, false);
   CHECK(r.written);
   CHECK(r.changes == std::vector<Change>{change("worker", "retired", "grid", "W1", "张三")});
   CHECK(s->find_worker("W1")->retired);
-  const WorkerReport again = retire_workers(*s, {"W1"}, false);
+  const WorkerReport again = retire_workers(*s, {"W1"}, k_now, false);
   CHECK_FALSE(again.written);
   CHECK(again.by_tier[0].unchanged == 1);
   CHECK(again.changes.empty());

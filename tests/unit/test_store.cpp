@@ -168,7 +168,7 @@ TEST_CASE_TEMPLATE("Store::counts counts active units by level and workers by ti
   s->put_worker(worker("W2", Tier::grid, {"G2"}));
   s->put_worker(worker("W3", Tier::town, {"Z1"}));
   s->put_worker(worker("W4", Tier::county, {}, Deployment::whistle, "police"));
-  s->retire_worker("W2");
+  s->retire_worker("W2", std::nullopt);
   const Counts c = s->counts();
   CHECK(c.units == std::array<long long, 5>{1, 2, 2, 1, 2});
   CHECK(c.workers == std::array<long long, 3>{1, 1, 1});
@@ -195,7 +195,7 @@ TEST_CASE_TEMPLATE("Store::put_worker replaces the units and makes the worker ac
   auto s = B::fresh();
   add_tree(*s);
   s->put_worker(worker("W1", Tier::county, {"Z1", "Z2"}, Deployment::cluster));
-  s->retire_worker("W1");
+  s->retire_worker("W1", std::nullopt);
   CHECK(s->find_worker("W1")->retired);
   s->put_worker(worker("W1", Tier::county, {"Z2"}, Deployment::resident));
   const auto w = s->find_worker("W1");
@@ -213,7 +213,7 @@ TEST_CASE_TEMPLATE("Store::workers lists every worker in code order, retired one
   s->put_worker(worker("W2", Tier::grid, {"G2"}));
   s->put_worker(worker("W1", Tier::grid, {"G1"}));
   s->put_worker(worker("W3", Tier::county, {}, Deployment::whistle));
-  s->retire_worker("W2");
+  s->retire_worker("W2", std::nullopt);
   const auto all = s->workers();
   REQUIRE(all.size() == 3);
   CHECK(all[0].worker.code == "W1");
@@ -232,7 +232,7 @@ TEST_CASE_TEMPLATE("Store::units_in_use lists active units active workers serve"
   s->put_worker(worker("W1", Tier::grid, {"G1"}));
   s->put_worker(worker("W2", Tier::county, {"Z1", "Z2"}, Deployment::cluster));
   CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G1", "Z1", "Z2"});
-  s->retire_worker("W2");
+  s->retire_worker("W2", std::nullopt);
   CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G1"});
   s->put_worker(worker("W1", Tier::grid, {"G2"}));
   CHECK(s->units_in_use() == std::set<std::string, std::less<>>{"G2"});

@@ -1,6 +1,8 @@
 #pragma once
 // The whole of libgridgov's public face.
 
+#include "gridgov/assessment.hpp"
+#include "gridgov/attendance.hpp"
 #include "gridgov/calendar.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
@@ -22,6 +24,7 @@
 #include "gridgov/session.hpp"
 #include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
+#include "gridgov/subsidies.hpp"
 #include "gridgov/table.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"

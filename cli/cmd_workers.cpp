@@ -58,7 +58,7 @@ void run_show(Context& ctx, const WorkersFlags& f) {
   const auto s = store.find_worker(f.code);
   if (!s) throw gridgov::Error(gridgov::ErrorCode::not_found, "unknown worker " + f.code);
   const gridgov::UnitTree tree(store.units());
-  ctx.print(gridgov::worker_record(*s, tree));
+  ctx.print(gridgov::worker_record(*s, tree, session.utc_offset()));
 }
 
 void run_retire(Context& ctx, const WorkersFlags& f) {

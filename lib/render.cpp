@@ -296,6 +296,7 @@ const Words& header_words() {
       {"unit_names", "服务单位名称"},
       {"phone", "电话"},
       {"retired", "已退出"},
+      {"retired_at", "退出时间"},
       {"count", "数量"},
       {"key", "项目"},
       {"field", "字段"},

@@ -462,7 +462,7 @@ Table worker_table(const std::vector<StoredWorker>& workers, bool with_retired) 
   return t;
 }
 
-Record worker_record(const StoredWorker& s, const UnitTree& tree) {
+Record worker_record(const StoredWorker& s, const UnitTree& tree, std::chrono::minutes utc_offset) {
   const Worker& w = s.worker;
   std::vector<std::string> names;
   for (const auto& code : w.units) {
@@ -479,6 +479,8 @@ Record worker_record(const StoredWorker& s, const UnitTree& tree) {
   r.add(text_column("unit_names"), text_or_null(join(names)));
   r.add(text_column("phone"), text_or_null(w.phone));
   r.add(typed_column("retired", ColumnType::flag), s.retired);
+  r.add(text_column("retired_at"),
+        s.retired_at ? Cell{format_time(*s.retired_at, utc_offset)} : Cell{});
   return r;
 }
 

@@ -96,7 +96,9 @@ enum class CaseColumns {
 /// Workers, one row each (`retired` column when `with_retired`).
 [[nodiscard]] Table worker_table(const std::vector<StoredWorker>& workers, bool with_retired);
 /// One worker, with the names of the units it serves.
-[[nodiscard]] Record worker_record(const StoredWorker& worker, const UnitTree& tree);
+/// `retired_at` is shown in local time at `utc_offset` (null unless known).
+[[nodiscard]] Record worker_record(const StoredWorker& worker, const UnitTree& tree,
+                                   std::chrono::minutes utc_offset);
 
 /// Units with their grids, households and population.
 [[nodiscard]] Table unit_table(const std::vector<const Unit*>& units, const UnitTree& tree);

@@ -13,13 +13,17 @@
 
 namespace gridgov {
 
-std::vector<SubsidyRow> subsidies(Session& session, const Period& period) {
+std::vector<SubsidyRow> subsidies(Session& session, const Period& period,
+                                  std::string_view department) {
   const Policy& policy = session.policy();
   if (!policy.subsidies)
     throw Error(ErrorCode::not_found,
                 "the policy in force has no [subsidies]: load a policy that sets them "
                 "(gridctl policy load FILE)");
   const SubsidyRates& rates = *policy.subsidies;
+  const Department* only = department.empty() ? nullptr : policy.department_named(department);
+  if (!department.empty() && !only)
+    throw Error(ErrorCode::not_found, "unknown department " + std::string(department));
   Store& store = session.store();
   const auto offset = policy.utc_offset;
   const Dates dates = local_dates(period, offset);
@@ -36,6 +40,7 @@ std::vector<SubsidyRow> subsidies(Session& session, const Period& period) {
   for (const auto& s : store.workers()) {
     const Worker& w = s.worker;
     if (w.tier != Tier::county || !w.deployment) continue;
+    if (only && w.department != only->code) continue;
     auto it = whistled.find(w.code);
     const long long whistle_days =
         it == whistled.end() ? 0 : static_cast<long long>(it->second.size());
@@ -59,10 +64,10 @@ std::vector<SubsidyRow> subsidies(Session& session, const Period& period) {
   }
 
   // Workers by department (the policy's order; none last), then code.
-  auto rank = [&](const std::string& department) {
+  auto rank = [&](const std::string& code) {
     for (std::size_t i = 0; i < policy.departments.size(); ++i)
-      if (policy.departments[i].code == department) return i;
-    return department.empty() ? policy.departments.size() + 1 : policy.departments.size();
+      if (policy.departments[i].code == code) return i;
+    return code.empty() ? policy.departments.size() + 1 : policy.departments.size();
   };
   std::sort(out.begin(), out.end(), [&](const SubsidyRow& a, const SubsidyRow& b) {
     const auto ra = rank(a.department);
@@ -91,7 +96,7 @@ std::vector<SubsidyRow> subsidies(Session& session, const Period& period) {
     county.amount += row.amount;
   }
   out.insert(out.end(), totals.begin(), totals.end());
-  out.push_back(std::move(county));
+  if (!only) out.push_back(std::move(county));
   return out;
 }
 

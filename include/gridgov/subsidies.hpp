@@ -72,7 +72,10 @@ struct SubsidyRow {
 
 /// The month's statement: every county worker serving in it or whistled in it, by department
 /// and code; then each department's total (the policy's order; workers without one last); then
-/// the county's. Throws ErrorCode::not_found when the policy has no `[subsidies]`.
-[[nodiscard]] std::vector<SubsidyRow> subsidies(Session& session, const Period& period);
+/// the county's. With `department` (a code or name), only that department's workers and its
+/// total. Throws ErrorCode::not_found when the policy has no `[subsidies]` or the department is
+/// unknown.
+[[nodiscard]] std::vector<SubsidyRow> subsidies(Session& session, const Period& period,
+                                                std::string_view department = {});
 
 }  // namespace gridgov

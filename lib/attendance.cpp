@@ -3,6 +3,7 @@
 
 #include "gridgov/attendance.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "gridgov/session.hpp"
@@ -43,11 +44,10 @@ std::vector<AttendanceRow> attendance(Session& session, const Period& period,
   }
   if (by == AttendanceGrouping::worker) return workers;
 
+  // Every town, by code, then the county's total.
   std::vector<AttendanceRow> out;
-  std::map<std::string, std::size_t, std::less<>> town_row;
   for (const Unit& u : tree.units()) {
     if (u.level != Level::town) continue;
-    town_row[u.code] = out.size();
     AttendanceRow row;
     row.code = u.code;
     row.name = u.name;
@@ -55,6 +55,7 @@ std::vector<AttendanceRow> attendance(Session& session, const Period& period,
   }
   std::sort(out.begin(), out.end(),
             [](const AttendanceRow& a, const AttendanceRow& b) { return a.code < b.code; });
+  std::map<std::string, std::size_t, std::less<>> town_row;
   for (std::size_t i = 0; i < out.size(); ++i) town_row[out[i].code] = i;
   AttendanceRow total;
   if (const auto county = store.county()) {

@@ -184,7 +184,8 @@ class PolicyAssessmentChanges(GridctlTestCase):
         text = text.replace("whistle_daily = 100 ", "whistle_daily = 120 ")
         got = [(c["setting"], c["change"], c["old"], c["new"]) for c in self.changes(text)]
         self.assertEqual(got, [
-            ("indicator.on_time_rate", "changed", "weight 25, target 0.95", "weight 30, target 0.95"),
+            ("indicator.on_time_rate", "changed", "weight 25, target 0.95",
+             "weight 30, target 0.95"),
             ("indicator.resolution_rate", "changed", "weight 20, target 0.95",
              "weight 15, target 0.95"),
             ("subsidies.whistle_daily", "changed", "100.00", "120.00")])
@@ -192,7 +193,8 @@ class PolicyAssessmentChanges(GridctlTestCase):
     def test_a_target_becoming_a_ceiling_is_a_change(self):
         text = example_text().replace("target = 1.0", "ceiling = 2")
         got = [(c["setting"], c["old"], c["new"]) for c in self.changes(text)]
-        self.assertEqual(got, [("indicator.quota_rate", "weight 15, target 1", "weight 15, ceiling 2")])
+        self.assertEqual(got, [("indicator.quota_rate", "weight 15, target 1",
+                                "weight 15, ceiling 2")])
 
     def test_indicators_and_subsidies_added_and_removed(self):
         got = self.changes(file_bytes(data("good/policy_assessment.toml")).decode())

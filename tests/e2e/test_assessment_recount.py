@@ -23,7 +23,7 @@ a ceiling rate, a ceiling count, quota_rate, attendance_rate and rework_rate, an
   blank kind, the retired worker's rows before, on and after the retirement day. Most workers
   have no records at all. It is imported with --dry-run (nothing written), then twice (the second
   adds nothing).
-- Months compared: 2026-09 (the scenario), 2026-08 (a few cases, no attendance) and 2026-03
+- Months compared: 2026-09 (the scenario), 2026-08 (a few cases, one attendance record) and 2026-03
   (nothing at all: every problem-based rate null, scores scaled from what remains).
 
 Our reading of the spec (/tmp/brief/spec12.md, docs/design.md §12) where it leaves room:
@@ -108,7 +108,7 @@ def assess_available() -> bool:
         r = run(["assess", "--help"])
     except AssertionError:
         return False
-    return r.rc == OK and "--month" in r.stdout and "assess" in r.stdout.split("\n", 3)[1]
+    return r.rc == OK and "Usage: gridctl assess" in r.stdout and "--month" in r.stdout
 
 
 def policy_text() -> str:

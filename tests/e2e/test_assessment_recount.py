@@ -47,9 +47,12 @@ Our reading of the spec (/tmp/brief/spec12.md, docs/design.md §12) where it lea
 - JSON `score` and `points` may be given rounded to cents or unrounded: either must match the
   recount (rounded: exactly its cents; unrounded: within 1e-9); `value` within 1e-9. In CSV the
   score and points are the recount's cents; ranks compare cents.
-- Subsidies: all worker rows first (by department code, then worker code), then the department
-  rows (policy order; `deployment` not compared on them), then the county total, whose `days` and
-  `amount` are the sums over every worker row. A whistle worker's days count whistle events by
+- `unit` of a worker who serves no unit (a whistle worker) is null, as in `workers list`.
+- Subsidies: all worker rows first, by department in the policy's order (workers without one
+  last), then worker code — as the README says; spec12 says "(department code, worker code)",
+  which orders departments otherwise — then the department rows (policy order; `deployment` not
+  compared on them), then the county total, whose `days` and `amount` are the sums over every
+  worker row. A whistle worker's days count whistle events by
   their `at` (not their recorded time), in any case, void ones too.
 """
 
@@ -272,7 +275,7 @@ class Figures:
             present = {at.date() for at, _, _ in ev
                        if self.c.working(at.date()) and self.serving(code, at.date())}
             out[code] = {
-                "worker": code, "name": w["name"], "unit": w["unit"], "workdays": workdays,
+                "worker": code, "name": w["name"], "unit": w["unit"] or None, "workdays": workdays,
                 "days_present": len(present),
                 "patrol_days": len({at.date() for at, _, k in ev if k == "patrol"}),
                 "grids_covered": len({g for _, g, _ in ev}),
@@ -375,7 +378,8 @@ class Figures:
             workers.append({"worker": code, "name": w["name"], "deployment": dep,
                             "department": w["department"] or None, "days": days,
                             "amount": amount})
-        workers.sort(key=lambda r: (r["department"] or "", r["worker"]))
+        place = {code: i for i, (code, _) in enumerate(self.c.departments)}
+        workers.sort(key=lambda r: (place.get(r["department"], len(place)), r["worker"]))
         rows = list(workers)
         order = [(c, n) for c, n in self.c.departments] + [(None, None)]
         for code, name in order:

@@ -202,7 +202,9 @@ def template(name: str) -> str:
     if name in ("full", "season"):
         _check(run([*db, "import", "workers", example("workers.csv")]))
     if name == "season":
-        _check(run([*db, "import", "cases", example("cases.csv")]))
+        # The largest import of the suite: under the sanitizers on a busy machine it can take
+        # well over the minute a command is otherwise given.
+        _check(run([*db, "import", "cases", example("cases.csv")], timeout=600))
     if name not in ("init", "layout", "full", "season"):
         raise ValueError(name)
     _TEMPLATES[name] = path

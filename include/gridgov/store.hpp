@@ -20,6 +20,7 @@
 #include "gridgov/layout.hpp"
 #include "gridgov/model.hpp"
 #include "gridgov/outcome.hpp"
+#include "gridgov/party.hpp"
 #include "gridgov/time.hpp"
 #include "gridgov/workers.hpp"
 
@@ -179,6 +180,13 @@ class Store {
   /// already has a record at that instant, so that importing a file twice adds nothing. The
   /// worker and the grid must exist.
   virtual bool add_attendance(const AttendanceRecord& record, Timestamp recorded_at) = 0;
+
+  /// Every party organisation, retired ones included, parents before children (by kind, code).
+  [[nodiscard]] virtual std::vector<StoredPartyOrg> party_orgs() = 0;
+  /// Adds an organisation or replaces the one with its code (and makes it active again). Its
+  /// unit, and its parent organisation when it has one, must exist.
+  virtual void put_party_org(const PartyOrg& org) = 0;
+  virtual void retire_party_org(std::string_view code) = 0;
 
   /// The newest policy version, or nullopt before any was stored.
   [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;

@@ -1,5 +1,5 @@
 // gridctl attendance --month M [--by worker|town] | assess --month M --by town|department |
-// subsidies --month M: supervision and assessment (督导考核, docs/design.md §12).
+// subsidies --month M [--department D]: supervision and assessment (督导考核, docs/design.md §12).
 
 #include <memory>
 
@@ -16,6 +16,7 @@ namespace {
 struct AssessmentFlags {
   std::string month;
   std::string by;
+  std::string department;
   std::string sort;
   bool desc = false;
   long long limit = -1;
@@ -74,10 +75,14 @@ void setup_assessment(CLI::App& app, Context& ctx) {
       "subsidies",
       "A month's subsidies (补贴) of county workers, with department and county totals");
   add_month_flag(subsidies, *f);
+  subsidies
+      ->add_option("--department", f->department,
+                   "Only this department's workers and total (a code or name)")
+      ->type_name("D");
   subsidies->callback([f, &ctx] {
     auto session = ctx.session();
-    ctx.print(
-        gridgov::subsidy_table(gridgov::subsidies(session, Context::month(session, f->month))));
+    ctx.print(gridgov::subsidy_table(
+        gridgov::subsidies(session, Context::month(session, f->month), f->department)));
   });
 }
 

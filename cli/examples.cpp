@@ -122,7 +122,7 @@ constexpr Examples k_examples[] = {
       "gridctl assess --month last --by department --format csv > assessment.csv"}},
     {"subsidies",
      {"gridctl subsidies --month 2026-09",
-      "gridctl subsidies --month 2026-09 --format csv > subsidies-2026-09.csv"}},
+      "gridctl subsidies --month last --department 县司法局 --format csv > justice.csv"}},
     {"export",
      {"gridctl export cases --from 2026-09-01 --to 2026-09-30 > cases.csv",
       "gridctl export events --format ndjson"}},

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
+#include "gridgov/assessment.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
+#include "gridgov/subsidies.hpp"
 #include "gridgov/text.hpp"
 #include "gridgov/time.hpp"
 #include "input.hpp"
@@ -176,6 +179,170 @@ struct PolicyWalker {
     cal.workdays.erase(std::unique(cal.workdays.begin(), cal.workdays.end()), cal.workdays.end());
     return cal;
   }
+
+  /// A TOML integer or float of `path`, finite; a diagnostic otherwise.
+  std::optional<double> number(const TreeNode& parent, const char* key, const std::string& path) {
+    const TreeNode* v = parent.get(key);
+    if (!v) return std::nullopt;
+    double x = 0;
+    if (v->kind == TreeNode::Kind::integer)
+      x = static_cast<double>(v->integer);
+    else if (v->kind == TreeNode::Kind::floating)
+      x = v->floating;
+    else {
+      diagnostics.add(
+          v->at(file, path)
+              .error("expected a number, got " + std::string(detail::kind_name(v->kind))));
+      return std::nullopt;
+    }
+    if (!std::isfinite(x)) {
+      diagnostics.add(v->at(file, path).error("expected a finite number"));
+      return std::nullopt;
+    }
+    return x;
+  }
+
+  /// `[[assessment.indicators]]`: each names a known field once, with a weight ≥ 0 and exactly
+  /// one of a target or a ceiling > 0.
+  std::vector<Indicator> indicators(const TreeNode& assessment) {
+    std::vector<Indicator> out;
+    detail::check_object(assessment, file, "assessment", {"indicators"}, diagnostics);
+    const auto* list = array(assessment, "indicators", "assessment.indicators");
+    if (!list) return out;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const TreeNode& node = (*list)[i];
+      const std::string path = "assessment.indicators[" + std::to_string(i) + "]";
+      if (!detail::check_object(node, file, path, {"field", "weight", "target", "ceiling"},
+                                diagnostics))
+        continue;
+      Indicator ind;
+      bool ok = true;
+      if (const TreeNode* f = typed(node, "field", path + ".field", TreeNode::Kind::string)) {
+        ind.field = f->text;
+        if (!is_indicator_field(f->text)) {
+          diagnostics.add(f->at(file, path + ".field")
+                              .error("unknown indicator field \"" + f->text + "\"" +
+                                     detail::did_you_mean(f->text, indicator_fields()) +
+                                     "; see the fields of `gridctl stats`, attendance_rate and "
+                                     "rework_rate"));
+          ok = false;
+        } else if (!seen.insert(f->text).second) {
+          diagnostics.add(
+              f->at(file, path + ".field").error("indicator " + f->text + " is listed twice"));
+          ok = false;
+        }
+      } else {
+        if (!node.get("field"))
+          diagnostics.add(node.at(file, path + ".field").error("missing field"));
+        ok = false;
+      }
+      if (auto weight = number(node, "weight", path + ".weight")) {
+        if (*weight < 0) {
+          diagnostics.add(node.get("weight")->at(file, path + ".weight").error("must be ≥ 0"));
+          ok = false;
+        }
+        ind.weight = *weight;
+      } else {
+        if (!node.get("weight"))
+          diagnostics.add(node.at(file, path + ".weight").error("missing weight"));
+        ok = false;
+      }
+      const TreeNode* target = node.get("target");
+      const TreeNode* ceiling = node.get("ceiling");
+      if (target && ceiling) {
+        diagnostics.add(ceiling->at(file, path + ".ceiling")
+                            .error("an indicator has a target or a ceiling, not both"));
+        ok = false;
+      } else if (!target && !ceiling) {
+        diagnostics.add(node.at(file, path + ".target")
+                            .error("missing target or ceiling (target: higher is better; "
+                                   "ceiling: lower is better)"));
+        ok = false;
+      } else {
+        const char* key = target ? "target" : "ceiling";
+        ind.goal = target ? Goal::target : Goal::ceiling;
+        if (auto bound = number(node, key, path + "." + key)) {
+          if (*bound <= 0) {
+            diagnostics.add(node.get(key)->at(file, path + "." + key).error("must be > 0"));
+            ok = false;
+          }
+          ind.bound = *bound;
+        } else {
+          ok = false;
+        }
+      }
+      if (ok) out.push_back(std::move(ind));
+    }
+    return out;
+  }
+
+  /// An amount in yuan of `path` as fen: a TOML integer, a float or a string with at most two
+  /// decimals, ≥ 0. A float is read as its shortest decimal form (0.07 is "0.07", not
+  /// 0.07000000000000000666), so what is checked is what was written.
+  std::optional<long long> yuan(const TreeNode& v, const std::string& path) {
+    std::string text;
+    switch (v.kind) {
+      case TreeNode::Kind::integer:
+        text = std::to_string(v.integer);
+        break;
+      case TreeNode::Kind::floating:
+        text = std::isfinite(v.floating) ? fmt::format("{}", v.floating) : "";
+        if (text.find_first_of("eE") != std::string::npos) text.clear();
+        if (text.empty()) {
+          diagnostics.add(v.at(file, path).error("expected an amount in yuan, e.g. 3000.00"));
+          return std::nullopt;
+        }
+        break;
+      case TreeNode::Kind::string:
+        text = v.text;
+        break;
+      default:
+        diagnostics.add(v.at(file, path)
+                            .error("expected an amount in yuan (a number or a string "
+                                   "like \"3000.00\"), got " +
+                                   std::string(detail::kind_name(v.kind))));
+        return std::nullopt;
+    }
+    if (auto fen = parse_yuan(text)) return fen;
+    const auto dot = text.find('.');
+    std::string reason;
+    if (!text.empty() && text.front() == '-')
+      reason = "must be ≥ 0";
+    else if (dot != std::string::npos && text.size() - dot - 1 > 2 &&
+             parse_yuan(text.substr(0, dot + 3)))
+      reason = "more than two decimals (yuan are exact to the fen)";
+    else
+      reason = "bad amount \"" + text +
+               "\" (expected yuan with at most two decimals and 12 digits, e.g. \"3000.00\")";
+    diagnostics.add(v.at(file, path).error(reason));
+    return std::nullopt;
+  }
+
+  /// `[subsidies]`: all three rates, each an amount in yuan.
+  std::optional<SubsidyRates> subsidies(const TreeNode& node) {
+    detail::check_object(node, file, "subsidies",
+                         {"resident_monthly", "cluster_monthly", "whistle_daily"}, diagnostics);
+    SubsidyRates rates;
+    bool ok = true;
+    auto read = [&](const char* key, long long& to) {
+      const std::string path = std::string("subsidies.") + key;
+      const TreeNode* v = node.get(key);
+      if (!v) {
+        diagnostics.add(node.at(file, path).error(std::string("missing ") + key));
+        ok = false;
+        return;
+      }
+      if (auto fen = yuan(*v, path))
+        to = *fen;
+      else
+        ok = false;
+    };
+    read("resident_monthly", rates.resident_monthly);
+    read("cluster_monthly", rates.cluster_monthly);
+    read("whistle_daily", rates.whistle_daily);
+    return ok ? std::optional<SubsidyRates>(rates) : std::nullopt;
+  }
 };
 
 }  // namespace
@@ -194,10 +361,11 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
   TreeNode root;
   if (!detail::parse_toml(text, name, root, diagnostics)) return policy;
   PolicyWalker w{name, diagnostics};
-  detail::check_object(root, name, "",
-                       {"timezone", "auto_escalate", "daily_reports_per_grid", "backfill",
-                        "deadlines", "calendar", "departments", "categories"},
-                       diagnostics);
+  detail::check_object(
+      root, name, "",
+      {"timezone", "auto_escalate", "daily_reports_per_grid", "backfill", "deadlines", "calendar",
+       "departments", "categories", "assessment", "subsidies"},
+      diagnostics);
 
   if (auto tz = w.typed(root, "timezone", "timezone", TreeNode::Kind::string)) {
     if (auto offset = parse_utc_offset(tz->text))
@@ -312,6 +480,11 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
       policy.categories.push_back(std::move(cat));
     }
   }
+
+  if (auto a = w.typed(root, "assessment", "assessment", TreeNode::Kind::object))
+    policy.indicators = w.indicators(*a);
+  if (auto s = w.typed(root, "subsidies", "subsidies", TreeNode::Kind::object))
+    policy.subsidies = w.subsidies(*s);
   return policy;
 }
 

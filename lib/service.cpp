@@ -10,7 +10,9 @@
 #include <utility>
 
 #include "gridgov/calendar.hpp"
+#include "gridgov/subsidies.hpp"
 #include "gridgov/time.hpp"
+#include "gridgov/views.hpp"
 
 namespace gridgov {
 
@@ -390,6 +392,47 @@ void named_changes(const std::string& prefix, const std::vector<Item>& from,
       out.push_back({prefix + now.code, "added", "", now.name});
 }
 
+/// Indicators kept by field: added, removed, changed (weight, target or ceiling), and a new order
+/// of the same fields (the order of `assess`'s columns).
+void indicator_changes(const Policy& from, const Policy& to, std::vector<SettingChange>& out) {
+  auto find = [](const Policy& p, const std::string& field) -> const Indicator* {
+    for (const auto& i : p.indicators)
+      if (i.field == field) return &i;
+    return nullptr;
+  };
+  std::vector<std::string> kept_from;
+  for (const auto& old : from.indicators) {
+    const Indicator* now = find(to, old.field);
+    if (!now)
+      out.push_back({"indicator." + old.field, "removed", indicator_text(old), ""});
+    else {
+      kept_from.push_back(old.field);
+      if (indicator_text(*now) != indicator_text(old))
+        out.push_back(
+            {"indicator." + old.field, "changed", indicator_text(old), indicator_text(*now)});
+    }
+  }
+  std::vector<std::string> kept_to;
+  for (const auto& now : to.indicators) {
+    if (!find(from, now.field))
+      out.push_back({"indicator." + now.field, "added", "", indicator_text(now)});
+    else
+      kept_to.push_back(now.field);
+  }
+  if (kept_from != kept_to)
+    out.push_back({"indicators", "reordered", join(kept_from), join(kept_to)});
+}
+
+/// `[subsidies]` as three settings in yuan; no `[subsidies]`: empty.
+Settings subsidy_settings(const Policy& p) {
+  auto yuan = [&](long long SubsidyRates::*rate) {
+    return p.subsidies ? format_yuan((*p.subsidies).*rate) : std::string();
+  };
+  return {{"subsidies.resident_monthly", yuan(&SubsidyRates::resident_monthly)},
+          {"subsidies.cluster_monthly", yuan(&SubsidyRates::cluster_monthly)},
+          {"subsidies.whistle_daily", yuan(&SubsidyRates::whistle_daily)}};
+}
+
 }  // namespace
 
 std::vector<SettingChange> policy_changes(const Policy& from, const Policy& to) {
@@ -399,6 +442,16 @@ std::vector<SettingChange> policy_changes(const Policy& from, const Policy& to) 
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i].second != b[i].second)
       out.push_back({a[i].first, "changed", a[i].second, b[i].second});
+  indicator_changes(from, to, out);
+  const Settings sa = subsidy_settings(from);
+  const Settings sb = subsidy_settings(to);
+  for (std::size_t i = 0; i < sa.size(); ++i)
+    if (sa[i].second != sb[i].second)
+      out.push_back({sa[i].first,
+                     sa[i].second.empty()   ? "added"
+                     : sb[i].second.empty() ? "removed"
+                                            : "changed",
+                     sa[i].second, sb[i].second});
   named_changes(
       "department.", from.departments, to.departments,
       [&](std::string_view code) { return to.find_department(code); }, out);

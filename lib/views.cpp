@@ -2,6 +2,8 @@
 
 #include "gridgov/views.hpp"
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <map>
 
@@ -10,6 +12,7 @@
 #include "event_json.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/policy.hpp"
+#include "gridgov/subsidies.hpp"
 
 namespace gridgov {
 
@@ -621,7 +624,40 @@ Cell duration_cell(const std::optional<Duration>& d) {
   return d ? Cell{format_duration(*d)} : Cell{};
 }
 
+/// `[[assessment.indicators]]`: field, weight, and its target or its ceiling (the other null).
+Table indicator_table(const Policy& p) {
+  Table t{
+      {text_column("field"), number_column("weight", ColumnType::number),
+       number_column("target", ColumnType::number), number_column("ceiling", ColumnType::number)},
+      {}};
+  for (const auto& i : p.indicators)
+    t.rows.push_back({i.field, i.weight, i.goal == Goal::target ? Cell{i.bound} : Cell{},
+                      i.goal == Goal::ceiling ? Cell{i.bound} : Cell{}});
+  return t;
+}
+
+/// `[subsidies]` as yuan with two decimals, the way the statements show amounts; none: null.
+Cell subsidies_cell(const Policy& p) {
+  if (!p.subsidies) return {};
+  Record r;
+  r.add(text_column("resident_monthly"), format_yuan(p.subsidies->resident_monthly));
+  r.add(text_column("cluster_monthly"), format_yuan(p.subsidies->cluster_monthly));
+  r.add(text_column("whistle_daily"), format_yuan(p.subsidies->whistle_daily));
+  return std::make_shared<const Table>(r.as_table());
+}
+
 }  // namespace
+
+std::string indicator_text(const Indicator& i) {
+  return fmt::format("weight {}, {} {}", i.weight, i.goal == Goal::target ? "target" : "ceiling",
+                     i.bound);
+}
+
+std::string subsidies_text(const std::optional<SubsidyRates>& s) {
+  if (!s) return {};
+  return "resident_monthly " + format_yuan(s->resident_monthly) + ", cluster_monthly " +
+         format_yuan(s->cluster_monthly) + ", whistle_daily " + format_yuan(s->whistle_daily);
+}
 
 Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored) {
   Record deadlines;
@@ -657,6 +693,9 @@ Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored)
         std::make_shared<const Table>(std::move(departments)));
   r.add(typed_column("categories", ColumnType::table),
         std::make_shared<const Table>(std::move(categories)));
+  r.add(typed_column("indicators", ColumnType::table),
+        std::make_shared<const Table>(indicator_table(p)));
+  r.add(typed_column("subsidies", ColumnType::record), subsidies_cell(p));
   r.add(number_column("version"), version_cell(stored));
   r.add(text_column("loaded_at"), loaded_at_cell(p, stored));
   r.add(text_column("source"), source_cell(stored));
@@ -680,6 +719,10 @@ Record policy_settings(const Policy& p, const std::optional<StoredPolicy>& store
   r.add(text_column("deadline.verification"), format_duration(p.deadlines.verification));
   r.add(typed_column("calendar.holidays", ColumnType::list), holiday_texts(p.calendar));
   r.add(typed_column("calendar.workdays", ColumnType::list), workday_texts(p.calendar));
+  // One `indicator` line each, in the policy's order; field names no wider than the others.
+  for (const auto& i : p.indicators)
+    r.add(text_column("indicator"), i.field + ": " + indicator_text(i));
+  r.add(text_column("subsidies"), text_or_null(subsidies_text(p.subsidies)));
   return r;
 }
 

@@ -29,9 +29,16 @@ class Session;
   const bool negative = fen < 0;
   const unsigned long long f =
       negative ? 0ULL - static_cast<unsigned long long>(fen) : static_cast<unsigned long long>(fen);
-  std::string cents = std::to_string(f % 100);
-  if (cents.size() < 2) cents.insert(0, 1, '0');
-  return (negative ? "-" : "") + std::to_string(f / 100) + "." + cents;
+  // Built with append() into one buffer: g++ 12's -O3 -Wrestrict false positive (GCC bug 105329)
+  // trips over `"literal" + std::string`, as error.hpp notes.
+  std::string out;
+  out.reserve(24);
+  if (negative) out.push_back('-');
+  out.append(std::to_string(f / 100));
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + f % 100 / 10));
+  out.push_back(static_cast<char>('0' + f % 10));
+  return out;
 }
 
 /// Yuan as fen: `3000`, `3000.5`, `3000.50`; nullopt for anything else (a sign, more than two

@@ -135,6 +135,11 @@ enum class CaseColumns {
 /// The policy's settings as field/value lines for people.
 [[nodiscard]] Record policy_settings(const Policy& policy,
                                      const std::optional<StoredPolicy>& stored);
+/// An indicator as `policy show` and `policy load --dry-run` show it:
+/// `weight 25, target 0.95` (its field named beside it).
+[[nodiscard]] std::string indicator_text(const Indicator& indicator);
+/// `[subsidies]` as `policy show` shows it (`resident_monthly 3000.00, …`); none: empty.
+[[nodiscard]] std::string subsidies_text(const std::optional<SubsidyRates>& subsidies);
 [[nodiscard]] Table department_table(const Policy& policy);
 /// The policy's department and category names by code, for `--lang zh` (render.hpp).
 [[nodiscard]] Names policy_names(const Policy& policy);

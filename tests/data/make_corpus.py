@@ -563,6 +563,79 @@ def build_policy() -> None:
     data = enc(text).replace(enc("\u2603"), b"\xff")
     add(Entry("policy/bad_utf8.toml", data, "byte 0xFF in a department name, line 23 column 9",
               line=23, col=9, needs="layout"))
+    build_policy_assessment()
+
+
+# Assessment indicators and subsidy rates (docs/design.md §12), appended to POLICY.
+ASSESSMENT = """
+[[assessment.indicators]]
+field = "on_time_rate"
+weight = 60
+target = 0.95
+
+[[assessment.indicators]]
+field = "rework_rate"
+weight = 40
+ceiling = 0.1
+
+[subsidies]
+resident_monthly = 3000
+cluster_monthly = "3500.00"
+whistle_daily = 100.5
+"""
+
+
+def policy_section_bad(path: str, what: str, marker: str, new: Optional[str], field: str,
+                       col=ANY, insert: bool = False, at: Union[str, int, None] = None) -> None:
+    """A POLICY + ASSESSMENT with the line holding `marker` replaced by `new` (or `new` inserted
+    after it; None: deleted); the error is on the line of `at` (a marker or a line number;
+    default: `new`)."""
+    text = POLICY + ASSESSMENT
+    if new is None:
+        text = delete_line(text, marker)
+    else:
+        text = insert_after(text, marker, new) if insert else replace_line(text, marker, new)
+    line = at if isinstance(at, int) else line_of(text, at or new)
+    add(Entry(f"policy/{path}", enc(text), what, line=line, col=col, field=field, needs="layout"))
+
+
+def build_policy_assessment() -> None:
+    policy_section_bad("indicator_unknown_field.toml",
+                       "indicator field `on_time_rat` (did you mean on_time_rate?)",
+                       'field = "on_time_rate"', 'field = "on_time_rat"', "field", col=9)
+    policy_section_bad("indicator_both_bounds.toml", "an indicator with a target and a ceiling",
+                       "target = 0.95", "ceiling = 0.5", "ceiling", col=11, insert=True)
+    policy_section_bad("indicator_no_bound.toml", "an indicator with neither target nor ceiling "
+                       "(the error points at its table)", "target = 0.95", None, "target",
+                       col=1, at='[[assessment.indicators]]')
+    policy_section_bad("indicator_negative_weight.toml", "an indicator weight of -60",
+                       "weight = 60", "weight = -60", "weight", col=10)
+    policy_section_bad("indicator_zero_ceiling.toml", "an indicator ceiling of 0",
+                       "ceiling = 0.1", "ceiling = 0", "ceiling", col=11)
+    policy_section_bad("indicator_unknown_key.toml", "indicator key `note`", "target = 0.95",
+                       'note = "on time"', "note", col=8, insert=True)
+    policy_section_bad("indicator_twice.toml", "indicator on_time_rate listed twice (the second "
+                       "is the error)", 'field = "rework_rate"', 'field = "on_time_rate"', "field",
+                       col=9, at=line_of(POLICY + ASSESSMENT, 'field = "rework_rate"'))
+    policy_section_bad("indicator_wrong_type.toml", "indicator weight is a string",
+                       "weight = 60", 'weight = "60"', "weight", col=10)
+    policy_section_bad("assessment_unknown_key.toml", "[assessment] key `total`",
+                       "urgent = true", "\n[assessment]\ntotal = 100", "total", col=9,
+                       insert=True, at="total = 100")
+    policy_section_bad("subsidies_three_decimals.toml", "resident_monthly = 0.001: more than "
+                       "two decimals", "resident_monthly = 3000", "resident_monthly = 0.001",
+                       "resident_monthly", col=20)
+    policy_section_bad("subsidies_negative.toml", "cluster_monthly = \"-3500\"",
+                       'cluster_monthly = "3500.00"', 'cluster_monthly = "-3500"',
+                       "cluster_monthly", col=19)
+    policy_section_bad("subsidies_unknown_key.toml", "[subsidies] key `town_monthly`",
+                       "whistle_daily = 100.5", "town_monthly = 2000", "town_monthly", col=16,
+                       insert=True)
+    policy_section_bad("subsidies_missing_key.toml", "[subsidies] without whistle_daily (the "
+                       "error points at the table)", "whistle_daily = 100.5", None,
+                       "whistle_daily", col=1, at="[subsidies]")
+    policy_section_bad("subsidies_wrong_type.toml", "whistle_daily is a boolean",
+                       "whistle_daily = 100.5", "whistle_daily = true", "whistle_daily", col=17)
 
 
 # ---- limits (include/gridgov/limits.hpp): the same for every reader --------------------------
@@ -757,6 +830,9 @@ name = "东湖社区第1网格"
 
     add(Entry("good/policy_bom_crlf.toml", BOM + enc(POLICY.replace("\n", "\r\n")),
               "a small valid policy (2 departments, 2 categories) with a BOM and CRLF", good=True))
+    add(Entry("good/policy_assessment.toml", enc(POLICY + ASSESSMENT),
+              "the small policy with two indicators (a target, a ceiling) and subsidies as an "
+              "integer, a string and a float", good=True))
 
 
 def build() -> list[Entry]:

@@ -234,7 +234,7 @@ class Assessment(GridctlTestCase):
         attendance = top["indicators"][2]
         self.assertEqual(attendance["field"], "attendance_rate")
         # The only indicator with a value carries the whole score, scaled from 40 to 100.
-        self.assertAlmostEqual(top["score"], round(attendance["points"] * 100 / 40, 2))
+        self.assertAlmostEqual(top["score"], round(min(attendance["value"], 1) * 100, 2))
         self.assertTrue(all(r["rank"] == 2 for r in rows[1:]), rows[1:3])
 
 
@@ -255,11 +255,14 @@ class Subsidies(GridctlTestCase):
                                          "amount"])
         county = {w["code"]: w for w in harness.worker_rows() if w["tier"] == "county"}
         people = [x for x in rows if x["worker"]]
-        self.assertEqual({x["worker"] for x in people},
-                         {c for c, w in county.items() if w["deployment"] != "whistle"})
+        # Every county worker serving in the month, whistle workers too (0.00 when not whistled).
+        self.assertEqual({x["worker"] for x in people}, set(county))
         fen = lambda s: int(s.replace(".", ""))  # noqa: E731
         for x in people:
             self.assertRegex(x["amount"], r"^\d+\.\d\d$")
+            if x["deployment"] == "whistle":
+                self.assertEqual((x["days"], x["amount"]), (0, "0.00"))
+                continue
             monthly = 220000 if x["deployment"] == "resident" else 330050
             self.assertEqual(fen(x["amount"]), (2 * monthly * x["days"] + 22) // 44, x)
         retired = next(x for x in people if x["worker"] == "C0001")
@@ -276,11 +279,14 @@ class Subsidies(GridctlTestCase):
 
     def test_a_whistle_worker_is_paid_per_day_whistled(self):
         whistle = next(w["code"] for w in harness.worker_rows() if w["deployment"] == "whistle")
+        # Whistled from the zone (rule 6) twice on 09-03 and once on 09-04: two days.
         for at in ("2026-09-03T09:00:00+08:00", "2026-09-03T15:00:00+08:00",
                    "2026-09-04T09:00:00+08:00"):
             cid = self.assertOk(self.gridctl("log", "--grid", "37132700100101", "--category",
-                                             "dispute", "--title", "纠纷", "--as", "W0001",
-                                             "--at", at)).stdout.strip()
+                                             "dispute", "--source", "hotline", "--title", "纠纷",
+                                             "--as", "admin", "--at", at)).stdout.strip()
+            self.assertOk(self.gridctl("dispatch", cid, "--to", "371327001Z01", "--as", "admin",
+                                       "--at", at))
             self.assertOk(self.gridctl("whistle", cid, "--worker", whistle, "--as", "admin",
                                        "--at", at))
         rows = self.assertOk(self.gridctl("subsidies", "--month", MONTH, "--format",

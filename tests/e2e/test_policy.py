@@ -11,7 +11,8 @@ from gridctl_harness import (GRIDCTL, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, Gri
                              Sandbox, data, example, faketime_env, file_bytes)
 
 SHOW_KEYS = {"version", "loaded_at", "source", "timezone", "auto_escalate",
-             "daily_reports_per_grid", "backfill", "deadlines", "calendar", "departments", "categories"}
+             "daily_reports_per_grid", "backfill", "deadlines", "calendar", "departments", "categories",
+             "indicators", "subsidies"}
 
 
 def minutes(text: str) -> int:

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "gridgov/readers.hpp"
 
@@ -129,4 +130,168 @@ TEST_CASE("default_policy_text parses cleanly into default_policy") {
   const Policy p = parse_policy(text, "built-in", d);
   CHECK(d.empty());
   CHECK(p == default_policy());
+}
+
+namespace {
+
+/// The problems of a policy made of `text`, as `line:col field: reason` strings.
+std::vector<std::string> policy_problems(const std::string& text) {
+  Diagnostics d(50);
+  (void)parse_policy(text, "p.toml", d);
+  std::vector<std::string> out;
+  for (const auto& x : d.list())
+    out.push_back(std::to_string(x.line) + ":" + std::to_string(x.column) + " " + x.field + ": " +
+                  x.reason);
+  return out;
+}
+
+/// The one problem of `text`; fails the test when there are none or several.
+std::string one_problem(const std::string& text) {
+  const auto problems = policy_problems(text);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  INFO(all);
+  REQUIRE(problems.size() == 1);
+  return problems.front();
+}
+
+/// An indicator table of `body` (its first line is line 2 of the file).
+std::string indicator(const std::string& body) { return "[[assessment.indicators]]\n" + body; }
+
+}  // namespace
+
+TEST_CASE("the example policy's indicators and subsidies read back") {
+  const Policy& p = default_policy();
+  REQUIRE(p.indicators.size() == 6);
+  CHECK(p.indicators[0] == Indicator{"on_time_rate", 25, Goal::target, 0.95});
+  CHECK(p.indicators[1] == Indicator{"resolution_rate", 20, Goal::target, 0.95});
+  CHECK(p.indicators[2] == Indicator{"rework_rate", 10, Goal::ceiling, 0.10});
+  CHECK(p.indicators[3] == Indicator{"quota_rate", 15, Goal::target, 1.0});
+  CHECK(p.indicators[4] == Indicator{"attendance_rate", 15, Goal::target, 0.95});
+  CHECK(p.indicators[5] == Indicator{"supervision_overdue", 15, Goal::ceiling, 5});
+  double total = 0;
+  for (const auto& i : p.indicators) total += i.weight;
+  CHECK(total == 100);
+  REQUIRE(p.subsidies.has_value());
+  CHECK(*p.subsidies == SubsidyRates{300000, 350000, 10000});
+}
+
+TEST_CASE("a policy without [assessment] or [subsidies] has no indicators and no rates") {
+  Diagnostics d;
+  const Policy p = parse_policy("timezone = \"+08:00\"\n", "p.toml", d);
+  CHECK(d.empty());
+  CHECK(p.indicators.empty());
+  CHECK_FALSE(p.subsidies.has_value());
+}
+
+TEST_CASE("indicators read integer and float weights and bounds, in the file's order") {
+  Diagnostics d;
+  const Policy p =
+      parse_policy(indicator("field = \"quota_rate\"\nweight = 12.5\ntarget = 1\n") +
+                       indicator("field = \"overdue_open\"\nweight = 0\nceiling = 3\n"),
+                   "p.toml", d);
+  CHECK(d.empty());
+  REQUIRE(p.indicators.size() == 2);
+  CHECK(p.indicators[0] == Indicator{"quota_rate", 12.5, Goal::target, 1});
+  CHECK(p.indicators[1] == Indicator{"overdue_open", 0, Goal::ceiling, 3});
+}
+
+TEST_CASE("an indicator's problems point at the value, with the field's path") {
+  CHECK(one_problem(indicator("field = \"on_time_rat\"\nweight = 10\ntarget = 0.9\n")) ==
+        "2:9 assessment.indicators[0].field: unknown indicator field \"on_time_rat\" (did you mean "
+        "on_time_rate?); see the fields of `gridctl stats`, attendance_rate and rework_rate");
+  CHECK(one_problem(indicator("field = \"happiness\"\nweight = 10\ntarget = 0.9\n")) ==
+        "2:9 assessment.indicators[0].field: unknown indicator field \"happiness\"; see the fields "
+        "of `gridctl stats`, attendance_rate and rework_rate");
+  CHECK(one_problem(indicator("field = \"rework_rate\"\nweight = 10\ntarget = 0.9\nceiling = "
+                              "0.1\n")) ==
+        "5:11 assessment.indicators[0].ceiling: an indicator has a target or a ceiling, not both");
+  CHECK(one_problem(indicator("field = \"rework_rate\"\nweight = 10\n")) ==
+        "1:1 assessment.indicators[0].target: missing target or ceiling (target: higher is "
+        "better; ceiling: lower is better)");
+  CHECK(one_problem(indicator("field = \"rework_rate\"\nweight = -1\nceiling = 0.1\n")) ==
+        "3:10 assessment.indicators[0].weight: must be ≥ 0");
+  CHECK(one_problem(indicator("field = \"rework_rate\"\nweight = 1\nceiling = 0\n")) ==
+        "4:11 assessment.indicators[0].ceiling: must be > 0");
+  CHECK(one_problem(indicator("field = \"on_time_rate\"\nweight = 1\ntarget = -0.5\n")) ==
+        "4:10 assessment.indicators[0].target: must be > 0");
+  CHECK(one_problem(indicator("field = \"on_time_rate\"\nweight = 1\ntarget = 0.9\nnote = 1\n")) ==
+        "5:8 assessment.indicators[0].note: unknown key \"note\"");
+  CHECK(one_problem(indicator("field = \"on_time_rate\"\nweight = \"10\"\ntarget = 0.9\n")) ==
+        "3:10 assessment.indicators[0].weight: expected a number, got a string");
+  CHECK(one_problem(indicator("field = \"on_time_rate\"\nweight = 1\ntarget = nan\n")) ==
+        "4:10 assessment.indicators[0].target: expected a finite number");
+  CHECK(one_problem(indicator("field = 7\nweight = 1\ntarget = 0.9\n")) ==
+        "2:9 assessment.indicators[0].field: expected a string, got an integer");
+  CHECK(one_problem(indicator("weight = 1\ntarget = 0.9\n")) ==
+        "1:1 assessment.indicators[0].field: missing field");
+  CHECK(one_problem(indicator("field = \"on_time_rate\"\ntarget = 0.9\n")) ==
+        "1:1 assessment.indicators[0].weight: missing weight");
+}
+
+TEST_CASE("the same indicator field twice is refused at the second") {
+  const std::string a = indicator("field = \"on_time_rate\"\nweight = 10\ntarget = 0.9\n");
+  CHECK(one_problem(a + a) ==
+        "6:9 assessment.indicators[1].field: indicator on_time_rate is listed twice");
+}
+
+TEST_CASE("[assessment] takes only indicators, as an array of tables") {
+  CHECK(one_problem("[assessment]\nweights = 100\n") ==
+        "2:11 assessment.weights: unknown key \"weights\"");
+  CHECK(one_problem("assessment = 3\n") == "1:14 assessment: expected a table, got an integer");
+  CHECK(one_problem("[assessment]\nindicators = 3\n") ==
+        "2:14 assessment.indicators: expected an array, got an integer");
+}
+
+TEST_CASE("every indicator problem is reported in one pass") {
+  const auto problems = policy_problems(indicator("field = \"x\"\nweight = -1\ntarget = 0\n") +
+                                        indicator("field = \"on_time_rate\"\nweight = 1\n"));
+  CHECK(problems.size() == 4);
+}
+
+TEST_CASE("[subsidies] reads yuan as integers, floats and strings, to the fen") {
+  Diagnostics d;
+  const Policy p = parse_policy(
+      "[subsidies]\nresident_monthly = 3000.5\ncluster_monthly = \"3500.07\"\nwhistle_daily = 0\n",
+      "p.toml", d);
+  CHECK(d.empty());
+  REQUIRE(p.subsidies.has_value());
+  CHECK(*p.subsidies == SubsidyRates{300050, 350007, 0});
+  // A float is read as written: 0.07 is 7 fen, though the double is a hair above it.
+  const Policy q = parse_policy(
+      "[subsidies]\nresident_monthly = 0.07\ncluster_monthly = 1234.99\nwhistle_daily = 100.0\n",
+      "p.toml", d);
+  CHECK(d.empty());
+  REQUIRE(q.subsidies.has_value());
+  CHECK(*q.subsidies == SubsidyRates{7, 123499, 10000});
+}
+
+TEST_CASE("[subsidies] problems point at the value") {
+  const std::string head = "[subsidies]\n";
+  const std::string rest = "cluster_monthly = 3500\nwhistle_daily = 100\n";
+  CHECK(one_problem(head + "resident_monthly = 0.001\n" + rest) ==
+        "2:20 subsidies.resident_monthly: more than two decimals (yuan are exact to the fen)");
+  CHECK(one_problem(head + "resident_monthly = \"1.234\"\n" + rest) ==
+        "2:20 subsidies.resident_monthly: more than two decimals (yuan are exact to the fen)");
+  CHECK(one_problem(head + "resident_monthly = -3000\n" + rest) ==
+        "2:20 subsidies.resident_monthly: must be ≥ 0");
+  CHECK(one_problem(head + "resident_monthly = -0.5\n" + rest) ==
+        "2:20 subsidies.resident_monthly: must be ≥ 0");
+  CHECK(one_problem(head + "resident_monthly = \"-1\"\n" + rest) ==
+        "2:20 subsidies.resident_monthly: must be ≥ 0");
+  CHECK(one_problem(head + "resident_monthly = \"abc\"\n" + rest) ==
+        "2:20 subsidies.resident_monthly: bad amount \"abc\" (expected yuan with at most two "
+        "decimals and 12 digits, e.g. \"3000.00\")");
+  CHECK(one_problem(head + "resident_monthly = 10000000000000\n" + rest) ==
+        "2:20 subsidies.resident_monthly: bad amount \"10000000000000\" (expected yuan with at "
+        "most two decimals and 12 digits, e.g. \"3000.00\")");
+  CHECK(one_problem(head + "resident_monthly = inf\n" + rest) ==
+        "2:20 subsidies.resident_monthly: expected an amount in yuan, e.g. 3000.00");
+  CHECK(one_problem(head + "resident_monthly = true\n" + rest) ==
+        "2:20 subsidies.resident_monthly: expected an amount in yuan (a number or a string like "
+        "\"3000.00\"), got a boolean");
+  CHECK(one_problem(head + "resident_monthly = 3000\n" + rest + "monthly = 1\n") ==
+        "5:11 subsidies.monthly: unknown key \"monthly\"");
+  CHECK(one_problem(head + rest) == "1:1 subsidies.resident_monthly: missing resident_monthly");
+  CHECK(one_problem("subsidies = 1\n") == "1:13 subsidies: expected a table, got an integer");
 }

@@ -270,6 +270,8 @@ const Words& header_words() {
       {"median_hours_to_close", "结案时长中位数(小时)"},
       {"quota_days_met", "巡查达标天数"},
       {"quota_rate", "巡查达标率"},
+      {"reported_by_party_members", "党员上报数"},
+      {"handled_by_party_members", "党员办结数"},
       {"days", "天数"},
       {"valid_reports", "有效上报"},
       {"admin_reports", "管理员上报"},

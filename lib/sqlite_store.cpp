@@ -940,7 +940,15 @@ class SqliteStore final : public Store, public Reporting {
       {"coalesce(?3 > c.deadline, 0)", &Standing::past_deadline},
       {"coalesce(?3 > c.supervision_by, 0)", &Standing::past_supervision},
       {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, 1)",
-       &Standing::closed_by_due}};
+       &Standing::closed_by_due},
+      // Party figures: the reporter is a member; a problem's last resolve was recorded by one
+      // (looked up only for problems, which are few).
+      {"c.reporter IN (SELECT code FROM workers WHERE party_member = 1)",
+       &Standing::reported_by_member},
+      {"CASE WHEN c.kind = 'problem' THEN coalesce((SELECT actor FROM events WHERE case_id = c.id "
+       "AND type = 'resolve' ORDER BY id DESC LIMIT 1) IN (SELECT code FROM workers WHERE "
+       "party_member = 1), 0) ELSE 0 END",
+       &Standing::resolved_by_member}};
 
   /// Every unit's code by its id.
   std::unordered_map<int64_t, std::string> unit_codes() {

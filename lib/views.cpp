@@ -383,7 +383,9 @@ Table stats_table(const std::vector<StatsRow>& rows, Format format) {
                       r.verified_by_admin,
                       hours ? Cell{*hours} : Cell{},
                       optional_count(r.quota_days_met),
-                      quota_rate && r.grid_days.value_or(0) ? Cell{*quota_rate} : Cell{}});
+                      quota_rate && r.grid_days.value_or(0) ? Cell{*quota_rate} : Cell{},
+                      r.reported_by_party_members,
+                      r.handled_by_party_members});
   }
   return t;
 }

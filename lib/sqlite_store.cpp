@@ -264,6 +264,15 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  std::set<std::string, std::less<>> party_members() override {
+    return guarded(m_path, [&] {
+      std::set<std::string, std::less<>> out;
+      SQLite::Statement q(*m_db, "SELECT code FROM workers WHERE party_member = 1");
+      while (q.executeStep()) out.insert(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
   std::vector<Worker> workers_of(std::string_view unit) override {
     return guarded(m_path, [&] {
       std::vector<Worker> out;

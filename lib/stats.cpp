@@ -172,11 +172,13 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   const Unit* top = unit.empty() ? nullptr : tree.find(unit);
   const bool by_party = std::find(by.begin(), by.end(), Grouping::party) != by.end();
   const PartyByUnit party = by_party ? party_by_unit(store.party_orgs()) : PartyByUnit{};
-  // Party members, for the cases replayed here (the store counts the others itself).
-  std::set<std::string, std::less<>> members;
-  for (const auto& s : store.workers())
-    if (s.worker.party_member == true) members.insert(s.worker.code);
-  const auto is_member = [&](const std::string& code) { return members.count(code) > 0; };
+  // Party members, for the cases replayed here (the store counts the others itself): read at
+  // the first such case, as most reports have none.
+  std::optional<std::set<std::string, std::less<>>> members;
+  const auto is_member = [&](const std::string& code) {
+    if (!members) members = store.party_members();
+    return members->count(code) > 0;
+  };
   if (!unit.empty() && !top) throw Error(ErrorCode::not_found, "unknown unit " + std::string(unit));
   // Whether a grid lies within `unit`, remembered: grids are few, cases many.
   std::map<std::string, bool, std::less<>> inside;

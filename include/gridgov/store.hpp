@@ -169,6 +169,8 @@ class Store {
   /// Every worker, retired ones included, in code order.
   [[nodiscard]] virtual std::vector<StoredWorker> workers() = 0;
   [[nodiscard]] virtual std::optional<StoredWorker> find_worker(std::string_view code) = 0;
+  /// The codes of the workers who are party members (党员), retired ones included.
+  [[nodiscard]] virtual std::set<std::string, std::less<>> party_members() = 0;
   /// The active workers who serve `unit` itself (not merely a unit above or below it), by code.
   [[nodiscard]] virtual std::vector<Worker> workers_of(std::string_view unit) = 0;
   /// Adds a worker or replaces one with the same code (and makes it active again).

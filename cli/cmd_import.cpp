@@ -153,9 +153,18 @@ void run_party(Context& ctx, const ImportFlags& flags, const std::vector<std::st
     entries.insert(entries.end(), read.begin(), read.end());
   }
   print_warnings(ctx, diagnostics);
-  diagnostics.throw_if_any();
   auto session = ctx.session();
   const gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
+  // As for workers: the chain's problems of the rows read are listed with the reading's, from
+  // a dry run, so that one run shows them all.
+  if (!diagnostics.empty() && !diagnostics.full()) {
+    try {
+      (void)gridgov::import_party(session.store(), entries, {true, flags.prune, flags.max_errors});
+    } catch (const gridgov::Error& e) {
+      for (const auto& d : e.diagnostics()) diagnostics.add(d);
+    }
+  }
+  diagnostics.throw_if_any();
   gridgov::ImportReport report;
   report.party = gridgov::import_party(session.store(), entries, options);
   print_report(ctx, flags, report);

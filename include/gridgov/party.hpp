@@ -259,17 +259,4 @@ using PartyByUnit = std::map<std::string, PartyOrg, std::less<>>;
   return out;
 }
 
-/// The organisation leading `unit` or the nearest unit above it, among `orgs` (active ones), by
-/// walking up `parent_of`; nullptr when none does.
-template <class ParentOf>
-[[nodiscard]] const StoredPartyOrg* leading_org(
-    const std::map<std::string, const StoredPartyOrg*, std::less<>>& by_unit, std::string unit,
-    ParentOf parent_of) {
-  for (int depth = 0; !unit.empty() && depth < 8; ++depth) {
-    if (auto it = by_unit.find(unit); it != by_unit.end()) return it->second;
-    unit = parent_of(unit);
-  }
-  return nullptr;
-}
-
 }  // namespace gridgov

@@ -74,6 +74,12 @@ void run_agenda(Context& ctx, gridgov::Level meeting, const CaseFlags& f) {
                      : gridgov::find_unit(gridgov::UnitTree(session.store().units()), f.unit).code;
   ctx.print(gridgov::agenda_table(gridgov::agenda(session, meeting, unit, at),
                                   Context::view(session, at), ctx.case_columns()));
+  // The party organisation of the unit convenes its meeting (党建引领): say which.
+  if (!unit.empty()) {
+    const auto party = gridgov::party_by_unit(session.store().party_orgs());
+    if (auto it = party.find(unit); it != party.end())
+      ctx.say("convened by " + it->second.name + " (" + it->second.code + ")");
+  }
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// gridctl import layout|workers|cases|attendance FILE…, or gridctl import FILE… (the kind told by
-// each header)
+// gridctl import layout|workers|cases|attendance|party FILE…, or gridctl import FILE… (the kind
+// told by each header)
 
 #include <unistd.h>
 
@@ -143,6 +143,33 @@ void run_attendance(Context& ctx, const ImportFlags& flags, const std::vector<st
   ctx.print(gridgov::attendance_import_table(done));
 }
 
+void print_report(Context& ctx, const ImportFlags& flags, const gridgov::ImportReport& report);
+
+void run_party(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
+  gridgov::Diagnostics diagnostics(flags.max_errors);
+  std::vector<gridgov::PartyEntry> entries;
+  for (const auto& path : files) {
+    auto read = gridgov::read_party(path, diagnostics, flags.read_options());
+    entries.insert(entries.end(), read.begin(), read.end());
+  }
+  print_warnings(ctx, diagnostics);
+  auto session = ctx.session();
+  const gridgov::ImportOptions options{flags.dry_run, flags.prune, flags.max_errors};
+  // As for workers: the chain's problems of the rows read are listed with the reading's, from
+  // a dry run, so that one run shows them all.
+  if (!diagnostics.empty() && !diagnostics.full()) {
+    try {
+      (void)gridgov::import_party(session.store(), entries, {true, flags.prune, flags.max_errors});
+    } catch (const gridgov::Error& e) {
+      for (const auto& d : e.diagnostics()) diagnostics.add(d);
+    }
+  }
+  diagnostics.throw_if_any();
+  gridgov::ImportReport report;
+  report.party = gridgov::import_party(session.store(), entries, options);
+  print_report(ctx, flags, report);
+}
+
 void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string> layouts,
                 std::vector<std::string> workers) {
   gridgov::Diagnostics diagnostics(flags.max_errors);
@@ -163,6 +190,11 @@ void run_import(Context& ctx, const ImportFlags& flags, std::vector<std::string>
   const gridgov::ImportReport report =
       gridgov::import_files(session.store(), layouts.empty() ? nullptr : &layout,
                             workers.empty() ? nullptr : &worker_entries, options, session.now());
+  print_report(ctx, flags, report);
+}
+
+/// Prints what an import of layouts, workers or party organisations did.
+void print_report(Context& ctx, const ImportFlags& flags, const gridgov::ImportReport& report) {
   // A dry run is for review: each change. A real import (949 "added" rows on a first load) says
   // its counts, unless --changes asks for the list.
   const bool list = flags.changes || (flags.dry_run && !flags.counts);
@@ -219,7 +251,8 @@ void add_batch_flag(CLI::App* cmd, ImportFlags& flags) {
 void setup_import(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<ImportFlags>();
   auto* cmd = app.add_subcommand(
-      "import", "Bulk import: `import layout|workers|cases|attendance FILE…`, or `import FILE…`");
+      "import",
+      "Bulk import: `import layout|workers|cases|attendance|party FILE…`, or `import FILE…`");
   cmd->require_subcommand(0, 1);
   add_flags(cmd, *flags,
             "Layout, workers or cases files, told apart by their headers (or a .toml, .json or "
@@ -243,6 +276,12 @@ void setup_import(CLI::App& app, Context& ctx) {
   attendance->get_option("files")->required();
   attendance->callback([flags, &ctx] { run_attendance(ctx, *flags, flags->files); });
 
+  auto* party = cmd->add_subcommand(
+      "party", "Import the party chain along the unit tree (CSV: 党建引领; idempotent)");
+  add_flags(party, *flags, "Party files (`-` reads standard input)");
+  party->get_option("files")->required();
+  party->callback([flags, &ctx] { run_party(ctx, *flags, flags->files); });
+
   auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
   add_flags(workers, *flags, "Workers files (`-` reads standard input)");
   workers->get_option("files")->required();
@@ -256,6 +295,7 @@ void setup_import(CLI::App& app, Context& ctx) {
     std::vector<std::string> workers_files;
     std::vector<std::string> cases_files;
     std::vector<std::string> attendance_files;
+    std::vector<std::string> party_files;
     for (const auto& f : flags->files) {
       const std::string kind = gridgov::sniff_import_kind(f, flags->read_options().encoding);
       if (kind == "layout")
@@ -266,6 +306,8 @@ void setup_import(CLI::App& app, Context& ctx) {
         cases_files.push_back(f);
       else if (kind == "attendance")
         attendance_files.push_back(f);
+      else if (kind == "party")
+        party_files.push_back(f);
       else
         throw gridgov::Error(gridgov::ErrorCode::input,
                              f +
@@ -273,7 +315,13 @@ void setup_import(CLI::App& app, Context& ctx) {
                                  "workers file); name it: `gridctl import layout|workers " +
                                  f + "`");
     }
-    if (!attendance_files.empty()) {
+    if (!party_files.empty()) {
+      if (party_files.size() != flags->files.size())
+        throw gridgov::Error(gridgov::ErrorCode::usage,
+                             "import party files on their own, after the layout they follow: "
+                             "`gridctl import party FILE…`");
+      run_party(ctx, *flags, party_files);
+    } else if (!attendance_files.empty()) {
       if (attendance_files.size() != flags->files.size())
         throw gridgov::Error(gridgov::ErrorCode::usage,
                              "import attendance files on their own, after the workers they name: "

@@ -1,4 +1,5 @@
-// gridctl units tree [UNIT] | list [--level L] [--under UNIT] | show UNIT (a code or unique name)
+// gridctl units tree [UNIT] [--party] | list [--level L] [--under UNIT] | show UNIT (a code or
+// unique name)
 
 #include <algorithm>
 #include <memory>
@@ -18,6 +19,7 @@ struct UnitsFlags {
   std::string level;
   std::string under;
   int depth = -1;
+  bool party = false;
 };
 
 /// "12 zones, 60 villages, 186 grids"
@@ -45,15 +47,19 @@ struct TreeLine {
 };
 
 void tree_lines(const gridgov::UnitTree& tree, const gridgov::Unit& u, const std::string& prefix,
-                bool last, int depth, int max_depth, bool root, std::vector<TreeLine>& out) {
+                bool last, int depth, int max_depth, bool root, const gridgov::PartyByUnit* party,
+                std::vector<TreeLine>& out) {
   std::string label = root ? "" : prefix + (last ? "└── " : "├── ");
-  out.push_back({label + gridgov::printable(u.name) + " (" + gridgov::printable(u.code) + ")",
-                 below_text(tree.below(u.code))});
+  label += gridgov::printable(u.name) + " (" + gridgov::printable(u.code) + ")";
+  if (party)
+    if (auto it = party->find(u.code); it != party->end())
+      label += " · " + gridgov::printable(it->second.name);
+  out.push_back({label, below_text(tree.below(u.code))});
   if (max_depth >= 0 && depth >= max_depth) return;
   const auto kids = tree.children(u.code);
   const std::string next = root ? "" : prefix + (last ? "    " : "│   ");
   for (std::size_t i = 0; i < kids.size(); ++i)
-    tree_lines(tree, *kids[i], next, i + 1 == kids.size(), depth + 1, max_depth, false, out);
+    tree_lines(tree, *kids[i], next, i + 1 == kids.size(), depth + 1, max_depth, false, party, out);
 }
 
 void run_tree(Context& ctx, const UnitsFlags& f) {
@@ -64,10 +70,13 @@ void run_tree(Context& ctx, const UnitsFlags& f) {
   if (!county)
     throw gridgov::Error(gridgov::ErrorCode::not_found, "the database has no county yet");
   const gridgov::Unit& root = require_unit(tree, f.code.empty() ? county->code : f.code);
+  const gridgov::PartyByUnit orgs =
+      f.party ? gridgov::party_by_unit(store.party_orgs()) : gridgov::PartyByUnit{};
+  const gridgov::PartyByUnit* party = f.party ? &orgs : nullptr;
   switch (ctx.format()) {
     case gridgov::Format::table: {
       std::vector<TreeLine> lines;
-      tree_lines(tree, root, "", true, 0, f.depth, true, lines);
+      tree_lines(tree, root, "", true, 0, f.depth, true, party, lines);
       std::size_t width = 0;
       for (const auto& l : lines) width = std::max(width, gridgov::display_width(l.label));
       for (const auto& l : lines) {
@@ -81,12 +90,12 @@ void run_tree(Context& ctx, const UnitsFlags& f) {
     case gridgov::Format::json:
     case gridgov::Format::ndjson: {
       // One object, its children nested.
-      const gridgov::Table nested = gridgov::unit_tree_table(tree, root, f.depth, true);
+      const gridgov::Table nested = gridgov::unit_tree_table(tree, root, f.depth, true, party);
       ctx.print(gridgov::Record{nested.columns, nested.rows.front()});
       return;
     }
     default:
-      ctx.print(gridgov::unit_tree_table(tree, root, f.depth, false));
+      ctx.print(gridgov::unit_tree_table(tree, root, f.depth, false, party));
   }
 }
 
@@ -118,9 +127,11 @@ void run_show(Context& ctx, const UnitsFlags& f) {
   const gridgov::UnitTree tree(store.units());
   const gridgov::Unit& u = require_unit(tree, f.code);
   long long workers = 0;
-  for (const auto& s : store.workers())
+  const auto staff = store.workers();
+  for (const auto& s : staff)
     if (!s.retired && gridgov::serves_within(s.worker, tree, u.code)) ++workers;
-  ctx.print(gridgov::unit_record(u, tree, workers));
+  const gridgov::PartyByUnit party = gridgov::party_by_unit(store.party_orgs());
+  ctx.print(gridgov::unit_record(u, tree, workers, &party, &staff));
 }
 
 }  // namespace
@@ -136,6 +147,8 @@ void setup_units(CLI::App& app, Context& ctx) {
   tree->add_option("--depth", f->depth, "Levels to show below the start (default: all)")
       ->type_name("N")
       ->check(whole_number(0, std::numeric_limits<int>::max()));
+  tree->add_flag("--party", f->party,
+                 "Also name each unit's party organisation (党建引领: the chain along the tree)");
   tree->callback([f, &ctx] { run_tree(ctx, *f); });
 
   auto* list = cmd->add_subcommand("list", "List units, with grids, households and population");
@@ -144,7 +157,8 @@ void setup_units(CLI::App& app, Context& ctx) {
       ->type_name("UNIT");
   list->callback([f, &ctx] { run_list(ctx, *f); });
 
-  auto* show = cmd->add_subcommand("show", "One unit: its place in the tree, size and workers");
+  auto* show = cmd->add_subcommand(
+      "show", "One unit: its place in the tree, size, workers and party organisation");
   show->add_option("unit", f->code, "The unit's code, or its name when no other unit has it")
       ->required()
       ->type_name("UNIT");

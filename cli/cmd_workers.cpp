@@ -19,6 +19,8 @@ struct WorkersFlags {
   std::string deployment;
   std::string department;
   bool retired = false;
+  bool party_member = false;
+  std::string party_role;
   std::vector<std::string> codes;
   bool dry_run = false;
 };
@@ -47,6 +49,8 @@ void run_list(Context& ctx, const WorkersFlags& f) {
     if (deployment && w.deployment != deployment) continue;
     if (!department.empty() && w.department != department) continue;
     if (!unit.empty() && !gridgov::serves_within(w, tree, unit)) continue;
+    if (f.party_member && w.party_member != true) continue;
+    if (!f.party_role.empty() && w.party_role != f.party_role) continue;
     shown.push_back(s);
   }
   ctx.print(gridgov::worker_table(shown, f.retired));
@@ -97,6 +101,9 @@ void setup_workers(CLI::App& app, Context& ctx) {
                    "Only workers from this department (code or name)")
       ->type_name("CODE");
   list->add_flag("--retired", f->retired, "Include retired workers (adds a `retired` column)");
+  list->add_flag("--party-member", f->party_member, "Only party members (党员)");
+  list->add_option("--party-role", f->party_role, "Only workers with this party role (党小组长, …)")
+      ->type_name("ROLE");
   list->callback([f, &ctx] { run_list(ctx, *f); });
 
   auto* show = cmd->add_subcommand("show", "One worker");

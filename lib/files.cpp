@@ -196,6 +196,8 @@ std::string sniff_import_kind(const std::string& path, Encoding encoding) {
   // Before workers: a cases file's 层级 (level) would pass for a workers file's tier.
   if (has({"reported_at", "ext_id", "上报时间", "外部编号", "工单号"})) return "cases";
   if (has({"tier", "层级", "人员层级"})) return "workers";
+  if (has({"kind", "组织类别", "类别"}) && has({"parent", "上级组织", "上级党组织"}))
+    return "party";
   if (has({"worker", "网格员"}) && has({"at", "时间"})) return "attendance";
   return "";
 }

@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 5> k_migrations = {
+inline constexpr std::array<std::string_view, 6> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -293,6 +293,24 @@ CREATE TABLE attendance (
   UNIQUE (worker_id, at)
 ) STRICT;
 CREATE INDEX attendance_at ON attendance (at);
+)sql",
+    // 5 → 6: the party chain along the unit tree (docs/design.md §12.4), one active organisation
+    // per unit; and workers' party membership and role.
+    R"sql(
+CREATE TABLE party_orgs (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind = 'town_committee' OR kind = 'zone_committee' OR
+                                   kind = 'village_branch' OR kind = 'grid_group'),
+  unit_id     INTEGER NOT NULL REFERENCES units (id),
+  parent_id   INTEGER REFERENCES party_orgs (id),
+  secretary   TEXT,
+  retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)
+) STRICT;
+CREATE UNIQUE INDEX party_orgs_unit ON party_orgs (unit_id) WHERE retired = 0;
+ALTER TABLE workers ADD COLUMN party_member INTEGER CHECK (party_member = 0 OR party_member = 1);
+ALTER TABLE workers ADD COLUMN party_role TEXT;
 )sql",
 };
 

@@ -264,6 +264,15 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  std::set<std::string, std::less<>> party_members() override {
+    return guarded(m_path, [&] {
+      std::set<std::string, std::less<>> out;
+      SQLite::Statement q(*m_db, "SELECT code FROM workers WHERE party_member = 1");
+      while (q.executeStep()) out.insert(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
   std::vector<Worker> workers_of(std::string_view unit) override {
     return guarded(m_path, [&] {
       std::vector<Worker> out;
@@ -281,10 +290,11 @@ class SqliteStore final : public Store, public Reporting {
   void put_worker(const Worker& w) override {
     guarded(m_path, [&] {
       auto& upsert = statement(
-          "INSERT INTO workers (code, name, tier, deployment, department, phone, retired) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT (code) DO UPDATE SET "
+          "INSERT INTO workers (code, name, tier, deployment, department, phone, retired, "
+          "party_member, party_role) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8) ON CONFLICT (code) DO UPDATE SET "
           "name = ?2, tier = ?3, deployment = ?4, department = ?5, phone = ?6, retired = 0, "
-          "retired_at = NULL "
+          "retired_at = NULL, party_member = ?7, party_role = ?8 "
           "RETURNING id");
       upsert.bind(1, w.code);
       upsert.bind(2, w.name);
@@ -295,6 +305,11 @@ class SqliteStore final : public Store, public Reporting {
         upsert.bind(4);
       bind_text_or_null(upsert, 5, w.department);
       bind_text_or_null(upsert, 6, w.phone);
+      if (w.party_member)
+        upsert.bind(7, *w.party_member ? 1 : 0);
+      else
+        upsert.bind(7);
+      bind_text_or_null(upsert, 8, w.party_role);
       upsert.executeStep();
       const long long id = upsert.getColumn(0).getInt64();
       upsert.reset();
@@ -339,6 +354,59 @@ class SqliteStore final : public Store, public Reporting {
       q.bind(4, std::string(to_string(r.kind)));
       q.bind(5, seconds(recorded_at));
       return q.exec() > 0;
+    });
+  }
+
+  std::vector<StoredPartyOrg> party_orgs() override {
+    return guarded(m_path, [&] {
+      std::vector<StoredPartyOrg> out;
+      SQLite::Statement q(*m_db,
+                          "SELECT o.code, o.name, o.kind, u.code, coalesce(p.code, ''), "
+                          "coalesce(o.secretary, ''), o.retired FROM party_orgs o "
+                          "JOIN units u ON u.id = o.unit_id "
+                          "LEFT JOIN party_orgs p ON p.id = o.parent_id");
+      while (q.executeStep()) {
+        StoredPartyOrg s;
+        s.org.code = q.getColumn(0).getString();
+        s.org.name = q.getColumn(1).getString();
+        s.org.kind =
+            parse_party_kind(q.getColumn(2).getString()).value_or(PartyKind::town_committee);
+        s.org.unit = q.getColumn(3).getString();
+        s.org.parent = q.getColumn(4).getString();
+        s.org.secretary = q.getColumn(5).getString();
+        s.retired = q.getColumn(6).getInt() != 0;
+        out.push_back(std::move(s));
+      }
+      std::sort(out.begin(), out.end(), [](const StoredPartyOrg& a, const StoredPartyOrg& b) {
+        return a.org.kind != b.org.kind ? a.org.kind < b.org.kind : a.org.code < b.org.code;
+      });
+      return out;
+    });
+  }
+
+  void put_party_org(const PartyOrg& o) override {
+    guarded(m_path, [&] {
+      auto& q = statement(
+          "INSERT INTO party_orgs (code, name, kind, unit_id, parent_id, secretary, retired) "
+          "VALUES (?1, ?2, ?3, (SELECT id FROM units WHERE code = ?4), "
+          "(SELECT id FROM party_orgs WHERE code = ?5), ?6, 0) ON CONFLICT (code) DO UPDATE SET "
+          "name = ?2, kind = ?3, unit_id = (SELECT id FROM units WHERE code = ?4), "
+          "parent_id = (SELECT id FROM party_orgs WHERE code = ?5), secretary = ?6, retired = 0");
+      q.bind(1, o.code);
+      q.bind(2, o.name);
+      q.bind(3, std::string(to_string(o.kind)));
+      q.bind(4, o.unit);
+      q.bind(5, o.parent);
+      bind_text_or_null(q, 6, o.secretary);
+      q.exec();
+    });
+  }
+
+  void retire_party_org(std::string_view code) override {
+    guarded(m_path, [&] {
+      auto& q = statement("UPDATE party_orgs SET retired = 1 WHERE code = ?");
+      q.bind(1, std::string(code));
+      q.exec();
     });
   }
 
@@ -881,7 +949,15 @@ class SqliteStore final : public Store, public Reporting {
       {"coalesce(?3 > c.deadline, 0)", &Standing::past_deadline},
       {"coalesce(?3 > c.supervision_by, 0)", &Standing::past_supervision},
       {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, 1)",
-       &Standing::closed_by_due}};
+       &Standing::closed_by_due},
+      // Party figures: the reporter is a member; a problem's last resolve was recorded by one
+      // (looked up only for problems, which are few).
+      {"c.reporter IN (SELECT code FROM workers WHERE party_member = 1)",
+       &Standing::reported_by_member},
+      {"CASE WHEN c.kind = 'problem' THEN coalesce((SELECT actor FROM events WHERE case_id = c.id "
+       "AND type = 'resolve' ORDER BY id DESC LIMIT 1) IN (SELECT code FROM workers WHERE "
+       "party_member = 1), 0) ELSE 0 END",
+       &Standing::resolved_by_member}};
 
   /// Every unit's code by its id.
   std::unordered_map<int64_t, std::string> unit_codes() {
@@ -1111,7 +1187,7 @@ class SqliteStore final : public Store, public Reporting {
       "coalesce(w.phone, ''), w.retired, "
       "(SELECT group_concat(code, ';') FROM (SELECT u.code FROM worker_units wu "
       " JOIN units u ON u.id = wu.unit_id WHERE wu.worker_id = w.id ORDER BY wu.position)), "
-      "w.retired_at FROM workers w";
+      "w.retired_at, w.party_member, coalesce(w.party_role, '') FROM workers w";
 
   void open(const OpenOptions& options) {
     namespace fs = std::filesystem;
@@ -1431,6 +1507,8 @@ class SqliteStore final : public Store, public Reporting {
     s.retired = q.getColumn(6).getInt() != 0;
     if (!q.getColumn(7).isNull()) w.units = split(q.getColumn(7).getString());
     if (!q.getColumn(8).isNull()) s.retired_at = timestamp(q.getColumn(8));
+    if (!q.getColumn(9).isNull()) w.party_member = q.getColumn(9).getInt() != 0;
+    w.party_role = q.getColumn(10).getString();
     return s;
   }
 

@@ -2,8 +2,10 @@
 
 #include "gridgov/stats.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "gridgov/error.hpp"
 #include "gridgov/unit_tree.hpp"
@@ -46,9 +48,10 @@ bool is_unit_grouping(Grouping g) {
   return static_cast<int>(g) <= static_cast<int>(Grouping::grid);
 }
 
-/// What the store groups by for a grouping: units group the cases of their grids.
+/// What the store groups by for a grouping: units and party organisations group the cases of
+/// their grids.
 StatsKey stats_key(Grouping g) {
-  if (is_unit_grouping(g)) return StatsKey::grid;
+  if (is_unit_grouping(g) || g == Grouping::party) return StatsKey::grid;
   if (g == Grouping::department) return StatsKey::department;
   return g == Grouping::category ? StatsKey::category : StatsKey::source;
 }
@@ -69,9 +72,20 @@ std::string stored_key(Grouping g, const Case& c, const std::string& department)
   return std::string(to_string(c.source));
 }
 
+/// The party organisation leading the zone of a grid, for `--by party`: its code and name, or
+/// ("", "(none)") when the zone has none.
+std::pair<std::string, std::string> party_of(const std::string& grid, const UnitTree& tree,
+                                             const PartyByUnit& party) {
+  if (const Unit* zone = tree.zone_of(grid))
+    if (auto it = party.find(zone->code); it != party.end())
+      return {it->second.code, it->second.name};
+  return {"", "(none)"};
+}
+
 /// The group's code and name for a stored key under one grouping.
 std::pair<std::string, std::string> key_of(Grouping g, const std::string& key, const UnitTree& tree,
-                                           const Policy& policy) {
+                                           const Policy& policy, const PartyByUnit& party) {
+  if (g == Grouping::party) return party_of(key, tree, party);
   if (is_unit_grouping(g)) {
     if (const Unit* u = tree.ancestor_at(key, k_group_level[static_cast<int>(g)]))
       return {u->code, u->name};
@@ -95,9 +109,17 @@ std::pair<std::string, std::string> key_of(Grouping g, const std::string& key, c
 /// `unit`, the units of that level in its subtree (or the one above it).
 std::vector<std::pair<std::string, std::string>> all_groups(Grouping g, const UnitTree& tree,
                                                             const Policy& policy,
-                                                            std::string_view unit) {
+                                                            std::string_view unit,
+                                                            const PartyByUnit& party) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (is_unit_grouping(g)) {
+  if (g == Grouping::party) {
+    // Every zone committee (of the zones within `unit`), by code.
+    for (const auto& [zone, org] : party)
+      if (org.kind == PartyKind::zone_committee &&
+          (unit.empty() || tree.within(zone, unit) || tree.within(unit, zone)))
+        out.emplace_back(org.code, org.name);
+    std::sort(out.begin(), out.end());
+  } else if (is_unit_grouping(g)) {
     const Level level = k_group_level[static_cast<int>(g)];
     for (const Unit& u : tree.units())
       if (u.level == level &&
@@ -148,6 +170,15 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   const UnitTree tree(store.units());
   const auto county = store.county();
   const Unit* top = unit.empty() ? nullptr : tree.find(unit);
+  const bool by_party = std::find(by.begin(), by.end(), Grouping::party) != by.end();
+  const PartyByUnit party = by_party ? party_by_unit(store.party_orgs()) : PartyByUnit{};
+  // Party members, for the cases replayed here (the store counts the others itself): read at
+  // the first such case, as most reports have none.
+  std::optional<std::set<std::string, std::less<>>> members;
+  const auto is_member = [&](const std::string& code) {
+    if (!members) members = store.party_members();
+    return members->count(code) > 0;
+  };
   if (!unit.empty() && !top) throw Error(ErrorCode::not_found, "unknown unit " + std::string(unit));
   // Whether a grid lies within `unit`, remembered: grids are few, cases many.
   std::map<std::string, bool, std::less<>> inside;
@@ -181,7 +212,8 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     auto it = by_key.find(key);
     if (it != by_key.end()) return *it->second;
     std::vector<std::pair<std::string, std::string>> keys;
-    for (std::size_t i = 0; i < by.size(); ++i) keys.push_back(key_of(by[i], key[i], tree, policy));
+    for (std::size_t i = 0; i < by.size(); ++i)
+      keys.push_back(key_of(by[i], key[i], tree, policy, party));
     return *by_key.emplace(key, &row_for(keys)).first->second;
   };
   auto stored_keys = [&](const Case& c, const std::string& department) {
@@ -190,7 +222,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     return key;
   };
   if (by.size() == 1)
-    for (const auto& k : all_groups(by.front(), tree, policy, unit)) (void)row_for({k});
+    for (const auto& k : all_groups(by.front(), tree, policy, unit, party)) (void)row_for({k});
 
   StatsRow total;
   total.group = top ? top->code : county ? county->code : "";
@@ -215,7 +247,8 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
   reporting.for_each_unsettled_case(period.from, period.to, period.to,
                                     [&](const Case& c, const std::vector<Event>& events) {
                                       if (!counts(c.grid)) return;
-                                      const Outcome o = outcome(c, events, period.to);
+                                      Outcome o = outcome(c, events, period.to);
+                                      mark_party(o, c.reporter, is_member);
                                       total.add(o);
                                       if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
                                     });

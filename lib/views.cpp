@@ -383,7 +383,9 @@ Table stats_table(const std::vector<StatsRow>& rows, Format format) {
                       r.verified_by_admin,
                       hours ? Cell{*hours} : Cell{},
                       optional_count(r.quota_days_met),
-                      quota_rate && r.grid_days.value_or(0) ? Cell{*quota_rate} : Cell{}});
+                      quota_rate && r.grid_days.value_or(0) ? Cell{*quota_rate} : Cell{},
+                      r.reported_by_party_members,
+                      r.handled_by_party_members});
   }
   return t;
 }
@@ -481,6 +483,9 @@ Record worker_record(const StoredWorker& s, const UnitTree& tree, std::chrono::m
   r.add(text_column("units"), text_or_null(join(w.units)));
   r.add(text_column("unit_names"), text_or_null(join(names)));
   r.add(text_column("phone"), text_or_null(w.phone));
+  r.add(typed_column("party_member", ColumnType::flag),
+        w.party_member ? Cell{*w.party_member} : Cell{});
+  r.add(text_column("party_role"), text_or_null(w.party_role));
   r.add(typed_column("retired", ColumnType::flag), s.retired);
   r.add(text_column("retired_at"),
         s.retired_at ? Cell{format_time(*s.retired_at, utc_offset)} : Cell{});
@@ -501,7 +506,8 @@ Table unit_table(const std::vector<const Unit*>& units, const UnitTree& tree) {
   return t;
 }
 
-Record unit_record(const Unit& u, const UnitTree& tree, long long workers) {
+Record unit_record(const Unit& u, const UnitTree& tree, long long workers, const PartyByUnit* party,
+                   const std::vector<StoredWorker>* staff) {
   const auto below = tree.below(u.code);
   const auto [households, population] = tree.size(u.code);
   std::string path;
@@ -519,29 +525,60 @@ Record unit_record(const Unit& u, const UnitTree& tree, long long workers) {
   r.add(number_column("households"), optional_count(households));
   r.add(number_column("population"), optional_count(population));
   r.add(number_column("workers"), workers);
+  if (party) {
+    auto it = party->find(u.code);
+    const PartyOrg* o = it == party->end() ? nullptr : &it->second;
+    std::string secretary_name;
+    if (o && staff)
+      for (const auto& s : *staff)
+        if (s.worker.code == o->secretary) secretary_name = s.worker.name;
+    r.add(text_column("party"), o ? Cell{o->code} : Cell{});
+    r.add(text_column("party_name"), o ? Cell{o->name} : Cell{});
+    r.add(text_column("party_kind"), o ? Cell{std::string(to_string(o->kind))} : Cell{});
+    r.add(text_column("secretary"), o ? text_or_null(o->secretary) : Cell{});
+    r.add(text_column("secretary_name"), text_or_null(secretary_name));
+  }
   return r;
 }
 
 namespace {
 
-void tree_rows(const UnitTree& tree, const Unit& u, int depth, int max_depth, Table& t) {
-  t.rows.push_back({static_cast<long long>(depth), u.code, u.name, name_of(to_string(u.level)),
-                    text_or_null(u.parent), tree.below(u.code)[index(Level::grid)]});
-  if (max_depth >= 0 && depth >= max_depth) return;
-  for (const auto* c : tree.children(u.code)) tree_rows(tree, *c, depth + 1, max_depth, t);
+/// A unit's organisation as two cells (code, name), for `--party`.
+void add_party_cells(const PartyByUnit* party, const Unit& u, std::vector<Cell>& row) {
+  if (!party) return;
+  auto it = party->find(u.code);
+  row.push_back(it == party->end() ? Cell{} : Cell{it->second.code});
+  row.push_back(it == party->end() ? Cell{} : Cell{it->second.name});
 }
 
-/// A unit as `{code, name, level, children}`; a row without its fourth cell has no children key.
-Table nested_tree(const UnitTree& tree, const Unit& u, int depth, int max_depth) {
-  Table t{{text_column("code"), text_column("name"), text_column("level"),
-           typed_column("children", ColumnType::table)},
-          {}};
+void tree_rows(const UnitTree& tree, const Unit& u, int depth, int max_depth,
+               const PartyByUnit* party, Table& t) {
+  std::vector<Cell> row = {static_cast<long long>(depth),
+                           u.code,
+                           u.name,
+                           name_of(to_string(u.level)),
+                           text_or_null(u.parent),
+                           tree.below(u.code)[index(Level::grid)]};
+  add_party_cells(party, u, row);
+  t.rows.push_back(std::move(row));
+  if (max_depth >= 0 && depth >= max_depth) return;
+  for (const auto* c : tree.children(u.code)) tree_rows(tree, *c, depth + 1, max_depth, party, t);
+}
+
+/// A unit as `{code, name, level[, party, party_name], children}`; a row without its last cell
+/// has no children key.
+Table nested_tree(const UnitTree& tree, const Unit& u, int depth, int max_depth,
+                  const PartyByUnit* party) {
+  Table t{{text_column("code"), text_column("name"), text_column("level")}, {}};
+  if (party) t.columns.insert(t.columns.end(), {text_column("party"), text_column("party_name")});
+  t.columns.push_back(typed_column("children", ColumnType::table));
   std::vector<Cell> row = {u.code, u.name, name_of(to_string(u.level))};
+  add_party_cells(party, u, row);
   const auto kids = tree.children(u.code);
   if ((max_depth < 0 || depth < max_depth) && !kids.empty()) {
     Table children{t.columns, {}};
     for (const auto* c : kids)
-      children.rows.push_back(nested_tree(tree, *c, depth + 1, max_depth).rows.front());
+      children.rows.push_back(nested_tree(tree, *c, depth + 1, max_depth, party).rows.front());
     row.emplace_back(std::make_shared<const Table>(std::move(children)));
   }
   t.rows.push_back(std::move(row));
@@ -550,12 +587,14 @@ Table nested_tree(const UnitTree& tree, const Unit& u, int depth, int max_depth)
 
 }  // namespace
 
-Table unit_tree_table(const UnitTree& tree, const Unit& root, int depth, bool nested) {
-  if (nested) return nested_tree(tree, root, 0, depth);
+Table unit_tree_table(const UnitTree& tree, const Unit& root, int depth, bool nested,
+                      const PartyByUnit* party) {
+  if (nested) return nested_tree(tree, root, 0, depth, party);
   Table t{{number_column("depth"), text_column("code"), text_column("name"), text_column("level"),
            text_column("parent"), number_column("grids")},
           {}};
-  tree_rows(tree, root, 0, depth, t);
+  if (party) t.columns.insert(t.columns.end(), {text_column("party"), text_column("party_name")});
+  tree_rows(tree, root, 0, depth, party, t);
   return t;
 }
 
@@ -730,6 +769,10 @@ Table import_table(const ImportReport& report) {
   if (report.workers)
     for (auto tier : {Tier::grid, Tier::town, Tier::county})
       add("worker", to_string(tier), report.workers->by_tier[static_cast<std::size_t>(tier)]);
+  if (report.party)
+    for (int k = 0; k <= static_cast<int>(PartyKind::grid_group); ++k)
+      add("party", to_string(static_cast<PartyKind>(k)),
+          report.party->by_kind[static_cast<std::size_t>(k)]);
   return t;
 }
 

@@ -16,7 +16,17 @@ namespace {
 using detail::ColumnSpec;
 using detail::CsvField;
 
-enum WorkerColumn : std::size_t { code, name, tier, unit, deployment, department, phone };
+enum WorkerColumn : std::size_t {
+  code,
+  name,
+  tier,
+  unit,
+  deployment,
+  department,
+  phone,
+  party_member,
+  party_role
+};
 
 const std::vector<ColumnSpec>& worker_columns() {
   static const std::vector<ColumnSpec> specs = {
@@ -27,6 +37,8 @@ const std::vector<ColumnSpec>& worker_columns() {
       {"deployment", {"下沉方式"}, false},
       {"department", {"部门", "县直部门", "所属部门"}, false},
       {"phone", {"电话", "手机", "联系电话"}, false},
+      {"party_member", {"党员", "是否党员", "政治面貌"}, false},
+      {"party_role", {"党内职务", "党组织职务", "党内身份"}, false},
   };
   return specs;
 }
@@ -139,6 +151,24 @@ std::vector<WorkerEntry> read_workers(const std::string& path, Diagnostics& diag
     w.units = split_units(header.field(record, unit).text);
     w.department = text(department);
     w.phone = text(phone);
+    w.party_role = text(party_role);
+    if (const std::string member = text(party_member); !member.empty()) {
+      // 政治面貌 (political status) says 中共党员 or 中共预备党员 for a member, 群众 and others
+      // not.
+      if (auto yes = parse_yes_no(member)) {
+        w.party_member = *yes;
+      } else if (member == "中共党员" || member == "中共预备党员" || member == "党员" ||
+                 member == "预备党员") {
+        w.party_member = true;
+      } else if (member == "群众" || member == "共青团员" || member == "无党派人士") {
+        w.party_member = false;
+      } else {
+        const Location where = header.at(record, party_member, file, line);
+        diagnostics.add(where.error("unknown " + where.field + " \"" + member +
+                                    "\" (expected yes/是 or no/否, or 中共党员/群众)"));
+        ok = false;
+      }
+    }
     // The tier's rules (units, deployment), once the tier and deployment are known.
     if (tier_ok && deployment_ok) {
       const std::size_t found = diagnostics.count();

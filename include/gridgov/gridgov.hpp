@@ -16,6 +16,7 @@
 #include "gridgov/migration.hpp"
 #include "gridgov/model.hpp"
 #include "gridgov/outcome.hpp"
+#include "gridgov/party.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/render.hpp"

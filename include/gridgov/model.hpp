@@ -107,6 +107,8 @@ struct Worker {
   std::vector<std::string> units;
   std::string department;  ///< county workers: the department they come from; may be empty
   std::string phone;
+  std::optional<bool> party_member;  ///< 党员 or not; nullopt when the workers file does not say
+  std::string party_role;            ///< e.g. 党小组长, 两委干部; may be empty
 
   friend bool operator==(const Worker&, const Worker&) = default;
 };
@@ -138,6 +140,15 @@ struct AttendanceRecord {
 
   friend bool operator==(const AttendanceRecord&, const AttendanceRecord&) = default;
 };
+
+/// Parses a yes/no field of a file: `yes`/`no`, `是`/`否`, `true`/`false`, `1`/`0`, `Y`/`N`.
+[[nodiscard]] constexpr std::optional<bool> parse_yes_no(std::string_view s) noexcept {
+  for (std::string_view w : {"yes", "Yes", "YES", "是", "true", "TRUE", "True", "1", "Y", "y"})
+    if (s == w) return true;
+  for (std::string_view w : {"no", "No", "NO", "否", "false", "FALSE", "False", "0", "N", "n"})
+    if (s == w) return false;
+  return std::nullopt;
+}
 
 /// A county department (县直部门) that handles referred cases.
 struct Department {

@@ -29,9 +29,22 @@ struct Outcome {
   bool suspended_open = false;       ///< open and suspended at `end`
   bool supervision_overdue = false;  ///< under an order, not yet closed past its time at `end`
   std::optional<double> hours_to_close;
-  std::string department;  ///< the department that handled it last, if any
+  std::string department;   ///< the department that handled it last, if any
+  std::string resolved_by;  ///< who recorded its last resolve before `end`, if anyone
+  /// Party figures (党建引领): the reporter is a party member; the problem's last resolve was
+  /// recorded by one. Membership is the workers' (not the case's): the caller who knows it sets
+  /// them with `mark_party`, or the store from its workers.
+  bool reported_by_party_member = false;
+  bool handled_by_party_member = false;
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
+
+/// Sets an outcome's party figures for a case reported by `reporter`, given who is a member.
+template <class IsMember>
+void mark_party(Outcome& o, const std::string& reporter, IsMember is_member) {
+  o.reported_by_party_member = is_member(reporter);
+  o.handled_by_party_member = o.problem && !o.resolved_by.empty() && is_member(o.resolved_by);
+}
 
 /// The definition: replays `events` (a case's whole history, oldest first) up to `end`.
 [[nodiscard]] inline Outcome outcome(const Case& header, const std::vector<Event>& events,
@@ -54,6 +67,7 @@ struct Outcome {
     if (!c.department.empty()) o.department = c.department;
   }
   if (stage_ran_late(end)) o.stage_late = true;
+  o.resolved_by = c.resolved_by;
   o.problem = header.kind == Kind::problem && c.status != Status::voided;
   if (!o.problem) return o;
   o.closed = c.status == Status::closed;
@@ -83,10 +97,12 @@ struct Standing {
   bool referred = false;
   bool extended = false;
   bool stage_late = false;
-  bool past_due = false;          ///< the end is after its `due`
-  bool past_deadline = false;     ///< the end is after its stage `deadline`
-  bool past_supervision = false;  ///< the end is after its supervision order's time
-  bool closed_by_due = false;     ///< its last close counted by its `due` (or it has none)
+  bool past_due = false;            ///< the end is after its `due`
+  bool past_deadline = false;       ///< the end is after its stage `deadline`
+  bool past_supervision = false;    ///< the end is after its supervision order's time
+  bool closed_by_due = false;       ///< its last close counted by its `due` (or it has none)
+  bool reported_by_member = false;  ///< its reporter is a party member (the store knows)
+  bool resolved_by_member = false;  ///< its last resolve was recorded by a party member
   friend bool operator==(const Standing&, const Standing&) = default;
 };
 
@@ -117,6 +133,8 @@ struct Standing {
   o.referred = s.referred;
   o.extended = s.extended;
   o.stage_late = s.stage_late || (open && !s.suspended && s.past_deadline);
+  o.reported_by_party_member = s.reported_by_member;
+  o.handled_by_party_member = o.problem && s.resolved_by_member;
   if (!o.problem) return o;
   o.closed = s.status == Status::closed;
   o.closed_on_time = o.closed && s.closed_by_due;
@@ -132,6 +150,7 @@ struct Standing {
 [[nodiscard]] inline Outcome outcome_at(const Case& c, Timestamp end) {
   Outcome o = outcome_of(standing_at(c, end));
   o.department = c.facts.last_department;
+  o.resolved_by = c.resolved_by;
   const auto& closed_at = c.facts.close_counted_at;
   if (o.closed && closed_at)
     o.hours_to_close = std::chrono::duration<double>(*closed_at - c.reported_at).count() / 3600.0;
@@ -155,11 +174,15 @@ struct Tally {
   long long supervised = 0;  ///< supervision orders issued in the period (rule 15)
   long long supervision_overdue = 0;
   long long verified_by_admin = 0;  ///< closes recorded by `admin` in the period (rule 7)
-  std::vector<double> hours;        ///< hours to close of each closed problem
+  long long reported_by_party_members = 0;
+  long long handled_by_party_members = 0;
+  std::vector<double> hours;  ///< hours to close of each closed problem
 
   /// Counts one case, or `n` cases of the same outcome.
   void add(const Outcome& o, long long n = 1) {
     reported += n;
+    reported_by_party_members += o.reported_by_party_member * n;
+    handled_by_party_members += o.handled_by_party_member * n;
     if (!o.problem) return;
     problems += n;
     closed += o.closed * n;
@@ -196,6 +219,8 @@ struct Tally {
     supervised += t.supervised;
     supervision_overdue += t.supervision_overdue;
     verified_by_admin += t.verified_by_admin;
+    reported_by_party_members += t.reported_by_party_members;
+    handled_by_party_members += t.handled_by_party_members;
     hours.insert(hours.end(), t.hours.begin(), t.hours.end());
     return *this;
   }

@@ -16,6 +16,7 @@
 #include "gridgov/layout.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/migration.hpp"
+#include "gridgov/party.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/workers.hpp"
 
@@ -72,6 +73,12 @@ struct AttendanceEntry {
 void read_attendance(const std::string& path, std::chrono::minutes local_offset,
                      Diagnostics& diagnostics, const ReadOptions& options,
                      const std::function<void(const AttendanceEntry&)>& visit);
+
+/// Reads a party CSV (`code, name, kind, unit, parent[, secretary]`, or 组织编码, 组织名称,
+/// 组织类别, 单元, 上级组织, 书记): each row's own fields are checked here, the chain by
+/// plan_party.
+[[nodiscard]] std::vector<PartyEntry> read_party(const std::string& path, Diagnostics& diagnostics,
+                                                 const ReadOptions& options = {});
 
 /// Reads a policy from TOML text; `name` is the file name used in diagnostics.
 [[nodiscard]] Policy parse_policy(std::string_view text, const std::string& name,

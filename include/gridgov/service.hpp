@@ -55,6 +55,19 @@ WorkerReport import_workers(Store& store, const std::vector<WorkerEntry>& entrie
 WorkerReport retire_workers(Store& store, const std::vector<std::string>& codes, Timestamp now,
                             bool dry_run);
 
+/// What importing a party file did.
+struct PartyReport {
+  std::array<ChangeCounts, 4> by_kind{};  ///< indexed by PartyKind
+  std::vector<Change> changes;  ///< kind "party": added, changed (per field), restored, retired
+  bool written = false;
+};
+
+/// Upserts party organisations by code after checking their chain against the layout (see
+/// plan_party); `prune` retires the active ones the file leaves out. Throws ErrorCode::input
+/// (nothing written) on any problem. A dry run plans and reports only.
+PartyReport import_party(Store& store, const std::vector<PartyEntry>& entries,
+                         const ImportOptions& options);
+
 /// What a user should know about a valid policy at `now`: e.g. that its calendar does not cover
 /// the current (local) year, whose working days then count Monday to Friday.
 [[nodiscard]] std::vector<std::string> policy_warnings(const Policy& policy, Timestamp now);
@@ -103,12 +116,14 @@ PolicyReport load_policy(Store& store, const std::string& text, const std::strin
 struct ImportReport {
   std::optional<LayoutReport> layout;
   std::optional<WorkerReport> workers;
+  std::optional<PartyReport> party;
 
-  /// Units', then workers' changes.
+  /// Units', then workers', then party organisations' changes.
   [[nodiscard]] std::vector<Change> changes() const {
     std::vector<Change> all;
     if (layout) all = layout->changes;
     if (workers) all.insert(all.end(), workers->changes.begin(), workers->changes.end());
+    if (party) all.insert(all.end(), party->changes.begin(), party->changes.end());
     return all;
   }
 
@@ -125,6 +140,8 @@ struct ImportReport {
       for (const auto& c : layout->by_level) add(c);
     if (workers)
       for (const auto& c : workers->by_tier) add(c);
+    if (party)
+      for (const auto& c : party->by_kind) add(c);
     return t;
   }
 };

@@ -32,7 +32,9 @@ inline const std::vector<std::string> k_stat_fields = {"reported",
                                                        "verified_by_admin",
                                                        "median_hours_to_close",
                                                        "quota_days_met",
-                                                       "quota_rate"};
+                                                       "quota_rate",
+                                                       "reported_by_party_members",
+                                                       "handled_by_party_members"};
 
 /// One row of a statistics report: the group, and its tally of the period.
 struct StatsRow : Tally {
@@ -49,11 +51,13 @@ struct StatsRow : Tally {
 };
 
 /// What a report groups by.
-enum class Grouping { town, zone, village, grid, department, category, source };
+/// What a report groups by. `party`: the party organisation leading the zone of the case's grid
+/// (网格片区党委, docs/design.md §12.4).
+enum class Grouping { town, zone, village, grid, department, category, source, party };
 
 /// Parses a grouping by its code name or Chinese word: a level below the county as parse_level
 /// reads it (`镇街`, `片区`, `村居`, `网格`, …), `department`/`部门`, `category`/`事项类别`,
-/// `source`/`来源`.
+/// `source`/`来源`, `party`/`党组织`.
 [[nodiscard]] constexpr std::optional<Grouping> parse_grouping(std::string_view s) noexcept {
   if (auto level = parse_level(s)) {
     switch (*level) {
@@ -72,6 +76,7 @@ enum class Grouping { town, zone, village, grid, department, category, source };
   if (s == "department" || s == "部门" || s == "县直部门") return Grouping::department;
   if (s == "category" || s == "事项类别" || s == "类别") return Grouping::category;
   if (s == "source" || s == "来源") return Grouping::source;
+  if (s == "party" || s == "党组织") return Grouping::party;
   return std::nullopt;
 }
 

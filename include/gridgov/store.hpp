@@ -20,6 +20,7 @@
 #include "gridgov/layout.hpp"
 #include "gridgov/model.hpp"
 #include "gridgov/outcome.hpp"
+#include "gridgov/party.hpp"
 #include "gridgov/time.hpp"
 #include "gridgov/workers.hpp"
 
@@ -168,6 +169,8 @@ class Store {
   /// Every worker, retired ones included, in code order.
   [[nodiscard]] virtual std::vector<StoredWorker> workers() = 0;
   [[nodiscard]] virtual std::optional<StoredWorker> find_worker(std::string_view code) = 0;
+  /// The codes of the workers who are party members (党员), retired ones included.
+  [[nodiscard]] virtual std::set<std::string, std::less<>> party_members() = 0;
   /// The active workers who serve `unit` itself (not merely a unit above or below it), by code.
   [[nodiscard]] virtual std::vector<Worker> workers_of(std::string_view unit) = 0;
   /// Adds a worker or replaces one with the same code (and makes it active again).
@@ -179,6 +182,13 @@ class Store {
   /// already has a record at that instant, so that importing a file twice adds nothing. The
   /// worker and the grid must exist.
   virtual bool add_attendance(const AttendanceRecord& record, Timestamp recorded_at) = 0;
+
+  /// Every party organisation, retired ones included, parents before children (by kind, code).
+  [[nodiscard]] virtual std::vector<StoredPartyOrg> party_orgs() = 0;
+  /// Adds an organisation or replaces the one with its code (and makes it active again). Its
+  /// unit, and its parent organisation when it has one, must exist.
+  virtual void put_party_org(const PartyOrg& org) = 0;
+  virtual void retire_party_org(std::string_view code) = 0;
 
   /// The newest policy version, or nullopt before any was stored.
   [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;

@@ -11,6 +11,7 @@
 #include "gridgov/attendance.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
+#include "gridgov/party.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/render.hpp"
 #include "gridgov/service.hpp"
@@ -103,10 +104,16 @@ enum class CaseColumns {
 /// Units with their grids, households and population.
 [[nodiscard]] Table unit_table(const std::vector<const Unit*>& units, const UnitTree& tree);
 /// One unit: its place in the tree, the units below it, its size and its workers.
-[[nodiscard]] Record unit_record(const Unit& unit, const UnitTree& tree, long long workers);
+/// With `party`, also the organisation leading the unit: `party`, `party_name`, `party_kind`,
+/// `secretary` and `secretary_name` (null when none); `workers` names the secretary.
+[[nodiscard]] Record unit_record(const Unit& unit, const UnitTree& tree, long long workers,
+                                 const PartyByUnit* party = nullptr,
+                                 const std::vector<StoredWorker>* staff = nullptr);
 /// The tree from `root`, `depth` levels down (-1: all): rows in drawing order with their depth,
 /// or (`nested`) one row whose `children` nest.
-[[nodiscard]] Table unit_tree_table(const UnitTree& tree, const Unit& root, int depth, bool nested);
+/// With `party`, each unit also gives `party` and `party_name`, its organisation's.
+[[nodiscard]] Table unit_tree_table(const UnitTree& tree, const Unit& root, int depth, bool nested,
+                                    const PartyByUnit* party = nullptr);
 
 /// What an import of layouts and workers changed: (kind, level or tier, added, updated,
 /// unchanged, retired) rows.

@@ -195,7 +195,9 @@ struct WorkerPlan {
           {"unit", units},
           {"deployment", w.deployment ? std::string(to_string(*w.deployment)) : std::string()},
           {"department", w.department},
-          {"phone", w.phone}};
+          {"phone", w.phone},
+          {"party_member", w.party_member ? (*w.party_member ? "yes" : "no") : ""},
+          {"party_role", w.party_role}};
 }
 
 /// A worker's `Change` row of `change` (added, restored, retired) with no field.

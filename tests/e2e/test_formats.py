@@ -238,7 +238,9 @@ class TableAlignment(GridctlTestCase):
         self.assert_aligned(r.stdout, 2)  # tier, after name
 
     def test_units_show_record(self):
-        r = self.assertOk(self.gridctl("units", "show", "371327001"))
+        # A zone whose party committee has a secretary: every field has a value to align.
+        self.assertOk(self.gridctl("import", "party", example("party.csv")))
+        r = self.assertOk(self.gridctl("units", "show", "371327001Z01"))
         self.assert_aligned(r.stdout, 1)
 
     def test_mixed_scripts(self):

@@ -20,7 +20,7 @@ COLUMNS = ["group", "name", "reported", "problems", "closed", "closed_on_time",
            "resolution_rate", "on_time_rate", "escalated", "referred", "whistles", "rework",
            "overdue_open", "stage_late", "extended", "suspended_open", "supervised",
            "supervision_overdue", "verified_by_admin", "median_hours_to_close", "quota_days_met",
-           "quota_rate"]
+           "quota_rate", "reported_by_party_members", "handled_by_party_members"]
 COUNTS = ["reported", "problems", "closed", "closed_on_time", "escalated", "referred",
           "whistles", "rework", "overdue_open", "stage_late", "extended", "suspended_open",
           "supervised", "supervision_overdue", "verified_by_admin"]

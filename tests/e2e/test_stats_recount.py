@@ -31,7 +31,10 @@ The recount follows docs/design.md §7, not gridctl's code:
   grid, not void, not a late record) in the period, quota_rate =
   that / (grids x days) for unit groupings and the total, null for others;
 - rates are 0 when there are no problems; department grouping uses the department the case was
-  at last (none: group "" and name "(none)").
+  at last (none: group "" and name "(none)");
+- reported_by_party_members = cases whose reporter is a party member of the workers file
+  (party_member 是); handled_by_party_members = problems whose last resolve before the end was
+  recorded by one.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ UTC = dt.timezone.utc
 STAT_FIELDS = ["reported", "problems", "closed", "closed_on_time", "resolution_rate",
                "on_time_rate", "escalated", "referred", "whistles", "rework", "overdue_open",
                "stage_late", "extended", "suspended_open", "supervised", "supervision_overdue",
-               "verified_by_admin", "median_hours_to_close", "quota_days_met", "quota_rate"]
+               "verified_by_admin", "median_hours_to_close", "quota_days_met", "quota_rate",
+               "reported_by_party_members", "handled_by_party_members"]
 FLOAT_FIELDS = {"resolution_rate", "on_time_rate", "median_hours_to_close", "quota_rate"}
 SOURCES = ["patrol", "hotline", "surveillance", "petition", "platform"]
 LEVEL_IDX = {"county": 0, "town": 1, "zone": 2, "village": 3, "grid": 4}
@@ -811,9 +815,13 @@ class Recount:
         self.dept_names = {d["code"]: d["name"] for d in policy["departments"]}
         self.cat_names = {c["code"]: c["name"] for c in policy["categories"]}
         self.grid_workers_of: dict[str, set] = defaultdict(set)
+        # Party members (党员): the workers file's party_member column.
+        self.members: set = set()
         for w in worker_rows():
             if w["tier"] == "grid":
                 self.grid_workers_of[w["unit"]].add(w["code"])
+            if w.get("party_member") in ("是", "yes"):
+                self.members.add(w["code"])
 
     @staticmethod
     def reporter(c: dict) -> str:
@@ -851,6 +859,7 @@ class Recount:
                 "closed_on_time": 0, "escalated": 0, "referred": 0, "whistles": 0, "rework": 0,
                 "overdue_open": 0, "stage_late": 0, "extended": 0, "suspended_open": 0,
                 "supervised": 0, "supervision_overdue": 0, "verified_by_admin": 0, "hours": [],
+                "reported_by_party_members": 0, "handled_by_party_members": 0,
                 "quota_days_met": None,
                 "grid_days": None}
 
@@ -872,9 +881,15 @@ class Recount:
         for c in self.cases.values():
             if start <= c["reported_at"] < end:
                 o = Outcome(c, end)
+                # Party figures: a member reported it; a member recorded its last resolve
+                # before the end (problems only).
+                resolves = [e for e in c["events"] if e["type"] == "resolve" and e["at"] < end]
+                by_member = bool(resolves) and resolves[-1]["actor"] in self.members
                 for r in targets(c, o.department):
                     r["reported"] += 1
+                    r["reported_by_party_members"] += self.reporter(c) in self.members
                     if o.problem:
+                        r["handled_by_party_members"] += by_member
                         r["problems"] += 1
                         r["closed"] += o.closed
                         r["closed_on_time"] += o.closed_on_time
@@ -943,6 +958,8 @@ class Recount:
             out["quota_rate"] = None
         else:
             out["quota_rate"] = r["quota_days_met"] / r["grid_days"] if r["grid_days"] else 0.0
+        out["reported_by_party_members"] = r["reported_by_party_members"]
+        out["handled_by_party_members"] = r["handled_by_party_members"]
         return out
 
 

@@ -22,12 +22,6 @@ struct AssessmentFlags {
   long long limit = -1;
 };
 
-void add_month_flag(CLI::App* cmd, AssessmentFlags& f) {
-  cmd->add_option("--month", f.month, "The local month: YYYY-MM, this or last")
-      ->required()
-      ->type_name("MONTH");
-}
-
 }  // namespace
 
 void setup_assessment(CLI::App& app, Context& ctx) {
@@ -35,7 +29,7 @@ void setup_assessment(CLI::App& app, Context& ctx) {
 
   auto* attendance = app.add_subcommand(
       "attendance", "A month's attendance (考勤): per worker, or per town with the county total");
-  add_month_flag(attendance, *f);
+  add_month_flag(attendance, f->month);
   attendance->add_option("--by", f->by, "worker (default) or town|镇街")->type_name("G");
   add_order_flags(attendance, f->sort, f->desc, f->limit);
   attendance->callback([f, &ctx] {
@@ -54,7 +48,7 @@ void setup_assessment(CLI::App& app, Context& ctx) {
 
   auto* assess = app.add_subcommand(
       "assess", "A month's assessment (考核): each town's or department's score and rank");
-  add_month_flag(assess, *f);
+  add_month_flag(assess, f->month);
   assess->add_option("--by", f->by, "town|镇街 or department|部门")->required()->type_name("G");
   add_order_flags(assess, f->sort, f->desc, f->limit);
   assess->callback([f, &ctx] {
@@ -74,7 +68,7 @@ void setup_assessment(CLI::App& app, Context& ctx) {
   auto* subsidies = app.add_subcommand(
       "subsidies",
       "A month's subsidies (补贴) of county workers, with department and county totals");
-  add_month_flag(subsidies, *f);
+  add_month_flag(subsidies, f->month);
   subsidies
       ->add_option("--department", f->department,
                    "Only this department's workers and total (a code or name)")

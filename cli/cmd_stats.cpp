@@ -36,12 +36,6 @@ void add_unit_flag(CLI::App* cmd, StatsFlags& f) {
       ->type_name("UNIT");
 }
 
-void add_month_flag(CLI::App* cmd, StatsFlags& f) {
-  cmd->add_option("--month", f.month, "The local month: YYYY-MM, this or last")
-      ->required()
-      ->type_name("MONTH");
-}
-
 }  // namespace
 
 void setup_stats(CLI::App& app, Context& ctx) {
@@ -50,7 +44,7 @@ void setup_stats(CLI::App& app, Context& ctx) {
   cmd->require_subcommand(1);
 
   auto* monthly = cmd->add_subcommand("monthly", "One row per group, then the county total");
-  add_month_flag(monthly, *f);
+  add_month_flag(monthly, f->month);
   monthly
       ->add_option("--by", f->by,
                    "town|镇街, zone|片区, village|村居, grid|网格, department|部门, "
@@ -104,7 +98,7 @@ void setup_stats(CLI::App& app, Context& ctx) {
   });
 
   auto* quota = cmd->add_subcommand("quota", "Per grid: local days meeting the daily quota");
-  add_month_flag(quota, *f);
+  add_month_flag(quota, f->month);
   quota->add_option("--below", f->below, "Only grids whose rate is below this (0 to 1)")
       ->check(CLI::Range(0.0, 1.0))
       ->type_name("RATE");

@@ -71,6 +71,13 @@ inline gridgov::CaseFilter case_filter(gridgov::Session& session, const CaseFilt
   return filter;
 }
 
+/// --month M, required: a local month `YYYY-MM`, `this` or `last` (Context::month reads it).
+inline void add_month_flag(CLI::App* cmd, std::string& month) {
+  cmd->add_option("--month", month, "The local month: YYYY-MM, this or last")
+      ->required()
+      ->type_name("MONTH");
+}
+
 /// --sort FIELD (ascending; `--sort=-FIELD` or --desc descending) and --limit N.
 inline void add_order_flags(CLI::App* cmd, std::string& sort, bool& desc, long long& limit) {
   cmd->add_option("--sort", sort, "Order rows by this column (--sort=-FIELD: descending)")

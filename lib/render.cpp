@@ -345,7 +345,7 @@ const std::map<std::string_view, Words, std::less<>>& value_words() {
       {"from_level", levels},
       {"authority", levels},
       {"source", words_of(Source::platform)},
-      {"kind", words_of(Kind::info)},
+      {"kind", words_of(Kind::service)},
       {"tier", words_of(Tier::county)},
       {"deployment", words_of(Deployment::whistle)},
       {"type", words_of(EventType::urge)},

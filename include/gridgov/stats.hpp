@@ -36,7 +36,7 @@ inline const std::vector<std::string> k_stat_fields = {"reported",
 
 /// One row of a statistics report: the group, and its tally of the period.
 struct StatsRow : Tally {
-  std::string group;  ///< the code (unit, department, category, source); "a/b" for two-way
+  std::string group;  ///< the code (unit, department, category, source, service); "a/b" for two-way
   std::string name;
   std::optional<long long> quota_days_met;  ///< unit groupings only
   std::optional<long long> grid_days;
@@ -49,11 +49,11 @@ struct StatsRow : Tally {
 };
 
 /// What a report groups by.
-enum class Grouping { town, zone, village, grid, department, category, source };
+enum class Grouping { town, zone, village, grid, department, category, source, service };
 
 /// Parses a grouping by its code name or Chinese word: a level below the county as parse_level
 /// reads it (`镇街`, `片区`, `村居`, `网格`, …), `department`/`部门`, `category`/`事项类别`,
-/// `source`/`来源`.
+/// `source`/`来源`, `service`/`服务事项`.
 [[nodiscard]] constexpr std::optional<Grouping> parse_grouping(std::string_view s) noexcept {
   if (auto level = parse_level(s)) {
     switch (*level) {
@@ -72,6 +72,7 @@ enum class Grouping { town, zone, village, grid, department, category, source };
   if (s == "department" || s == "部门" || s == "县直部门") return Grouping::department;
   if (s == "category" || s == "事项类别" || s == "类别") return Grouping::category;
   if (s == "source" || s == "来源") return Grouping::source;
+  if (s == "service" || s == "服务事项" || s == "服务") return Grouping::service;
   return std::nullopt;
 }
 

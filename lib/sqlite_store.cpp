@@ -1011,10 +1011,12 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   // A case's header (what its report says) and an event, for the streaming queries.
-  inline static const std::string k_header_columns =
+  // The header's columns up to schema 6, then its service (schema 7).
+  inline static const std::string k_header_columns_6 =
       "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
-      "coalesce(c.description, ''), g.code, c.reporter, c.reported_at, "
-      "coalesce(c.service, '')";
+      "coalesce(c.description, ''), g.code, c.reporter, c.reported_at";
+  inline static const std::string k_header_columns =
+      k_header_columns_6 + ", coalesce(c.service, '')";
   static constexpr int k_header_count = 11;
   inline static const std::string k_event_columns =
       "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
@@ -1392,7 +1394,8 @@ class SqliteStore final : public Store, public Reporting {
 
   /// Migration 3 → 4: each case's facts, by replaying its events (the projection `apply` keeps).
   void give_facts() {
-    SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+    // Schema 4 has no `service` column yet, nor service cases.
+    SQLite::Statement q(*m_db, "SELECT " + k_header_columns_6 + ", '', " + k_event_columns +
                                    " FROM cases c JOIN units g ON g.id = c.grid_id "
                                    "JOIN events e ON e.case_id = c.id " +
                                    k_event_joins + " ORDER BY c.id, e.id");

@@ -1345,6 +1345,9 @@ class SqliteStore final : public Store, public Reporting {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
       if (version == 1) give_due();
       if (version == 3) give_facts();
+      // A cached statement left on a row (a unit's id) would lock the tables a later
+      // migration rebuilds (SQLITE_LOCKED on DROP TABLE): none is needed past a migration.
+      m_statements.clear();
     }
     SQLite::Statement dangling(*m_db, "PRAGMA foreign_key_check");
     if (dangling.executeStep())

@@ -354,6 +354,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   row.resolved_at_at = raw[resolved_at].at.file.empty() ? row.row_at : raw[resolved_at].at;
   row.closed_at_at = raw[closed_at].at.file.empty() ? row.row_at : raw[closed_at].at;
   row.events_at = raw[events].at.file.empty() ? row.row_at : raw[events].at;
+  row.service_at = raw[service].at.file.empty() ? row.row_at : raw[service].at;
   return ok;
 }
 

@@ -28,6 +28,8 @@ struct Replayer {
         return row.grid_at;
       case Field::category:
         return row.category_at;
+      case Field::service:
+        return row.service_at;
       case Field::department:
         return row.department_at;
       case Field::level:

@@ -321,7 +321,8 @@ std::vector<Column> event_export_columns() {
                              text_column("due"),
                              text_column("extension"),
                              text_column("by"),
-                             typed_column("late_record", ColumnType::flag)};
+                             typed_column("late_record", ColumnType::flag),
+                             text_column("service")};  // last: schema 7's, after the older ones
   return out;
 }
 
@@ -348,7 +349,8 @@ std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewCont
           time_cell(e.due, ctx),
           e.extension ? Cell{format_duration(*e.extension)} : Cell{},
           time_cell(e.supervision_by, ctx),
-          Cell{e.late_record}};
+          Cell{e.late_record},
+          text_or_null(c.service)};
 }
 
 Table stats_table(const std::vector<StatsRow>& rows, Format format) {

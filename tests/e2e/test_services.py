@@ -155,8 +155,20 @@ class ServicesInCasesFiles(GridctlTestCase):
         before = self.box.dump()
         r = self.gridctl("import", "cases", path)
         self.assertRc(r, INPUT)
-        self.assertIn("unknown service nope", r.stderr)
+        found = [(d.line, d.col, d.field, d.reason) for d in diags(r, path)]
+        self.assertIn((2, 55, "service", "unknown service nope"), found, r.stderr)
         self.assertEqual(self.box.dump(), before)
+
+    def test_export_events_names_the_service(self):
+        self.assertOk(self.gridctl("log", "--grid", GRID, "--category", "livelihood_services",
+                                   "--service", "legal_aid", "--title", "法律援助", "--as", "W0001",
+                                   "--at", AT))
+        self.assertOk(self.gridctl("log", "--grid", GRID, "--category", "environment_sanitation",
+                                   "--title", "垃圾", "--as", "W0001", "--at", AT))
+        rows = self.assertOk(self.gridctl("export", "events", "--from", "2026-10-01", "--to",
+                                          "2026-10-31", "--format", "csv")).csv_rows()
+        self.assertEqual(sorted((r["kind"], r["service"]) for r in rows),
+                         [("problem", ""), ("service", "legal_aid")])
 
 
 class PolicyRejections(GridctlTestCase):

@@ -213,6 +213,8 @@ const Words& header_words() {
       {"source", "来源"},
       {"ext_id", "外部编号"},
       {"category", "事项类别"},
+      {"service", "服务事项"},
+      {"department_name", "部门名称"},
       {"title", "标题"},
       {"grid", "网格"},
       {"reporter", "上报人"},

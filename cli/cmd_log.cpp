@@ -1,4 +1,4 @@
-// gridctl log --grid G --category C [--kind K] [--source S] --title T [--ext-id X]
+// gridctl log --grid G --category C [--kind K] [--service S] [--source S] --title T [--ext-id X]
 
 #include <memory>
 
@@ -13,6 +13,7 @@ namespace {
 struct LogFlags {
   std::string grid;
   std::string category;
+  std::string service;
   std::string kind = "problem";
   std::string source = "patrol";
   std::string title;
@@ -38,8 +39,15 @@ void setup_log(CLI::App& app, Context& ctx) {
                   "A category of the policy, by its code or its name (违法建设)")
       ->required()
       ->type_name("CODE");
-  cmd->add_option("--kind", f->kind, "problem (问题类) or info (民情/服务类, closed at once)")
-      ->capture_default_str();
+  auto* kind_opt =
+      cmd->add_option("--kind", f->kind,
+                      "problem (问题类), info (民情/服务类) or service (服务); info and "
+                      "service are closed at once")
+          ->capture_default_str();
+  cmd->add_option("--service", f->service,
+                  "The policy service delivered, by its code or its name (政策咨询); implies "
+                  "--kind service")
+      ->type_name("CODE");
   cmd->add_option("--source", f->source, "patrol, hotline, surveillance, petition or platform")
       ->capture_default_str();
   cmd->add_option("--title", f->title, "What it is about")->required();
@@ -47,8 +55,9 @@ void setup_log(CLI::App& app, Context& ctx) {
   cmd->add_option("--ext-id", f->ext_id, "The hotline or petition number (unique per source)")
       ->type_name("X");
   add_actor_flags(cmd, ctx);
-  cmd->callback([f, &ctx] {
+  cmd->callback([f, kind_opt, &ctx] {
     gridgov::ReportRequest r;
+    if (!f->service.empty() && kind_opt->count() == 0) f->kind = "service";
     auto kind = gridgov::parse_kind(f->kind);
     if (!kind) throw gridgov::Error(gridgov::ErrorCode::usage, "--kind: unknown kind " + f->kind);
     auto source = gridgov::parse_source(f->source);
@@ -58,6 +67,7 @@ void setup_log(CLI::App& app, Context& ctx) {
     r.source = *source;
     r.grid = f->grid;
     r.category = f->category;
+    r.service = f->service;
     r.title = gridgov::normalize_name(f->title);
     r.description = gridgov::normalize_name(f->description);
     r.ext_id = f->ext_id;

@@ -48,7 +48,8 @@ void setup_stats(CLI::App& app, Context& ctx) {
   monthly
       ->add_option("--by", f->by,
                    "town|镇街, zone|片区, village|村居, grid|网格, department|部门, "
-                   "category|事项类别 or source|来源; two comma-separated for a two-way table "
+                   "category|事项类别, source|来源 or service|服务事项; two comma-separated for a "
+                   "two-way table "
                    "(default: town)")
       ->type_name("G[,G2]");
   add_unit_flag(monthly, *f);

@@ -12,6 +12,7 @@ namespace gridctl {
 void setup_init(CLI::App& app, Context& ctx);
 void setup_import(CLI::App& app, Context& ctx);
 void setup_policy(CLI::App& app, Context& ctx);
+void setup_services(CLI::App& app, Context& ctx);
 void setup_units(CLI::App& app, Context& ctx);
 void setup_workers(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);

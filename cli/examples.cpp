@@ -39,6 +39,8 @@ constexpr Examples k_examples[] = {
     {"policy check",
      {"gridctl policy check policy.toml", "cat policy.toml | gridctl policy check -"}},
     {"policy show", {"gridctl policy show", "gridctl policy show --format json"}},
+    {"services", {"gridctl services list", "gridctl services list --format csv"}},
+    {"services list", {"gridctl services list", "gridctl services list --lang zh"}},
     {"units", {"gridctl units tree --depth 1", "gridctl units list --level town"}},
     {"units tree", {"gridctl units tree --depth 1", "gridctl units tree 371327001 --depth 2"}},
     {"units list",

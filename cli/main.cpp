@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   gridctl::setup_init(app, ctx);
   gridctl::setup_import(app, ctx);
   gridctl::setup_policy(app, ctx);
+  gridctl::setup_services(app, ctx);
   gridctl::setup_units(app, ctx);
   gridctl::setup_workers(app, ctx);
   gridctl::setup_log(app, ctx);

@@ -31,6 +31,7 @@ enum CaseColumn : std::size_t {
   resolved_at,
   closed_at,
   events,
+  service,  ///< kind service: the policy service (schema 7); last, so older files read as before
   // What the export's JSON carries besides (the fields of `case show`); read as information.
   due,
   overdue,
@@ -42,8 +43,8 @@ enum CaseColumn : std::size_t {
   k_case_columns
 };
 
-/// The columns the CSV export writes: `id` … `events`.
-inline constexpr std::size_t k_exported_case_columns = events + 1;
+/// The columns the CSV export writes: `id` … `events`, `service`.
+inline constexpr std::size_t k_exported_case_columns = service + 1;
 
 /// Each column's spec (name, accepted aliases, required by an import), indexed by CaseColumn.
 [[nodiscard]] const std::vector<ColumnSpec>& case_file_columns();

@@ -143,6 +143,7 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
   draft.source = request.source;
   draft.ext_id = request.ext_id;
   draft.category = session.policy().category_code(request.category);  // a name works too
+  draft.service = session.policy().service_code(request.service);
   draft.title = request.title;
   draft.description = request.description;
   draft.grid = request.grid;

@@ -54,6 +54,7 @@ const std::vector<ColumnSpec>& case_file_columns() {
       {"resolved_at", {"办结时间"}, false},
       {"closed_at", {"结案时间"}, false},
       {"events", {"事件"}, false},
+      {"service", {"服务事项"}, false},
       {"due", {}, false},
       {"overdue", {}, false},
       {"stage_overdue", {}, false},
@@ -307,8 +308,9 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
     if (auto k = parse_kind(text(kind)))
       h.kind = *k;
     else
-      fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem or info)");
+      fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem, info or service)");
   }
+  h.service = text(service);
   h.title = text(title);
   if (auto problem = title_problem(h.title); !problem.empty()) fail(title, problem);
   h.description = text(description);
@@ -352,6 +354,7 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
   row.resolved_at_at = raw[resolved_at].at.file.empty() ? row.row_at : raw[resolved_at].at;
   row.closed_at_at = raw[closed_at].at.file.empty() ? row.row_at : raw[closed_at].at;
   row.events_at = raw[events].at.file.empty() ? row.row_at : raw[events].at;
+  row.service_at = raw[service].at.file.empty() ? row.row_at : raw[service].at;
   return ok;
 }
 

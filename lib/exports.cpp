@@ -59,10 +59,10 @@ std::vector<Cell> case_file_row(const Case& c, const std::vector<Event>& events,
   for (std::size_t i = 0; i < row.size(); ++i)
     row[i] = as_shown.at(0, detail::case_file_columns()[i].name);
   row[detail::resolved_at] = time_or_null(last_at(events, EventType::resolve), ctx);
-  // An info case is recorded closed: it closed when it was reported.
+  // An info or service case is recorded closed: it closed when it was reported.
   row[detail::closed_at] =
       c.status != Status::closed ? Cell{}
-      : c.kind == Kind::info
+      : closes_at_once(c.kind)
           ? time_or_null(last_at(events, EventType::close).value_or(c.reported_at), ctx)
           : time_or_null(last_at(events, EventType::close), ctx);
   row[detail::events] = std::make_shared<const Table>(event_table(events, ctx));

@@ -28,6 +28,8 @@ struct Replayer {
         return row.grid_at;
       case Field::category:
         return row.category_at;
+      case Field::service:
+        return row.service_at;
       case Field::department:
         return row.department_at;
       case Field::level:
@@ -250,17 +252,17 @@ std::optional<Migration> migrate(const CaseRow& row, const UnitTree& tree, const
   if (!r.step(report, r.column_of(report.field, row.row_at), diagnostics, reporter))
     return std::nullopt;
 
-  if (row.header.kind == Kind::info) {
+  if (closes_at_once(row.header.kind)) {
     const bool more_events =
         row.events && std::any_of(row.events->begin(), row.events->end(),
                                   [](const Event& e) { return e.type != EventType::report; });
-    // Exports name the level an info case was recorded at; older platforms often say grid.
+    // Exports name the level an info or service case was recorded at; older platforms often say
+    // grid.
     const Level level = row.level.value_or(r.c.level);
     if (more_events || (level != r.c.level && level != Level::grid) || !row.department.empty() ||
         row.resolved_at || row.status.value_or(Status::closed) != Status::closed) {
-      diagnostics.add(
-          row.status_at.error("an info case is closed when reported; it has no "
-                              "further history"));
+      diagnostics.add(row.status_at.error(fmt::format(
+          "an {} case is closed when reported; it has no further history", row.header.kind)));
       return std::nullopt;
     }
   } else if (row.events ? !replay_events(r, row, diagnostics)

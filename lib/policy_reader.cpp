@@ -364,7 +364,7 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
   detail::check_object(
       root, name, "",
       {"timezone", "auto_escalate", "daily_reports_per_grid", "backfill", "deadlines", "calendar",
-       "departments", "categories", "assessment", "subsidies"},
+       "departments", "categories", "services", "assessment", "subsidies"},
       diagnostics);
 
   if (auto tz = w.typed(root, "timezone", "timezone", TreeNode::Kind::string)) {
@@ -478,6 +478,53 @@ Policy parse_policy(std::string_view text, const std::string& name, Diagnostics&
         continue;
       }
       policy.categories.push_back(std::move(cat));
+    }
+  }
+
+  seen.clear();
+  if (auto list = w.array(root, "services")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const TreeNode& node = (*list)[i];
+      const std::string path = "services[" + std::to_string(i) + "]";
+      if (!detail::check_object(node, name, path, {"code", "name", "level", "department"},
+                                diagnostics))
+        continue;
+      Service svc;
+      svc.code = w.code(node, path);
+      svc.name = w.name(node, path);
+      bool ok = !svc.code.empty() && !svc.name.empty();
+      // Services sink to the town and below (职能下沉): the county is where they come from.
+      if (auto l = w.typed(node, "level", path + ".level", TreeNode::Kind::string)) {
+        auto level = parse_level(l->text);
+        if (level && *level != Level::county) {
+          svc.level = *level;
+        } else {
+          diagnostics.add(l->at(name, path + ".level")
+                              .error("unknown level \"" + l->text +
+                                     "\" (expected town, zone, village or grid)"));
+          ok = false;
+        }
+      } else if (!node.get("level")) {
+        diagnostics.add(node.at(name, path + ".level").error("missing level"));
+        ok = false;
+      }
+      if (auto dep = w.typed(node, "department", path + ".department", TreeNode::Kind::string)) {
+        if (const Department* d = policy.department_named(dep->text)) {
+          svc.department = d->code;
+        } else {
+          diagnostics.add(dep->at(name, path + ".department")
+                              .error("unknown department \"" + dep->text + "\""));
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      if (!seen.insert(svc.code).second) {
+        diagnostics.add(node.get("code")
+                            ->at(name, path + ".code")
+                            .error("service " + svc.code + " is defined twice"));
+        continue;
+      }
+      policy.services.push_back(std::move(svc));
     }
   }
 

@@ -96,10 +96,10 @@ bool scope_contains(const Worker& w, const Case& c, const UnitTree& tree,
 }
 
 std::optional<Decision> check_open(const Case& c, std::string_view move) {
-  if (c.kind == Kind::info)
+  if (closes_at_once(c.kind))
     return refuse(Rule::state,
-                  fmt::format("{} is an info case: recorded and closed at once; it cannot be {}",
-                              case_name(c), move));
+                  fmt::format("{} is an {} case: recorded and closed at once; it cannot be {}",
+                              case_name(c), c.kind, move));
   switch (c.status) {
     case Status::open:
       return std::nullopt;
@@ -122,8 +122,8 @@ std::optional<Decision> check_not_closed(const Case& c, std::string_view move) {
   if (c.kind == Kind::problem && (c.status == Status::open || c.status == Status::resolved))
     return std::nullopt;
   return refuse(Rule::state, fmt::format("{} is {}; only cases not yet closed are {}", case_name(c),
-                                         c.kind == Kind::info ? std::string("an info case")
-                                                              : std::string(to_string(c.status)),
+                                         closes_at_once(c.kind) ? fmt::format("an {} case", c.kind)
+                                                                : std::string(to_string(c.status)),
                                          move));
 }
 
@@ -302,6 +302,17 @@ Decision decide_report(const Case& draft, const RuleContext& ctx) {
   if (!cat)
     return refuse(Rule::report, Field::category, "unknown category " + draft.category,
                   ErrorCode::not_found);
+  // A service delivered names a service of the policy; no other kind names one.
+  if (draft.kind == Kind::service && draft.service.empty())
+    return refuse(Rule::report, Field::service, "a service case names its service",
+                  ErrorCode::usage);
+  if (draft.kind != Kind::service && !draft.service.empty())
+    return refuse(Rule::report, Field::service,
+                  fmt::format("a {} case names no service (only kind service does)", draft.kind),
+                  ErrorCode::usage);
+  if (!draft.service.empty() && !ctx.policy.find_service(draft.service))
+    return refuse(Rule::report, Field::service, "unknown service " + draft.service,
+                  ErrorCode::not_found);
 
   Case c = draft;
   c.level = Level::grid;
@@ -324,10 +335,10 @@ Decision decide_report(const Case& draft, const RuleContext& ctx) {
     e.unit.clear();
   }
   e.deadline =
-      draft.kind == Kind::info ? std::nullopt : std::optional(deadline_at(ctx, cat, e.level));
+      closes_at_once(draft.kind) ? std::nullopt : std::optional(deadline_at(ctx, cat, e.level));
   // Rule 9: the clock of a problem starts at its report; an intake case's at its first dispatch.
-  e.due = draft.kind == Kind::info || is_intake(draft.source) ? std::nullopt
-                                                              : std::optional(due_at(ctx, cat));
+  e.due = closes_at_once(draft.kind) || is_intake(draft.source) ? std::nullopt
+                                                                : std::optional(due_at(ctx, cat));
   return allow(std::move(e));
 }
 
@@ -476,7 +487,7 @@ Decision decide_resolve(const Case& c, const RuleContext& ctx) {
 }
 
 Decision decide_close(const Case& c, const RuleContext& ctx, bool fail) {
-  if (c.kind == Kind::info) return *check_open(c, "closed");
+  if (closes_at_once(c.kind)) return *check_open(c, "closed");
   if (c.status == Status::closed || c.status == Status::voided)
     return refuse(Rule::state, fmt::format("{} is {} already", case_name(c), c.status));
   const Category* cat = ctx.policy.find_category(c.category);
@@ -524,10 +535,11 @@ Decision decide_void(const Case& c, const RuleContext& ctx) {
 }
 
 Decision decide_reopen(const Case& c, const RuleContext& ctx) {
-  if (c.status != Status::closed || c.kind == Kind::info)
-    return refuse(Rule::state,
-                  fmt::format("{} is {}{}; only closed problem cases reopen", case_name(c),
-                              c.status, c.kind == Kind::info ? " (an info case)" : ""));
+  if (c.status != Status::closed || closes_at_once(c.kind))
+    return refuse(
+        Rule::state,
+        fmt::format("{} is {}{}; only closed problem cases reopen", case_name(c), c.status,
+                    closes_at_once(c.kind) ? fmt::format(" (an {} case)", c.kind) : ""));
   if (auto r = check_grid_side(c, ctx)) return *r;
   const Category* cat = ctx.policy.find_category(c.category);
   Event e = event_for(c, EventType::reopen, ctx);

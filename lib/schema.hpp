@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 6> k_migrations = {
+inline constexpr std::array<std::string_view, 7> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -311,6 +311,60 @@ CREATE TABLE party_orgs (
 CREATE UNIQUE INDEX party_orgs_unit ON party_orgs (unit_id) WHERE retired = 0;
 ALTER TABLE workers ADD COLUMN party_member INTEGER CHECK (party_member = 0 OR party_member = 1);
 ALTER TABLE workers ADD COLUMN party_role TEXT;
+)sql",
+    // 6 → 7: services sunk to the grid (docs/design.md §12): a case of kind 'service' names the
+    // policy service it delivered. SQLite cannot widen a CHECK, so cases is rebuilt as in 2 → 3
+    // (foreign keys off), with every column added since and every index.
+    R"sql(
+CREATE TABLE cases_7 (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind = 'problem' OR kind = 'info' OR kind = 'service'),
+  source      TEXT NOT NULL CHECK (source = 'patrol' OR source = 'hotline' OR
+                                   source = 'surveillance' OR source = 'petition' OR
+                                   source = 'platform'),
+  ext_id      TEXT,
+  category    TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT,
+  grid_id     INTEGER NOT NULL REFERENCES units (id),
+  reporter    TEXT NOT NULL,
+  reported_at INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status = 'open' OR status = 'resolved' OR status = 'closed' OR
+                                   status = 'void'),
+  level       TEXT NOT NULL CHECK (level = 'county' OR level = 'town' OR level = 'zone' OR
+                                   level = 'village' OR level = 'grid'),
+  unit_id     INTEGER REFERENCES units (id),
+  department  TEXT,
+  deadline    INTEGER,
+  rework      INTEGER NOT NULL DEFAULT 0,
+  due         INTEGER,
+  suspended_since INTEGER,
+  last_counted_at INTEGER,
+  close_counted_at INTEGER,
+  escalated   INTEGER NOT NULL DEFAULT 0 CHECK (escalated = 0 OR escalated = 1),
+  referred    INTEGER NOT NULL DEFAULT 0 CHECK (referred = 0 OR referred = 1),
+  extended    INTEGER NOT NULL DEFAULT 0 CHECK (extended = 0 OR extended = 1),
+  stage_late  INTEGER NOT NULL DEFAULT 0 CHECK (stage_late = 0 OR stage_late = 1),
+  last_department TEXT,
+  supervision_by INTEGER,
+  service     TEXT CHECK ((kind = 'service') = (service IS NOT NULL)),
+  UNIQUE (source, ext_id)
+) STRICT;
+INSERT INTO cases_7 (id, kind, source, ext_id, category, title, description, grid_id, reporter,
+                     reported_at, status, level, unit_id, department, deadline, rework, due,
+                     suspended_since, last_counted_at, close_counted_at, escalated, referred,
+                     extended, stage_late, last_department, supervision_by)
+  SELECT id, kind, source, ext_id, category, title, description, grid_id, reporter, reported_at,
+         status, level, unit_id, department, deadline, rework, due, suspended_since,
+         last_counted_at, close_counted_at, escalated, referred, extended, stage_late,
+         last_department, supervision_by FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_7 RENAME TO cases;
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_grid ON cases (grid_id);
+CREATE INDEX cases_unit ON cases (unit_id);
+CREATE INDEX cases_reported ON cases (reported_at);
+CREATE INDEX cases_service ON cases (service) WHERE service IS NOT NULL;
 )sql",
 };
 

@@ -468,6 +468,19 @@ std::vector<SettingChange> policy_changes(const Policy& from, const Policy& to) 
         out.push_back(
             {"category." + old.code + "." + fa[i].first, "changed", fa[i].second, fb[i].second});
   }
+  named_changes(
+      "service.", from.services, to.services,
+      [&](std::string_view code) { return to.find_service(code); }, out);
+  for (const auto& old : from.services) {
+    const Service* now = to.find_service(old.code);
+    if (!now) continue;
+    if (now->level != old.level)
+      out.push_back({"service." + old.code + ".level", "changed", std::string(to_string(old.level)),
+                     std::string(to_string(now->level))});
+    if (now->department != old.department)
+      out.push_back(
+          {"service." + old.code + ".department", "changed", old.department, now->department});
+  }
   return out;
 }
 

@@ -473,8 +473,8 @@ class SqliteStore final : public Store, public Reporting {
           "reporter, reported_at, status, level, unit_id, department, deadline, rework, due, "
           "suspended_since, " +
           k_fact_columns +
-          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-          "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+          ", service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+          "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
       auto& q = statement(sql.c_str());
       q.bindNoCopy(1, to_string(c.kind).data());
       q.bindNoCopy(2, to_string(c.source).data());
@@ -486,6 +486,7 @@ class SqliteStore final : public Store, public Reporting {
       q.bindNoCopy(8, c.reporter);
       q.bind(9, seconds(c.reported_at));
       bind_state(q, c, 10);
+      bind_text_or_null(q, 26, c.service);
       q.exec();
       return static_cast<long long>(m_db->getLastInsertRowid());
     });
@@ -986,6 +987,9 @@ class SqliteStore final : public Store, public Reporting {
         case StatsKey::source:
           out += "c.source, ";
           break;
+        case StatsKey::service:
+          out += "coalesce(c.service, ''), ";
+          break;
       }
     }
     return out;
@@ -1024,10 +1028,13 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   // A case's header (what its report says) and an event, for the streaming queries.
-  inline static const std::string k_header_columns =
+  // The header's columns up to schema 6, then its service (schema 7).
+  inline static const std::string k_header_columns_6 =
       "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
       "coalesce(c.description, ''), g.code, c.reporter, c.reported_at";
-  static constexpr int k_header_count = 10;
+  inline static const std::string k_header_columns =
+      k_header_columns_6 + ", coalesce(c.service, '')";
+  static constexpr int k_header_count = 11;
   inline static const std::string k_event_columns =
       "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
       "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
@@ -1048,12 +1055,13 @@ class SqliteStore final : public Store, public Reporting {
     c.grid = q.getColumn(7).getString();
     c.reporter = q.getColumn(8).getString();
     c.reported_at = timestamp(q.getColumn(9));
+    c.service = q.getColumn(10).getString();
     return c;
   }
 
   inline static const std::string k_case_select =
-      "SELECT c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
-      "coalesce(c.description, ''), g.code, c.reporter, c.reported_at, c.status, c.level, "
+      "SELECT " + k_header_columns +
+      ", c.status, c.level, "
       "coalesce(u.code, ''), coalesce(c.department, ''), c.deadline, c.rework, "
       "(SELECT group_concat(worker, ';') FROM (SELECT worker FROM events WHERE case_id = c.id "
       " AND type = 'whistle' ORDER BY id)), "
@@ -1115,29 +1123,29 @@ class SqliteStore final : public Store, public Reporting {
 
   static Case read_case(SQLite::Statement& q) {
     Case c = read_header(q);
-    c.status = parse_status(q.getColumn(10).getString()).value_or(Status::open);
-    c.level = level_of(q.getColumn(11).getString());
-    c.unit = q.getColumn(12).getString();
-    c.department = q.getColumn(13).getString();
-    if (!q.getColumn(14).isNull()) c.deadline = timestamp(q.getColumn(14));
-    c.rework = q.getColumn(15).getInt();
-    if (!q.getColumn(16).isNull()) c.whistled = split(q.getColumn(16).getString());
-    if (!q.getColumn(17).isNull()) c.resolved_by = q.getColumn(17).getString();
-    if (!q.getColumn(18).isNull()) c.due = timestamp(q.getColumn(18));
-    if (!q.getColumn(19).isNull()) c.suspended_since = timestamp(q.getColumn(19));
-    if (!q.getColumn(20).isNull())
-      for (const auto& d : split(q.getColumn(20).getString()))
+    c.status = parse_status(q.getColumn(11).getString()).value_or(Status::open);
+    c.level = level_of(q.getColumn(12).getString());
+    c.unit = q.getColumn(13).getString();
+    c.department = q.getColumn(14).getString();
+    if (!q.getColumn(15).isNull()) c.deadline = timestamp(q.getColumn(15));
+    c.rework = q.getColumn(16).getInt();
+    if (!q.getColumn(17).isNull()) c.whistled = split(q.getColumn(17).getString());
+    if (!q.getColumn(18).isNull()) c.resolved_by = q.getColumn(18).getString();
+    if (!q.getColumn(19).isNull()) c.due = timestamp(q.getColumn(19));
+    if (!q.getColumn(20).isNull()) c.suspended_since = timestamp(q.getColumn(20));
+    if (!q.getColumn(21).isNull())
+      for (const auto& d : split(q.getColumn(21).getString()))
         if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
-    if (!q.getColumn(21).isNull())  // the last supervision order
-      c.supervision = Supervision{timestamp(q.getColumn(21)), q.getColumn(22).getString()};
+    if (!q.getColumn(22).isNull())  // the last supervision order
+      c.supervision = Supervision{timestamp(q.getColumn(22)), q.getColumn(23).getString()};
     CaseFacts& f = c.facts;
-    if (!q.getColumn(23).isNull()) f.last_counted_at = timestamp(q.getColumn(23));
-    if (!q.getColumn(24).isNull()) f.close_counted_at = timestamp(q.getColumn(24));
-    f.escalated = q.getColumn(25).getInt() != 0;
-    f.referred = q.getColumn(26).getInt() != 0;
-    f.extended = q.getColumn(27).getInt() != 0;
-    f.stage_late = q.getColumn(28).getInt() != 0;
-    f.last_department = q.getColumn(29).getString();
+    if (!q.getColumn(24).isNull()) f.last_counted_at = timestamp(q.getColumn(24));
+    if (!q.getColumn(25).isNull()) f.close_counted_at = timestamp(q.getColumn(25));
+    f.escalated = q.getColumn(26).getInt() != 0;
+    f.referred = q.getColumn(27).getInt() != 0;
+    f.extended = q.getColumn(28).getInt() != 0;
+    f.stage_late = q.getColumn(29).getInt() != 0;
+    f.last_department = q.getColumn(30).getString();
     return c;
   }
 
@@ -1354,6 +1362,9 @@ class SqliteStore final : public Store, public Reporting {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
       if (version == 1) give_due();
       if (version == 3) give_facts();
+      // A cached statement left on a row (a unit's id) would lock the tables a later
+      // migration rebuilds (SQLITE_LOCKED on DROP TABLE): none is needed past a migration.
+      m_statements.clear();
     }
     SQLite::Statement dangling(*m_db, "PRAGMA foreign_key_check");
     if (dangling.executeStep())
@@ -1403,7 +1414,8 @@ class SqliteStore final : public Store, public Reporting {
 
   /// Migration 3 → 4: each case's facts, by replaying its events (the projection `apply` keeps).
   void give_facts() {
-    SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+    // Schema 4 has no `service` column yet, nor service cases.
+    SQLite::Statement q(*m_db, "SELECT " + k_header_columns_6 + ", '', " + k_event_columns +
                                    " FROM cases c JOIN units g ON g.id = c.grid_id "
                                    "JOIN events e ON e.case_id = c.id " +
                                    k_event_joins + " ORDER BY c.id, e.id");

@@ -53,6 +53,7 @@ bool is_unit_grouping(Grouping g) {
 StatsKey stats_key(Grouping g) {
   if (is_unit_grouping(g) || g == Grouping::party) return StatsKey::grid;
   if (g == Grouping::department) return StatsKey::department;
+  if (g == Grouping::service) return StatsKey::service;
   return g == Grouping::category ? StatsKey::category : StatsKey::source;
 }
 
@@ -66,6 +67,8 @@ std::string stored_key(Grouping g, const Case& c, const std::string& department)
       return department;
     case StatsKey::category:
       return c.category;
+    case StatsKey::service:
+      return c.service;
     case StatsKey::source:
       break;
   }
@@ -100,6 +103,10 @@ std::pair<std::string, std::string> key_of(Grouping g, const std::string& key, c
       const Category* cat = policy.find_category(key);
       return {key, cat ? cat->name : key};
     }
+    case Grouping::service: {  // cases that are not services: "(none)", as for departments
+      const Service* svc = policy.find_service(key);
+      return {key, svc ? svc->name : key.empty() ? "(none)" : key};
+    }
     default:
       return {key, key};
   }
@@ -129,6 +136,8 @@ std::vector<std::pair<std::string, std::string>> all_groups(Grouping g, const Un
     for (const auto& d : policy.departments) out.emplace_back(d.code, d.name);
   } else if (g == Grouping::category) {
     for (const auto& c : policy.categories) out.emplace_back(c.code, c.name);
+  } else if (g == Grouping::service) {
+    for (const auto& s : policy.services) out.emplace_back(s.code, s.name);
   } else {
     for (int s = 0; s <= static_cast<int>(Source::platform); ++s) {
       const std::string name(to_string(static_cast<Source>(s)));

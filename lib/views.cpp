@@ -61,6 +61,8 @@ const std::vector<Field<Case>>& case_fields() {
       {text_column("ext_id"),
        [](const Case& c, const ViewContext&) { return text_or_null(c.ext_id); }},
       {text_column("category"), [](const Case& c, const ViewContext&) { return Cell{c.category}; }},
+      {text_column("service"),
+       [](const Case& c, const ViewContext&) { return text_or_null(c.service); }},
       {text_column("title"), [](const Case& c, const ViewContext&) { return Cell{c.title}; }},
       {text_column("grid"), [](const Case& c, const ViewContext&) { return Cell{c.grid}; }},
       {text_column("reporter"), [](const Case& c, const ViewContext&) { return Cell{c.reporter}; }},
@@ -319,7 +321,8 @@ std::vector<Column> event_export_columns() {
                              text_column("due"),
                              text_column("extension"),
                              text_column("by"),
-                             typed_column("late_record", ColumnType::flag)};
+                             typed_column("late_record", ColumnType::flag),
+                             text_column("service")};  // last: schema 7's, after the older ones
   return out;
 }
 
@@ -346,7 +349,8 @@ std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewCont
           time_cell(e.due, ctx),
           e.extension ? Cell{format_duration(*e.extension)} : Cell{},
           time_cell(e.supervision_by, ctx),
-          Cell{e.late_record}};
+          Cell{e.late_record},
+          text_or_null(c.service)};
 }
 
 Table stats_table(const std::vector<StatsRow>& rows, Format format) {
@@ -695,6 +699,8 @@ Record policy_record(const Policy& p, const std::optional<StoredPolicy>& stored)
         std::make_shared<const Table>(std::move(departments)));
   r.add(typed_column("categories", ColumnType::table),
         std::make_shared<const Table>(std::move(categories)));
+  r.add(typed_column("services", ColumnType::table),
+        std::make_shared<const Table>(service_table(p)));
   r.add(typed_column("indicators", ColumnType::table),
         std::make_shared<const Table>(indicator_table(p)));
   r.add(typed_column("subsidies", ColumnType::record), subsidies_cell(p));
@@ -725,7 +731,23 @@ Record policy_settings(const Policy& p, const std::optional<StoredPolicy>& store
   for (const auto& i : p.indicators)
     r.add(text_column("indicator"), i.field + ": " + indicator_text(i));
   r.add(text_column("subsidies"), text_or_null(subsidies_text(p.subsidies)));
+  // One `service` line each, in the policy's order: `code name, level[, department]`.
+  for (const auto& s : p.services)
+    r.add(text_column("service"), s.code + " " + s.name + ", " + std::string(to_string(s.level)) +
+                                      (s.department.empty() ? "" : ", " + s.department));
   return r;
+}
+
+Table service_table(const Policy& p) {
+  Table t{{text_column("code"), text_column("name"), text_column("level"),
+           text_column("department"), text_column("department_name")},
+          {}};
+  for (const auto& s : p.services) {
+    const auto* dep = p.find_department(s.department);
+    t.rows.push_back({s.code, s.name, name_of(to_string(s.level)), text_or_null(s.department),
+                      dep ? Cell{dep->name} : Cell{}});
+  }
+  return t;
 }
 
 Table department_table(const Policy& p) {

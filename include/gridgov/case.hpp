@@ -13,7 +13,9 @@
 
 namespace gridgov {
 
-enum class Kind : int { problem = 0, info = 1 };
+/// `service`: a public service delivered (职能下沉, docs/design.md §12), closed at once like
+/// `info`.
+enum class Kind : int { problem = 0, info = 1, service = 2 };
 enum class Source : int { patrol = 0, hotline, surveillance, petition, platform };
 enum class Status : int { open = 0, resolved, closed, voided };
 enum class EventType : int {
@@ -35,8 +37,10 @@ enum class EventType : int {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Kind k) noexcept {
-  return k == Kind::problem ? "problem" : "info";
+  return k == Kind::problem ? "problem" : k == Kind::info ? "info" : "service";
 }
+/// Info and service cases are recorded and closed at once; only problems run the loop.
+[[nodiscard]] constexpr bool closes_at_once(Kind k) noexcept { return k != Kind::problem; }
 [[nodiscard]] constexpr std::string_view to_string(Source s) noexcept {
   switch (s) {
     case Source::patrol:
@@ -104,7 +108,7 @@ enum class EventType : int {
 /// The glossary's Chinese words, as `--lang zh` shows them; the parsers below read back those of
 /// kinds, sources and statuses.
 [[nodiscard]] constexpr std::string_view to_zh(Kind k) noexcept {
-  return k == Kind::problem ? "问题类" : "民情类";
+  return k == Kind::problem ? "问题类" : k == Kind::info ? "民情类" : "服务";
 }
 [[nodiscard]] constexpr std::string_view to_zh(Source s) noexcept {
   switch (s) {
@@ -170,10 +174,12 @@ enum class EventType : int {
   return "?";
 }
 
-/// Parses a kind: `problem`/`问题类` or `info`/`民情类`/`服务类`.
+/// Parses a kind: `problem`/`问题类`, `info`/`民情类`/`服务类` or `service`/`服务` (a policy
+/// service delivered; `服务类` stays the info kind it always named).
 [[nodiscard]] constexpr std::optional<Kind> parse_kind(std::string_view s) noexcept {
   if (s == "problem" || s == "问题类" || s == "问题") return Kind::problem;
   if (s == "info" || s == "民情类" || s == "服务类" || s == "民情") return Kind::info;
+  if (s == "service" || s == "服务" || s == "服务事项") return Kind::service;
   return std::nullopt;
 }
 /// Parses a source by code name or Chinese word (`12345` is the hotline).
@@ -266,6 +272,7 @@ struct Case {
   Source source = Source::patrol;
   std::string ext_id;  ///< the hotline or petition number; empty when none
   std::string category;
+  std::string service;  ///< kind service: the policy service delivered; empty otherwise
   std::string title;
   std::string description;
   std::string grid;
@@ -315,7 +322,7 @@ struct Case {
   c.due = e.due;
   switch (e.type) {
     case EventType::report:
-      c.status = c.kind == Kind::info ? Status::closed : Status::open;
+      c.status = closes_at_once(c.kind) ? Status::closed : Status::open;
       break;
     case EventType::escalate:
     case EventType::refer:

@@ -27,6 +27,7 @@ struct ReportRequest {
   Kind kind = Kind::problem;
   Source source = Source::patrol;
   std::string category;
+  std::string service;  ///< kind service: a policy service, by its code or its name
   std::string title;
   std::string description;
   std::string grid;

@@ -26,7 +26,7 @@ struct CaseRow {
 
   Location row_at;  ///< the row (column 0)
   Location ext_id_at, grid_at, category_at, reporter_at, reported_at_at, status_at, level_at,
-      department_at, resolved_at_at, closed_at_at, events_at;
+      department_at, resolved_at_at, closed_at_at, events_at, service_at;
 };
 
 /// A case ready to store: its state and its events (case_id not yet set).

@@ -171,6 +171,17 @@ struct Category {
   friend bool operator==(const Category&, const Category&) = default;
 };
 
+/// A public service the towns handle (职能下沉, docs/design.md §12): delivered as a case of kind
+/// `service`, counted by `stats --by service`.
+struct Service {
+  std::string code;
+  std::string name;
+  Level level = Level::town;  ///< where it is handled (town, zone, village or grid)
+  std::string department;     ///< the county department that delegated it; may be empty
+
+  friend bool operator==(const Service&, const Service&) = default;
+};
+
 inline constexpr std::size_t k_max_code_length = 32;
 
 /// Why `code` is not a valid code (letters, digits, `-`, `_`, `.`; 1 to 32 characters), or an

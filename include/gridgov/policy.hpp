@@ -60,6 +60,7 @@ struct Policy {
   Calendar calendar;  ///< working days, for limits given in working days
   std::vector<Department> departments;
   std::vector<Category> categories;
+  std::vector<Service> services;          ///< `[[services]]`, in the file's order
   std::vector<Indicator> indicators;      ///< `[[assessment.indicators]]`, in the file's order
   std::optional<SubsidyRates> subsidies;  ///< `[subsidies]`, when the policy has one
 
@@ -72,6 +73,23 @@ struct Policy {
     auto it = std::find_if(categories.begin(), categories.end(),
                            [&](const Category& c) { return c.code == code; });
     return it == categories.end() ? nullptr : &*it;
+  }
+  [[nodiscard]] const Service* find_service(std::string_view code) const {
+    auto it = std::find_if(services.begin(), services.end(),
+                           [&](const Service& s) { return s.code == code; });
+    return it == services.end() ? nullptr : &*it;
+  }
+  /// The service whose code, or else whose name (`政策咨询`), is `code_or_name`.
+  [[nodiscard]] const Service* service_named(std::string_view code_or_name) const {
+    if (const Service* s = find_service(code_or_name)) return s;
+    auto it = std::find_if(services.begin(), services.end(),
+                           [&](const Service& s) { return s.name == code_or_name; });
+    return it == services.end() ? nullptr : &*it;
+  }
+  /// The service code `code_or_name` stands for; the text itself when it names none.
+  [[nodiscard]] std::string service_code(std::string_view code_or_name) const {
+    const Service* s = service_named(code_or_name);
+    return s ? s->code : std::string(code_or_name);
   }
   /// The department whose code, or else whose name (`县住房和城乡建设局`), is `code_or_name`: the
   /// one place where a name a person typed becomes the code that is stored.

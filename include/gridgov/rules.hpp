@@ -97,7 +97,8 @@ enum class Field : int {
   unit,
   level,
   worker,
-  by,  ///< an extension's duration, or a supervision order's time
+  by,       ///< an extension's duration, or a supervision order's time
+  service,  ///< the policy service a service case delivered
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Field f) noexcept {
@@ -122,6 +123,8 @@ enum class Field : int {
       return "worker";
     case Field::by:
       return "by";
+    case Field::service:
+      return "service";
   }
   return "";
 }

@@ -38,7 +38,7 @@ inline const std::vector<std::string> k_stat_fields = {"reported",
 
 /// One row of a statistics report: the group, and its tally of the period.
 struct StatsRow : Tally {
-  std::string group;  ///< the code (unit, department, category, source); "a/b" for two-way
+  std::string group;  ///< the code (unit, department, category, source, service); "a/b" for two-way
   std::string name;
   std::optional<long long> quota_days_met;  ///< unit groupings only
   std::optional<long long> grid_days;
@@ -50,14 +50,13 @@ struct StatsRow : Tally {
   }
 };
 
-/// What a report groups by.
 /// What a report groups by. `party`: the party organisation leading the zone of the case's grid
-/// (网格片区党委, docs/design.md §12.4).
-enum class Grouping { town, zone, village, grid, department, category, source, party };
+/// (网格片区党委, docs/design.md §12.4); `service`: the service a case delivered (§12.5).
+enum class Grouping { town, zone, village, grid, department, category, source, party, service };
 
 /// Parses a grouping by its code name or Chinese word: a level below the county as parse_level
 /// reads it (`镇街`, `片区`, `村居`, `网格`, …), `department`/`部门`, `category`/`事项类别`,
-/// `source`/`来源`, `party`/`党组织`.
+/// `source`/`来源`, `party`/`党组织`, `service`/`服务事项`.
 [[nodiscard]] constexpr std::optional<Grouping> parse_grouping(std::string_view s) noexcept {
   if (auto level = parse_level(s)) {
     switch (*level) {
@@ -77,6 +76,7 @@ enum class Grouping { town, zone, village, grid, department, category, source, p
   if (s == "category" || s == "事项类别" || s == "类别") return Grouping::category;
   if (s == "source" || s == "来源") return Grouping::source;
   if (s == "party" || s == "党组织") return Grouping::party;
+  if (s == "service" || s == "服务事项" || s == "服务") return Grouping::service;
   return std::nullopt;
 }
 

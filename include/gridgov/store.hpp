@@ -91,7 +91,7 @@ struct GridQuota {
 
 /// What a statistics query groups by, as stored: a case's grid, its department (for a case the
 /// last one that held it, for an event its own), its category, or its source.
-enum class StatsKey { grid, department, category, source };
+enum class StatsKey { grid, department, category, source, service };
 
 /// The read-only queries of reports: statistics, quota and the streams of exports. Each streams
 /// or aggregates, so memory stays flat however many cases there are.

@@ -146,5 +146,8 @@ enum class CaseColumns {
 /// Categories for people and csv: the department as `code name`; no own limit or deadline is
 /// empty, as every absent value is (null in json, blank elsewhere).
 [[nodiscard]] Table category_table(const Policy& policy);
+/// The policy's services (`services list`, and `services` of `policy show --format json`): code,
+/// name, level, department (the delegating one's code, or null) and its name.
+[[nodiscard]] Table service_table(const Policy& policy);
 
 }  // namespace gridgov

@@ -4,7 +4,8 @@ looks like a working county (issue 11 item 12):
 - the daily quota (rule 12) is met on most grid-days, by most grids; a minority lags, and hardly
   any grid misses it on every day of a month;
 - whistles, rework, extensions, suspensions, supervision orders and reminders occur;
-- the model county's headline figures (docs/design.md §7): about 2,100 problems, 95%+ resolved.
+- the model county's headline figures (docs/design.md §7): about 2,100 problems, 95%+ resolved;
+- services delivered (职能下沉, kind service) of every kind the policy lists, never problems.
 Every figure comes from gridctl over the imported file; only the bands are written here.
 """
 
@@ -112,6 +113,27 @@ class ExampleSeason(SharedSandboxCase):
         self.assertEqual(round(s["problems"], -2), 2100)
         self.assertGreaterEqual(s["resolution_rate"], 0.95)
         self.assertLess(s["resolution_rate"], 1.0)
+
+
+    def test_services_delivered_are_counted_by_service_and_never_problems(self):
+        in_file = {}
+        for r in self.rows:
+            if r["kind"] == "service":
+                in_file[r["service"]] = in_file.get(r["service"], 0) + 1
+        self.assertGreaterEqual(sum(in_file.values()), 1000)
+        r = self.box.gridctl("policy", "show", "--format", "json")
+        services = [s["code"] for s in r.json()["services"]]
+        self.assertEqual(set(in_file), set(services))  # every service is delivered somewhere
+        counted = {}
+        for month in MONTHS:
+            r = self.box.gridctl("stats", "monthly", "--month", month, "--by", "service",
+                                 "--format", "json")
+            self.assertEqual(r.rc, OK, str(r))
+            for row in r.json()[:-1]:
+                if row["group"]:
+                    counted[row["group"]] = counted.get(row["group"], 0) + row["reported"]
+                    self.assertEqual(row["problems"], 0, row["group"])
+        self.assertEqual(counted, in_file)
 
 
 if __name__ == "__main__":

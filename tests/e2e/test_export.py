@@ -24,7 +24,7 @@ IMPORT_COLUMNS = ["ext_id", "source", "grid", "category", "kind", "title", "desc
 EVENT_COLUMNS = ["case_id", "kind", "source", "grid", "category", "reported_at", "type", "at",
                  "recorded_at", "actor", "from_level", "from_unit", "from_department", "level",
                  "unit", "department", "worker", "deadline", "note", "due", "extension", "by",
-                 "late_record"]
+                 "late_record", "service"]
 EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note",
                 "worker", "deadline", "due", "extension", "by", "late_record"]
 OPEN311_FIELDS = ["service_request_id", "status", "status_notes", "service_name",

@@ -12,6 +12,7 @@ from gridctl_harness import (GRIDCTL, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, Gri
 
 SHOW_KEYS = {"version", "loaded_at", "source", "timezone", "auto_escalate",
              "daily_reports_per_grid", "backfill", "deadlines", "calendar", "departments", "categories",
+             "services",
              "indicators", "subsidies"}
 
 

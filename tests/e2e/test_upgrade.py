@@ -47,7 +47,7 @@ class Upgrade(unittest.TestCase):
                 "SELECT sql FROM sqlite_schema WHERE type = 'table'"))
             facts = db.execute("SELECT id, last_counted_at IS NOT NULL, escalated, referred, "
                                "coalesce(last_department, '') FROM cases ORDER BY id").fetchall()
-        self.assertEqual(version, 6)
+        self.assertEqual(version, 7)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference

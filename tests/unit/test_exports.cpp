@@ -47,9 +47,10 @@ TEST_CASE("export_cases csv is the cases file import reads: the same histories c
   std::ostringstream out;
   export_cases(s, Period{Timestamp::min(), Timestamp::max()}, ExportFormat::csv, out);
   const std::string csv = out.str();
-  CHECK(csv.rfind("id,ext_id,source,grid,category,kind,title,description,reporter,reported_at,"
-                  "status,level,unit,department,deadline,rework,resolved_at,closed_at,events\n",
-                  0) == 0);
+  CHECK(csv.rfind(
+            "id,ext_id,source,grid,category,kind,title,description,reporter,reported_at,"
+            "status,level,unit,department,deadline,rework,resolved_at,closed_at,events,service\n",
+            0) == 0);
 
   TempDir dir;
   Diagnostics diagnostics;

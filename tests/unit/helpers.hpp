@@ -11,9 +11,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gridgov/error.hpp"
 #include "gridgov/policy.hpp"
+#include "gridgov/readers.hpp"
 #include "gridgov/time.hpp"
 
 namespace gridgov::testing {
@@ -78,6 +80,17 @@ inline std::string test_policy_text() {
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), "backfill = \"3650d\"");
   return text;
+}
+
+/// The problems of a policy made of `text`, as `line:col field: reason` strings.
+inline std::vector<std::string> policy_problems(const std::string& text) {
+  Diagnostics d(50);
+  (void)parse_policy(text, "p.toml", d);
+  std::vector<std::string> out;
+  for (const auto& x : d.list())
+    out.push_back(std::to_string(x.line) + ":" + std::to_string(x.column) + " " + x.field + ": " +
+                  x.reason);
+  return out;
 }
 
 /// The test policy with `from` replaced by `to`.

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "gridgov/readers.hpp"
+#include "helpers.hpp"
 
 using namespace gridgov;
+using gridgov::testing::policy_problems;
 using std::chrono::hours;
 using std::chrono::minutes;
 
@@ -133,17 +135,6 @@ TEST_CASE("default_policy_text parses cleanly into default_policy") {
 }
 
 namespace {
-
-/// The problems of a policy made of `text`, as `line:col field: reason` strings.
-std::vector<std::string> policy_problems(const std::string& text) {
-  Diagnostics d(50);
-  (void)parse_policy(text, "p.toml", d);
-  std::vector<std::string> out;
-  for (const auto& x : d.list())
-    out.push_back(std::to_string(x.line) + ":" + std::to_string(x.column) + " " + x.field + ": " +
-                  x.reason);
-  return out;
-}
 
 /// The one problem of `text`; fails the test when there are none or several.
 std::string one_problem(const std::string& text) {

@@ -19,17 +19,6 @@ using namespace gridgov::testing;
 
 namespace {
 
-/// The problems of a policy made of `text`, as `line:col field: reason` strings.
-std::vector<std::string> problems_of(const std::string& text) {
-  Diagnostics d(50);
-  (void)parse_policy(text, "p.toml", d);
-  std::vector<std::string> out;
-  for (const auto& x : d.list())
-    out.push_back(std::to_string(x.line) + ":" + std::to_string(x.column) + " " + x.field + ": " +
-                  x.reason);
-  return out;
-}
-
 /// A policy with one department (line 1-3) and `services` after it (from line 5).
 std::string with_services(const std::string& services) {
   return "[[departments]]\ncode = \"civil_affairs\"\nname = \"县民政局\"\n\n" + services;
@@ -71,7 +60,7 @@ TEST_CASE("services: read in the file's order, level words and department by cod
 
 TEST_CASE("services: each problem at its line and column") {
   auto one = [](const std::string& services) {
-    const auto problems = problems_of(with_services(services));
+    const auto problems = policy_problems(with_services(services));
     std::string all;
     for (const auto& p : problems) all += p + "\n";
     INFO(all);

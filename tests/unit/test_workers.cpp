@@ -151,7 +151,9 @@ TEST_CASE("drop_county_unit removes the county's code only") {
 
 namespace {
 
-StoredWorker stored(const WorkerEntry& e, bool retired = false) { return {e.worker, retired, std::nullopt}; }
+StoredWorker stored(const WorkerEntry& e, bool retired = false) {
+  return {e.worker, retired, std::nullopt};
+}
 
 }  // namespace
 

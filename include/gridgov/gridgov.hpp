@@ -9,6 +9,7 @@
 #include "gridgov/duration.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/exports.hpp"
+#include "gridgov/geo.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/level.hpp"
 #include "gridgov/limits.hpp"

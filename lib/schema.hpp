@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 7> k_migrations = {
+inline constexpr std::array<std::string_view, 8> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -365,6 +365,14 @@ CREATE INDEX cases_grid ON cases (grid_id);
 CREATE INDEX cases_unit ON cases (unit_id);
 CREATE INDEX cases_reported ON cases (reported_at);
 CREATE INDEX cases_service ON cases (service) WHERE service IS NOT NULL;
+)sql",
+    // 7 → 8: who recorded a case's last resolve, kept on its row (the projection's
+    // `resolved_by`), so that a month's party figures read it instead of searching the events.
+    R"sql(
+ALTER TABLE cases ADD COLUMN resolved_by TEXT;
+UPDATE cases SET resolved_by = (SELECT actor FROM events WHERE case_id = cases.id AND
+                                type = 'resolve' ORDER BY id DESC LIMIT 1)
+  WHERE id IN (SELECT case_id FROM events WHERE type = 'resolve');
 )sql",
 };
 

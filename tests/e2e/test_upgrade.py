@@ -47,7 +47,10 @@ class Upgrade(unittest.TestCase):
                 "SELECT sql FROM sqlite_schema WHERE type = 'table'"))
             facts = db.execute("SELECT id, last_counted_at IS NOT NULL, escalated, referred, "
                                "coalesce(last_department, '') FROM cases ORDER BY id").fetchall()
-        self.assertEqual(version, 7)
+            resolvers = db.execute(
+                "SELECT id, resolved_by, (SELECT actor FROM events WHERE case_id = c.id AND "
+                "type = 'resolve' ORDER BY id DESC LIMIT 1) FROM cases c ORDER BY id").fetchall()
+        self.assertEqual(version, 8)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference
@@ -60,6 +63,9 @@ class Upgrade(unittest.TestCase):
         self.assertEqual([f[1] for f in facts], [1] * 5)
         self.assertEqual(facts[1][2], 1)  # case 2 was escalated
         self.assertEqual(facts[2][2:], (1, 1, "housing"))  # case 3 was referred to housing
+        # Migration 8 kept on each row who recorded its last resolve.
+        self.assertTrue(any(r[1] for r in resolvers), resolvers)
+        self.assertEqual([r[1] for r in resolvers], [r[2] for r in resolvers])
 
     def test_old_cases_get_their_due_from_the_report_and_the_policy_in_force(self):
         # The policy in force is 0.1.0's built-in one: no category limits, so [deadlines].case's

@@ -9,12 +9,15 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <set>
+#include <sstream>
 #include <utility>
 
+#include "csv.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
@@ -69,6 +72,8 @@ double gcj_lon(double x, double y) {
 }
 
 }  // namespace
+
+std::string format_degrees(double degrees) { return fmt_number(degrees); }
 
 bool outside_china(LonLat p) noexcept {
   return p.lon < 72.004 || p.lon > 137.8347 || p.lat < 0.8293 || p.lat > 55.8271;
@@ -529,6 +534,15 @@ std::optional<std::string> GridLocator::locate(LonLat p) const {
   return std::nullopt;
 }
 
+Record boundary_import_record(const BoundaryImportReport& report) {
+  Record r;
+  r.add(number_column("features"), report.features);
+  r.add(number_column("added"), report.added);
+  r.add(number_column("changed"), report.changed);
+  r.add(number_column("unchanged"), report.unchanged);
+  return r;
+}
+
 // ---- the view ----------------------------------------------------------------------------------
 
 Table place_table(Session& session, const std::vector<PointPlace>& places) {
@@ -560,6 +574,80 @@ Table place_table(Session& session, const std::vector<PointPlace>& places) {
     t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+// ---- points files -----------------------------------------------------------------------------
+
+void locate_file(const GridLocator& locator, const std::string& path, Crs crs,
+                 const std::function<void(PointPlace&&)>& visit, std::size_t max_errors) {
+  Diagnostics diagnostics(max_errors);
+  std::ifstream file;
+  std::istringstream piped;
+  std::istream* in = &piped;
+  if (path == "-") {
+    piped.str(detail::stdin_text());
+  } else {
+    detail::open_input(path, file);
+    in = &file;
+  }
+  detail::CsvReader reader(*in, path, diagnostics);
+  std::vector<detail::CsvField> record;
+  if (!reader.next(record)) {
+    diagnostics.add({path, 0, 0, "", "empty: a header lon,lat[,id] is expected"});
+    diagnostics.throw_if_any();
+  }
+  int lon = -1;
+  int lat = -1;
+  int id = -1;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const std::string& name = record[i].text;
+    if (name == "lon" || name == "lng" || name == "longitude" || name == "经度")
+      lon = static_cast<int>(i);
+    else if (name == "lat" || name == "latitude" || name == "纬度")
+      lat = static_cast<int>(i);
+    else if (name == "id" || name == "编号")
+      id = static_cast<int>(i);
+  }
+  if (lon < 0 || lat < 0) {
+    diagnostics.add({path, record.front().line, 1, "",
+                     "the header must name columns lon and lat (and may name id)"});
+    diagnostics.throw_if_any();
+  }
+  auto number = [&](const std::vector<detail::CsvField>& r, int i, const char* field, double& out) {
+    if (static_cast<std::size_t>(i) >= r.size()) {
+      diagnostics.add({path, reader.record_line(), 0, field, "missing"});
+      return false;
+    }
+    const detail::CsvField& f = r[static_cast<std::size_t>(i)];
+    std::string_view t = f.text;
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+      diagnostics.add(
+          {path, f.line, f.column, field, "\"" + std::string(t) + "\" is not a number of degrees"});
+      return false;
+    }
+    return true;
+  };
+  while (reader.next(record)) {
+    PointPlace place;
+    double x = 0.0;
+    double y = 0.0;
+    const bool ok_lon = number(record, lon, "lon", x);
+    const bool ok_lat = number(record, lat, "lat", y);
+    if (!ok_lon || !ok_lat) continue;
+    if (auto problem = point_problem({x, y}); !problem.empty()) {
+      diagnostics.add({path, reader.record_line(), 0, "", problem});
+      continue;
+    }
+    if (id >= 0 && static_cast<std::size_t>(id) < record.size())
+      place.id = record[static_cast<std::size_t>(id)].text;
+    place.point = to_wgs84({x, y}, crs);
+    if (diagnostics.empty()) place.grid = locator.locate(place.point);
+    visit(std::move(place));
+  }
+  diagnostics.throw_if_any();
 }
 
 }  // namespace gridgov

@@ -3,6 +3,7 @@
 // stored shapes, the locator that finds the grid of a point, and `import boundaries` of GeoJSON.
 // The R-tree behind the locator lives in lib/; no geometry library appears here.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ enum class Crs { wgs84, gcj02 };
 [[nodiscard]] LonLat gcj02_to_wgs84(LonLat p) noexcept;
 /// `p` read in `crs`, as WGS-84.
 [[nodiscard]] LonLat to_wgs84(LonLat p, Crs crs) noexcept;
+
+/// Degrees as the shortest text that reads back the same (`118.75`).
+[[nodiscard]] std::string format_degrees(double degrees);
 
 /// Why `p` is no point on the earth (longitude within ±180, latitude within ±90, both finite),
 /// or empty.
@@ -82,6 +86,9 @@ struct BoundaryImportReport {
   long long unchanged = 0;  ///< grids whose boundary was already this one
 };
 
+/// The report as a record: features, added, changed, unchanged.
+[[nodiscard]] Record boundary_import_record(const BoundaryImportReport& report);
+
 /// Reads GeoJSON files (a FeatureCollection of Polygon or MultiPolygon features, each naming its
 /// grid in `code_property`) into shapes in WGS-84. Every problem found in every file is a
 /// diagnostic (`file: feature N (property "code" = X): reason`); any one throws
@@ -108,5 +115,12 @@ struct PointPlace {
   std::optional<std::string> grid;
 };
 [[nodiscard]] Table place_table(Session& session, const std::vector<PointPlace>& places);
+
+/// Locates every point of a CSV file (columns `lon`, `lat` and an optional `id`; 经度, 纬度,
+/// 编号 also name them; `-` reads standard input), read in `crs`, calling `visit` with each in
+/// file order (its point as WGS-84; no grid for a point in none). A bad number or a point off
+/// the earth is a diagnostic `file:line:col`; any one throws ErrorCode::input at the end.
+void locate_file(const GridLocator& locator, const std::string& path, Crs crs,
+                 const std::function<void(PointPlace&&)>& visit, std::size_t max_errors = 20);
 
 }  // namespace gridgov

@@ -46,13 +46,15 @@ void setup_locate(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::usage, "locate needs LON LAT or --file POINTS.csv");
     const gridgov::Crs crs = gridgov::parse_crs(f->crs).value_or(gridgov::Crs::wgs84);
     auto session = ctx.session();
-    const gridgov::GridLocator locator = gridgov::GridLocator::load(session);
-    if (locator.empty())
-      throw gridgov::Error(gridgov::ErrorCode::input,
-                           "no grid boundaries are loaded; run `gridctl import boundaries "
-                           "FILE.geojson` first");
+    auto none_loaded = [] {
+      return gridgov::Error(gridgov::ErrorCode::input,
+                            "no grid boundaries are loaded; run `gridctl import boundaries "
+                            "FILE.geojson` first");
+    };
     std::vector<gridgov::PointPlace> places;
     if (!f->file.empty()) {
+      const gridgov::GridLocator locator = gridgov::GridLocator::load(session);
+      if (locator.empty()) throw none_loaded();
       gridgov::locate_file(
           locator, f->file, crs, [&](gridgov::PointPlace&& p) { places.push_back(std::move(p)); },
           f->max_errors);
@@ -64,6 +66,9 @@ void setup_locate(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::usage, "LON LAT: " + problem);
     gridgov::PointPlace place;
     place.point = gridgov::to_wgs84(given, crs);
+    bool any_stored = false;
+    const auto locator = gridgov::GridLocator::load_around(session, place.point, any_stored);
+    if (!any_stored) throw none_loaded();
     place.grid = locator.locate(place.point);
     if (!place.grid)
       throw gridgov::Error(gridgov::ErrorCode::input,

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 #include <charconv>
@@ -516,6 +517,15 @@ GridLocator::GridLocator(const std::vector<GridShape>& shapes) : m_impl(std::mak
 
 GridLocator GridLocator::load(Session& session) { return GridLocator(grid_shapes(session)); }
 
+GridLocator GridLocator::load_around(Session& session, LonLat p, bool& any_stored) {
+  Store& store = session.store();
+  std::vector<GridShape> shapes;
+  for (const StoredBoundary& b : store.boundaries_around(p.lon, p.lat))
+    shapes.push_back(parse_stored(b));
+  any_stored = !shapes.empty() || store.has_boundaries();
+  return GridLocator(shapes);
+}
+
 GridLocator::GridLocator(GridLocator&&) noexcept = default;
 GridLocator& GridLocator::operator=(GridLocator&&) noexcept = default;
 GridLocator::~GridLocator() = default;
@@ -546,7 +556,37 @@ Record boundary_import_record(const BoundaryImportReport& report) {
 // ---- the view ----------------------------------------------------------------------------------
 
 Table place_table(Session& session, const std::vector<PointPlace>& places) {
-  const UnitTree tree(session.store().units());
+  // The names of each grid and the units above it. A few points look their units up one by
+  // one (a command locating one point stays in milliseconds); many read the whole tree once.
+  std::optional<UnitTree> tree;
+  if (places.size() > 16) tree.emplace(session.store().units());
+  std::map<std::string, std::array<std::string, 4>, std::less<>>
+      names;  // grid, village, zone, town
+  auto names_of = [&](const std::string& grid) -> const std::array<std::string, 4>& {
+    auto it = names.find(grid);
+    if (it != names.end()) return it->second;
+    std::array<std::string, 4> n;
+    if (tree) {
+      const Unit* g = tree->find(grid);
+      const Unit* ups[] = {g, g ? tree->village_of(grid) : nullptr,
+                           g ? tree->zone_of(grid) : nullptr, g ? tree->town_of(grid) : nullptr};
+      for (std::size_t i = 0; i < 4; ++i)
+        if (ups[i] != nullptr) n[i] = ups[i]->name;
+    } else {
+      std::string code = grid;
+      for (int guard = 0; !code.empty() && guard < 5; ++guard) {
+        const auto u = session.store().find_unit(code);
+        if (!u || u->retired) break;
+        const Level level = u->unit.level;
+        if (level == Level::grid) n[0] = u->unit.name;
+        if (level == Level::village) n[1] = u->unit.name;
+        if (level == Level::zone) n[2] = u->unit.name;
+        if (level == Level::town) n[3] = u->unit.name;
+        code = u->unit.parent;
+      }
+    }
+    return names.emplace(grid, std::move(n)).first->second;
+  };
   const bool ids =
       std::any_of(places.begin(), places.end(), [](const PointPlace& p) { return !p.id.empty(); });
   Table t;
@@ -555,22 +595,18 @@ Table place_table(Session& session, const std::vector<PointPlace>& places) {
   t.columns.push_back(number_column("lat", ColumnType::number));
   for (const char* name : {"grid", "grid_name", "village", "zone", "town"})
     t.columns.push_back(text_column(name));
-  auto name_of = [](const Unit* u) -> Cell {
-    if (u == nullptr) return {};
-    return u->name;
-  };
   t.rows.reserve(places.size());
   for (const PointPlace& p : places) {
     std::vector<Cell> row;
     if (ids) row.emplace_back(text_or_null(p.id));
     row.emplace_back(p.point.lon);
     row.emplace_back(p.point.lat);
-    const Unit* grid = p.grid ? tree.find(*p.grid) : nullptr;
-    row.emplace_back(p.grid ? Cell(*p.grid) : Cell());
-    row.push_back(name_of(grid));
-    row.push_back(name_of(grid ? tree.village_of(grid->code) : nullptr));
-    row.push_back(name_of(grid ? tree.zone_of(grid->code) : nullptr));
-    row.push_back(name_of(grid ? tree.town_of(grid->code) : nullptr));
+    if (p.grid) {
+      row.emplace_back(*p.grid);
+      for (const std::string& n : names_of(*p.grid)) row.push_back(text_or_null(n));
+    } else {
+      row.resize(row.size() + 5);
+    }
     t.rows.push_back(std::move(row));
   }
   return t;

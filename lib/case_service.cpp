@@ -129,8 +129,9 @@ std::string point_text(LonLat p) { return fmt::format("({}, {})", p.lon, p.lat);
 std::string grid_of_point(Session& session, const std::string& grid, LonLat point) {
   if (auto problem = point_problem(point); !problem.empty())
     throw Error(ErrorCode::input, "point " + point_text(point) + ": " + problem, "", "location");
-  const GridLocator locator = GridLocator::load(session);
-  if (locator.empty()) {
+  bool any_stored = false;
+  const GridLocator locator = GridLocator::load_around(session, point, any_stored);
+  if (!any_stored) {
     if (grid.empty())
       throw Error(ErrorCode::input,
                   "no grid boundaries are loaded, so no grid can be found from the point "

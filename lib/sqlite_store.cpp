@@ -424,6 +424,29 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  std::vector<StoredBoundary> boundaries_around(double lon, double lat) override {
+    return guarded(m_path, [&] {
+      std::vector<StoredBoundary> out;
+      auto& q = statement(
+          "SELECT u.code, b.geometry, b.min_lon, b.min_lat, b.max_lon, b.max_lat "
+          "FROM boundaries b JOIN units u ON u.id = b.unit_id WHERE b.min_lon <= ?1 AND "
+          "b.max_lon >= ?1 AND b.min_lat <= ?2 AND b.max_lat >= ?2 ORDER BY u.code");
+      q.bind(1, lon);
+      q.bind(2, lat);
+      while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       q.getColumn(2).getDouble(), q.getColumn(3).getDouble(),
+                       q.getColumn(4).getDouble(), q.getColumn(5).getDouble()});
+      return out;
+    });
+  }
+
+  bool has_boundaries() override {
+    return guarded(m_path, [&] {
+      return m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM boundaries)").getInt() != 0;
+    });
+  }
+
   void put_boundary(const StoredBoundary& b) override {
     guarded(m_path, [&] {
       const auto id = unit_id(b.grid);

@@ -54,6 +54,10 @@ class GridLocator {
   explicit GridLocator(const std::vector<GridShape>& shapes);
   /// A locator over the stored boundaries.
   [[nodiscard]] static GridLocator load(Session& session);
+  /// A locator for one point: over the stored boundaries whose bounding box holds `p` only (a
+  /// few), so that locating one point reads and parses a few shapes, not all. `any_stored` tells
+  /// whether any boundary is stored at all.
+  [[nodiscard]] static GridLocator load_around(Session& session, LonLat p, bool& any_stored);
   GridLocator(GridLocator&&) noexcept;
   GridLocator& operator=(GridLocator&&) noexcept;
   ~GridLocator();

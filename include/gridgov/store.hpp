@@ -205,6 +205,11 @@ class Store {
 
   /// Every stored grid boundary, by grid code.
   [[nodiscard]] virtual std::vector<StoredBoundary> boundaries() = 0;
+  /// The stored boundaries whose bounding box holds `lon`, `lat`, by grid code: the only ones
+  /// that may hold the point.
+  [[nodiscard]] virtual std::vector<StoredBoundary> boundaries_around(double lon, double lat) = 0;
+  /// Whether any boundary is stored.
+  [[nodiscard]] virtual bool has_boundaries() = 0;
   /// Stores a grid's boundary, replacing the one it had. The grid must exist.
   virtual void put_boundary(const StoredBoundary& boundary) = 0;
 

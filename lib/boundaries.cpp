@@ -335,6 +335,72 @@ std::string code_of(const nlohmann::json& feature, const std::string& property, 
 
 }  // namespace
 
+namespace {
+
+/// Refuses two grids whose shapes overlap by more than a hundredth of the smaller one (slivers
+/// of digitising are let through: the locator picks the smaller code there). The shapes being
+/// imported are checked against each other and against the stored ones they do not replace;
+/// only pairs whose boxes meet (an R-tree query) are intersected.
+void check_overlaps(
+    Store& store, const std::vector<GridShape>& shapes,
+    const std::map<std::string, std::pair<std::string, std::size_t>, std::less<>>& seen,
+    Diagnostics& diagnostics) {
+  std::vector<std::string> codes;
+  std::vector<BMulti> polys;
+  std::vector<bool> imported;
+  std::vector<std::pair<BBox, std::size_t>> boxes;
+  for (const GridShape& s : shapes) {
+    boxes.emplace_back(box_of(s), codes.size());
+    codes.push_back(s.grid);
+    polys.push_back(to_boost(s));
+    imported.push_back(true);
+  }
+  for (const StoredBoundary& b : store.boundaries()) {
+    if (seen.count(b.grid) != 0) continue;  // replaced by this import
+    nlohmann::json g = nlohmann::json::parse(b.geometry, nullptr, false);
+    GridShape s;
+    if (g.is_discarded() || !read_geometry(g, Crs::wgs84, s).empty()) continue;
+    boxes.emplace_back(box_of(s), codes.size());
+    codes.push_back(b.grid);
+    polys.push_back(to_boost(s));
+    imported.push_back(false);
+  }
+  const bgi::rtree<std::pair<BBox, std::size_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    std::vector<std::pair<BBox, std::size_t>> near;
+    tree.query(bgi::intersects(boxes[i].first), std::back_inserter(near));
+    for (const auto& [box, j] : near) {
+      if (j == i || (imported[j] && j < i)) continue;  // each imported pair once
+      // Polygon by polygon: each of a MultiPolygon is valid and apart from the others.
+      double overlap = 0.0;
+      for (const BPolygon& a : polys[i])
+        for (const BPolygon& b : polys[j]) {
+          std::vector<BPolygon> common;
+          bg::intersection(a, b, common);
+          for (const BPolygon& c : common) overlap += bg::area(c);
+        }
+      const double smaller = std::min(bg::area(polys[i]), bg::area(polys[j]));
+      if (overlap <= 0.01 * smaller) continue;
+      const auto& [file, index] = seen.at(codes[i]);
+      std::string other = "grid " + codes[j];
+      if (imported[j]) {
+        const auto& [other_file, other_index] = seen.at(codes[j]);
+        other += " (" + (other_file == file ? std::string() : other_file + ": ") + "feature " +
+                 std::to_string(other_index) + ")";
+      } else {
+        other += " (stored)";
+      }
+      diagnostics.add(
+          {file, 0, 0,
+           "feature " + std::to_string(index) + " (property \"code\" = " + codes[i] + ")",
+           "overlaps " + other + " by " + fmt::format("{:.0f}", 100.0 * overlap / smaller) +
+               "% of the smaller one"});
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<GridShape> read_boundaries(Session& session, const std::vector<std::string>& paths,
                                        const BoundaryImportOptions& options) {
   Store& store = session.store();
@@ -436,6 +502,8 @@ std::vector<GridShape> read_boundaries(Session& session, const std::vector<std::
   diagnostics.throw_if_any();
   std::sort(shapes.begin(), shapes.end(),
             [](const GridShape& a, const GridShape& b) { return a.grid < b.grid; });
+  check_overlaps(store, shapes, seen, diagnostics);
+  diagnostics.throw_if_any();
   return shapes;
 }
 

@@ -343,12 +343,18 @@ class BadGeoJson(GridctlTestCase):
                           "a position must be an array [lon, lat] of numbers"),
         "point.geojson": (collection(feature(GRID, "[118.7,35.1]", "Point")),
                           "geometry is a Point; a Polygon or MultiPolygon is expected"),
+        "overlap.geojson": (collection(feature(GRID), feature(
+            "37132700100102", "[[[118.705,35.1],[118.72,35.1],[118.72,35.11],[118.705,35.11],"
+                              "[118.705,35.1]]]")),
+            f'feature 0 (property "code" = {GRID}): overlaps grid 37132700100102 (feature 1) by '
+            "50% of the smaller one"),
         "nogeometry.geojson": (collection('{"type":"Feature","properties":{"code":"%s"},'
                                           '"geometry":null}' % GRID), "has no geometry"),
     }
 
     def test_each_bad_file_is_refused_and_nothing_is_written(self):
-        good = self.box.write("good.geojson", collection(feature("37132700100102")))
+        far = "[[[118.9,35.3],[118.91,35.3],[118.91,35.31],[118.9,35.31],[118.9,35.3]]]"
+        good = self.box.write("good.geojson", collection(feature("37132700100103", far)))
         for name, (content, expected) in self.CORPUS.items():
             with self.subTest(name):
                 path = self.box.write(name, content)
@@ -384,6 +390,15 @@ class BadGeoJson(GridctlTestCase):
         lon, lat = geometry["coordinates"][0][0]
         self.assertAlmostEqual(lon, 118.7, places=6)  # stored as WGS-84
         self.assertAlmostEqual(lat, 35.1, places=6)
+
+    def test_an_overlap_with_a_stored_grid_is_refused(self):
+        self.assertRc(self.gridctl("import", "boundaries",
+                                   self.box.write("a.geojson", collection(feature(GRID)))), OK)
+        shifted = "[[[118.708,35.1],[118.72,35.1],[118.72,35.11],[118.708,35.11],[118.708,35.1]]]"
+        r = self.gridctl("import", "boundaries",
+                         self.box.write("b.geojson", collection(feature("37132700100102", shifted))))
+        self.assertRc(r, INPUT)
+        self.assertIn(f"overlaps grid {GRID} (stored) by 20% of the smaller one", r.stderr)
 
     def test_multipolygon(self):
         far = "[[118.9,35.3],[118.91,35.3],[118.91,35.31],[118.9,35.31],[118.9,35.3]]"

@@ -214,6 +214,27 @@ TEST_CASE("import_boundaries: every problem of every feature, and nothing writte
   CHECK(import_boundaries(s, {named}, {.code_property = "网格编码"}).added == 1);
 }
 
+TEST_CASE("import_boundaries: grids overlapping by more than a hundredth are refused") {
+  Session s = ready_store();
+  TempDir dir;
+  const std::string half =
+      "[[[118.05,35.0],[118.15,35.0],[118.15,35.1],[118.05,35.1],[118.05,35.0]]]";
+  const std::string both =
+      dir.write("o.geojson", collection({feature("G1", k_g1), feature("G2", half)}));
+  CHECK(contains(problems_of([&] { (void)import_boundaries(s, {both}); }),
+                 "feature 0 (property \"code\" = G1): overlaps grid G2 (feature 1) by 50%"));
+  // Against a stored grid it does not replace; a grid replacing itself is no overlap.
+  (void)import_boundaries(s, {dir.write("g1.geojson", collection({feature("G1", k_g1)}))});
+  CHECK(contains(problems_of([&] {
+                   (void)import_boundaries(
+                       s, {dir.write("g2.geojson", collection({feature("G2", half)}))});
+                 }),
+                 "overlaps grid G1 (stored) by 50%"));
+  CHECK(
+      import_boundaries(s, {dir.write("g1b.geojson", collection({feature("G1", half)}))}).changed ==
+      1);
+}
+
 TEST_CASE("log_case with a point: the grid found, checked against --grid, or refused") {
   Session s = ready_store();
   TempDir dir;

@@ -36,7 +36,8 @@ constexpr Examples k_examples[] = {
       "gridctl import boundaries --crs gcj02 --code-property 网格编码 --dry-run "
       "amap-grids.geojson"}},
     {"locate",
-     {"gridctl locate 118.7009 35.1406", "gridctl locate --file points.csv --format csv > grids.csv"}},
+     {"gridctl locate 118.6703 35.108",
+      "gridctl locate --file points.csv --format csv > grids.csv"}},
     {"import workers",
      {"gridctl import workers examples/workers.csv", "cat workers.csv | gridctl import workers -"}},
     {"policy", {"gridctl policy show", "gridctl policy load examples/policy.toml"}},

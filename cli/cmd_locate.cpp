@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "gridgov/boundaries.hpp"
+#include "gridgov/render.hpp"
 
 namespace gridctl {
 
@@ -28,8 +29,8 @@ void setup_locate(CLI::App& app, Context& ctx) {
                     ->type_name("LON LAT");
   auto* file = cmd->add_option("--file", f->file,
                                "A CSV file of points (columns lon,lat and an optional id; `-` "
-                               "reads standard input): one row per point, no grid for a point "
-                               "in none")
+                               "reads standard input): one row per point, with its id (else "
+                               "its line number), no grid for a point in none")
                    ->type_name("POINTS.csv")
                    ->excludes(point);
   point->excludes(file);
@@ -51,14 +52,24 @@ void setup_locate(CLI::App& app, Context& ctx) {
                             "no grid boundaries are loaded; run `gridctl import boundaries "
                             "FILE.geojson` first");
     };
-    std::vector<gridgov::PointPlace> places;
     if (!f->file.empty()) {
       const gridgov::GridLocator locator = gridgov::GridLocator::load(session);
       if (locator.empty()) throw none_loaded();
+      gridgov::PlaceRows rows(session, true, true);
+      if (ctx.for_people()) {  // a table is aligned once every row is known
+        gridgov::Table t{rows.columns(), {}};
+        gridgov::locate_file(
+            locator, f->file, crs, [&](gridgov::PointPlace&& p) { t.rows.push_back(rows.row(p)); },
+            f->max_errors);
+        ctx.print(t);
+        return;
+      }
+      // csv, json, ndjson: each row as its point is read; memory stays flat.
+      gridgov::RowStream out(std::cout, rows.columns(), ctx.format(), ctx.render_options());
       gridgov::locate_file(
-          locator, f->file, crs, [&](gridgov::PointPlace&& p) { places.push_back(std::move(p)); },
+          locator, f->file, crs, [&](gridgov::PointPlace&& p) { out.add(rows.row(p)); },
           f->max_errors);
-      ctx.print(gridgov::place_table(session, places));
+      out.finish();
       return;
     }
     const gridgov::LonLat given{f->point[0], f->point[1]};
@@ -74,8 +85,7 @@ void setup_locate(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::input,
                            "point (" + gridgov::format_degrees(given.lon) + ", " +
                                gridgov::format_degrees(given.lat) + ") lies in no grid");
-    places.push_back(place);
-    const gridgov::Table t = gridgov::place_table(session, places);
+    const gridgov::Table t = gridgov::place_table(session, {place});
     ctx.print(gridgov::Record{t.columns, t.rows.front()});
   });
 }

@@ -623,60 +623,64 @@ Record boundary_import_record(const BoundaryImportReport& report) {
 
 // ---- the view ----------------------------------------------------------------------------------
 
-Table place_table(Session& session, const std::vector<PointPlace>& places) {
-  // The names of each grid and the units above it. A few points look their units up one by
-  // one (a command locating one point stays in milliseconds); many read the whole tree once.
-  std::optional<UnitTree> tree;
-  if (places.size() > 16) tree.emplace(session.store().units());
-  std::map<std::string, std::array<std::string, 4>, std::less<>>
-      names;  // grid, village, zone, town
-  auto names_of = [&](const std::string& grid) -> const std::array<std::string, 4>& {
-    auto it = names.find(grid);
-    if (it != names.end()) return it->second;
-    std::array<std::string, 4> n;
-    if (tree) {
-      const Unit* g = tree->find(grid);
-      const Unit* ups[] = {g, g ? tree->village_of(grid) : nullptr,
-                           g ? tree->zone_of(grid) : nullptr, g ? tree->town_of(grid) : nullptr};
-      for (std::size_t i = 0; i < 4; ++i)
-        if (ups[i] != nullptr) n[i] = ups[i]->name;
-    } else {
-      std::string code = grid;
-      for (int guard = 0; !code.empty() && guard < 5; ++guard) {
-        const auto u = session.store().find_unit(code);
-        if (!u || u->retired) break;
-        const Level level = u->unit.level;
-        if (level == Level::grid) n[0] = u->unit.name;
-        if (level == Level::village) n[1] = u->unit.name;
-        if (level == Level::zone) n[2] = u->unit.name;
-        if (level == Level::town) n[3] = u->unit.name;
-        code = u->unit.parent;
-      }
+PlaceRows::PlaceRows(Session& session, bool with_id, bool many)
+    : m_session(session), m_with_id(with_id) {
+  if (many) m_tree.emplace(session.store().units());
+  if (with_id) m_columns.push_back(text_column("id"));
+  m_columns.push_back(number_column("lon", ColumnType::number));
+  m_columns.push_back(number_column("lat", ColumnType::number));
+  for (const char* name : {"grid", "grid_name", "village", "zone", "town"})
+    m_columns.push_back(text_column(name));
+}
+
+const std::array<std::string, 4>& PlaceRows::names_of(const std::string& grid) {
+  auto it = m_names.find(grid);
+  if (it != m_names.end()) return it->second;
+  std::array<std::string, 4> n;  // grid, village, zone, town
+  if (m_tree) {
+    const Unit* g = m_tree->find(grid);
+    const Unit* ups[] = {g, g ? m_tree->village_of(grid) : nullptr,
+                         g ? m_tree->zone_of(grid) : nullptr, g ? m_tree->town_of(grid) : nullptr};
+    for (std::size_t i = 0; i < 4; ++i)
+      if (ups[i] != nullptr) n[i] = ups[i]->name;
+  } else {
+    std::string code = grid;
+    for (int guard = 0; !code.empty() && guard < 5; ++guard) {
+      const auto u = m_session.store().find_unit(code);
+      if (!u || u->retired) break;
+      const Level level = u->unit.level;
+      if (level == Level::grid) n[0] = u->unit.name;
+      if (level == Level::village) n[1] = u->unit.name;
+      if (level == Level::zone) n[2] = u->unit.name;
+      if (level == Level::town) n[3] = u->unit.name;
+      code = u->unit.parent;
     }
-    return names.emplace(grid, std::move(n)).first->second;
-  };
+  }
+  return m_names.emplace(grid, std::move(n)).first->second;
+}
+
+std::vector<Cell> PlaceRows::row(const PointPlace& p) {
+  std::vector<Cell> row;
+  row.reserve(m_columns.size());
+  if (m_with_id) row.emplace_back(text_or_null(p.id));
+  row.emplace_back(p.point.lon);
+  row.emplace_back(p.point.lat);
+  if (p.grid) {
+    row.emplace_back(*p.grid);
+    for (const std::string& n : names_of(*p.grid)) row.push_back(text_or_null(n));
+  } else {
+    row.resize(m_columns.size());
+  }
+  return row;
+}
+
+Table place_table(Session& session, const std::vector<PointPlace>& places) {
   const bool ids =
       std::any_of(places.begin(), places.end(), [](const PointPlace& p) { return !p.id.empty(); });
-  Table t;
-  if (ids) t.columns.push_back(text_column("id"));
-  t.columns.push_back(number_column("lon", ColumnType::number));
-  t.columns.push_back(number_column("lat", ColumnType::number));
-  for (const char* name : {"grid", "grid_name", "village", "zone", "town"})
-    t.columns.push_back(text_column(name));
+  PlaceRows rows(session, ids, places.size() > 16);
+  Table t{rows.columns(), {}};
   t.rows.reserve(places.size());
-  for (const PointPlace& p : places) {
-    std::vector<Cell> row;
-    if (ids) row.emplace_back(text_or_null(p.id));
-    row.emplace_back(p.point.lon);
-    row.emplace_back(p.point.lat);
-    if (p.grid) {
-      row.emplace_back(*p.grid);
-      for (const std::string& n : names_of(*p.grid)) row.push_back(text_or_null(n));
-    } else {
-      row.resize(row.size() + 5);
-    }
-    t.rows.push_back(std::move(row));
-  }
+  for (const PointPlace& p : places) t.rows.push_back(rows.row(p));
   return t;
 }
 
@@ -745,10 +749,12 @@ void locate_file(const GridLocator& locator, const std::string& path, Crs crs,
       diagnostics.add({path, reader.record_line(), 0, "", problem});
       continue;
     }
-    if (id >= 0 && static_cast<std::size_t>(id) < record.size())
-      place.id = record[static_cast<std::size_t>(id)].text;
+    if (!diagnostics.empty()) continue;  // the rest is checked, not located
+    place.id = id >= 0 && static_cast<std::size_t>(id) < record.size()
+                   ? record[static_cast<std::size_t>(id)].text
+                   : std::to_string(reader.record_line());
     place.point = to_wgs84({x, y}, crs);
-    if (diagnostics.empty()) place.grid = locator.locate(place.point);
+    place.grid = locator.locate(place.point);
     visit(std::move(place));
   }
   diagnostics.throw_if_any();

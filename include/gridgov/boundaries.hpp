@@ -3,7 +3,9 @@
 // stored shapes, the locator that finds the grid of a point, and `import boundaries` of GeoJSON.
 // The R-tree behind the locator lives in lib/; no geometry library appears here.
 
+#include <array>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,7 @@
 #include "gridgov/geo.hpp"
 #include "gridgov/session.hpp"
 #include "gridgov/table.hpp"
+#include "gridgov/unit_tree.hpp"
 
 namespace gridgov {
 
@@ -111,19 +114,41 @@ BoundaryImportReport import_boundaries(Session& session, const std::vector<std::
 /// to 1e-7 degrees (about a centimetre): the stored form.
 [[nodiscard]] std::string to_geojson(const GridShape& shape);
 
-/// Where points lie: one row per point (`id`, `lon`, `lat`, `grid`, `grid_name`, `village`,
-/// `zone`, `town`), the names empty for a point in no grid.
+/// A point and the grid it lies in (none: in no grid).
 struct PointPlace {
   std::string id;
   LonLat point;
   std::optional<std::string> grid;
 };
+
+/// Where points lie, as rows: `id` (when asked for), `lon`, `lat`, `grid`, `grid_name`,
+/// `village`, `zone`, `town`, the names null for a point in no grid. For a few points the names
+/// are read unit by unit; for `many`, the whole unit tree is read once.
+class PlaceRows {
+ public:
+  PlaceRows(Session& session, bool with_id, bool many);
+  [[nodiscard]] const std::vector<Column>& columns() const noexcept { return m_columns; }
+  [[nodiscard]] std::vector<Cell> row(const PointPlace& place);
+
+ private:
+  const std::array<std::string, 4>& names_of(const std::string& grid);
+
+  Session& m_session;
+  bool m_with_id;
+  std::optional<UnitTree> m_tree;
+  std::map<std::string, std::array<std::string, 4>, std::less<>> m_names;
+  std::vector<Column> m_columns;
+};
+
+/// The rows of PlaceRows as one table (with `id` when any place has one).
 [[nodiscard]] Table place_table(Session& session, const std::vector<PointPlace>& places);
 
 /// Locates every point of a CSV file (columns `lon`, `lat` and an optional `id`; 经度, 纬度,
 /// 编号 also name them; `-` reads standard input), read in `crs`, calling `visit` with each in
-/// file order (its point as WGS-84; no grid for a point in none). A bad number or a point off
-/// the earth is a diagnostic `file:line:col`; any one throws ErrorCode::input at the end.
+/// file order as it is read (its point as WGS-84; no grid for a point in none; its id, else its
+/// line number). A bad number or a point off the earth is a diagnostic `file:line:col`; from the
+/// first one on, no point is visited, the rest of the file is checked, and ErrorCode::input is
+/// thrown at the end.
 void locate_file(const GridLocator& locator, const std::string& path, Crs crs,
                  const std::function<void(PointPlace&&)>& visit, std::size_t max_errors = 20);
 

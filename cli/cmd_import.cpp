@@ -1,13 +1,15 @@
-// gridctl import layout|workers|cases|attendance|party FILE…, or gridctl import FILE… (the kind
-// told by each header)
+// gridctl import layout|workers|cases|attendance|party|boundaries FILE…, or gridctl import FILE…
+// (the kind told by each header, or a .geojson name)
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "gridgov/attendance.hpp"
+#include "gridgov/boundaries.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/service.hpp"
@@ -26,6 +28,8 @@ struct ImportFlags {
   std::size_t batch_size = 0;
   std::string encoding = "utf-8";
   bool strict = false;
+  std::string code_property = "code";  ///< boundaries: the feature property naming the grid
+  std::string crs = "wgs84";           ///< boundaries: the coordinates' system
 
   /// How the readers take the files (the encoding was checked when parsed).
   [[nodiscard]] gridgov::ReadOptions read_options() const {
@@ -144,6 +148,36 @@ void run_attendance(Context& ctx, const ImportFlags& flags, const std::vector<st
 }
 
 void print_report(Context& ctx, const ImportFlags& flags, const gridgov::ImportReport& report);
+
+void run_boundaries(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
+  const auto crs = gridgov::parse_crs(flags.crs);
+  if (!crs)
+    throw gridgov::Error(gridgov::ErrorCode::usage,
+                         "--crs: unknown coordinate system " + flags.crs + " (wgs84 or gcj02)");
+  auto session = ctx.session();
+  gridgov::BoundaryImportOptions options;
+  options.code_property = flags.code_property;
+  options.crs = *crs;
+  options.dry_run = flags.dry_run;
+  options.max_errors = flags.max_errors;
+  gridgov::BoundaryImportReport report;
+  try {
+    report = gridgov::import_boundaries(session, files, options);
+  } catch (const gridgov::Error& e) {
+    if (!e.diagnostics().empty())
+      ctx.say("boundaries rejected (" + std::to_string(e.diagnostics().size() + e.more()) +
+              " problem(s)); nothing written");
+    throw;
+  }
+  ctx.print(gridgov::boundary_import_record(report));
+  const std::string counts = std::to_string(report.added) + " added, " +
+                             std::to_string(report.changed) + " changed, " +
+                             std::to_string(report.unchanged) + " unchanged";
+  if (flags.dry_run)
+    ctx.say("dry run: would have " + counts + "; nothing written");
+  else
+    ctx.say("boundaries of " + std::to_string(report.features) + " grids: " + counts);
+}
 
 void run_party(Context& ctx, const ImportFlags& flags, const std::vector<std::string>& files) {
   gridgov::Diagnostics diagnostics(flags.max_errors);
@@ -282,6 +316,25 @@ void setup_import(CLI::App& app, Context& ctx) {
   party->get_option("files")->required();
   party->callback([flags, &ctx] { run_party(ctx, *flags, flags->files); });
 
+  auto* boundaries = cmd->add_subcommand(
+      "boundaries",
+      "Import the grids' boundaries (GeoJSON FeatureCollection of Polygon/MultiPolygon; "
+      "idempotent)");
+  add_flags(boundaries, *flags, "GeoJSON files (`-` reads standard input)", false);
+  boundaries
+      ->add_option("--code-property", flags->code_property,
+                   "The feature property that holds the grid's code")
+      ->capture_default_str()
+      ->type_name("NAME");
+  boundaries
+      ->add_option("--crs", flags->crs,
+                   "The coordinates' system: wgs84 (also cgcs2000) or gcj02 (Chinese web maps); "
+                   "stored as WGS-84")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02"}, CLI::ignore_case));
+  boundaries->get_option("files")->required();
+  boundaries->callback([flags, &ctx] { run_boundaries(ctx, *flags, flags->files); });
+
   auto* workers = cmd->add_subcommand("workers", "Import grid workers (CSV)");
   add_flags(workers, *flags, "Workers files (`-` reads standard input)");
   workers->get_option("files")->required();
@@ -296,6 +349,18 @@ void setup_import(CLI::App& app, Context& ctx) {
     std::vector<std::string> cases_files;
     std::vector<std::string> attendance_files;
     std::vector<std::string> party_files;
+    auto geojson = [](const std::string& f) {
+      return f.size() > 8 && f.compare(f.size() - 8, 8, ".geojson") == 0;
+    };
+    const auto n_geojson = std::count_if(flags->files.begin(), flags->files.end(), geojson);
+    if (n_geojson > 0) {
+      if (static_cast<std::size_t>(n_geojson) != flags->files.size())
+        throw gridgov::Error(gridgov::ErrorCode::usage,
+                             "import boundaries files on their own, after the layout they "
+                             "follow: `gridctl import boundaries FILE.geojson…`");
+      run_boundaries(ctx, *flags, flags->files);
+      return;
+    }
     for (const auto& f : flags->files) {
       const std::string kind = gridgov::sniff_import_kind(f, flags->read_options().encoding);
       if (kind == "layout")

@@ -1,8 +1,10 @@
-// gridctl log --grid G --category C [--kind K] [--service S] [--source S] --title T [--ext-id X]
+// gridctl log --grid G | --lon X --lat Y [--crs C] --category C [--kind K] [--service S]
+// [--source S] --title T [--ext-id X]
 
 #include <memory>
 
 #include "commands.hpp"
+#include "gridgov/boundaries.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/text.hpp"
@@ -19,6 +21,9 @@ struct LogFlags {
   std::string title;
   std::string description;
   std::string ext_id;
+  std::optional<double> lon;
+  std::optional<double> lat;
+  std::string crs = "wgs84";
 };
 }  // namespace
 
@@ -34,7 +39,18 @@ void add_actor_flags(CLI::App* cmd, Context& ctx) {
 void setup_log(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<LogFlags>();
   auto* cmd = app.add_subcommand("log", "Report a new case; prints its id");
-  cmd->add_option("--grid", f->grid, "The grid where it happened")->required()->type_name("CODE");
+  cmd->add_option("--grid", f->grid,
+                  "The grid where it happened (else found from --lon/--lat in the grids' "
+                  "boundaries)")
+      ->type_name("CODE");
+  cmd->add_option("--lon", f->lon, "Where it happened: longitude in degrees (with --lat)")
+      ->type_name("X");
+  cmd->add_option("--lat", f->lat, "Where it happened: latitude in degrees (with --lon)")
+      ->type_name("Y");
+  cmd->add_option("--crs", f->crs,
+                  "The system of --lon/--lat: wgs84 (GPS, also cgcs2000) or gcj02 (Chinese web "
+                  "maps)")
+      ->capture_default_str();
   cmd->add_option("--category", f->category,
                   "A category of the policy, by its code or its name (违法建设)")
       ->required()
@@ -66,6 +82,15 @@ void setup_log(CLI::App& app, Context& ctx) {
     r.kind = *kind;
     r.source = *source;
     r.grid = f->grid;
+    if (f->lon.has_value() != f->lat.has_value())
+      throw gridgov::Error(gridgov::ErrorCode::usage, "--lon and --lat go together");
+    if (f->grid.empty() && !f->lon)
+      throw gridgov::Error(gridgov::ErrorCode::usage, "--grid or --lon/--lat is required");
+    const auto crs = gridgov::parse_crs(f->crs);
+    if (!crs)
+      throw gridgov::Error(gridgov::ErrorCode::usage,
+                           "--crs: unknown coordinate system " + f->crs + " (wgs84 or gcj02)");
+    if (f->lon) r.location = gridgov::to_wgs84({*f->lon, *f->lat}, *crs);
     r.category = f->category;
     r.service = f->service;
     r.title = gridgov::normalize_name(f->title);

@@ -17,6 +17,7 @@ void setup_units(CLI::App& app, Context& ctx);
 void setup_workers(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
+void setup_locate(CLI::App& app, Context& ctx);
 void setup_moves(CLI::App& app, Context& ctx);
 void setup_case(CLI::App& app, Context& ctx);
 void setup_supervise(CLI::App& app, Context& ctx);

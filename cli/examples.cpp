@@ -31,6 +31,13 @@ constexpr Examples k_examples[] = {
     {"import party",
      {"gridctl import party examples/party.csv",
       "gridctl import party --dry-run --prune party-2027.csv"}},
+    {"import boundaries",
+     {"gridctl import boundaries examples/boundaries.geojson",
+      "gridctl import boundaries --crs gcj02 --code-property 网格编码 --dry-run "
+      "amap-grids.geojson"}},
+    {"locate",
+     {"gridctl locate 118.6703 35.108",
+      "gridctl locate --file points.csv --format csv > grids.csv"}},
     {"import workers",
      {"gridctl import workers examples/workers.csv", "cat workers.csv | gridctl import workers -"}},
     {"policy", {"gridctl policy show", "gridctl policy load examples/policy.toml"}},

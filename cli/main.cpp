@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   gridctl::setup_units(app, ctx);
   gridctl::setup_workers(app, ctx);
   gridctl::setup_log(app, ctx);
+  gridctl::setup_locate(app, ctx);
   gridctl::setup_moves(app, ctx);
   gridctl::setup_case(app, ctx);
   gridctl::setup_supervise(app, ctx);

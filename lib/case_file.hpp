@@ -31,7 +31,9 @@ enum CaseColumn : std::size_t {
   resolved_at,
   closed_at,
   events,
-  service,  ///< kind service: the policy service (schema 7); last, so older files read as before
+  service,  ///< kind service: the policy service (schema 7); after the older columns
+  lon,      ///< where it happened, WGS-84 degrees (schema 9); last, so older files read as before
+  lat,
   // What the export's JSON carries besides (the fields of `case show`); read as information.
   due,
   overdue,
@@ -43,8 +45,8 @@ enum CaseColumn : std::size_t {
   k_case_columns
 };
 
-/// The columns the CSV export writes: `id` … `events`, `service`.
-inline constexpr std::size_t k_exported_case_columns = service + 1;
+/// The columns the CSV export writes: `id` … `events`, `service`, `lon`, `lat`.
+inline constexpr std::size_t k_exported_case_columns = lat + 1;
 
 /// Each column's spec (name, accepted aliases, required by an import), indexed by CaseColumn.
 [[nodiscard]] const std::vector<ColumnSpec>& case_file_columns();

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "format.hpp"
+#include "gridgov/boundaries.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/service.hpp"
@@ -122,6 +123,35 @@ void check_report_texts(const ReportRequest& request) {
   check(request.description, "description", text_problem(request.description));
 }
 
+std::string point_text(LonLat p) { return fmt::format("({}, {})", p.lon, p.lat); }
+
+/// The grid of a report's point: found from it without `grid`, else checked against it.
+std::string grid_of_point(Session& session, const std::string& grid, LonLat point) {
+  if (auto problem = point_problem(point); !problem.empty())
+    throw Error(ErrorCode::input, "point " + point_text(point) + ": " + problem, "", "location");
+  bool any_stored = false;
+  const GridLocator locator = GridLocator::load_around(session, point, any_stored);
+  if (!any_stored) {
+    if (grid.empty())
+      throw Error(ErrorCode::input,
+                  "no grid boundaries are loaded, so no grid can be found from the point "
+                  "(run `gridctl import boundaries FILE.geojson`, or give --grid)",
+                  "", "location");
+    return grid;  // nothing to check the point against
+  }
+  const auto found = locator.locate(point);
+  if (!found)
+    throw Error(ErrorCode::input,
+                "point " + point_text(point) + " lies in no grid" +
+                    (grid.empty() ? std::string() : " (--grid " + grid + " was given)"),
+                "", "location");
+  if (!grid.empty() && *found != grid)
+    throw Error(ErrorCode::input,
+                "point " + point_text(point) + " lies in grid " + *found + ", not in grid " + grid,
+                "", "location");
+  return *found;
+}
+
 }  // namespace
 
 Case log_case(Session& session, const ReportRequest& request, const std::string& actor_code,
@@ -147,6 +177,8 @@ Case log_case(Session& session, const ReportRequest& request, const std::string&
   draft.title = request.title;
   draft.description = request.description;
   draft.grid = request.grid;
+  if (request.location) draft.grid = grid_of_point(session, request.grid, *request.location);
+  draft.location = request.location;
   draft.reporter = actor.code;
   draft.reported_at = at;
   RuleContext ctx{tree, session.policy(), actor, at};

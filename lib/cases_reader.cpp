@@ -1,5 +1,6 @@
 // Cases files (docs/design.md §5): CSV or NDJSON, streamed row by row.
 
+#include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "csv.hpp"
 #include "encoding.hpp"
 #include "event_json.hpp"
+#include "gridgov/boundaries.hpp"
 #include "gridgov/limits.hpp"
 #include "gridgov/readers.hpp"
 #include "gridgov/text.hpp"
@@ -55,6 +57,8 @@ const std::vector<ColumnSpec>& case_file_columns() {
       {"closed_at", {"结案时间"}, false},
       {"events", {"事件"}, false},
       {"service", {"服务事项"}, false},
+      {"lon", {"经度"}, false},
+      {"lat", {"纬度"}, false},
       {"due", {}, false},
       {"overdue", {}, false},
       {"stage_overdue", {}, false},
@@ -311,6 +315,28 @@ bool CaseRows::Impl::parse(std::array<Raw, k_case_columns>& raw, CaseRow& row) {
       fail(kind, "unknown kind \"" + raw[kind].text + "\" (expected problem, info or service)");
   }
   h.service = text(service);
+  if (!text(lon).empty() || !text(lat).empty()) {
+    auto degrees = [&](std::size_t c) -> std::optional<double> {
+      const std::string t = text(c);
+      double v = 0.0;
+      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+        fail(c, t.empty() ? std::string("empty, but ") + (c == lon ? "lat" : "lon") +
+                                " is given: both or neither"
+                          : "\"" + t + "\" is not a number of degrees");
+        return std::nullopt;
+      }
+      return v;
+    };
+    const auto x = degrees(lon);
+    const auto y = degrees(lat);
+    if (x && y) {
+      if (auto problem = point_problem({*x, *y}); !problem.empty())
+        fail(lon, problem);
+      else
+        h.location = LonLat{*x, *y};
+    }
+  }
   h.title = text(title);
   if (auto problem = title_problem(h.title); !problem.empty()) fail(title, problem);
   h.description = text(description);

@@ -44,6 +44,7 @@ std::vector<Column> case_file_header() {
   for (std::size_t i = 0; i < detail::k_exported_case_columns; ++i) {
     const std::string name(detail::case_file_columns()[i].name);
     out.push_back(name == "id" || name == "rework" ? number_column(name)
+                  : name == "lon" || name == "lat" ? number_column(name, ColumnType::number)
                   : name == "events"               ? typed_column(name, ColumnType::table)
                                                    : text_column(name));
   }
@@ -75,7 +76,9 @@ std::vector<Column> open311_columns() {
                            "service_code", "description", "agency_responsible", "service_notice",
                            "requested_datetime", "updated_datetime", "expected_datetime", "address",
                            "address_id", "zipcode", "lat", "long", "media_url"})
-    out.push_back(text_column(name));
+    out.push_back(std::string_view(name) == "lat" || std::string_view(name) == "long"
+                      ? number_column(name, ColumnType::number)
+                      : text_column(name));
   return out;
 }
 
@@ -105,8 +108,8 @@ std::vector<Cell> open311_row(const Case& c, const std::vector<Event>& events, c
           address,
           c.grid,
           Cell{},
-          Cell{},
-          Cell{},
+          c.location ? Cell{c.location->lat} : Cell{},  // GeoReport v2: lat and long, WGS-84
+          c.location ? Cell{c.location->lon} : Cell{},
           Cell{}};
 }
 

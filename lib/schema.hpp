@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 8> k_migrations = {
+inline constexpr std::array<std::string_view, 9> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -373,6 +373,23 @@ ALTER TABLE cases ADD COLUMN resolved_by TEXT;
 UPDATE cases SET resolved_by = (SELECT actor FROM events WHERE case_id = cases.id AND
                                 type = 'resolve' ORDER BY id DESC LIMIT 1)
   WHERE id IN (SELECT case_id FROM events WHERE type = 'resolve');
+)sql",
+    // 8 → 9: grid boundaries and case coordinates (docs/design.md §13.2). One boundary per grid:
+    // its GeoJSON geometry (Polygon or MultiPolygon, WGS-84 degrees) and its bounding box, which
+    // the locator's R-tree is built from. A case's point, NULL when unknown: two added columns,
+    // so that the migration does not touch the rows of a large database.
+    R"sql(
+CREATE TABLE boundaries (
+  unit_id     INTEGER PRIMARY KEY REFERENCES units (id),
+  geometry    TEXT NOT NULL,
+  min_lon     REAL NOT NULL,
+  min_lat     REAL NOT NULL,
+  max_lon     REAL NOT NULL,
+  max_lat     REAL NOT NULL,
+  CHECK (min_lon <= max_lon AND min_lat <= max_lat)
+) STRICT;
+ALTER TABLE cases ADD COLUMN lon REAL;
+ALTER TABLE cases ADD COLUMN lat REAL;
 )sql",
 };
 

@@ -411,6 +411,62 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  std::vector<StoredBoundary> boundaries() override {
+    return guarded(m_path, [&] {
+      std::vector<StoredBoundary> out;
+      SQLite::Statement q(*m_db,
+                          "SELECT u.code, b.geometry, b.min_lon, b.min_lat, b.max_lon, b.max_lat "
+                          "FROM boundaries b JOIN units u ON u.id = b.unit_id ORDER BY u.code");
+      while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       q.getColumn(2).getDouble(), q.getColumn(3).getDouble(),
+                       q.getColumn(4).getDouble(), q.getColumn(5).getDouble()});
+      return out;
+    });
+  }
+
+  std::vector<StoredBoundary> boundaries_around(double lon, double lat) override {
+    return guarded(m_path, [&] {
+      std::vector<StoredBoundary> out;
+      auto& q = statement(
+          "SELECT u.code, b.geometry, b.min_lon, b.min_lat, b.max_lon, b.max_lat "
+          "FROM boundaries b JOIN units u ON u.id = b.unit_id WHERE b.min_lon <= ?1 AND "
+          "b.max_lon >= ?1 AND b.min_lat <= ?2 AND b.max_lat >= ?2 ORDER BY u.code");
+      q.bind(1, lon);
+      q.bind(2, lat);
+      while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       q.getColumn(2).getDouble(), q.getColumn(3).getDouble(),
+                       q.getColumn(4).getDouble(), q.getColumn(5).getDouble()});
+      return out;
+    });
+  }
+
+  bool has_boundaries() override {
+    return guarded(m_path, [&] {
+      return m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM boundaries)").getInt() != 0;
+    });
+  }
+
+  void put_boundary(const StoredBoundary& b) override {
+    guarded(m_path, [&] {
+      const auto id = unit_id(b.grid);
+      if (!id) throw Error(ErrorCode::not_found, "unknown grid " + b.grid);
+      auto& q = statement(
+          "INSERT INTO boundaries (unit_id, geometry, min_lon, min_lat, max_lon, max_lat) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (unit_id) DO UPDATE SET "
+          "geometry = excluded.geometry, min_lon = excluded.min_lon, "
+          "min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat");
+      q.bind(1, *id);
+      q.bindNoCopy(2, b.geometry);
+      q.bind(3, b.min_lon);
+      q.bind(4, b.min_lat);
+      q.bind(5, b.max_lon);
+      q.bind(6, b.max_lat);
+      q.exec();
+    });
+  }
+
   std::optional<StoredPolicy> policy() override {
     return guarded(m_path, [&]() -> std::optional<StoredPolicy> {
       SQLite::Statement q(*m_db,
@@ -474,8 +530,9 @@ class SqliteStore final : public Store, public Reporting {
           "reporter, reported_at, status, level, unit_id, department, deadline, rework, due, "
           "suspended_since, " +
           k_fact_columns +
-          ", service, resolved_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-          "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+          ", service, resolved_by, lon, lat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+          "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+          "?28, ?29)";
       auto& q = statement(sql.c_str());
       q.bindNoCopy(1, to_string(c.kind).data());
       q.bindNoCopy(2, to_string(c.source).data());
@@ -489,6 +546,13 @@ class SqliteStore final : public Store, public Reporting {
       bind_state(q, c, 10);
       bind_text_or_null(q, 26, c.service);
       bind_text_or_null(q, 27, c.resolved_by);
+      if (c.location) {
+        q.bind(28, c.location->lon);
+        q.bind(29, c.location->lat);
+      } else {
+        q.bind(28);
+        q.bind(29);
+      }
       q.exec();
       return static_cast<long long>(m_db->getLastInsertRowid());
     });
@@ -1041,13 +1105,13 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   // A case's header (what its report says) and an event, for the streaming queries.
-  // The header's columns up to schema 6, then its service (schema 7).
+  // The header's columns up to schema 6, then its service (schema 7) and its point (schema 9).
   inline static const std::string k_header_columns_6 =
       "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
       "coalesce(c.description, ''), g.code, c.reporter, c.reported_at";
   inline static const std::string k_header_columns =
-      k_header_columns_6 + ", coalesce(c.service, '')";
-  static constexpr int k_header_count = 11;
+      k_header_columns_6 + ", coalesce(c.service, ''), c.lon, c.lat";
+  static constexpr int k_header_count = 13;
   inline static const std::string k_event_columns =
       "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
       "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
@@ -1069,6 +1133,8 @@ class SqliteStore final : public Store, public Reporting {
     c.reporter = q.getColumn(8).getString();
     c.reported_at = timestamp(q.getColumn(9));
     c.service = q.getColumn(10).getString();
+    if (!q.getColumn(11).isNull() && !q.getColumn(12).isNull())
+      c.location = LonLat{q.getColumn(11).getDouble(), q.getColumn(12).getDouble()};
     return c;
   }
 
@@ -1135,29 +1201,29 @@ class SqliteStore final : public Store, public Reporting {
 
   static Case read_case(SQLite::Statement& q) {
     Case c = read_header(q);
-    c.status = parse_status(q.getColumn(11).getString()).value_or(Status::open);
-    c.level = level_of(q.getColumn(12).getString());
-    c.unit = q.getColumn(13).getString();
-    c.department = q.getColumn(14).getString();
-    if (!q.getColumn(15).isNull()) c.deadline = timestamp(q.getColumn(15));
-    c.rework = q.getColumn(16).getInt();
-    if (!q.getColumn(17).isNull()) c.whistled = split(q.getColumn(17).getString());
-    if (!q.getColumn(18).isNull()) c.resolved_by = q.getColumn(18).getString();
-    if (!q.getColumn(19).isNull()) c.due = timestamp(q.getColumn(19));
-    if (!q.getColumn(20).isNull()) c.suspended_since = timestamp(q.getColumn(20));
-    if (!q.getColumn(21).isNull())
-      for (const auto& d : split(q.getColumn(21).getString()))
+    c.status = parse_status(q.getColumn(13).getString()).value_or(Status::open);
+    c.level = level_of(q.getColumn(14).getString());
+    c.unit = q.getColumn(15).getString();
+    c.department = q.getColumn(16).getString();
+    if (!q.getColumn(17).isNull()) c.deadline = timestamp(q.getColumn(17));
+    c.rework = q.getColumn(18).getInt();
+    if (!q.getColumn(19).isNull()) c.whistled = split(q.getColumn(19).getString());
+    if (!q.getColumn(20).isNull()) c.resolved_by = q.getColumn(20).getString();
+    if (!q.getColumn(21).isNull()) c.due = timestamp(q.getColumn(21));
+    if (!q.getColumn(22).isNull()) c.suspended_since = timestamp(q.getColumn(22));
+    if (!q.getColumn(23).isNull())
+      for (const auto& d : split(q.getColumn(23).getString()))
         if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
-    if (!q.getColumn(22).isNull())  // the last supervision order
-      c.supervision = Supervision{timestamp(q.getColumn(22)), q.getColumn(23).getString()};
+    if (!q.getColumn(24).isNull())  // the last supervision order
+      c.supervision = Supervision{timestamp(q.getColumn(24)), q.getColumn(25).getString()};
     CaseFacts& f = c.facts;
-    if (!q.getColumn(24).isNull()) f.last_counted_at = timestamp(q.getColumn(24));
-    if (!q.getColumn(25).isNull()) f.close_counted_at = timestamp(q.getColumn(25));
-    f.escalated = q.getColumn(26).getInt() != 0;
-    f.referred = q.getColumn(27).getInt() != 0;
-    f.extended = q.getColumn(28).getInt() != 0;
-    f.stage_late = q.getColumn(29).getInt() != 0;
-    f.last_department = q.getColumn(30).getString();
+    if (!q.getColumn(26).isNull()) f.last_counted_at = timestamp(q.getColumn(26));
+    if (!q.getColumn(27).isNull()) f.close_counted_at = timestamp(q.getColumn(27));
+    f.escalated = q.getColumn(28).getInt() != 0;
+    f.referred = q.getColumn(29).getInt() != 0;
+    f.extended = q.getColumn(30).getInt() != 0;
+    f.stage_late = q.getColumn(31).getInt() != 0;
+    f.last_department = q.getColumn(32).getString();
     return c;
   }
 
@@ -1426,8 +1492,9 @@ class SqliteStore final : public Store, public Reporting {
 
   /// Migration 3 → 4: each case's facts, by replaying its events (the projection `apply` keeps).
   void give_facts() {
-    // Schema 4 has no `service` column yet, nor service cases.
-    SQLite::Statement q(*m_db, "SELECT " + k_header_columns_6 + ", '', " + k_event_columns +
+    // Schema 4 has no `service` column yet, nor service cases, nor points.
+    SQLite::Statement q(*m_db, "SELECT " + k_header_columns_6 + ", '', NULL, NULL, " +
+                                   k_event_columns +
                                    " FROM cases c JOIN units g ON g.id = c.grid_id "
                                    "JOIN events e ON e.case_id = c.id " +
                                    k_event_joins + " ORDER BY c.id, e.id");

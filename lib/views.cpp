@@ -65,6 +65,14 @@ const std::vector<Field<Case>>& case_fields() {
        [](const Case& c, const ViewContext&) { return text_or_null(c.service); }},
       {text_column("title"), [](const Case& c, const ViewContext&) { return Cell{c.title}; }},
       {text_column("grid"), [](const Case& c, const ViewContext&) { return Cell{c.grid}; }},
+      {number_column("lon", ColumnType::number),
+       [](const Case& c, const ViewContext&) {
+         return c.location ? Cell{c.location->lon} : Cell{};
+       }},
+      {number_column("lat", ColumnType::number),
+       [](const Case& c, const ViewContext&) {
+         return c.location ? Cell{c.location->lat} : Cell{};
+       }},
       {text_column("reporter"), [](const Case& c, const ViewContext&) { return Cell{c.reporter}; }},
       {text_column("reported_at"),
        [](const Case& c, const ViewContext& ctx) { return time_cell(c.reported_at, ctx); }},

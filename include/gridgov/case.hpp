@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gridgov/duration.hpp"
+#include "gridgov/geo.hpp"
 #include "gridgov/level.hpp"
 #include "gridgov/time.hpp"
 
@@ -278,6 +279,7 @@ struct Case {
   std::string grid;
   std::string reporter;
   Timestamp reported_at{};
+  std::optional<LonLat> location;  ///< where it happened (WGS-84), when known (§13.2)
 
   Status status = Status::open;
   Level level = Level::grid;

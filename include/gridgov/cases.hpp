@@ -30,8 +30,11 @@ struct ReportRequest {
   std::string service;  ///< kind service: a policy service, by its code or its name
   std::string title;
   std::string description;
-  std::string grid;
+  std::string grid;  ///< may be empty when `location` is given: the grid is found from it
   std::string ext_id;
+  /// Where it happened (WGS-84). With boundaries loaded, its grid is found from it (without
+  /// `grid`) or must be `grid`; a point in no grid is refused (ErrorCode::input).
+  std::optional<LonLat> location;
 };
 
 /// Logs a new case (rules 1 and 5) and returns it. A (source, ext_id) already taken is refused.

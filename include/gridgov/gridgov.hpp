@@ -3,6 +3,7 @@
 
 #include "gridgov/assessment.hpp"
 #include "gridgov/attendance.hpp"
+#include "gridgov/boundaries.hpp"
 #include "gridgov/calendar.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"

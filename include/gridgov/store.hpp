@@ -34,6 +34,19 @@ struct StoredPolicy {
   std::string text;
 };
 
+/// A grid's boundary as stored (docs/design.md §13.2): its geometry as GeoJSON text (a Polygon or
+/// MultiPolygon, WGS-84 degrees) and its bounding box.
+struct StoredBoundary {
+  std::string grid;  ///< the grid's code
+  std::string geometry;
+  double min_lon = 0.0;
+  double min_lat = 0.0;
+  double max_lon = 0.0;
+  double max_lat = 0.0;
+
+  friend bool operator==(const StoredBoundary&, const StoredBoundary&) = default;
+};
+
 /// What `gridctl status` reports.
 struct Counts {
   std::array<long long, 5> units{};    ///< active units, indexed by `index(Level)`
@@ -189,6 +202,16 @@ class Store {
   /// unit, and its parent organisation when it has one, must exist.
   virtual void put_party_org(const PartyOrg& org) = 0;
   virtual void retire_party_org(std::string_view code) = 0;
+
+  /// Every stored grid boundary, by grid code.
+  [[nodiscard]] virtual std::vector<StoredBoundary> boundaries() = 0;
+  /// The stored boundaries whose bounding box holds `lon`, `lat`, by grid code: the only ones
+  /// that may hold the point.
+  [[nodiscard]] virtual std::vector<StoredBoundary> boundaries_around(double lon, double lat) = 0;
+  /// Whether any boundary is stored.
+  [[nodiscard]] virtual bool has_boundaries() = 0;
+  /// Stores a grid's boundary, replacing the one it had. The grid must exist.
+  virtual void put_boundary(const StoredBoundary& boundary) = 0;
 
   /// The newest policy version, or nullopt before any was stored.
   [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;

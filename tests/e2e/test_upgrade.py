@@ -50,7 +50,7 @@ class Upgrade(unittest.TestCase):
             resolvers = db.execute(
                 "SELECT id, resolved_by, (SELECT actor FROM events WHERE case_id = c.id AND "
                 "type = 'resolve' ORDER BY id DESC LIMIT 1) FROM cases c ORDER BY id").fetchall()
-        self.assertEqual(version, 8)
+        self.assertEqual(version, 9)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference
@@ -59,6 +59,11 @@ class Upgrade(unittest.TestCase):
         self.assertTrue(all(n > 0 for n in counts), counts)
         self.assertEqual(dangling, [])
         self.assertNotIn("IN ('", tables)
+        # Migration 8 added the boundaries and the cases' points (none known: NULL).
+        self.assertIn("CREATE TABLE boundaries", tables)
+        with sqlite3.connect(self.box.db) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM cases WHERE lon IS NOT NULL OR "
+                                        "lat IS NOT NULL").fetchone()[0], 0)
         # Migration 4 gave every case the facts of its history that statistics read.
         self.assertEqual([f[1] for f in facts], [1] * 5)
         self.assertEqual(facts[1][2], 1)  # case 2 was escalated

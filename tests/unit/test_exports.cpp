@@ -49,7 +49,8 @@ TEST_CASE("export_cases csv is the cases file import reads: the same histories c
   const std::string csv = out.str();
   CHECK(csv.rfind(
             "id,ext_id,source,grid,category,kind,title,description,reporter,reported_at,"
-            "status,level,unit,department,deadline,rework,resolved_at,closed_at,events,service\n",
+            "status,level,unit,department,deadline,rework,resolved_at,closed_at,events,service,lon,"
+            "lat\n",
             0) == 0);
 
   TempDir dir;

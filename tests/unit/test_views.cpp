@@ -42,10 +42,11 @@ TEST_CASE("case views: every field for json, scalars for csv, a person's few") {
   const Table all = case_table({sample_case()}, ctx, CaseColumns::all);
   CHECK(names(all.columns) ==
         std::vector<std::string>{
-            "id",        "kind",       "source",      "ext_id",      "category",    "service",
-            "title",     "grid",       "reporter",    "reported_at", "status",      "level",
-            "unit",      "department", "deadline",    "due",         "overdue",     "stage_overdue",
-            "suspended", "extended",   "supervision", "rework",      "description", "whistled"});
+            "id",          "kind",          "source",    "ext_id",     "category",    "service",
+            "title",       "grid",          "lon",       "lat",        "reporter",    "reported_at",
+            "status",      "level",         "unit",      "department", "deadline",    "due",
+            "overdue",     "stage_overdue", "suspended", "extended",   "supervision", "rework",
+            "description", "whistled"});
   CHECK(names(case_table({}, ctx, CaseColumns::scalar).columns).back() == "description");
   CHECK(names(case_table({}, ctx, CaseColumns::brief).columns) ==
         std::vector<std::string>{"id", "status", "level", "unit", "department", "category", "grid",

@@ -194,6 +194,9 @@ ReportData report_data(Session& session, const ReportOptions& options) {
   });
   if (d.supervision.size() > options.supervision_rows)
     d.supervision.resize(options.supervision_rows);
+  for (const Case& c : d.supervision)
+    for (const std::string* code : {&c.grid, &c.unit})
+      if (const Unit* u = tree.find(*code)) d.unit_names.emplace(u->code, u->name);
 
   // 6: the valid patrol reports per grid and local day.
   const auto days = session.reporting().quota_by_day(options.month.from, options.month.to, offset);

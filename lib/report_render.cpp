@@ -145,6 +145,13 @@ class StatsCells {
 
 std::string svg(double v) { return chart::svg_number(v); }
 
+/// A time as a person reads it on paper: `2026-09-30 17:05` (the report's timezone is its
+/// county's, said once), from format_time's ISO 8601; other text unchanged.
+std::string short_time(const std::string& iso) {
+  if (iso.size() < 16 || iso[10] != 'T' || iso[4] != '-' || iso[13] != ':') return iso;
+  return iso.substr(0, 10) + ' ' + iso.substr(11, 5);
+}
+
 // ---- sections --------------------------------------------------------------------------------
 
 /// How a figure compares: the change from `then` to `now`, and its direction's class.
@@ -152,12 +159,13 @@ std::pair<std::string, std::string> change(std::optional<double> now, std::optio
                                            bool rate, Lang lang) {
   if (!now || !then) return {"", ""};
   const double diff = *now - *then;
+  if (diff == 0 || (!rate && *then == 0)) return {"", ""};  // no change, or none to measure
   const std::string dir = diff > 0 ? "up" : diff < 0 ? "down" : "";
   if (rate) {
     const double pp = std::abs(diff) * 100.0;
     return {fmt::format("{:.1f}{}", pp, lang == Lang::zh ? "个百分点" : " pp"), dir};
   }
-  if (*then == 0) return {diff == 0 ? "0" : "", dir};
+
   return {fmt::format("{:.1f}%", std::abs(diff) / *then * 100.0), dir};
 }
 
@@ -334,8 +342,10 @@ void trend(const ReportData& d, Lang lang, mu::data& page) {
     rows.push_back(row);
   }
   mu::list charts;
-  charts.push_back(line_chart("counts", w("上报数与问题数", "Reported and problems"), months,
-                              {reported, problems}, false, lang));
+  charts.push_back(
+      line_chart("reported", field_label("reported", lang), months, {reported}, false, lang));
+  charts.push_back(
+      line_chart("problems", field_label("problems", lang), months, {problems}, false, lang));
   charts.push_back(line_chart("rates", w("结案率与按期结案率", "Resolution and on-time rates"),
                               months, {resolution, on_time}, true, lang));
   page.set("trend_charts", charts);
@@ -427,8 +437,13 @@ std::string code_word(const std::string& column, const std::string& code, Lang l
 
 mu::data breakdown(const std::string& id, const std::string& caption,
                    const std::vector<StatsRow>& rows, bool source_words, Lang lang) {
+  // Each bar against its column's largest (problems are a small share of what is reported).
   long long most = 1;
-  for (const auto& r : rows) most = std::max(most, r.reported);
+  long long most_problems = 1;
+  for (const auto& r : rows) {
+    most = std::max(most, r.reported);
+    most_problems = std::max(most_problems, r.problems);
+  }
   const StatsCells cells(rows);
   mu::list out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -448,7 +463,7 @@ mu::data breakdown(const std::string& id, const std::string& caption,
     row.set("bar_reported",
             svg(140.0 * static_cast<double>(r.reported) / static_cast<double>(most)));
     row.set("bar_problems",
-            svg(140.0 * static_cast<double>(r.problems) / static_cast<double>(most)));
+            svg(140.0 * static_cast<double>(r.problems) / static_cast<double>(most_problems)));
     out.push_back(row);
   }
   mu::data b;
@@ -486,8 +501,11 @@ void supervision(const ReportData& d, Lang lang, mu::data& page) {
       const bool set = flag && std::holds_alternative<bool>(cell) && std::get<bool>(cell);
       const bool zh_yes =
           flag && std::holds_alternative<std::string>(cell) && std::get<std::string>(cell) == "是";
-      std::string text =
-          flag ? (set || zh_yes ? w("是", "yes") : std::string()) : cell_text(cell, c, Format::md);
+      std::string text = flag ? (set || zh_yes ? w("是", "yes") : std::string())
+                              : short_time(cell_text(cell, c, Format::md));
+      // Units by name: the grid, and the unit holding the case.
+      if (c.name == "grid" || c.name == "unit")
+        if (auto it = d.unit_names.find(text); it != d.unit_names.end()) text = it->second;
       x.set("text", text);
       x.set("num", c.name == "id");
       x.set("flag", set || zh_yes);
@@ -500,7 +518,7 @@ void supervision(const ReportData& d, Lang lang, mu::data& page) {
   page.set("supervision_rows", rows);
   page.set("has_supervision", d.supervision_total > 0);
   page.set("supervision_total", std::to_string(d.supervision_total));
-  const std::string at = format_time(d.supervision_at, d.utc_offset);
+  const std::string at = short_time(format_time(d.supervision_at, d.utc_offset));
   page.set("n_supervision",
            lang == Lang::zh
                ? fmt::format("截至 {} 的督查清单（超期未结，或限期督办尚未办结，规则 15），共 {} "
@@ -604,7 +622,11 @@ void heat_map(const ReportData& d, Lang lang, mu::data& page) {
     c.set("colour", colours[k]);
     c.set("label", labels[k]);
     c.set("d", paths[k]);
-    if (!paths[k].empty()) classes.push_back(c);
+    if (paths[k].empty()) {
+      if (k == 3) continue;  // every day has come: no "not yet" in the legend
+    } else {
+      classes.push_back(c);
+    }
     legend.push_back(c);
   }
   heat.set("classes", classes);
@@ -715,9 +737,9 @@ std::string render_report(const ReportData& d, Lang lang) {
                         : fmt::format("{}: grid governance monthly report", d.scope_name));
   std::string subtitle = lang == Lang::zh
                              ? fmt::format("{} · 统计月份 {} · 生成于 {}", d.scope_name, month,
-                                           format_time(d.generated_at, d.utc_offset))
+                                           short_time(format_time(d.generated_at, d.utc_offset)))
                              : fmt::format("{} · {} · made {}", d.scope_name, month,
-                                           format_time(d.generated_at, d.utc_offset));
+                                           short_time(format_time(d.generated_at, d.utc_offset)));
   if (!d.county_wide) subtitle = d.county + " · " + subtitle;
   page.set("subtitle", subtitle);
 
@@ -774,9 +796,10 @@ std::string render_report(const ReportData& d, Lang lang) {
 
   // 4. Sources and categories.
   page.set("l_breakdown", w("四、来源与事项类别", "4. Sources and categories"));
-  page.set("n_breakdown", w("本月上报的事项，按来源和事项类别统计（无事项的类别不列）。",
-                            "The month's cases by source and by category (categories without "
-                            "cases left out)."));
+  page.set("n_breakdown",
+           w("本月上报的事项，按来源和事项类别统计（无事项的类别不列）；条形按各列最大值缩放。",
+             "The month's cases by source and by category (categories without "
+             "cases left out); each bar against its column's largest."));
   page.set("l_group", w("分组", "Group"));
   page.set("l_reported", field_label("reported", lang));
   page.set("l_problems", field_label("problems", lang));

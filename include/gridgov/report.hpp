@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,7 +96,9 @@ struct ReportData {
 
   std::vector<Case> supervision;      ///< the most pressing cases of the list, at `now`
   std::size_t supervision_total = 0;  ///< how many the list holds
-  Timestamp supervision_at{};         ///< when it was judged
+  Timestamp supervision_at{};
+  /// The names of the units the listed cases lie in or are held by, by code.
+  std::map<std::string, std::string, std::less<>> unit_names;  ///< when it was judged
 
   std::vector<GridDays> quota;  ///< every grid of the scope, by town then code
 

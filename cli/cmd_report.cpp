@@ -1,5 +1,5 @@
-// gridctl report --month M -o FILE.html [--unit TOWN] [--lang zh|en]: the monthly report, one
-// self-contained HTML page (docs/design.md §13).
+// gridctl report --month M -o FILE.html [--unit TOWN] [--lang zh|en] [--at TIME]: the monthly
+// report, one self-contained HTML page (docs/design.md §13).
 
 #include <memory>
 
@@ -34,6 +34,9 @@ void setup_report(CLI::App& app, Context& ctx) {
   report->add_option("--lang", f->lang, "The page's language: zh (the default) or en")
       ->check(CLI::IsMember({"en", "zh"}))
       ->type_name("zh|en");
+  report
+      ->add_option("--at", ctx.options.at, "Judge the supervision list at this time (default: now)")
+      ->type_name("TIME");
   report->callback([f, &ctx, &app] {
     // The page is Chinese unless --lang says otherwise, here or before the command.
     std::string lang = f->lang;

@@ -153,7 +153,9 @@ ReportData report_data(Session& session, const ReportOptions& options) {
       if (town && row.group == town->code) d.assessment = row;
   }
 
-  // 2: the trend, the cheap way (totals only); the two months already counted are reused.
+  // 2: the trend, the cheap way (totals only); the two months already counted are reused, and
+  // months before the first case or after the last need no query.
+  const auto range = session.reporting().reported_range();
   for (int back = 11; back >= 0; --back) {
     const year_month ym = d.month - months{back};
     MonthFigures f;
@@ -164,8 +166,11 @@ ReportData report_data(Session& session, const ReportOptions& options) {
       f.problems = known->problems;
       f.closed = known->closed;
       f.closed_on_time = known->closed_on_time;
+    } else if (const Period p = period_of(ym, offset);
+               range && p.to > range->first && p.from <= range->second) {
+      f = month_figures(session, p, unit);
     } else {
-      f = month_figures(session, period_of(ym, offset), unit);
+      f.month = ym;
     }
     d.trend.push_back(f);
   }

@@ -485,6 +485,7 @@ void supervision(const ReportData& d, Lang lang, mu::data& page) {
     mu::data col;
     col.set("header", lang == Lang::zh ? c.shown() : c.name);
     col.set("num", c.name == "id");
+    col.set("wrap", c.name == "title" || c.name == "grid" || c.name == "unit");
     columns.push_back(col);
   }
   mu::list rows;
@@ -509,6 +510,7 @@ void supervision(const ReportData& d, Lang lang, mu::data& page) {
       x.set("text", text);
       x.set("num", c.name == "id");
       x.set("flag", set || zh_yes);
+      x.set("wrap", c.name == "title" || c.name == "grid" || c.name == "unit");
       cells.push_back(x);
     }
     row.set("cells", cells);

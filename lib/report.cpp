@@ -207,18 +207,22 @@ ReportData report_data(Session& session, const ReportOptions& options) {
   const auto days = session.reporting().quota_by_day(options.month.from, options.month.to, offset);
   const auto length = static_cast<std::size_t>(
       duration_cast<std::chrono::days>(options.month.to - options.month.from).count());
+  const Level band_level = d.unit_level == Grouping::town      ? Level::town
+                           : d.unit_level == Grouping::zone    ? Level::zone
+                           : d.unit_level == Grouping::village ? Level::village
+                                                               : Level::grid;
   for (const Unit& u : tree.units()) {
     if (u.level != Level::grid || (top && !tree.within(u.code, unit))) continue;
-    const Unit* town = tree.town_of(u.code);
-    GridDays g{u.code, u.name, town ? town->code : std::string(), town ? town->name : std::string(),
-               std::vector<long long>(length, 0)};
+    const Unit* group = tree.ancestor_at(u.code, band_level);
+    GridDays g{u.code, u.name, group ? group->code : std::string(),
+               group ? group->name : std::string(), std::vector<long long>(length, 0)};
     if (auto it = days.find(u.code); it != days.end())
       for (std::size_t i = 0; i < length && i < it->second.size(); ++i)
         g.reports[i] = it->second[i];
     d.quota.push_back(std::move(g));
   }
   std::stable_sort(d.quota.begin(), d.quota.end(), [](const GridDays& a, const GridDays& b) {
-    return a.town != b.town ? a.town < b.town : a.grid < b.grid;
+    return a.group != b.group ? a.group < b.group : a.grid < b.grid;
   });
 
   // 7: the map, when boundaries are stored: the grids of the scope and their problems.

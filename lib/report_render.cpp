@@ -211,8 +211,13 @@ mu::list headline(const ReportData& d, Lang lang) {
     card.set("last_year_raw", year.raw);
     // Rates compare only where both months have a denominator (the people's text is not blank).
     auto value = [&](const Shown& s) { return s.text == "—" ? std::nullopt : numeric(s.raw); };
-    const auto [pd, pdir] = change(value(now), value(prev), is_rate(field), lang);
-    const auto [yd, ydir] = change(value(now), value(year), is_rate(field), lang);
+    const auto [pd, pdir] = d.previous.reported == 0
+                                ? std::pair<std::string, std::string>()
+                                : change(value(now), value(prev), is_rate(field), lang);
+    // A month without cases (before the records begin) has nothing to compare with.
+    const auto [yd, ydir] = d.last_year.reported == 0
+                                ? std::pair<std::string, std::string>()
+                                : change(value(now), value(year), is_rate(field), lang);
     card.set("previous_delta", pd);
     card.set("previous_dir", pdir);
     card.set("last_year_delta", yd);
@@ -594,12 +599,12 @@ void heat_map(const ReportData& d, Lang lang, mu::data& page) {
       l.set("ty", svg(y + row_h / 2 + 4));
       row_list.push_back(l);
     }
-    // A town's band ends here: its name beside it and a rule under it (county-wide only).
-    if (!row_labels && (r + 1 == n || d.quota[r + 1].town != g.town)) {
+    // A group's band (a town's grids, or a zone's) ends here: its name beside it, a rule under it.
+    if (!row_labels && (r + 1 == n || d.quota[r + 1].group != g.group)) {
       const double y0 = top + row_h * static_cast<double>(band_start);
       const double y1 = top + row_h * static_cast<double>(r + 1);
       mu::data b;
-      b.set("label", g.town_name);
+      b.set("label", g.group_name);
       b.set("tx", svg(left - 6));
       b.set("ty", svg((y0 + y1) / 2 + 4));
       b.set("x0", svg(left - 4));

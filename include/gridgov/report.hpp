@@ -52,8 +52,10 @@ struct MonthFigures {
 struct GridDays {
   std::string grid;
   std::string name;
-  std::string town;  ///< the town it lies in (code and name)
-  std::string town_name;
+  /// The unit of the report's unit rows it lies in (a town county-wide, a zone in a town's
+  /// report): its code and name. The heat map bands the grids by it.
+  std::string group;
+  std::string group_name;
   std::vector<long long> reports;  ///< one per local day of the month
 };
 
@@ -100,7 +102,7 @@ struct ReportData {
   /// The names of the units the listed cases lie in or are held by, by code.
   std::map<std::string, std::string, std::less<>> unit_names;  ///< when it was judged
 
-  std::vector<GridDays> quota;  ///< every grid of the scope, by town then code
+  std::vector<GridDays> quota;  ///< every grid of the scope, by group then code
 
   std::vector<GridShape> shapes;     ///< the grids' boundaries (empty: none stored)
   std::vector<GridRate> grid_rates;  ///< per grid of the scope (only when shapes exist)

@@ -132,7 +132,7 @@ TEST_CASE("report_data gathers the county's month: headline, trend, towns, list,
   CHECK(d.supervision_total == 5);  // every problem is overdue a month later, August's too
   REQUIRE(d.quota.size() == 4);
   CHECK(d.quota[0].grid == "G1");
-  CHECK(d.quota[0].town == "T1");
+  CHECK(d.quota[0].group == "T1");
   CHECK(d.quota[0].reports[20] == 2);
   CHECK(d.shapes.empty());  // no boundaries stored
   CHECK(d.grid_rates.empty());
@@ -160,7 +160,9 @@ TEST_CASE("a town's report has its zones as rows and its own score and rank") {
   REQUIRE(d.assessment.has_value());
   CHECK(d.assessment->group == "T1");
   CHECK(d.assessed_groups == 2);
-  CHECK(d.quota.size() == 3);  // G1, G2, G3
+  REQUIRE(d.quota.size() == 3);  // G1, G2, G3, banded by zone
+  CHECK(d.quota[0].group == "Z1");
+  CHECK(d.quota[2].group == "Z2");
   CHECK(d.supervision_total == 4);
   o.unit = "NOPE";
   CHECK(error_of([&] { (void)report_data(s, o); })->code() == ErrorCode::not_found);

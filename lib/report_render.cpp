@@ -551,8 +551,12 @@ void heat_map(const ReportData& d, Lang lang, mu::data& page) {
   const Words w{lang};
   const std::size_t n = d.quota.size();
   const std::size_t days = d.quota.empty() ? 0 : d.quota.front().reports.size();
+  // Rows of a tenth of a pixel exactly, and each row's bottom written as the next row's top, so
+  // that crisp edges leave no seam between rows.
   const double row_h =
-      std::clamp(900.0 / static_cast<double>(std::max<std::size_t>(n, 1)), 1.5, 14.0);
+      std::round(std::clamp(900.0 / static_cast<double>(std::max<std::size_t>(n, 1)), 1.5, 14.0) *
+                 10.0) /
+      10.0;
   const bool row_labels = row_h >= 11;
   const double cell_w = 20;
   const double left = 150;
@@ -587,7 +591,8 @@ void heat_map(const ReportData& d, Lang lang, mu::data& page) {
       if (day < days && klass(day, g.reports[day]) == klass(run, g.reports[run])) continue;
       std::string& p = paths[klass(run, g.reports[run])];
       p += 'M' + svg(left + cell_w * static_cast<double>(run)) + ',' + svg(y) + 'h' +
-           svg(cell_w * static_cast<double>(day - run)) + 'v' + svg(row_h) + 'h' +
+           svg(cell_w * static_cast<double>(day - run)) + 'V' +
+           svg(top + row_h * static_cast<double>(r + 1)) + 'h' +
            svg(-cell_w * static_cast<double>(day - run)) + 'z';
       run = day;
     }

@@ -85,7 +85,7 @@ std::string month_code(std::chrono::year_month ym) {
 
 std::string short_month(std::chrono::year_month ym, Lang lang) {
   const unsigned m = static_cast<unsigned>(ym.month());
-  if (lang == Lang::zh) return fmt::format("{}月", m);
+  if (lang == Lang::zh) return std::to_string(m);  // 月 once, on the year's line: 12 ticks fit
   static const char* const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   return names[m - 1];
@@ -238,9 +238,10 @@ struct Series {
 mu::data line_chart(const std::string& id, const std::string& caption,
                     const std::vector<std::chrono::year_month>& months,
                     const std::vector<Series>& series, bool rates, Lang lang) {
-  const double width = 480;
-  const double height = 250;
-  const double left = 60;
+  // Drawn about as wide as it is shown in a third of the page, so the labels stay readable.
+  const double width = 380;
+  const double height = 230;
+  const double left = 54;
   const double right = width - 14;
   const double top = 12;
   const double bottom = height - 44;
@@ -283,7 +284,9 @@ mu::data line_chart(const std::string& id, const std::string& caption,
     t.set("ty2", svg(bottom + 31));
     t.set("label", short_month(months[i], lang));
     if (i == 0 || months[i].month() == std::chrono::January)
-      t.set("year", std::to_string(static_cast<int>(months[i].year())));
+      t.set("year", lang == Lang::zh ? fmt::format("{}年{}月", static_cast<int>(months[i].year()),
+                                                   static_cast<unsigned>(months[i].month()))
+                                     : std::to_string(static_cast<int>(months[i].year())));
     xticks.push_back(t);
   }
   c.set("xticks", xticks);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -35,8 +34,7 @@ const char* const k_map_template =
 #include "map_svg.inc"
     ;
 
-// ---- words
-// ---------------------------------------------------------------------------------------
+// ---- words -----------------------------------------------------------------------------------
 
 /// A field's label: the glossary's Chinese (render.hpp's headers), or English words.
 std::string field_label(std::string_view field, Lang lang) {

@@ -261,3 +261,21 @@ TEST_CASE("save_report writes the whole file or nothing, and refuses a directory
         ErrorCode::usage);
   fs::remove_all(dir);
 }
+
+TEST_CASE("with boundaries the page draws the map and says how the rate is defined") {
+  Session s = september_store();
+  ReportOptions o;
+  o.month = september(s);
+  o.now = at_h(24 * 30);
+  ReportData d = report_data(s, o);
+  d.shapes = {square("G1", 118.8, 35.1), square("G2", 118.81, 35.1)};
+  d.grid_rates = {{"G1", "一格", 2, 100}, {"G2", "二格", 1, 400}};
+  const std::string zh = render_report(d, Lang::zh);
+  CHECK(contains(zh, "<svg class=\"map\""));
+  CHECK(contains(zh, "data-grids=\"2\" role=\"img\""));
+  CHECK(occurrences(zh, "<path data-grid=") == 2);
+  CHECK(contains(zh, "每百户问题数"));
+  CHECK_FALSE(contains(zh, "data-empty=\"map\""));
+  d.grid_rates[1].households.reset();
+  CHECK(contains(render_report(d, Lang::en), "does not give every grid&apos;s households"));
+}

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   gridctl::setup_supervise(app, ctx);
   gridctl::setup_stats(app, ctx);
   gridctl::setup_assessment(app, ctx);
+  gridctl::setup_report(app, ctx);
   gridctl::setup_export(app, ctx);
   gridctl::setup_status(app, ctx);
   gridctl::setup_completion(app);

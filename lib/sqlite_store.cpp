@@ -928,58 +928,109 @@ class SqliteStore final : public Store, public Reporting {
   std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
                                          int reports) override {
     return guarded(m_path, [&] {
-      // Who may report for a grid: the grid-tier workers serving it (a few thousand pairs).
-      std::unordered_map<std::string, std::vector<int64_t>> serving;
-      SQLite::Statement workers(*m_db,
-                                "SELECT w.code, wu.unit_id FROM workers w JOIN worker_units wu "
-                                "ON wu.worker_id = w.id WHERE w.tier = 'grid'");
-      while (workers.executeStep())
-        serving[workers.getColumn(0).getString()].push_back(workers.getColumn(1).getInt64());
-      const auto grid_code = unit_codes();
-
-      // Each patrol report of the period, sorted by why it counts or not; the valid ones counted
-      // per grid and local day. (Found by report time: most cases are patrol reports.)
-      SQLite::Statement q(
-          *m_db,
-          "SELECT c.grid_id, (c.reported_at + ?1) / 86400, c.reporter, "
-          "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE "
-          "late_record = 1 AND type = 'report') "
-          "FROM cases c INDEXED BY cases_reported "
-          "WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3");
-      q.bind(1, static_cast<int64_t>(offset.count() * 60));
-      q.bind(2, seconds(from));
-      q.bind(3, seconds(to));
       std::unordered_map<int64_t, GridQuota> by_grid;
       std::unordered_map<int64_t, long long> valid_per_day;  // grid id << 32 | day → reports
-      std::string reporter;
-      while (q.executeStep()) {
-        const int64_t grid = q.getColumn(0).getInt64();
+      for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
         GridQuota& g = by_grid[grid];
-        reporter.assign(q.getColumn(2).getText());
-        if (q.getColumn(3).getInt() != 0) {
-          ++g.voided;
-        } else if (reporter == k_admin_code) {
-          ++g.by_admin;
-        } else if (q.getColumn(4).getInt() != 0) {
-          ++g.late_records;
-        } else if (auto w = serving.find(reporter);
-                   w == serving.end() ||
-                   std::find(w->second.begin(), w->second.end(), grid) == w->second.end()) {
-          ++g.not_grid_worker;
-        } else {
-          ++g.valid;
-          ++valid_per_day[grid << 32 | (q.getColumn(1).getInt64() & 0xffffffff)];
+        switch (why) {
+          case QuotaVerdict::voided:
+            ++g.voided;
+            break;
+          case QuotaVerdict::by_admin:
+            ++g.by_admin;
+            break;
+          case QuotaVerdict::late_record:
+            ++g.late_records;
+            break;
+          case QuotaVerdict::not_grid_worker:
+            ++g.not_grid_worker;
+            break;
+          case QuotaVerdict::valid:
+            ++g.valid;
+            ++valid_per_day[grid << 32 | (day & 0xffffffff)];
+            break;
         }
-      }
+      });
       for (const auto& [grid_day, n] : valid_per_day)
         if (n >= reports) ++by_grid[grid_day >> 32].days_met;
+      const auto grid_code = unit_codes();
       std::map<std::string, GridQuota> out;
       for (const auto& [grid, g] : by_grid) out[grid_code.at(grid)] = g;
       return out;
     });
   }
 
+  std::map<std::string, std::vector<long long>> quota_by_day(Timestamp from, Timestamp to,
+                                                             std::chrono::minutes offset) override {
+    return guarded(m_path, [&] {
+      const int64_t shift = static_cast<int64_t>(offset.count()) * 60;
+      const int64_t first = floor_div(seconds(from) + shift, 86400);
+      const int64_t days =
+          std::max<int64_t>(floor_div(seconds(to) + shift - 1, 86400) - first + 1, 0);
+      std::unordered_map<int64_t, std::vector<long long>> by_grid;
+      for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
+        if (why != QuotaVerdict::valid || day < first || day >= first + days) return;
+        auto& v = by_grid[grid];
+        if (v.empty()) v.assign(static_cast<std::size_t>(days), 0);
+        ++v[static_cast<std::size_t>(day - first)];
+      });
+      const auto grid_code = unit_codes();
+      std::map<std::string, std::vector<long long>> out;
+      for (auto& [grid, v] : by_grid) out[grid_code.at(grid)] = std::move(v);
+      return out;
+    });
+  }
+
  private:
+  /// Why a patrol report counts for its grid's daily quota or not (rule 12).
+  enum class QuotaVerdict { valid, voided, by_admin, late_record, not_grid_worker };
+
+  static int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+  }
+
+  /// Each patrol report of [from, to) with its grid's id, its local day (days since the epoch at
+  /// `offset`) and its verdict: `quota` and `quota_by_day` read the same reports the same way.
+  void for_each_quota_report(Timestamp from, Timestamp to, std::chrono::minutes offset,
+                             const std::function<void(int64_t, int64_t, QuotaVerdict)>& visit) {
+    // Who may report for a grid: the grid-tier workers serving it (a few thousand pairs).
+    std::unordered_map<std::string, std::vector<int64_t>> serving;
+    SQLite::Statement workers(*m_db,
+                              "SELECT w.code, wu.unit_id FROM workers w JOIN worker_units wu "
+                              "ON wu.worker_id = w.id WHERE w.tier = 'grid'");
+    while (workers.executeStep())
+      serving[workers.getColumn(0).getString()].push_back(workers.getColumn(1).getInt64());
+    // Found by report time: most cases are patrol reports.
+    SQLite::Statement q(*m_db,
+                        "SELECT c.grid_id, (c.reported_at + ?1) / 86400, c.reporter, "
+                        "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE "
+                        "late_record = 1 AND type = 'report') "
+                        "FROM cases c INDEXED BY cases_reported "
+                        "WHERE c.source = 'patrol' AND c.reported_at >= ?2 AND c.reported_at < ?3");
+    q.bind(1, static_cast<int64_t>(offset.count() * 60));
+    q.bind(2, seconds(from));
+    q.bind(3, seconds(to));
+    std::string reporter;
+    while (q.executeStep()) {
+      const int64_t grid = q.getColumn(0).getInt64();
+      const int64_t day = q.getColumn(1).getInt64();
+      reporter.assign(q.getColumn(2).getText());
+      QuotaVerdict why = QuotaVerdict::valid;
+      if (q.getColumn(3).getInt() != 0) {
+        why = QuotaVerdict::voided;
+      } else if (reporter == k_admin_code) {
+        why = QuotaVerdict::by_admin;
+      } else if (q.getColumn(4).getInt() != 0) {
+        why = QuotaVerdict::late_record;
+      } else if (auto w = serving.find(reporter);
+                 w == serving.end() ||
+                 std::find(w->second.begin(), w->second.end(), grid) == w->second.end()) {
+        why = QuotaVerdict::not_grid_worker;
+      }
+      visit(grid, day, why);
+    }
+  }
+
   /// Cases reported in [from, to) meeting `where` (over `c`, with ?3 = `until`), by id, each with
   /// its events that happened before `until`.
   void stream_cases(Timestamp from, Timestamp to, Timestamp until, const std::string& where,

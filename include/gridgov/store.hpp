@@ -152,6 +152,11 @@ class Reporting {
   [[nodiscard]] virtual std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to,
                                                                std::chrono::minutes offset,
                                                                int reports) = 0;
+  /// Per grid code, the valid patrol reports (as `quota` counts them, rule 12) on each local day
+  /// (at `offset`) of [from, to): element i is the day beginning `from` + i days. Grids without a
+  /// report are absent. The monthly report's heat map (docs/design.md §13).
+  [[nodiscard]] virtual std::map<std::string, std::vector<long long>> quota_by_day(
+      Timestamp from, Timestamp to, std::chrono::minutes offset) = 0;
 };
 
 /// The database of one county. A store belongs to one thread at a time; processes and threads

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -305,6 +306,20 @@ class GridctlTestCase(unittest.TestCase):
 
 
 # ---- database helpers ----------------------------------------------------------------------
+
+def database_at_schema(db: str, version: int, rows: str) -> None:
+    """Makes `db` as a gridctl of schema `version` made it: the first `version` migrations of
+    lib/schema.hpp, run by their own SQL, then `rows` (SQL inserts) and the file's marks."""
+    with open(os.path.join(REPO, "lib", "schema.hpp"), encoding="utf-8") as f:
+        migrations = re.findall(r'R"sql\((.*?)\)sql"', f.read(), re.S)
+    assert len(migrations) > version, "no migration after that version"
+    with sqlite3.connect(db) as conn:
+        for sql in migrations[:version]:
+            conn.executescript(sql)
+        conn.executescript(rows + f"\nPRAGMA application_id = 1196573767;\n"
+                                  f"PRAGMA user_version = {version};\n")
+    conn.close()  # `with` commits, but does not close
+
 
 def dump(db: str) -> str:
     """The `sqlite3 DB .dump` text of a database, for "unchanged" assertions."""

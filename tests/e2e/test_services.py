@@ -5,13 +5,12 @@ and the migration from schema 6."""
 import csv
 import io
 import os
-import re
 import sqlite3
 import tomllib
 import unittest
 
 from gridctl_harness import (INPUT, NOT_FOUND, OK, REFUSED, USAGE, GridctlTestCase, Sandbox,
-                             diags, example)
+                             database_at_schema, diags, example)
 
 GRID = "37132700100101"  # W0001's grid
 AT = "2026-10-10T10:00"
@@ -208,14 +207,7 @@ class MigrationFromSchema6(unittest.TestCase):
     def setUp(self):
         self.box = Sandbox()
         self.addCleanup(self.box.cleanup)
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, "..", "..", "lib", "schema.hpp"), encoding="utf-8") as f:
-            migrations = re.findall(r'R"sql\((.*?)\)sql"', f.read(), re.S)
-        self.assertGreaterEqual(len(migrations), 7)
-        with sqlite3.connect(self.box.db) as db:
-            for sql in migrations[:6]:
-                db.executescript(sql)
-            db.executescript("""
+        database_at_schema(self.box.db, 6, """
 INSERT INTO units (id, code, name, level, depth, parent_id) VALUES
   (1, '371327', '莒南县', 'county', 0, NULL), (2, '371327001', '十字路街道', 'town', 1, 1),
   (3, '371327001Z01', '第一片区', 'zone', 2, 2), (4, '371327001001', '一村', 'village', 3, 3),
@@ -231,8 +223,6 @@ INSERT INTO cases (id, kind, source, category, title, grid_id, reporter, reporte
 INSERT INTO events (id, case_id, type, at, recorded_at, actor, level, unit_id, deadline, due)
   VALUES (1, 1, 'report', 1791600000, 1791600000, 'W0001', 'grid', 5, 1791686400, 1792900000),
          (2, 2, 'report', 1791603600, 1791603600, 'W0001', 'grid', 5, NULL, NULL);
-PRAGMA application_id = 1196573767;
-PRAGMA user_version = 6;
 """)
 
     def test_every_case_is_kept_and_service_cases_follow(self):

@@ -162,6 +162,20 @@ class ReportInBrowser(SharedSandboxCase):
     def test_headline_is_stats_monthly_total(self):
         self.check_headline(self.pages["county"][1])
 
+    def test_trend_months_are_stats_monthly(self):
+        # Each of the 12 months as `stats monthly` counts it (the report's cheaper path must agree),
+        # county-wide and for the town.
+        for page, unit in (("county", []), ("town", ["--unit", "十字路街道"])):
+            rows = self.pages[page][1].rows("data-month")
+            self.assertEqual(len(rows), 12, page)
+            for month, cells in rows.items():
+                total = self.json("stats", "monthly", "--month", month, *unit)[-1]
+                for field in ("reported", "problems"):
+                    self.assertTrue(same(cells[field][0], total[field]), f"{page} {month} {field}")
+                for field in ("resolution_rate", "on_time_rate"):
+                    expected = total[field] if total["problems"] else None
+                    self.assertTrue(same(cells[field][0], expected), f"{page} {month} {field}")
+
     def test_town_ranking_is_assess(self):
         dom = self.pages["county"][1]
         rows = dom.rows("data-group")

@@ -37,14 +37,22 @@ struct MonthFigures {
   long long problems = 0;
   long long closed = 0;
   long long closed_on_time = 0;
+  /// The rates as `Tally` defines them; none without problems (people see a blank).
   [[nodiscard]] std::optional<double> resolution_rate() const {
-    return problems ? std::optional(static_cast<double>(closed) / static_cast<double>(problems))
-                    : std::nullopt;
+    return problems ? std::optional(tally().resolution_rate()) : std::nullopt;
   }
   [[nodiscard]] std::optional<double> on_time_rate() const {
-    return problems
-               ? std::optional(static_cast<double>(closed_on_time) / static_cast<double>(problems))
-               : std::nullopt;
+    return problems ? std::optional(tally().on_time_rate()) : std::nullopt;
+  }
+
+ private:
+  [[nodiscard]] Tally tally() const {
+    Tally t;
+    t.reported = reported;
+    t.problems = problems;
+    t.closed = closed;
+    t.closed_on_time = closed_on_time;
+    return t;
   }
 };
 

@@ -170,8 +170,13 @@ class Store {
   /// transaction is open, it joins that one: only the outermost commit writes.
   [[nodiscard]] virtual std::unique_ptr<WriteTransaction> begin_write() = 0;
 
-  /// The county (root unit); nullopt in a database not yet initialised.
+  /// The county (root unit); nullopt in a database not yet initialised (in a PostgreSQL
+  /// database, when the county chosen by OpenOptions::county has no units there yet).
+  /// Throws ErrorCode::usage where the database holds several counties and none was chosen.
   [[nodiscard]] virtual std::optional<Unit> county() = 0;
+  /// The codes of the counties the database holds, in code order (an SQLite file holds at most
+  /// one; a PostgreSQL database, a province's). Never scoped to the chosen county.
+  [[nodiscard]] virtual std::vector<std::string> counties() = 0;
   /// Every unit, retired ones included, parents before children.
   [[nodiscard]] virtual std::vector<StoredUnit> units() = 0;
   [[nodiscard]] virtual std::optional<StoredUnit> find_unit(std::string_view code) = 0;
@@ -275,11 +280,19 @@ struct OpenOptions {
   /// a million cases (an export's stream, `stats summary`) take some 2×10⁸ steps; the default
   /// is fifty times that, a minute or two of work.
   std::int64_t max_statement_steps = 10'000'000'000;
+  /// The county to work on (its code). PostgreSQL: every statement is scoped to it; empty
+  /// chooses the database's only county, or in one holding none yet the county that the first
+  /// county-level unit added names (`init`); a county not in the database yet is one `init`
+  /// may add. SQLite (one county per file): without `create`, a file of another county is
+  /// ErrorCode::not_found.
+  std::string county;
 };
 
 /// Opens (and, if needed, migrates) the database at `url`: a file path, `sqlite:PATH` or
-/// `:memory:` opens SQLite; any other scheme (`postgresql://…`) is refused with
-/// ErrorCode::usage until a backend for it exists.
+/// `:memory:` opens SQLite; `postgresql://…` or `postgres://…` (a libpq connection URI) opens
+/// PostgreSQL (docs/design.md §14), which is ErrorCode::unusable when the server cannot be
+/// reached, refuses the credentials, or holds another application's tables (the message names
+/// host and database, never the password). Any other scheme is ErrorCode::usage.
 /// Throws ErrorCode::not_found when it is missing, ErrorCode::unusable when it is not a gridgov
 /// database, is corrupt or unwritable, or comes from a newer gridgov (never altered then), or
 /// when its schema holds anything gridgov did not create (a trigger, a view, another table or

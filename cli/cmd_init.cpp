@@ -30,6 +30,8 @@ void setup_init(CLI::App& app, Context& ctx) {
       throw gridgov::Error(gridgov::ErrorCode::usage, "--county-code: " + problem);
     if (gridgov::invalid_utf8_at(opts->name) || county.name.empty())
       throw gridgov::Error(gridgov::ErrorCode::usage, "--county-name: empty or not UTF-8");
+    // The county this command makes is the one it works on (a PostgreSQL database may hold others).
+    if (ctx.county().empty()) ctx.options.county = county.code;
     auto session = ctx.session(true);
     gridgov::Store& store = session.store();
     if (gridgov::init_county(store, county, gridgov::now()))

@@ -14,6 +14,12 @@ std::string Context::db_path() const {
   return "gridgov.db";
 }
 
+std::string Context::county() const {
+  if (!options.county.empty()) return options.county;
+  if (const char* env = std::getenv("GRIDCTL_COUNTY"); env && *env) return env;
+  return {};
+}
+
 gridgov::Format Context::format() const {
   return gridgov::parse_format(options.format).value_or(gridgov::Format::table);
 }
@@ -62,6 +68,7 @@ gridgov::Session Context::session(bool create) const {
   gridgov::OpenOptions o;
   o.create = create;
   o.on_commit = create;
+  o.county = county();
   return gridgov::Session(gridgov::open_store(db_path(), o));
 }
 

@@ -16,7 +16,8 @@
 namespace gridctl {
 
 struct GlobalOptions {
-  std::string db;  ///< --db, else $GRIDCTL_DB, else ./gridgov.db
+  std::string db;      ///< --db, else $GRIDCTL_DB, else ./gridgov.db
+  std::string county;  ///< --county, else $GRIDCTL_COUNTY, else the database's only county
   std::string format;
   std::string color = "auto";
   bool quiet = false;
@@ -32,6 +33,8 @@ class Context {
   GlobalOptions options;
 
   [[nodiscard]] std::string db_path() const;
+  /// The county chosen (--county, else $GRIDCTL_COUNTY); empty: the database's only one.
+  [[nodiscard]] std::string county() const;
   [[nodiscard]] gridgov::Format format() const;
   /// Whether the output is for people (table, md) rather than for programs (csv, json, ndjson).
   [[nodiscard]] bool for_people() const {

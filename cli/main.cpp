@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.add_option("--db", ctx.options.db, "Database file (else $GRIDCTL_DB, else ./gridgov.db)")
       ->type_name("PATH");
+  app.add_option("--county", ctx.options.county,
+                 "The county to work on, where the database holds several (PostgreSQL; else "
+                 "$GRIDCTL_COUNTY)")
+      ->type_name("CODE");
   app.add_option("--format", ctx.options.format, "Output format (default: table)")
       ->check(CLI::IsMember({"table", "csv", "json", "ndjson", "md"}));
   app.add_flag("-q,--quiet", ctx.options.quiet, "No messages on standard error, only errors");

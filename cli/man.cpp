@@ -140,6 +140,9 @@ database unusable: corrupt, not a gridgov database, unwritable, made by a newer 
 .B GRIDCTL_DB
 The database when \fB\-\-db\fR is not given.
 .TP
+.B GRIDCTL_COUNTY
+The county to work on when \fB\-\-county\fR is not given, where the database holds several.
+.TP
 .B GRIDCTL_ACTOR
 Who acts (a worker code or \fBadmin\fR) when a command that changes a case has no \fB\-\-as\fR.
 .TP

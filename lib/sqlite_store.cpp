@@ -115,6 +115,11 @@ class SqliteStore final : public Store, public Reporting {
   SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
     m_budget.limit = options.max_statement_steps;
     guarded(m_path, [&] { open(options); });
+    if (!options.county.empty() && !options.create)
+      if (auto c = county(); c && c->code != options.county)
+        throw Error(ErrorCode::not_found,
+                    "database " + m_path + " holds county " + c->code + ", not " + options.county,
+                    "", "county");
   }
   ~SqliteStore() override {
     if (m_pending.empty()) return;
@@ -156,6 +161,11 @@ class SqliteStore final : public Store, public Reporting {
       if (!q.executeStep()) return std::nullopt;
       return read_unit(q).unit;
     });
+  }
+
+  std::vector<std::string> counties() override {
+    auto c = county();
+    return c ? std::vector<std::string>{c->code} : std::vector<std::string>{};
   }
 
   std::vector<StoredUnit> units() override {

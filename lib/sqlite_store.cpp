@@ -368,6 +368,25 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
+  void for_each_stored_attendance(
+      const std::function<void(const AttendanceRecord&, Timestamp)>& visit) override {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db,
+                          "SELECT w.code, a.at, g.code, a.kind, a.recorded_at FROM attendance a "
+                          "JOIN workers w ON w.id = a.worker_id JOIN units g ON g.id = a.grid_id "
+                          "ORDER BY a.id");
+      AttendanceRecord r;
+      while (q.executeStep()) {
+        r.worker = q.getColumn(0).getString();
+        r.at = timestamp(q.getColumn(1));
+        r.grid = q.getColumn(2).getString();
+        r.kind =
+            parse_attendance_kind(q.getColumn(3).getString()).value_or(AttendanceKind::checkin);
+        visit(r, timestamp(q.getColumn(4)));
+      }
+    });
+  }
+
   std::vector<StoredPartyOrg> party_orgs() override {
     return guarded(m_path, [&] {
       std::vector<StoredPartyOrg> out;
@@ -489,6 +508,19 @@ class SqliteStore final : public Store, public Reporting {
       p.source = q.getColumn(2).getString();
       p.text = q.getColumn(3).getString();
       return p;
+    });
+  }
+
+  std::vector<StoredPolicy> policies() override {
+    return guarded(m_path, [&] {
+      std::vector<StoredPolicy> out;
+      SQLite::Statement q(*m_db,
+                          "SELECT version, loaded_at, source, text FROM policies ORDER BY version");
+      while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt(),
+                       Timestamp(std::chrono::seconds(q.getColumn(1).getInt64())),
+                       q.getColumn(2).getString(), q.getColumn(3).getString()});
+      return out;
     });
   }
 

@@ -205,6 +205,10 @@ class Store {
   /// already has a record at that instant, so that importing a file twice adds nothing. The
   /// worker and the grid must exist.
   virtual bool add_attendance(const AttendanceRecord& record, Timestamp recorded_at) = 0;
+  /// Streams every attendance record as stored, with the time it was recorded, in the order
+  /// they were added (`gridctl migrate` copies them).
+  virtual void for_each_stored_attendance(
+      const std::function<void(const AttendanceRecord&, Timestamp recorded_at)>& visit) = 0;
 
   /// Every party organisation, retired ones included, parents before children (by kind, code).
   [[nodiscard]] virtual std::vector<StoredPartyOrg> party_orgs() = 0;
@@ -225,6 +229,8 @@ class Store {
 
   /// The newest policy version, or nullopt before any was stored.
   [[nodiscard]] virtual std::optional<StoredPolicy> policy() = 0;
+  /// Every policy version, oldest first.
+  [[nodiscard]] virtual std::vector<StoredPolicy> policies() = 0;
   /// Stores a new policy version; returns its number.
   virtual int add_policy(const StoredPolicy& policy) = 0;
 

@@ -9,3 +9,5 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 # utf8proc ships no CMake package, only a pkg-config file.
 pkg_check_modules(utf8proc REQUIRED IMPORTED_TARGET GLOBAL libutf8proc)
+# PostgreSQL's client library (libpq-dev), for the PostgreSQL store; its pkg-config file too.
+pkg_check_modules(libpq REQUIRED IMPORTED_TARGET GLOBAL libpq)

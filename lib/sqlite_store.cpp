@@ -26,6 +26,7 @@
 #include "gridgov/unit_tree.hpp"
 #include "schema.hpp"
 #include "sqlite_guard.hpp"
+#include "stores.hpp"
 
 namespace gridgov {
 
@@ -1711,40 +1712,14 @@ class SqliteStore final : public Store, public Reporting {
   std::string m_read_only;
 };
 
-/// `sqlite:PATH` and plain paths are SQLite; anything that looks like another scheme is not.
-std::optional<std::string> sqlite_path(const std::string& url) {
-  constexpr std::string_view prefix = "sqlite:";
-  if (url.rfind(prefix, 0) == 0) return url.substr(prefix.size());
-  const auto colon = url.find(':');
-  const bool scheme = colon != std::string::npos && colon > 1 &&
-                      url.find_first_not_of(
-                          "abcdefghijklmnopqrstuvwxyz"
-                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == colon &&
-                      (url.compare(colon, 3, "://") == 0 || url.rfind("postgres", 0) == 0);
-  if (scheme) return std::nullopt;
-  return url;
-}
-
-std::string checked_path(const std::string& url) {
-  auto path = sqlite_path(url);
-  if (!path)
-    throw Error(ErrorCode::usage, "database " + url + ": scheme " + url.substr(0, url.find(':')) +
-                                      " is not supported by this build (give a file path or "
-                                      "sqlite:PATH)");
-  if (path->empty()) throw Error(ErrorCode::usage, "database " + url + ": no path given");
-  return *path;
-}
-
 }  // namespace
 
-std::unique_ptr<Store> open_store(const std::string& url, const OpenOptions& options) {
-  return std::make_unique<SqliteStore>(checked_path(url), options);
+namespace detail {
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const OpenOptions& options) {
+  return std::make_unique<SqliteStore>(path, options);
 }
 
-bool store_exists(const std::string& url) {
-  const std::string path = checked_path(url);
-  std::error_code ec;
-  return path == ":memory:" || std::filesystem::exists(path, ec);
-}
+}  // namespace detail
 
 }  // namespace gridgov

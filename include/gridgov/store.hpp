@@ -291,7 +291,7 @@ struct OpenOptions {
   /// county-level unit added names (`init`); a county not in the database yet is one `init`
   /// may add. SQLite (one county per file): without `create`, a file of another county is
   /// ErrorCode::not_found.
-  std::string county;
+  std::string county{};
 };
 
 /// Opens (and, if needed, migrates) the database at `url`: a file path, `sqlite:PATH` or
@@ -310,6 +310,9 @@ struct OpenOptions {
 /// **Example**: `auto store = gridgov::open_store("gridgov.db", {.create = true});`
 [[nodiscard]] std::unique_ptr<Store> open_store(const std::string& url,
                                                 const OpenOptions& options = {});
+
+/// `url` as it may be shown to people and logs: a PostgreSQL URL without its password.
+[[nodiscard]] std::string display_url(const std::string& url);
 
 /// Whether a database exists at `url` (for a command that only checks against one if present).
 [[nodiscard]] bool store_exists(const std::string& url);

@@ -4,6 +4,10 @@
 
 #include "helpers.hpp"
 
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -69,7 +73,36 @@ struct SqliteBackend {
     return open_store("sqlite:" + path, options);
   }
 };
-#define GRIDGOV_BACKENDS SqliteBackend
+/// PostgreSQL, on the server $GRIDGOV_TEST_PG names (scripts/test starts a throwaway one, and
+/// these tests fail without it): each store is a schema of its own in that database, named after
+/// the scratch path (and this process), so that opening a path again opens the same store.
+struct PgBackend {
+  static std::string url(const std::string& name) {
+    const char* base = std::getenv("GRIDGOV_TEST_PG");
+    REQUIRE_MESSAGE((base && *base),
+                    "GRIDGOV_TEST_PG is not set: scripts/test starts a PostgreSQL server and "
+                    "sets it to its URL");
+    const std::string schema = "t" + std::to_string(::getpid()) + "_" +
+                               std::to_string(std::hash<std::string>{}(name) % 1000000007);
+    std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(base), &PQfinish);
+    REQUIRE_MESSAGE(PQstatus(c.get()) == CONNECTION_OK, PQerrorMessage(c.get()));
+    PQsetNoticeProcessor(
+        c.get(), [](void*, const char*) {}, nullptr);
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(
+        PQexec(c.get(), ("CREATE SCHEMA IF NOT EXISTS " + schema).c_str()), &PQclear);
+    REQUIRE(PQresultStatus(r.get()) == PGRES_COMMAND_OK);
+    return std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema;
+  }
+  static std::unique_ptr<Store> fresh() {
+    static int n = 0;
+    return open_store(url("fresh " + std::to_string(++n)), {.create = true});
+  }
+  static std::unique_ptr<Store> open(const std::string& path, const OpenOptions& options = {}) {
+    return open_store(url(path), options);
+  }
+};
+#define GRIDGOV_BACKENDS SqliteBackend, PgBackend
 
 Worker worker(std::string code, Tier tier, std::vector<std::string> units,
               std::optional<Deployment> deployment = std::nullopt, std::string department = "") {

@@ -1,0 +1,192 @@
+#include "pg_connection.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "gridgov/error.hpp"
+
+namespace gridgov::detail {
+
+double PgRows::real(int row, int col) const {
+  return std::strtod(PQgetvalue(m_result.get(), row, col), nullptr);
+}
+
+long long PgRows::affected() const {
+  const char* n = PQcmdTuples(m_result.get());
+  return n && *n ? std::atoll(n) : 0;
+}
+
+namespace {
+
+/// The first line of libpq's message, without the trailing newline.
+std::string first_line(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+/// Host and database of a connection string, from libpq's own parse (never the password).
+std::string name_of(const std::string& url) {
+  std::string host = "localhost";
+  std::string db;
+  std::string user;
+  if (PQconninfoOption* opts = PQconninfoParse(url.c_str(), nullptr)) {
+    for (PQconninfoOption* o = opts; o->keyword; ++o) {
+      if (!o->val || !*o->val) continue;
+      if (std::strcmp(o->keyword, "host") == 0) host = o->val;
+      if (std::strcmp(o->keyword, "dbname") == 0) db = o->val;
+      if (std::strcmp(o->keyword, "user") == 0) user = o->val;
+    }
+    PQconninfoFree(opts);
+  }
+  if (db.empty()) db = user.empty() ? "(the user's own)" : user;
+  return "database " + db + " on host " + host;
+}
+
+}  // namespace
+
+std::string pg_display_url(const std::string& url) {
+  // scheme://user:password@host/… → scheme://user@host/…
+  std::string out = url;
+  if (const auto scheme = out.find("://"); scheme != std::string::npos) {
+    const auto authority = scheme + 3;
+    const auto end = out.find_first_of("/?", authority);
+    const auto at = out.rfind('@', end);
+    const auto colon = out.find(':', authority);
+    if (at != std::string::npos && at >= authority && colon < at) out.erase(colon, at - colon);
+  }
+  // …?password=…&x=y → …?x=y
+  const auto q = out.find('?');
+  if (q == std::string::npos) return out;
+  std::string kept;
+  for (std::size_t start = q + 1; start <= out.size();) {
+    auto amp = out.find('&', start);
+    if (amp == std::string::npos) amp = out.size();
+    const std::string param = out.substr(start, amp - start);
+    if (!param.empty() && param.rfind("password=", 0) != 0)
+      kept += (kept.empty() ? "" : "&") + param;
+    start = amp + 1;
+  }
+  return out.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+}
+
+PgConnection::PgConnection(const std::string& url) : m_name(name_of(url)) {
+  m_conn.reset(PQconnectdb(url.c_str()));
+  if (!m_conn) throw Error(ErrorCode::unusable, "cannot connect to " + m_name + ": out of memory");
+  if (PQstatus(m_conn.get()) != CONNECTION_OK) {
+    std::string why = first_line(PQerrorMessage(m_conn.get()));
+    // libpq names the server and the failure; a password never appears in its messages.
+    throw Error(ErrorCode::unusable, "cannot connect to PostgreSQL " + m_name + ": " + why);
+  }
+  // Notices (such as "relation already exists, skipping") are not gridctl's output.
+  PQsetNoticeProcessor(
+      m_conn.get(), [](void*, const char*) {}, nullptr);
+}
+
+void PgConnection::fail(const PGresult* result, const std::string& what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string code = state ? state : "";
+  std::string message =
+      first_line(result ? PQresultErrorMessage(result) : PQerrorMessage(m_conn.get()));
+  if (message.empty()) message = first_line(PQerrorMessage(m_conn.get()));
+  if (PQstatus(m_conn.get()) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
+      code.rfind("57P", 0) == 0)
+    throw Error(ErrorCode::unusable, "PostgreSQL " + m_name + ": the connection was lost (" +
+                                         message + "); the command's changes are rolled back");
+  if (code == "40001" || code == "40P01" || code == "55P03")
+    throw Error(ErrorCode::busy, m_name + " is busy (another process is writing this county): " +
+                                     message + "; try again");
+  if (code == "53100" || code == "53200")
+    throw Error(ErrorCode::unusable, "cannot write PostgreSQL " + m_name + ": " + message +
+                                         "; the command's changes are rolled back");
+  if (code == "25006" || code.rfind("42501", 0) == 0)
+    throw Error(ErrorCode::unusable, "PostgreSQL " + m_name + " is unusable: " + message);
+  if (code == "42P01" || code == "42703")
+    throw Error(ErrorCode::unusable,
+                "PostgreSQL " + m_name +
+                    " is unusable: its gridgov tables were changed outside gridgov (" + message +
+                    ")");
+  throw Error(ErrorCode::internal, "PostgreSQL " + m_name + ": " + message + " (in " + what + ")");
+}
+
+PgRows PgConnection::checked(PGresult* result, const std::string& sql) {
+  const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return PgRows(result);
+  PgRows owner(result);  // cleared however fail() leaves
+  fail(result, sql.substr(0, 60));
+}
+
+PgRows PgConnection::query(const std::string& sql, const PgParams& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  auto it = m_prepared.find(sql);
+  if (it == m_prepared.end()) {
+    std::string name = "g" + std::to_string(m_prepared.size());
+    checked(PQprepare(m_conn.get(), name.c_str(), sql.c_str(), static_cast<int>(params.size()),
+                      nullptr),
+            sql);
+    it = m_prepared.emplace(sql, std::move(name)).first;
+  }
+  return checked(PQexecPrepared(m_conn.get(), it->second.c_str(), static_cast<int>(values.size()),
+                                values.data(), nullptr, nullptr, 0),
+                 sql);
+}
+
+PgRows PgConnection::query_once(const std::string& sql, const PgParams& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return checked(PQexecParams(m_conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0),
+                 sql);
+}
+
+void PgConnection::exec(const std::string& sql) {
+  (void)checked(PQexec(m_conn.get(), sql.c_str()), sql);
+}
+
+void PgConnection::copy_in(const std::string& target, const std::string& data) {
+  const std::string sql = "COPY " + target + " FROM STDIN";
+  PGresult* start = PQexec(m_conn.get(), sql.c_str());
+  if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
+    (void)checked(start, sql);
+    return;
+  }
+  PQclear(start);
+  int ok = PQputCopyData(m_conn.get(), data.data(), static_cast<int>(data.size()));
+  ok = PQputCopyEnd(m_conn.get(), ok == 1 ? nullptr : "gridgov: sending failed") == 1 && ok == 1;
+  PGresult* end = PQgetResult(m_conn.get());
+  PgRows result = checked(end, sql);
+  while (PGresult* more = PQgetResult(m_conn.get())) PQclear(more);
+  if (!ok) fail(nullptr, sql);
+}
+
+void copy_field(std::string& out, std::string_view value, char end) {
+  for (const char ch : value) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  out += end;
+}
+
+void copy_null(std::string& out, char end) {
+  out += "\\N";
+  out += end;
+}
+
+}  // namespace gridgov::detail

@@ -1,0 +1,90 @@
+#pragma once
+// A connection to PostgreSQL through libpq (docs/design.md §14): results as owned values, errors
+// as gridgov's, parameters as text. Only lib/pg_*.cpp see it.
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace gridgov::detail {
+
+/// A query's parameters, as text (nullopt: NULL).
+using PgParams = std::vector<std::optional<std::string>>;
+
+/// A result's rows; columns read as text or parsed.
+class PgRows {
+ public:
+  explicit PgRows(PGresult* r) : m_result(r, &PQclear) {}
+  [[nodiscard]] int size() const { return PQntuples(m_result.get()); }
+  [[nodiscard]] bool empty() const { return size() == 0; }
+  [[nodiscard]] bool null(int row, int col) const {
+    return PQgetisnull(m_result.get(), row, col) != 0;
+  }
+  [[nodiscard]] std::string_view text(int row, int col) const {
+    return {PQgetvalue(m_result.get(), row, col),
+            static_cast<std::size_t>(PQgetlength(m_result.get(), row, col))};
+  }
+  [[nodiscard]] std::string str(int row, int col) const { return std::string(text(row, col)); }
+  [[nodiscard]] int64_t int64(int row, int col) const {
+    const auto t = text(row, col);
+    int64_t v = 0;
+    std::from_chars(t.data(), t.data() + t.size(), v);
+    return v;
+  }
+  [[nodiscard]] std::optional<int64_t> opt_int64(int row, int col) const {
+    if (null(row, col)) return std::nullopt;
+    return int64(row, col);
+  }
+  [[nodiscard]] double real(int row, int col) const;
+  [[nodiscard]] bool boolean(int row, int col) const { return text(row, col) == "t"; }
+  [[nodiscard]] long long affected() const;
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> m_result;
+};
+
+class PgConnection {
+ public:
+  /// Connects; ErrorCode::unusable naming host and database (never the password) when it cannot.
+  explicit PgConnection(const std::string& url);
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  /// "database D on host H": how messages name this database.
+  [[nodiscard]] const std::string& name() const { return m_name; }
+
+  /// Runs `sql` (prepared once per distinct text) and returns its rows; a failure throws the
+  /// matching gridgov Error.
+  PgRows query(const std::string& sql, const PgParams& params = {});
+  /// Runs `sql` once, unprepared (a statement built for one call, a cursor's DECLARE or FETCH).
+  PgRows query_once(const std::string& sql, const PgParams& params);
+  /// Runs one or more statements without parameters.
+  void exec(const std::string& sql);
+  /// Sends `data` (COPY text format lines) into `COPY <target> FROM STDIN`.
+  void copy_in(const std::string& target, const std::string& data);
+
+ private:
+  [[noreturn]] void fail(const PGresult* result, const std::string& what);
+  PgRows checked(PGresult* result, const std::string& sql);
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn{nullptr, &PQfinish};
+  std::string m_name;
+  std::unordered_map<std::string, std::string> m_prepared;  ///< SQL → statement name
+};
+
+/// Appends `value` as one field of COPY's text format (backslash escapes), then `end`.
+void copy_field(std::string& out, std::string_view value, char end = '\t');
+/// Appends NULL (`\N`) as one field of COPY's text format, then `end`.
+void copy_null(std::string& out, char end = '\t');
+
+/// The URL as it may be shown: without its password.
+[[nodiscard]] std::string pg_display_url(const std::string& url);
+
+}  // namespace gridgov::detail

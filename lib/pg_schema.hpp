@@ -1,0 +1,189 @@
+#pragma once
+// The PostgreSQL schema (docs/design.md §14), as forward migrations: migration i takes the
+// `schema_version` row of `gridgov_meta` from i to i + 1. Never edit a shipped migration; append
+// a new one. Every table but `gridgov_meta` leads with `county`, its distribution key on Citus,
+// and every key and index begins with it, so that each statement reads one county's rows.
+
+#include <array>
+#include <string_view>
+
+namespace gridgov::detail {
+
+inline constexpr std::array<std::string_view, 1> k_pg_migrations = {
+    // 0 → 1: the SQLite schema 9, keyed by county, units and workers by their codes.
+    R"sql(
+CREATE TABLE gridgov_meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+INSERT INTO gridgov_meta (key, value) VALUES ('application', 'gridgov'), ('schema_version', '0');
+
+CREATE TABLE counties (
+  county     text PRIMARY KEY,
+  created_at bigint NOT NULL
+);
+
+CREATE TABLE units (
+  county     text NOT NULL,
+  code       text NOT NULL,
+  name       text NOT NULL,
+  level      text NOT NULL CHECK (level IN ('county', 'town', 'zone', 'village', 'grid')),
+  depth      smallint NOT NULL CHECK (depth BETWEEN 0 AND 4),
+  parent     text,
+  households bigint,
+  population bigint,
+  retired    boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (county, code)
+);
+CREATE INDEX units_parent ON units (county, parent);
+
+CREATE TABLE workers (
+  county       text NOT NULL,
+  code         text NOT NULL,
+  name         text NOT NULL,
+  tier         text NOT NULL CHECK (tier IN ('grid', 'town', 'county')),
+  deployment   text CHECK (deployment IN ('resident', 'cluster', 'whistle')),
+  department   text,
+  phone        text,
+  retired      boolean NOT NULL DEFAULT false,
+  retired_at   bigint,
+  party_member boolean,
+  party_role   text,
+  PRIMARY KEY (county, code)
+);
+
+-- The units a worker serves, in the order given.
+CREATE TABLE worker_units (
+  county   text NOT NULL,
+  worker   text NOT NULL,
+  position integer NOT NULL,
+  unit     text NOT NULL,
+  PRIMARY KEY (county, worker, position),
+  FOREIGN KEY (county, worker) REFERENCES workers (county, code) ON DELETE CASCADE,
+  FOREIGN KEY (county, unit) REFERENCES units (county, code)
+);
+CREATE INDEX worker_units_unit ON worker_units (county, unit);
+
+CREATE TABLE policies (
+  county    text NOT NULL,
+  version   integer NOT NULL,
+  loaded_at bigint NOT NULL,
+  source    text NOT NULL,
+  text      text NOT NULL,
+  PRIMARY KEY (county, version)
+);
+
+-- A case's current state: a projection of its events (docs/design.md §7).
+CREATE TABLE cases (
+  county           text NOT NULL,
+  id               bigint NOT NULL,
+  kind             text NOT NULL CHECK (kind IN ('problem', 'info')),
+  source           text NOT NULL
+                   CHECK (source IN ('patrol', 'hotline', 'surveillance', 'petition', 'platform')),
+  ext_id           text,
+  category         text NOT NULL,
+  title            text NOT NULL,
+  description      text,
+  grid             text NOT NULL,
+  reporter         text NOT NULL,
+  reported_at      bigint NOT NULL,
+  status           text NOT NULL CHECK (status IN ('open', 'resolved', 'closed', 'void')),
+  level            text NOT NULL CHECK (level IN ('county', 'town', 'zone', 'village', 'grid')),
+  unit             text,
+  department       text,
+  deadline         bigint,
+  rework           integer NOT NULL DEFAULT 0,
+  due              bigint,
+  suspended_since  bigint,
+  last_counted_at  bigint,
+  close_counted_at bigint,
+  escalated        boolean NOT NULL DEFAULT false,
+  referred         boolean NOT NULL DEFAULT false,
+  extended         boolean NOT NULL DEFAULT false,
+  stage_late       boolean NOT NULL DEFAULT false,
+  last_department  text,
+  supervision_by   bigint,
+  service          text,
+  resolved_by      text,
+  lon              double precision,
+  lat              double precision,
+  PRIMARY KEY (county, id),
+  UNIQUE (county, source, ext_id)
+);
+CREATE INDEX cases_reported ON cases (county, reported_at);
+CREATE INDEX cases_status ON cases (county, status);
+CREATE INDEX cases_grid ON cases (county, grid);
+CREATE INDEX cases_unit ON cases (county, unit);
+
+-- Append-only history. level/unit/department: where the case stands after the event.
+CREATE TABLE events (
+  county          text NOT NULL,
+  id              bigint NOT NULL,
+  case_id         bigint NOT NULL,
+  type            text NOT NULL CHECK (type IN ('report', 'escalate', 'refer', 'dispatch',
+                  'whistle', 'resolve', 'close', 'rework', 'reopen', 'void', 'extend',
+                  'suspend', 'resume', 'supervise', 'urge')),
+  at              bigint NOT NULL,
+  recorded_at     bigint NOT NULL,
+  actor           text NOT NULL,
+  from_level      text,
+  from_unit       text,
+  from_department text,
+  level           text,
+  unit            text,
+  department      text,
+  worker          text,
+  deadline        bigint,
+  note            text,
+  due             bigint,
+  extension       text,
+  supervision_by  bigint,
+  late_record     boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (county, id)
+);
+CREATE INDEX events_case ON events (county, case_id, id);
+CREATE INDEX events_at ON events (county, at);
+
+CREATE TABLE attendance (
+  county      text NOT NULL,
+  id          bigint NOT NULL,
+  worker      text NOT NULL,
+  at          bigint NOT NULL,
+  grid        text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('checkin', 'patrol')),
+  recorded_at bigint NOT NULL,
+  PRIMARY KEY (county, id),
+  UNIQUE (county, worker, at),
+  FOREIGN KEY (county, worker) REFERENCES workers (county, code),
+  FOREIGN KEY (county, grid) REFERENCES units (county, code)
+);
+CREATE INDEX attendance_at ON attendance (county, at);
+
+CREATE TABLE party_orgs (
+  county    text NOT NULL,
+  code      text NOT NULL,
+  name      text NOT NULL,
+  kind      text NOT NULL,
+  unit      text NOT NULL,
+  parent    text,
+  secretary text,
+  retired   boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (county, code),
+  FOREIGN KEY (county, unit) REFERENCES units (county, code)
+);
+
+CREATE TABLE boundaries (
+  county   text NOT NULL,
+  grid     text NOT NULL,
+  geometry text NOT NULL,
+  min_lon  double precision NOT NULL,
+  min_lat  double precision NOT NULL,
+  max_lon  double precision NOT NULL,
+  max_lat  double precision NOT NULL,
+  PRIMARY KEY (county, grid),
+  FOREIGN KEY (county, grid) REFERENCES units (county, code)
+);
+)sql",
+};
+
+}  // namespace gridgov::detail

@@ -1,0 +1,1289 @@
+// The Store over PostgreSQL (docs/design.md §14). One database holds many counties: every
+// statement names the county it works on ($1 throughout). A write transaction first takes the
+// county's advisory lock, so a county has one writer at a time (as SQLite's BEGIN IMMEDIATE
+// gives a file) while other counties write on; waiting longer than lock_timeout is
+// ErrorCode::busy. A bulk load collects its rows and sends them by COPY.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <map>
+#include <unordered_set>
+
+#include "gridgov/policy.hpp"
+#include "gridgov/store.hpp"
+#include "gridgov/unit_tree.hpp"
+#include "pg_connection.hpp"
+#include "pg_schema.hpp"
+#include "stores.hpp"
+
+namespace gridgov {
+
+namespace {
+
+using detail::PgParams;
+using detail::PgRows;
+using Param = std::optional<std::string>;
+
+constexpr int k_pg_schema_version = static_cast<int>(detail::k_pg_migrations.size());
+/// Rows a streaming query fetches from its cursor at a time.
+constexpr int k_fetch_rows = 20000;
+/// A bulk load sends its rows when the cases collected reach this many.
+constexpr std::size_t k_bulk_cases = 20000;
+
+int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp timestamp(int64_t s) { return Timestamp(std::chrono::seconds(s)); }
+
+Param text_or_null(const std::string& s) { return s.empty() ? Param() : Param(s); }
+Param num(int64_t v) { return std::to_string(v); }
+Param time_or_null(const std::optional<Timestamp>& t) { return t ? num(seconds(*t)) : Param(); }
+Param flag(bool b) { return std::string(b ? "t" : "f"); }
+Param real(double d) { return fmt::format("{}", d); }
+
+Level level_of(std::string_view s) { return parse_level(s).value_or(Level::grid); }
+
+std::vector<std::string> split(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto end = s.find(';', start);
+    if (end == std::string_view::npos) end = s.size();
+    out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The columns of the streaming queries: a case's header, an event.
+constexpr std::string_view k_header_columns =
+    "c.id, c.kind, c.source, coalesce(c.ext_id, ''), c.category, c.title, "
+    "coalesce(c.description, ''), c.grid, c.reporter, c.reported_at, coalesce(c.service, ''), "
+    "c.lon, c.lat";
+constexpr int k_header_count = 13;
+constexpr std::string_view k_event_columns =
+    "e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, "
+    "coalesce(e.from_unit, ''), coalesce(e.from_department, ''), e.level, coalesce(e.unit, ''), "
+    "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, ''), "
+    "e.due, e.extension, e.supervision_by, e.late_record";
+
+/// The columns of `cases` in the order case_row gives them, and of `events` for event_row.
+constexpr std::string_view k_case_table_columns =
+    "county, id, kind, source, ext_id, category, title, description, grid, reporter, "
+    "reported_at, service, lon, lat, status, level, unit, department, deadline, rework, due, "
+    "suspended_since, last_counted_at, close_counted_at, escalated, referred, extended, "
+    "stage_late, last_department, supervision_by, resolved_by";
+constexpr std::string_view k_event_table_columns =
+    "county, id, case_id, type, at, recorded_at, actor, from_level, from_unit, from_department, "
+    "level, unit, department, worker, deadline, note, due, extension, supervision_by, "
+    "late_record";
+
+/// A case's state columns (from `status` on), as update_case writes them.
+PgParams state_values(const Case& c) {
+  const CaseFacts& f = c.facts;
+  return {std::string(to_string(c.status)),
+          std::string(to_string(c.level)),
+          text_or_null(c.unit),
+          text_or_null(c.department),
+          time_or_null(c.deadline),
+          num(c.rework),
+          time_or_null(c.due),
+          time_or_null(c.suspended_since),
+          time_or_null(f.last_counted_at),
+          time_or_null(f.close_counted_at),
+          flag(f.escalated),
+          flag(f.referred),
+          flag(f.extended),
+          flag(f.stage_late),
+          text_or_null(f.last_department),
+          time_or_null(c.supervision ? std::optional<Timestamp>(c.supervision->by) : std::nullopt),
+          text_or_null(c.resolved_by)};
+}
+
+PgParams case_row(const std::string& county, long long id, const Case& c) {
+  PgParams row = {county,
+                  num(id),
+                  std::string(to_string(c.kind)),
+                  std::string(to_string(c.source)),
+                  text_or_null(c.ext_id),
+                  c.category,
+                  c.title,
+                  text_or_null(c.description),
+                  c.grid,
+                  c.reporter,
+                  num(seconds(c.reported_at)),
+                  text_or_null(c.service),
+                  c.location ? real(c.location->lon) : Param(),
+                  c.location ? real(c.location->lat) : Param()};
+  for (auto& v : state_values(c)) row.push_back(std::move(v));
+  return row;
+}
+
+PgParams event_row(const std::string& county, long long id, const Event& e) {
+  return {county,
+          num(id),
+          num(e.case_id),
+          std::string(to_string(e.type)),
+          num(seconds(e.at)),
+          num(seconds(e.recorded_at)),
+          e.actor,
+          e.type == EventType::report ? Param() : Param(std::string(to_string(e.from_level))),
+          text_or_null(e.from_unit),
+          text_or_null(e.from_department),
+          std::string(to_string(e.level)),
+          text_or_null(e.unit),
+          text_or_null(e.department),
+          text_or_null(e.worker),
+          time_or_null(e.deadline),
+          text_or_null(e.note),
+          time_or_null(e.due),
+          e.extension ? Param(format_duration(*e.extension)) : Param(),
+          time_or_null(e.supervision_by),
+          flag(e.late_record)};
+}
+
+/// "$first, $first+1, …" for `n` parameters.
+std::string placeholders(int first, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += (i ? ", $" : "$") + std::to_string(first + i);
+  return out;
+}
+
+void append_copy_row(std::string& out, const PgParams& row) {
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const char end = i + 1 == row.size() ? '\n' : '\t';
+    if (row[i])
+      detail::copy_field(out, *row[i], end);
+    else
+      detail::copy_null(out, end);
+  }
+}
+
+Case read_header(const PgRows& r, int i) {
+  Case c;
+  c.id = r.int64(i, 0);
+  c.kind = parse_kind(r.text(i, 1)).value_or(Kind::problem);
+  c.source = parse_source(r.text(i, 2)).value_or(Source::patrol);
+  c.ext_id = r.str(i, 3);
+  c.category = r.str(i, 4);
+  c.title = r.str(i, 5);
+  c.description = r.str(i, 6);
+  c.grid = r.str(i, 7);
+  c.reporter = r.str(i, 8);
+  c.reported_at = timestamp(r.int64(i, 9));
+  c.service = r.str(i, 10);
+  if (!r.null(i, 11) && !r.null(i, 12)) c.location = LonLat{r.real(i, 11), r.real(i, 12)};
+  return c;
+}
+
+Event read_event(const PgRows& r, int i, int first = 0) {
+  auto col = [&](int k) { return first + k; };
+  Event e;
+  e.id = r.int64(i, col(0));
+  e.case_id = r.int64(i, col(1));
+  e.type = parse_event_type(r.text(i, col(2))).value_or(EventType::report);
+  e.at = timestamp(r.int64(i, col(3)));
+  e.recorded_at = timestamp(r.int64(i, col(4)));
+  e.actor = r.str(i, col(5));
+  e.from_level = r.null(i, col(6)) ? Level::grid : level_of(r.text(i, col(6)));
+  e.from_unit = r.str(i, col(7));
+  e.from_department = r.str(i, col(8));
+  e.level = level_of(r.text(i, col(9)));
+  e.unit = r.str(i, col(10));
+  e.department = r.str(i, col(11));
+  e.worker = r.str(i, col(12));
+  if (!r.null(i, col(13))) e.deadline = timestamp(r.int64(i, col(13)));
+  e.note = r.str(i, col(14));
+  if (!r.null(i, col(15))) e.due = timestamp(r.int64(i, col(15)));
+  if (!r.null(i, col(16))) e.extension = parse_duration(r.text(i, col(16)));
+  if (!r.null(i, col(17))) e.supervision_by = timestamp(r.int64(i, col(17)));
+  e.late_record = r.boolean(i, col(18));
+  return e;
+}
+
+const std::string k_case_select =
+    "SELECT " + std::string(k_header_columns) +
+    ", c.status, c.level, coalesce(c.unit, ''), coalesce(c.department, ''), c.deadline, "
+    "c.rework, (SELECT string_agg(worker, ';' ORDER BY id) FROM events WHERE county = c.county "
+    "AND case_id = c.id AND type = 'whistle'), c.resolved_by, c.due, c.suspended_since, "
+    "(SELECT string_agg(extension, ';' ORDER BY id) FROM events WHERE county = c.county AND "
+    "case_id = c.id AND type = 'extend'), s.supervision_by, s.note, c.last_counted_at, "
+    "c.close_counted_at, c.escalated, c.referred, c.extended, c.stage_late, "
+    "coalesce(c.last_department, '') FROM cases c LEFT JOIN LATERAL (SELECT supervision_by, "
+    "coalesce(note, '') AS note FROM events WHERE county = c.county AND case_id = c.id AND "
+    "type = 'supervise' ORDER BY id DESC LIMIT 1) s ON true WHERE c.county = $1";
+
+Case read_case(const PgRows& r, int i) {
+  Case c = read_header(r, i);
+  c.status = parse_status(r.text(i, 13)).value_or(Status::open);
+  c.level = level_of(r.text(i, 14));
+  c.unit = r.str(i, 15);
+  c.department = r.str(i, 16);
+  if (!r.null(i, 17)) c.deadline = timestamp(r.int64(i, 17));
+  c.rework = static_cast<int>(r.int64(i, 18));
+  if (!r.null(i, 19)) c.whistled = split(r.text(i, 19));
+  if (!r.null(i, 20)) c.resolved_by = r.str(i, 20);
+  if (!r.null(i, 21)) c.due = timestamp(r.int64(i, 21));
+  if (!r.null(i, 22)) c.suspended_since = timestamp(r.int64(i, 22));
+  if (!r.null(i, 23))
+    for (const auto& d : split(r.text(i, 23)))
+      if (auto parsed = parse_duration(d)) c.extensions.push_back(*parsed);
+  if (!r.null(i, 24)) c.supervision = Supervision{timestamp(r.int64(i, 24)), r.str(i, 25)};
+  CaseFacts& f = c.facts;
+  if (!r.null(i, 26)) f.last_counted_at = timestamp(r.int64(i, 26));
+  if (!r.null(i, 27)) f.close_counted_at = timestamp(r.int64(i, 27));
+  f.escalated = r.boolean(i, 28);
+  f.referred = r.boolean(i, 29);
+  f.extended = r.boolean(i, 30);
+  f.stage_late = r.boolean(i, 31);
+  f.last_department = r.str(i, 32);
+  return c;
+}
+
+const std::string k_unit_select =
+    "SELECT code, name, level, coalesce(parent, ''), households, population, retired FROM units "
+    "WHERE county = $1";
+
+StoredUnit read_unit(const PgRows& r, int i) {
+  StoredUnit s;
+  s.unit.code = r.str(i, 0);
+  s.unit.name = r.str(i, 1);
+  s.unit.level = level_of(r.text(i, 2));
+  s.unit.parent = r.str(i, 3);
+  s.unit.households = r.opt_int64(i, 4);
+  s.unit.population = r.opt_int64(i, 5);
+  s.retired = r.boolean(i, 6);
+  return s;
+}
+
+const std::string k_worker_select =
+    "SELECT w.code, w.name, w.tier, w.deployment, coalesce(w.department, ''), "
+    "coalesce(w.phone, ''), w.retired, (SELECT string_agg(unit, ';' ORDER BY position) FROM "
+    "worker_units wu WHERE wu.county = w.county AND wu.worker = w.code), w.retired_at, "
+    "w.party_member, coalesce(w.party_role, '') FROM workers w WHERE w.county = $1";
+
+StoredWorker read_worker(const PgRows& r, int i) {
+  StoredWorker s;
+  Worker& w = s.worker;
+  w.code = r.str(i, 0);
+  w.name = r.str(i, 1);
+  w.tier = parse_tier(r.text(i, 2)).value_or(Tier::grid);
+  if (!r.null(i, 3)) w.deployment = parse_deployment(r.text(i, 3));
+  w.department = r.str(i, 4);
+  w.phone = r.str(i, 5);
+  s.retired = r.boolean(i, 6);
+  if (!r.null(i, 7)) w.units = split(r.text(i, 7));
+  if (!r.null(i, 8)) s.retired_at = timestamp(r.int64(i, 8));
+  if (!r.null(i, 9)) w.party_member = r.boolean(i, 9);
+  w.party_role = r.str(i, 10);
+  return s;
+}
+
+StoredBoundary read_boundary(const PgRows& r, int i) {
+  return {r.str(i, 0), r.str(i, 1), r.real(i, 2), r.real(i, 3), r.real(i, 4), r.real(i, 5)};
+}
+
+class PgStore;
+
+/// The outermost write transaction of a command; nested ones join it (as SQLite's do).
+class PgTransaction final : public WriteTransaction {
+ public:
+  PgTransaction(PgStore& store, int& depth);
+  ~PgTransaction() override;
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+  void commit() override;
+
+ private:
+  PgStore* m_store;
+  int* m_depth;
+  bool m_outermost;
+  bool m_done = false;
+};
+
+class PgStore final : public Store, public Reporting {
+ public:
+  PgStore(const std::string& url, const OpenOptions& options)
+      : m_db(url), m_read_only(options.read_only) {
+    m_db.exec("SET lock_timeout = '5s'");
+    open_schema(options.create);
+    choose_county(options.county);
+  }
+
+  // The transaction's steps, for PgTransaction.
+  void begin_outermost() {
+    m_next_case.reset();
+    m_next_event.reset();
+    m_next_attendance.reset();
+    m_db.exec("BEGIN");
+    // One writer per county: the lock is held until the transaction ends.
+    (void)m_db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {m_county});
+  }
+  void commit_outermost() {
+    flush();
+    m_db.exec("COMMIT");
+  }
+  void rollback_outermost() noexcept {
+    m_cases_copy.clear();
+    m_events_copy.clear();
+    m_bulk = false;
+    try {
+      m_db.exec("ROLLBACK");
+    } catch (const Error&) {  // the connection is lost: the server rolls back anyway
+    }
+  }
+
+  std::unique_ptr<WriteTransaction> begin_write() override {
+    if (m_read_only)
+      throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
+                                           " was opened read-only; this command writes, and "
+                                           "wrote nothing");
+    if (m_depth == 0) (void)scope();
+    return std::make_unique<PgTransaction>(*this, m_depth);
+  }
+
+  Reporting& reporting() override { return *this; }
+
+  int policy_version() override {
+    return static_cast<int>(
+        q("SELECT coalesce(max(version), 0) FROM policies WHERE county = $1").int64(0, 0));
+  }
+
+  int schema_version() override {
+    return static_cast<int>(
+        m_db.query("SELECT value::integer FROM gridgov_meta WHERE key = 'schema_version'")
+            .int64(0, 0));
+  }
+
+  std::optional<Unit> county() override {
+    if (scope().empty()) return std::nullopt;
+    auto r = q(k_unit_select + " AND depth = 0 LIMIT 1");
+    if (r.empty()) return std::nullopt;
+    return read_unit(r, 0).unit;
+  }
+
+  std::vector<std::string> counties() override {
+    flush();
+    auto r = m_db.query("SELECT county FROM counties ORDER BY county COLLATE \"C\"");
+    std::vector<std::string> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(r.str(i, 0));
+    return out;
+  }
+
+  std::vector<StoredUnit> units() override {
+    auto r = q(k_unit_select + " ORDER BY depth, code COLLATE \"C\"");
+    std::vector<StoredUnit> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_unit(r, i));
+    if (auto fault = unit_tree_fault(out))
+      throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() + " is unusable: " + *fault);
+    return out;
+  }
+
+  std::optional<StoredUnit> find_unit(std::string_view code) override {
+    auto r = q(k_unit_select + " AND code = $2", {std::string(code)});
+    if (r.empty()) return std::nullopt;
+    return read_unit(r, 0);
+  }
+
+  void add_unit(const Unit& u) override {
+    if (u.level == Level::county && m_county.empty() && m_counties_held <= 1) m_county = u.code;
+    if (u.level == Level::county)
+      (void)q(
+          "INSERT INTO counties (county, created_at) VALUES ($1, "
+          "extract(epoch FROM now())::bigint) ON CONFLICT DO NOTHING");
+    (void)q(
+        "INSERT INTO units (county, code, name, level, depth, parent, households, "
+        "population) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        unit_values(u));
+  }
+
+  void update_unit(const Unit& u) override {
+    (void)q(
+        "UPDATE units SET name = $3, level = $4, depth = $5, parent = $6, households = $7, "
+        "population = $8, retired = false WHERE county = $1 AND code = $2",
+        unit_values(u));
+  }
+
+  void retire_unit(std::string_view code) override {
+    (void)q("UPDATE units SET retired = true WHERE county = $1 AND code = $2", {std::string(code)});
+  }
+
+  std::set<std::string, std::less<>> units_in_use() override {
+    return code_set(
+        q("SELECT u.code FROM units u WHERE u.county = $1 AND NOT u.retired AND (u.code IN "
+          "(SELECT wu.unit FROM worker_units wu JOIN workers w ON w.county = wu.county AND "
+          "w.code = wu.worker WHERE wu.county = $1 AND NOT w.retired) OR u.code IN "
+          "(SELECT grid FROM cases WHERE county = $1) OR u.code IN (SELECT unit FROM cases WHERE "
+          "county = $1 AND unit IS NOT NULL))"));
+  }
+
+  std::set<std::string, std::less<>> units_with_cases() override {
+    return code_set(
+        q("SELECT u.code FROM units u WHERE u.county = $1 AND NOT u.retired AND (u.code IN "
+          "(SELECT grid FROM cases WHERE county = $1) OR u.code IN (SELECT unit FROM cases "
+          "WHERE county = $1 AND unit IS NOT NULL))"));
+  }
+
+  std::map<std::string, CategoryUse, std::less<>> category_use() override {
+    auto r =
+        q("SELECT category, count(*), count(*) FILTER (WHERE status IN ('open', 'resolved')) "
+          "FROM cases WHERE county = $1 GROUP BY category");
+    std::map<std::string, CategoryUse, std::less<>> out;
+    for (int i = 0; i < r.size(); ++i) out[r.str(i, 0)] = CategoryUse{r.int64(i, 1), r.int64(i, 2)};
+    return out;
+  }
+
+  std::vector<StoredWorker> workers() override {
+    auto r = q(k_worker_select + " ORDER BY w.code COLLATE \"C\"");
+    std::vector<StoredWorker> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_worker(r, i));
+    return out;
+  }
+
+  std::optional<StoredWorker> find_worker(std::string_view code) override {
+    auto r = q(k_worker_select + " AND w.code = $2", {std::string(code)});
+    if (r.empty()) return std::nullopt;
+    return read_worker(r, 0);
+  }
+
+  std::set<std::string, std::less<>> party_members() override {
+    return code_set(q("SELECT code FROM workers WHERE county = $1 AND party_member"));
+  }
+
+  std::vector<Worker> workers_of(std::string_view unit) override {
+    auto r = q(k_worker_select +
+                   " AND NOT w.retired AND w.code IN (SELECT worker FROM worker_units WHERE "
+                   "county = $1 AND unit = $2) ORDER BY w.code COLLATE \"C\"",
+               {std::string(unit)});
+    std::vector<Worker> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_worker(r, i).worker);
+    return out;
+  }
+
+  void put_worker(const Worker& w) override {
+    (void)q(
+        "INSERT INTO workers (county, code, name, tier, deployment, department, phone, "
+        "retired, retired_at, party_member, party_role) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "false, NULL, $8, $9) ON CONFLICT (county, code) DO UPDATE SET name = $3, tier = $4, "
+        "deployment = $5, department = $6, phone = $7, retired = false, retired_at = NULL, "
+        "party_member = $8, party_role = $9",
+        {w.code, w.name, std::string(to_string(w.tier)),
+         w.deployment ? Param(std::string(to_string(*w.deployment))) : Param(),
+         text_or_null(w.department), text_or_null(w.phone),
+         w.party_member ? flag(*w.party_member) : Param(), text_or_null(w.party_role)});
+    (void)q("DELETE FROM worker_units WHERE county = $1 AND worker = $2", {w.code});
+    for (std::size_t i = 0; i < w.units.size(); ++i)
+      (void)q("INSERT INTO worker_units (county, worker, position, unit) VALUES ($1, $2, $3, $4)",
+              {w.code, num(static_cast<int64_t>(i)), w.units[i]});
+  }
+
+  void retire_worker(std::string_view code, std::optional<Timestamp> at) override {
+    (void)q("UPDATE workers SET retired = true, retired_at = $3 WHERE county = $1 AND code = $2",
+            {std::string(code), time_or_null(at)});
+  }
+
+  bool add_attendance(const AttendanceRecord& r, Timestamp recorded_at) override {
+    const long long id = next_id(m_next_attendance, "attendance");
+    const bool added =
+        q("INSERT INTO attendance (county, id, worker, at, grid, kind, recorded_at) VALUES ($1, "
+          "$2, $3, $4, $5, $6, $7) ON CONFLICT (county, worker, at) DO NOTHING",
+          {num(id), r.worker, num(seconds(r.at)), r.grid, std::string(to_string(r.kind)),
+           num(seconds(recorded_at))})
+            .affected() > 0;
+    if (added) ++*m_next_attendance;
+    return added;
+  }
+
+  void for_each_stored_attendance(
+      const std::function<void(const AttendanceRecord&, Timestamp)>& visit) override {
+    stream(
+        "SELECT worker, at, grid, kind, recorded_at FROM attendance WHERE county = $1 "
+        "ORDER BY id",
+        {scope()},
+        [&](const PgRows& r, int i) { visit(attendance(r, i), timestamp(r.int64(i, 4))); });
+  }
+
+  std::vector<StoredPartyOrg> party_orgs() override {
+    auto r =
+        q("SELECT code, name, kind, unit, coalesce(parent, ''), coalesce(secretary, ''), retired "
+          "FROM party_orgs WHERE county = $1");
+    std::vector<StoredPartyOrg> out;
+    for (int i = 0; i < r.size(); ++i) {
+      StoredPartyOrg s;
+      s.org.code = r.str(i, 0);
+      s.org.name = r.str(i, 1);
+      s.org.kind = parse_party_kind(r.text(i, 2)).value_or(PartyKind::town_committee);
+      s.org.unit = r.str(i, 3);
+      s.org.parent = r.str(i, 4);
+      s.org.secretary = r.str(i, 5);
+      s.retired = r.boolean(i, 6);
+      out.push_back(std::move(s));
+    }
+    std::sort(out.begin(), out.end(), [](const StoredPartyOrg& a, const StoredPartyOrg& b) {
+      return a.org.kind != b.org.kind ? a.org.kind < b.org.kind : a.org.code < b.org.code;
+    });
+    return out;
+  }
+
+  void put_party_org(const PartyOrg& o) override {
+    (void)q(
+        "INSERT INTO party_orgs (county, code, name, kind, unit, parent, secretary, retired) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, false) ON CONFLICT (county, code) DO UPDATE SET "
+        "name = $3, kind = $4, unit = $5, parent = $6, secretary = $7, retired = false",
+        {o.code, o.name, std::string(to_string(o.kind)), o.unit, text_or_null(o.parent),
+         text_or_null(o.secretary)});
+  }
+
+  void retire_party_org(std::string_view code) override {
+    (void)q("UPDATE party_orgs SET retired = true WHERE county = $1 AND code = $2",
+            {std::string(code)});
+  }
+
+  std::vector<StoredBoundary> boundaries() override {
+    return boundary_list(
+        q("SELECT grid, geometry, min_lon, min_lat, max_lon, max_lat FROM "
+          "boundaries WHERE county = $1 ORDER BY grid COLLATE \"C\""));
+  }
+
+  std::vector<StoredBoundary> boundaries_around(double lon, double lat) override {
+    return boundary_list(
+        q("SELECT grid, geometry, min_lon, min_lat, max_lon, max_lat FROM boundaries WHERE "
+          "county = $1 AND min_lon <= $2 AND max_lon >= $2 AND min_lat <= $3 AND max_lat >= $3 "
+          "ORDER BY grid COLLATE \"C\"",
+          {real(lon), real(lat)}));
+  }
+
+  bool has_boundaries() override {
+    return q("SELECT EXISTS (SELECT 1 FROM boundaries WHERE county = $1)").boolean(0, 0);
+  }
+
+  void put_boundary(const StoredBoundary& b) override {
+    if (q("SELECT 1 FROM units WHERE county = $1 AND code = $2", {b.grid}).empty())
+      throw Error(ErrorCode::not_found, "unknown grid " + b.grid);
+    (void)q(
+        "INSERT INTO boundaries (county, grid, geometry, min_lon, min_lat, max_lon, max_lat) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (county, grid) DO UPDATE SET "
+        "geometry = $3, min_lon = $4, min_lat = $5, max_lon = $6, max_lat = $7",
+        {b.grid, b.geometry, real(b.min_lon), real(b.min_lat), real(b.max_lon), real(b.max_lat)});
+  }
+
+  std::optional<StoredPolicy> policy() override {
+    auto r =
+        q("SELECT version, loaded_at, source, text FROM policies WHERE county = $1 ORDER BY "
+          "version DESC LIMIT 1");
+    if (r.empty()) return std::nullopt;
+    return read_policy(r, 0);
+  }
+
+  std::vector<StoredPolicy> policies() override {
+    auto r =
+        q("SELECT version, loaded_at, source, text FROM policies WHERE county = $1 ORDER BY "
+          "version");
+    std::vector<StoredPolicy> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_policy(r, i));
+    return out;
+  }
+
+  int add_policy(const StoredPolicy& p) override {
+    return static_cast<int>(
+        q("INSERT INTO policies (county, version, loaded_at, source, text) SELECT $1, "
+          "coalesce(max(version), 0) + 1, $2, $3, $4 FROM policies WHERE county = $1 "
+          "RETURNING version",
+          {num(p.loaded_at.time_since_epoch().count()), p.source, p.text})
+            .int64(0, 0));
+  }
+
+  Counts counts() override {
+    Counts c;
+    auto units =
+        q("SELECT depth, count(*) FROM units WHERE county = $1 AND NOT retired GROUP BY depth");
+    for (int i = 0; i < units.size(); ++i)
+      c.units[static_cast<std::size_t>(units.int64(i, 0))] = units.int64(i, 1);
+    auto workers =
+        q("SELECT tier, count(*) FROM workers WHERE county = $1 AND NOT retired GROUP BY tier");
+    for (int i = 0; i < workers.size(); ++i)
+      if (auto t = parse_tier(workers.text(i, 0)))
+        c.workers[static_cast<std::size_t>(*t)] = workers.int64(i, 1);
+    auto cases = q("SELECT status, count(*) FROM cases WHERE county = $1 GROUP BY status");
+    for (int i = 0; i < cases.size(); ++i) {
+      const auto status = cases.text(i, 0);
+      const long long n = cases.int64(i, 1);
+      if (status == "open") c.open = n;
+      if (status == "resolved") c.resolved = n;
+      if (status == "closed") c.closed = n;
+      if (status == "void") c.voided = n;
+    }
+    return c;
+  }
+
+  long long add_case(const Case& c) override {
+    const long long id = next_id(m_next_case, "cases");
+    auto row = case_row(scope(), id, c);
+    if (m_bulk) {
+      append_copy_row(m_cases_copy, row);
+      ++m_cases_collected;
+      if (!c.ext_id.empty()) m_bulk_keys.insert(bulk_key(c.source, c.ext_id));
+    } else {
+      row.erase(row.begin());  // the county is $1
+      (void)q("INSERT INTO cases (" + std::string(k_case_table_columns) + ") VALUES (" +
+                  placeholders(1, static_cast<int>(row.size()) + 1) + ")",
+              row);
+    }
+    ++*m_next_case;
+    return id;
+  }
+
+  void update_case(const Case& c) override {
+    auto values = state_values(c);
+    values.insert(values.begin(), num(c.id));
+    (void)q(
+        "UPDATE cases SET (status, level, unit, department, deadline, rework, due, "
+        "suspended_since, last_counted_at, close_counted_at, escalated, referred, extended, "
+        "stage_late, last_department, supervision_by, resolved_by) = (" +
+            placeholders(3, 17) + ") WHERE county = $1 AND id = $2",
+        values);
+  }
+
+  long long add_event(const Event& e) override {
+    const long long id = next_id(m_next_event, "events");
+    auto row = event_row(scope(), id, e);
+    if (m_bulk) {
+      append_copy_row(m_events_copy, row);
+      if (m_cases_collected >= k_bulk_cases) flush();
+    } else {
+      row.erase(row.begin());
+      (void)q("INSERT INTO events (" + std::string(k_event_table_columns) + ") VALUES (" +
+                  placeholders(1, static_cast<int>(row.size()) + 1) + ")",
+              row);
+    }
+    ++*m_next_event;
+    return id;
+  }
+
+  void begin_bulk() override {
+    // Collected only into a county without cases: then a case is in the database already
+    // only if this load added it (see find_case_id).
+    m_bulk = !q("SELECT EXISTS (SELECT 1 FROM cases WHERE county = $1)").boolean(0, 0);
+    m_bulk_keys.clear();
+  }
+
+  void end_bulk() override {
+    flush();
+    m_bulk = false;
+    m_bulk_keys.clear();
+  }
+
+  std::optional<Case> find_case(long long id) override {
+    auto r = q(k_case_select + " AND c.id = $2", {num(id)});
+    if (r.empty()) return std::nullopt;
+    return read_case(r, 0);
+  }
+
+  std::optional<long long> find_case_id(Source source, std::string_view ext_id) override {
+    if (ext_id.empty()) return std::nullopt;
+    // In a bulk load into an empty county, only a key this load added can be there.
+    if (m_bulk && !m_bulk_keys.contains(bulk_key(source, ext_id))) return std::nullopt;
+    auto r = q("SELECT id FROM cases WHERE county = $1 AND source = $2 AND ext_id = $3",
+               {std::string(to_string(source)), std::string(ext_id)});
+    if (r.empty()) return std::nullopt;
+    return r.int64(0, 0);
+  }
+
+  std::vector<Event> events(long long case_id) override {
+    return event_list(q(event_select() + " AND e.case_id = $2 ORDER BY e.id", {num(case_id)}));
+  }
+
+  std::vector<Event> events_between(EventType type, Timestamp from, Timestamp to) override {
+    return event_list(
+        q(event_select() + " AND e.type = $2 AND e.at >= $3 AND e.at < $4 ORDER BY e.id",
+          {std::string(to_string(type)), num(seconds(from)), num(seconds(to))}));
+  }
+
+  std::vector<Case> cases(const CaseFilter& f) override {
+    std::string sql = k_case_select;
+    PgParams params{scope()};
+    auto where = [&](const std::string& clause, Param value) {
+      params.push_back(std::move(value));
+      std::string c = clause;
+      const std::string n = "$" + std::to_string(params.size());
+      for (auto at = c.find('?'); at != std::string::npos; at = c.find('?', at + n.size()))
+        c.replace(at, 1, n);
+      sql += " AND " + c;
+    };
+    if (f.status) where("c.status = ?", std::string(to_string(*f.status)));
+    if (f.level) where("c.level = ?", std::string(to_string(*f.level)));
+    if (!f.department.empty()) where("c.department = ?", f.department);
+    if (!f.category.empty()) where("c.category = ?", f.category);
+    if (f.source) where("c.source = ?", std::string(to_string(*f.source)));
+    if (f.overdue_at)
+      where("c.status = 'open' AND c.suspended_since IS NULL AND c.due < ?",
+            num(seconds(*f.overdue_at)));
+    if (f.stage_overdue_at)
+      where("c.status = 'open' AND c.suspended_since IS NULL AND c.deadline < ?",
+            num(seconds(*f.stage_overdue_at)));
+    if (f.supervised_at)
+      where(
+          "((c.status = 'open' AND c.suspended_since IS NULL AND c.due < ?) OR (c.status IN "
+          "('open', 'resolved') AND EXISTS (SELECT 1 FROM events WHERE county = c.county AND "
+          "case_id = c.id AND type = 'supervise')))",
+          num(seconds(*f.supervised_at)));
+    if (f.reported_from) where("c.reported_at >= ?", num(seconds(*f.reported_from)));
+    if (f.reported_to) where("c.reported_at < ?", num(seconds(*f.reported_to)));
+    if (!f.unit.empty()) {
+      check_subtree(f.unit);
+      // At most four levels below a unit: a cycle of parents cannot make it endless.
+      where(
+          "c.grid IN (WITH RECURSIVE sub(code, below) AS (SELECT code, 0 FROM units WHERE "
+          "county = $1 AND code = ? UNION ALL SELECT u.code, sub.below + 1 FROM units u JOIN "
+          "sub ON u.county = $1 AND u.parent = sub.code WHERE sub.below < 4) SELECT code FROM "
+          "sub)",
+          f.unit);
+    }
+    sql += " ORDER BY c.id";
+    std::vector<Case> out;
+    stream(sql, params, [&](const PgRows& r, int i) { out.push_back(read_case(r, i)); });
+    return out;
+  }
+
+  // Reporting
+
+  void for_each_case(
+      Timestamp from, Timestamp to, Timestamp until,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) override {
+    stream_cases(from, to, until, "", visit);
+  }
+
+  void for_each_unsettled_case(
+      Timestamp from, Timestamp to, Timestamp end,
+      const std::function<void(const Case&, const std::vector<Event>&)>& visit) override {
+    stream_cases(from, to, end, " AND c.last_counted_at >= $4", visit);
+  }
+
+  void settled_tallies(
+      Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
+    // The server groups the period's settled cases by key and standing (docs/design.md §7);
+    // here each group becomes its outcome, counted as `outcome_at` counts it.
+    const int n = static_cast<int>(keys.size());
+    const std::string columns =
+        stats_keys(keys, "coalesce(c.last_department, '')", "c.grid") +
+        "c.status, c.kind = 'problem', c.suspended_since IS NOT NULL, c.escalated, c.referred, "
+        "c.extended, c.stage_late, coalesce($4 > c.due, false), coalesce($4 > c.deadline, "
+        "false), coalesce($4 > c.supervision_by, false), c.close_counted_at IS NOT NULL AND "
+        "coalesce(c.close_counted_at <= c.due, true), coalesce(wr.party_member, false), "
+        "coalesce(wv.party_member, false)";
+    constexpr int standing_columns = 13;
+    std::string group_by;
+    for (int i = 1; i <= n + standing_columns; ++i)
+      group_by += (i > 1 ? ", " : "") + std::to_string(i);
+    const std::string sql =
+        "SELECT " + columns +
+        ", count(*), string_agg(CASE WHEN c.kind = 'problem' AND c.status = 'closed' THEN "
+        "(c.close_counted_at - c.reported_at)::text END, ',') FROM cases c LEFT JOIN workers wr "
+        "ON wr.county = c.county AND wr.code = c.reporter LEFT JOIN workers wv ON wv.county = "
+        "c.county AND wv.code = c.resolved_by WHERE c.county = $1 AND c.reported_at >= $2 AND "
+        "c.reported_at < $3 AND (c.last_counted_at IS NULL OR c.last_counted_at < $4) GROUP BY " +
+        group_by;
+    std::map<std::vector<std::string>, Tally> tallies;
+    stream(sql, {scope(), num(seconds(from)), num(seconds(to)), num(seconds(end))},
+           [&](const PgRows& r, int i) {
+             std::vector<std::string> key;
+             for (int k = 0; k < n; ++k) key.push_back(r.str(i, k));
+             Standing s;
+             s.status = parse_status(r.text(i, n)).value_or(Status::open);
+             bool Standing::*const flags[] = {
+                 &Standing::problem_kind,       &Standing::suspended,
+                 &Standing::escalated,          &Standing::referred,
+                 &Standing::extended,           &Standing::stage_late,
+                 &Standing::past_due,           &Standing::past_deadline,
+                 &Standing::past_supervision,   &Standing::closed_by_due,
+                 &Standing::reported_by_member, &Standing::resolved_by_member};
+             for (int b = 0; b < static_cast<int>(std::size(flags)); ++b)
+               s.*flags[b] = r.boolean(i, n + 1 + b);
+             Tally& t = tallies[key];
+             t.add(outcome_of(s), r.int64(i, n + standing_columns));
+             if (!r.null(i, n + standing_columns + 1)) {
+               const auto list = r.text(i, n + standing_columns + 1);
+               std::size_t start = 0;
+               while (start <= list.size()) {
+                 auto comma = list.find(',', start);
+                 if (comma == std::string_view::npos) comma = list.size();
+                 int64_t secs = 0;
+                 std::from_chars(list.data() + start, list.data() + comma, secs);
+                 t.hours.push_back(static_cast<double>(secs) / 3600.0);
+                 start = comma + 1;
+               }
+             }
+           });
+    for (const auto& [key, t] : tallies) visit(key, t);
+  }
+
+  void event_tallies(
+      Timestamp from, Timestamp to, const std::vector<StatsKey>& keys,
+      const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
+    // Tally::add(const Event&) in SQL.
+    const int n = static_cast<int>(keys.size());
+    std::string sql = "SELECT " + stats_keys(keys, "coalesce(e.department, '')", "c.grid") +
+                      "count(*) FILTER (WHERE e.type = 'whistle'), count(*) FILTER (WHERE "
+                      "e.type = 'rework'), count(*) FILTER (WHERE e.type = 'supervise'), "
+                      "count(*) FILTER (WHERE e.type = 'close' AND e.actor = 'admin') FROM "
+                      "events e JOIN cases c ON c.county = e.county AND c.id = e.case_id WHERE "
+                      "e.county = $1 AND e.at >= $2 AND e.at < $3 AND (e.type IN ('whistle', "
+                      "'rework', 'supervise') OR (e.type = 'close' AND e.actor = 'admin'))";
+    for (int i = 1; i <= n; ++i) sql += (i > 1 ? ", " : " GROUP BY ") + std::to_string(i);
+    auto r = q(sql, {num(seconds(from)), num(seconds(to))});
+    for (int i = 0; i < r.size(); ++i) {
+      Tally t;
+      t.whistles = r.int64(i, n);
+      t.rework = r.int64(i, n + 1);
+      t.supervised = r.int64(i, n + 2);
+      t.verified_by_admin = r.int64(i, n + 3);
+      std::vector<std::string> key;
+      for (int k = 0; k < n; ++k) key.push_back(r.str(i, k));
+      visit(key, t);
+    }
+  }
+
+  void for_each_event(Timestamp from, Timestamp to,
+                      const std::function<void(const Case&, const Event&)>& visit) override {
+    stream("SELECT " + std::string(k_header_columns) + ", " + std::string(k_event_columns) +
+               " FROM events e JOIN cases c ON c.county = e.county AND c.id = e.case_id WHERE "
+               "e.county = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, e.id",
+           {scope(), num(seconds(from)), num(seconds(to))}, [&](const PgRows& r, int i) {
+             visit(read_header(r, i), read_event(r, i, k_header_count));
+           });
+  }
+
+  void for_each_attendance(Timestamp from, Timestamp to,
+                           const std::function<void(const AttendanceRecord&)>& visit) override {
+    stream(
+        "SELECT worker, at, grid, kind FROM attendance WHERE county = $1 AND at >= $2 AND "
+        "at < $3 ORDER BY at, id",
+        {scope(), num(seconds(from)), num(seconds(to))},
+        [&](const PgRows& r, int i) { visit(attendance(r, i)); });
+  }
+
+  void for_each_patrol_report(Timestamp from, Timestamp to,
+                              const std::function<void(const AttendanceRecord&)>& visit) override {
+    // The reports rule 12 also reads for the quota: patrol, not void, not a late record.
+    AttendanceRecord a;
+    a.kind = AttendanceKind::patrol;
+    stream(
+        "SELECT c.reporter, c.reported_at, c.grid FROM cases c WHERE c.county = $1 AND "
+        "c.source = 'patrol' AND c.reported_at >= $2 AND c.reported_at < $3 AND c.status <> "
+        "'void' AND NOT EXISTS (SELECT 1 FROM events WHERE county = c.county AND case_id = "
+        "c.id AND late_record AND type = 'report') ORDER BY c.reported_at, c.id",
+        {scope(), num(seconds(from)), num(seconds(to))}, [&](const PgRows& r, int i) {
+          a.worker = r.str(i, 0);
+          a.at = timestamp(r.int64(i, 1));
+          a.grid = r.str(i, 2);
+          visit(a);
+        });
+  }
+
+  std::optional<std::pair<Timestamp, Timestamp>> reported_range() override {
+    auto r = q("SELECT min(reported_at), max(reported_at) FROM cases WHERE county = $1");
+    if (r.null(0, 0)) return std::nullopt;
+    return std::pair{timestamp(r.int64(0, 0)), timestamp(r.int64(0, 1))};
+  }
+
+  std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
+                                         int reports) override {
+    std::map<std::string, GridQuota> by_grid;
+    std::map<std::pair<std::string, int64_t>, long long> valid_per_day;
+    for_each_quota_report(from, to, offset,
+                          [&](const std::string& grid, int64_t day, QuotaVerdict why) {
+                            GridQuota& g = by_grid[grid];
+                            switch (why) {
+                              case QuotaVerdict::voided:
+                                ++g.voided;
+                                break;
+                              case QuotaVerdict::by_admin:
+                                ++g.by_admin;
+                                break;
+                              case QuotaVerdict::late_record:
+                                ++g.late_records;
+                                break;
+                              case QuotaVerdict::not_grid_worker:
+                                ++g.not_grid_worker;
+                                break;
+                              case QuotaVerdict::valid:
+                                ++g.valid;
+                                ++valid_per_day[{grid, day}];
+                                break;
+                            }
+                          });
+    for (const auto& [grid_day, count] : valid_per_day)
+      if (count >= reports) ++by_grid[grid_day.first].days_met;
+    return by_grid;
+  }
+
+  std::map<std::string, std::vector<long long>> quota_by_day(Timestamp from, Timestamp to,
+                                                             std::chrono::minutes offset) override {
+    const int64_t shift = static_cast<int64_t>(offset.count()) * 60;
+    const int64_t first = floor_div(seconds(from) + shift, 86400);
+    const int64_t days =
+        std::max<int64_t>(floor_div(seconds(to) + shift - 1, 86400) - first + 1, 0);
+    std::map<std::string, std::vector<long long>> out;
+    for_each_quota_report(from, to, offset,
+                          [&](const std::string& grid, int64_t day, QuotaVerdict why) {
+                            if (why != QuotaVerdict::valid || day < first || day >= first + days)
+                              return;
+                            auto& v = out[grid];
+                            if (v.empty()) v.assign(static_cast<std::size_t>(days), 0);
+                            ++v[static_cast<std::size_t>(day - first)];
+                          });
+    return out;
+  }
+
+  /// Sends the rows a bulk load collected.
+  void flush() {
+    if (m_cases_copy.empty() && m_events_copy.empty()) return;
+    std::string cases;
+    std::string events;
+    cases.swap(m_cases_copy);
+    events.swap(m_events_copy);
+    m_cases_collected = 0;
+    if (!cases.empty()) m_db.copy_in("cases (" + std::string(k_case_table_columns) + ")", cases);
+    if (!events.empty())
+      m_db.copy_in("events (" + std::string(k_event_table_columns) + ")", events);
+  }
+
+ private:
+  enum class QuotaVerdict { valid, voided, by_admin, late_record, not_grid_worker };
+
+  static int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+  }
+
+  void for_each_quota_report(
+      Timestamp from, Timestamp to, std::chrono::minutes offset,
+      const std::function<void(const std::string&, int64_t, QuotaVerdict)>& visit) {
+    // Who may report for a grid: the grid-tier workers serving it.
+    std::unordered_map<std::string, std::vector<std::string>> serving;
+    auto workers =
+        q("SELECT w.code, wu.unit FROM workers w JOIN worker_units wu ON wu.county = w.county "
+          "AND wu.worker = w.code WHERE w.county = $1 AND w.tier = 'grid'");
+    for (int i = 0; i < workers.size(); ++i)
+      serving[workers.str(i, 0)].push_back(workers.str(i, 1));
+    stream(
+        "SELECT c.grid, (c.reported_at + $2) / 86400, c.reporter, "
+        "c.status = 'void', EXISTS (SELECT 1 FROM events WHERE county = c.county AND "
+        "case_id = c.id AND late_record AND type = 'report') FROM cases c WHERE c.county = $1 "
+        "AND c.source = 'patrol' AND c.reported_at >= $3 AND c.reported_at < $4",
+        {scope(), num(static_cast<int64_t>(offset.count()) * 60), num(seconds(from)),
+         num(seconds(to))},
+        [&](const PgRows& r, int i) {
+          const std::string grid = r.str(i, 0);
+          const auto reporter = r.text(i, 2);
+          QuotaVerdict why = QuotaVerdict::valid;
+          if (r.boolean(i, 3)) {
+            why = QuotaVerdict::voided;
+          } else if (reporter == k_admin_code) {
+            why = QuotaVerdict::by_admin;
+          } else if (r.boolean(i, 4)) {
+            why = QuotaVerdict::late_record;
+          } else if (auto w = serving.find(std::string(reporter));
+                     w == serving.end() ||
+                     std::find(w->second.begin(), w->second.end(), grid) == w->second.end()) {
+            why = QuotaVerdict::not_grid_worker;
+          }
+          visit(grid, r.int64(i, 1), why);
+        });
+  }
+
+  void stream_cases(Timestamp from, Timestamp to, Timestamp until, const std::string& where,
+                    const std::function<void(const Case&, const std::vector<Event>&)>& visit) {
+    Case header;
+    std::vector<Event> events;
+    stream("SELECT " + std::string(k_header_columns) + ", " + std::string(k_event_columns) +
+               " FROM cases c JOIN events e ON e.county = c.county AND e.case_id = c.id AND "
+               "e.at < $4 WHERE c.county = $1 AND c.reported_at >= $2 AND c.reported_at < $3" +
+               where + " ORDER BY c.id, e.id",
+           {scope(), num(seconds(from)), num(seconds(to)), num(seconds(until))},
+           [&](const PgRows& r, int i) {
+             const long long id = r.int64(i, 0);
+             if (id != header.id && header.id != 0) {
+               visit(header, events);
+               events.clear();
+             }
+             if (id != header.id) header = read_header(r, i);
+             events.push_back(read_event(r, i, k_header_count));
+           });
+    if (header.id != 0) visit(header, events);
+  }
+
+  /// Runs a query through a server-side cursor, `k_fetch_rows` rows at a time, so that the
+  /// client holds one batch however many rows there are.
+  void stream(const std::string& sql, const PgParams& params,
+              const std::function<void(const PgRows&, int)>& row) {
+    flush();
+    const bool own = m_depth == 0;
+    if (own) m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    try {
+      const std::string cursor = "gridgov_" + std::to_string(++m_cursors);
+      m_db.query_once("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + sql, params);
+      const std::string fetch = "FETCH " + std::to_string(k_fetch_rows) + " FROM " + cursor;
+      for (;;) {
+        auto rows = m_db.query_once(fetch, {});
+        for (int i = 0; i < rows.size(); ++i) row(rows, i);
+        if (rows.size() < k_fetch_rows) break;
+      }
+      m_db.exec("CLOSE " + cursor);
+      if (own) m_db.exec("COMMIT");
+    } catch (...) {
+      if (own) {
+        try {
+          m_db.exec("ROLLBACK");
+        } catch (const Error&) {  // the connection is lost: nothing to roll back
+        }
+      }
+      throw;
+    }
+  }
+
+  /// Runs `sql` with the county as $1 and `params` after it.
+  PgRows q(const std::string& sql, PgParams params = {}) {
+    flush();
+    params.insert(params.begin(), scope());
+    return m_db.query(sql, params);
+  }
+
+  /// The county every statement works on; ErrorCode::usage where none was chosen among several.
+  const std::string& scope() {
+    if (m_county.empty() && m_counties_held > 1) {
+      std::string list;
+      for (const auto& c : counties()) list += (list.empty() ? "" : ", ") + c;
+      throw Error(ErrorCode::usage,
+                  "PostgreSQL " + m_db.name() + " holds " + std::to_string(m_counties_held) +
+                      " counties (" + list + "); choose one with --county CODE",
+                  "", "county");
+    }
+    return m_county;
+  }
+
+  long long next_id(std::optional<long long>& next, const char* table) {
+    if (!next)
+      next = q(std::string("SELECT coalesce(max(id), 0) + 1 FROM ") + table + " WHERE county = $1")
+                 .int64(0, 0);
+    return *next;
+  }
+
+  static std::string bulk_key(Source source, std::string_view ext_id) {
+    return std::string(to_string(source)) + '\0' + std::string(ext_id);
+  }
+
+  PgParams unit_values(const Unit& u) {
+    return {u.code,
+            u.name,
+            std::string(to_string(u.level)),
+            num(static_cast<int64_t>(index(u.level))),
+            text_or_null(u.parent),
+            u.households ? num(*u.households) : Param(),
+            u.population ? num(*u.population) : Param()};
+  }
+
+  static std::set<std::string, std::less<>> code_set(const PgRows& r) {
+    std::set<std::string, std::less<>> out;
+    for (int i = 0; i < r.size(); ++i) out.insert(r.str(i, 0));
+    return out;
+  }
+
+  static std::vector<StoredBoundary> boundary_list(const PgRows& r) {
+    std::vector<StoredBoundary> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_boundary(r, i));
+    return out;
+  }
+
+  static std::vector<Event> event_list(const PgRows& r) {
+    std::vector<Event> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_event(r, i));
+    return out;
+  }
+
+  static std::string event_select() {
+    return "SELECT " + std::string(k_event_columns) + " FROM events e WHERE e.county = $1";
+  }
+
+  static StoredPolicy read_policy(const PgRows& r, int i) {
+    return {static_cast<int>(r.int64(i, 0)), timestamp(r.int64(i, 1)), r.str(i, 2), r.str(i, 3)};
+  }
+
+  static AttendanceRecord attendance(const PgRows& r, int i) {
+    AttendanceRecord a;
+    a.worker = r.str(i, 0);
+    a.at = timestamp(r.int64(i, 1));
+    a.grid = r.str(i, 2);
+    a.kind = parse_attendance_kind(r.text(i, 3)).value_or(AttendanceKind::checkin);
+    return a;
+  }
+
+  static std::string stats_keys(const std::vector<StatsKey>& keys, const std::string& department,
+                                const std::string& grid) {
+    std::string out;
+    for (StatsKey k : keys) {
+      switch (k) {
+        case StatsKey::grid:
+          out += grid + ", ";
+          break;
+        case StatsKey::department:
+          out += department + ", ";
+          break;
+        case StatsKey::category:
+          out += "c.category, ";
+          break;
+        case StatsKey::source:
+          out += "c.source, ";
+          break;
+        case StatsKey::service:
+          out += "coalesce(c.service, ''), ";
+          break;
+      }
+    }
+    return out;
+  }
+
+  /// ErrorCode::unusable when the units below `code` go deeper than the model's four levels.
+  void check_subtree(const std::string& code) {
+    auto r =
+        q("WITH RECURSIVE sub(code, below) AS (SELECT code, 0 FROM units WHERE county = $1 AND "
+          "code = $2 UNION ALL SELECT u.code, sub.below + 1 FROM units u JOIN sub ON u.county = $1 "
+          "AND u.parent = sub.code WHERE sub.below < 5) SELECT EXISTS (SELECT 1 FROM sub WHERE "
+          "below = 5)",
+          {code});
+    if (!r.boolean(0, 0)) return;
+    (void)units();
+    throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
+                                         " is unusable: the units below " + code +
+                                         " go more than four levels deep");
+  }
+
+  /// Creates or migrates the schema, under a lock that keeps two first runs apart; refuses a
+  /// database of another application or of a newer gridgov, which it leaves untouched.
+  void open_schema(bool create) {
+    m_db.exec("BEGIN");
+    try {
+      (void)m_db.query("SELECT pg_advisory_xact_lock(1196573767)");  // "GRDG"
+      auto found = m_db.query(
+          "SELECT to_regclass('gridgov_meta') IS NOT NULL, (SELECT count(*) FROM pg_class c "
+          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
+          "c.relkind IN ('r', 'p', 'v', 'm', 'f')), current_schema() IS NULL");
+      if (found.boolean(0, 2))
+        throw Error(ErrorCode::unusable,
+                    "PostgreSQL " + m_db.name() + " is unusable: its search_path names no schema");
+      int version = 0;
+      if (found.boolean(0, 0)) {
+        auto meta = m_db.query(
+            "SELECT (SELECT value FROM gridgov_meta WHERE key = 'application'), (SELECT value "
+            "FROM gridgov_meta WHERE key = 'schema_version')");
+        if (meta.null(0, 0) || meta.text(0, 0) != "gridgov" || meta.null(0, 1)) throw foreign();
+        version = std::atoi(meta.str(0, 1).c_str());
+        if (version > k_pg_schema_version)
+          throw Error(ErrorCode::unusable,
+                      "PostgreSQL " + m_db.name() + " has gridgov schema version " +
+                          std::to_string(version) + ", newer than this gridgov's " +
+                          std::to_string(k_pg_schema_version) +
+                          "; upgrade gridgov (the database was left untouched)",
+                      "", "schema");
+      } else if (found.int64(0, 1) > 0) {
+        throw foreign();
+      } else if (!create) {
+        throw Error(ErrorCode::not_found,
+                    "no gridgov database in PostgreSQL " + m_db.name() +
+                        " (it holds no tables yet): run gridctl init first",
+                    "", "database");
+      } else {
+        version = -1;  // empty: the first migration creates gridgov_meta
+      }
+      if (version < k_pg_schema_version && m_read_only)
+        throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
+                                             " needs a schema upgrade, but was opened read-only");
+      for (int v = std::max(version, 0); v < k_pg_schema_version; ++v)
+        m_db.exec(std::string(detail::k_pg_migrations[static_cast<std::size_t>(v)]));
+      if (version < k_pg_schema_version)
+        m_db.exec("UPDATE gridgov_meta SET value = '" + std::to_string(k_pg_schema_version) +
+                  "' WHERE key = 'schema_version'");
+      m_db.exec("COMMIT");
+    } catch (...) {
+      try {
+        m_db.exec("ROLLBACK");
+      } catch (const Error&) {  // the connection is lost: nothing was written
+      }
+      throw;
+    }
+  }
+
+  Error foreign() const {
+    return Error(ErrorCode::unusable,
+                 "PostgreSQL " + m_db.name() +
+                     " is not a gridgov database: it holds another application's tables (the "
+                     "database was left untouched)");
+  }
+
+  void choose_county(const std::string& wanted) {
+    m_counties_held =
+        static_cast<long long>(m_db.query("SELECT count(*) FROM counties").int64(0, 0));
+    if (!wanted.empty()) {
+      m_county = wanted;
+    } else if (m_counties_held == 1) {
+      m_county = m_db.query("SELECT county FROM counties").str(0, 0);
+    }
+  }
+
+  detail::PgConnection m_db;
+  bool m_read_only = false;
+  std::string m_county;           ///< the county every statement works on
+  long long m_counties_held = 0;  ///< counties in the database when opened
+  int m_depth = 0;
+  int m_cursors = 0;
+  std::optional<long long> m_next_case;  ///< ids, known while this writer holds the lock
+  std::optional<long long> m_next_event;
+  std::optional<long long> m_next_attendance;
+  bool m_bulk = false;
+  std::string m_cases_copy;  ///< a bulk load's rows not yet sent, in COPY's text format
+  std::string m_events_copy;
+  std::size_t m_cases_collected = 0;
+  std::unordered_set<std::string> m_bulk_keys;  ///< (source, ext_id) of the cases this load added
+
+  friend class PgTransaction;
+};
+
+PgTransaction::PgTransaction(PgStore& store, int& depth)
+    : m_store(&store), m_depth(&depth), m_outermost(depth == 0) {
+  if (m_outermost) store.begin_outermost();
+  ++*m_depth;
+}
+
+PgTransaction::~PgTransaction() {
+  --*m_depth;
+  if (m_outermost && !m_done) m_store->rollback_outermost();
+}
+
+void PgTransaction::commit() {
+  if (!m_outermost || m_done) return;
+  m_done = true;
+  try {
+    m_store->commit_outermost();
+  } catch (...) {
+    m_store->rollback_outermost();
+    throw;
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
+std::unique_ptr<Store> open_pg_store(const std::string& url, const OpenOptions& options) {
+  return std::make_unique<PgStore>(url, options);
+}
+
+bool pg_store_exists(const std::string& url) {
+  PgConnection db(url);
+  return db.query("SELECT to_regclass('gridgov_meta') IS NOT NULL").boolean(0, 0);
+}
+
+}  // namespace detail
+
+}  // namespace gridgov

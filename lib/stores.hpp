@@ -1,0 +1,18 @@
+#pragma once
+// The backends behind open_store (lib/store.cpp picks one by the URL's scheme).
+
+#include <memory>
+#include <string>
+
+#include "gridgov/store.hpp"
+
+namespace gridgov::detail {
+
+/// SQLite at a file path (or `:memory:`); lib/sqlite_store.cpp.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const OpenOptions& options);
+/// PostgreSQL at a libpq URI; lib/pg_store.cpp.
+std::unique_ptr<Store> open_pg_store(const std::string& url, const OpenOptions& options);
+/// Whether the PostgreSQL database at `url` holds gridgov's tables.
+bool pg_store_exists(const std::string& url);
+
+}  // namespace gridgov::detail

@@ -242,7 +242,7 @@ void print_report(Context& ctx, const ImportFlags& flags, const gridgov::ImportR
   else if (!total.changes())
     ctx.say("nothing to change: " + counts);
   else
-    ctx.say("imported into " + ctx.db_path() + ": " + counts);
+    ctx.say("imported into " + ctx.db_name() + ": " + counts);
 }
 
 void add_flags(CLI::App* cmd, ImportFlags& flags, const char* files_help, bool prune = true) {

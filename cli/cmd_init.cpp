@@ -35,9 +35,9 @@ void setup_init(CLI::App& app, Context& ctx) {
     auto session = ctx.session(true);
     gridgov::Store& store = session.store();
     if (gridgov::init_county(store, county, gridgov::now()))
-      ctx.say("initialised " + ctx.db_path() + " for county " + county.code + " " + county.name);
+      ctx.say("initialised " + ctx.db_name() + " for county " + county.code + " " + county.name);
     else
-      ctx.say(ctx.db_path() + " already belongs to county " + county.code + "; nothing changed");
+      ctx.say(ctx.db_name() + " already belongs to county " + county.code + "; nothing changed");
   });
 }
 

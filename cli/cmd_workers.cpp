@@ -80,7 +80,7 @@ void run_retire(Context& ctx, const WorkersFlags& f) {
   if (f.dry_run)
     ctx.say("dry run: would have " + counts + "; nothing written");
   else
-    ctx.say((retired > 0 ? "workers in " + ctx.db_path() + ": " : "nothing to change: ") + counts);
+    ctx.say((retired > 0 ? "workers in " + ctx.db_name() + ": " : "nothing to change: ") + counts);
 }
 
 }  // namespace

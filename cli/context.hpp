@@ -33,6 +33,8 @@ class Context {
   GlobalOptions options;
 
   [[nodiscard]] std::string db_path() const;
+  /// The database as messages name it: a PostgreSQL URL without its password.
+  [[nodiscard]] std::string db_name() const { return gridgov::display_url(db_path()); }
   /// The county chosen (--county, else $GRIDCTL_COUNTY); empty: the database's only one.
   [[nodiscard]] std::string county() const;
   [[nodiscard]] gridgov::Format format() const;

@@ -18,10 +18,15 @@ long long PgRows::affected() const {
 
 namespace {
 
-/// The first line of libpq's message, without the trailing newline.
-std::string first_line(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+/// libpq's message on one line: its line breaks and indents become single spaces.
+std::string one_line(const char* message) {
+  std::string s;
+  for (const char* p = message ? message : ""; *p; ++p) {
+    const bool space = *p == '\n' || *p == '\t' || *p == ' ';
+    if (space && (s.empty() || s.back() == ' ')) continue;
+    s += space ? ' ' : *p;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
 
@@ -74,7 +79,7 @@ PgConnection::PgConnection(const std::string& url) : m_name(name_of(url)) {
   m_conn.reset(PQconnectdb(url.c_str()));
   if (!m_conn) throw Error(ErrorCode::unusable, "cannot connect to " + m_name + ": out of memory");
   if (PQstatus(m_conn.get()) != CONNECTION_OK) {
-    std::string why = first_line(PQerrorMessage(m_conn.get()));
+    std::string why = one_line(PQerrorMessage(m_conn.get()));
     // libpq names the server and the failure; a password never appears in its messages.
     throw Error(ErrorCode::unusable, "cannot connect to PostgreSQL " + m_name + ": " + why);
   }
@@ -86,9 +91,9 @@ PgConnection::PgConnection(const std::string& url) : m_name(name_of(url)) {
 void PgConnection::fail(const PGresult* result, const std::string& what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
-  std::string message =
-      first_line(result ? PQresultErrorMessage(result) : PQerrorMessage(m_conn.get()));
-  if (message.empty()) message = first_line(PQerrorMessage(m_conn.get()));
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = one_line(primary ? primary : PQerrorMessage(m_conn.get()));
+  if (message.empty()) message = one_line(PQerrorMessage(m_conn.get()));
   if (PQstatus(m_conn.get()) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
       code.rfind("57P", 0) == 0)
     throw Error(ErrorCode::unusable, "PostgreSQL " + m_name + ": the connection was lost (" +

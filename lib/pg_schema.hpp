@@ -77,7 +77,7 @@ CREATE TABLE policies (
 CREATE TABLE cases (
   county           text NOT NULL,
   id               bigint NOT NULL,
-  kind             text NOT NULL CHECK (kind IN ('problem', 'info')),
+  kind             text NOT NULL CHECK (kind IN ('problem', 'info', 'service')),
   source           text NOT NULL
                    CHECK (source IN ('patrol', 'hotline', 'surveillance', 'petition', 'platform')),
   ext_id           text,
@@ -103,7 +103,7 @@ CREATE TABLE cases (
   stage_late       boolean NOT NULL DEFAULT false,
   last_department  text,
   supervision_by   bigint,
-  service          text,
+  service          text CHECK ((kind = 'service') = (service IS NOT NULL)),
   resolved_by      text,
   lon              double precision,
   lat              double precision,
@@ -143,6 +143,8 @@ CREATE TABLE events (
 );
 CREATE INDEX events_case ON events (county, case_id, id);
 CREATE INDEX events_at ON events (county, at);
+CREATE INDEX events_tallied ON events (county, at) WHERE type IN ('whistle', 'rework', 'supervise')
+  OR (type = 'close' AND actor = 'admin');
 
 CREATE TABLE attendance (
   county      text NOT NULL,
@@ -163,7 +165,8 @@ CREATE TABLE party_orgs (
   county    text NOT NULL,
   code      text NOT NULL,
   name      text NOT NULL,
-  kind      text NOT NULL,
+  kind      text NOT NULL
+            CHECK (kind IN ('town_committee', 'zone_committee', 'village_branch', 'grid_group')),
   unit      text NOT NULL,
   parent    text,
   secretary text,
@@ -180,6 +183,7 @@ CREATE TABLE boundaries (
   min_lat  double precision NOT NULL,
   max_lon  double precision NOT NULL,
   max_lat  double precision NOT NULL,
+  CHECK (min_lon <= max_lon AND min_lat <= max_lat),
   PRIMARY KEY (county, grid),
   FOREIGN KEY (county, grid) REFERENCES units (county, code)
 );

@@ -308,7 +308,7 @@ class PgStore final : public Store, public Reporting {
       : m_db(url), m_read_only(options.read_only) {
     m_db.exec("SET lock_timeout = '5s'");
     open_schema(options.create);
-    choose_county(options.county);
+    choose_county(options.county, options.create);
   }
 
   // The transaction's steps, for PgTransaction.
@@ -1057,8 +1057,7 @@ class PgStore final : public Store, public Reporting {
       for (const auto& c : counties()) list += (list.empty() ? "" : ", ") + c;
       throw Error(ErrorCode::usage,
                   "PostgreSQL " + m_db.name() + " holds " + std::to_string(m_counties_held) +
-                      " counties (" + list + "); choose one with --county CODE",
-                  "", "county");
+                      " counties (" + list + "); choose one with --county CODE");
     }
     return m_county;
   }
@@ -1221,11 +1220,22 @@ class PgStore final : public Store, public Reporting {
                      "database was left untouched)");
   }
 
-  void choose_county(const std::string& wanted) {
+  void choose_county(const std::string& wanted, bool create) {
     m_counties_held =
         static_cast<long long>(m_db.query("SELECT count(*) FROM counties").int64(0, 0));
     if (!wanted.empty()) {
       m_county = wanted;
+      // Only a command that may create (`init`, a layout naming its county) adds a county.
+      if (!create && m_db.query("SELECT 1 FROM counties WHERE county = $1", {wanted}).empty()) {
+        std::string held;
+        for (const auto& c : counties()) held += (held.empty() ? "" : ", ") + c;
+        throw Error(
+            ErrorCode::not_found,
+            "PostgreSQL " + m_db.name() + " holds no county " + wanted +
+                (held.empty() ? std::string(" (it holds none yet)") : " (it holds " + held + ")") +
+                "; gridctl init adds one",
+            "", "county");
+      }
     } else if (m_counties_held == 1) {
       m_county = m_db.query("SELECT county FROM counties").str(0, 0);
     }

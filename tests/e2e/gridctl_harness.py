@@ -5,6 +5,10 @@ Environment (set by ctest; the defaults suit a run from the source tree):
     GRIDCTL            the gridctl binary            (default: <repo>/build/cli/gridctl)
     GRIDGOV_EXAMPLES   the example county            (default: <repo>/examples)
     GRIDGOV_TEST_DATA  the input corpus, tests/data  (default: <repo>/tests/data)
+    GRIDGOV_TEST_STORE sqlite (default) or postgresql: the store every sandbox's database is in
+    GRIDGOV_TEST_PG    with postgresql: the URL of a server's maintenance database, on which
+                       each sandbox gets a database of its own (scripts/test starts a
+                       throwaway server and sets it; scripts/pg-cluster)
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ TEST_DATA = os.environ.get("GRIDGOV_TEST_DATA") or os.path.join(REPO, "tests", "
 # Exit codes, docs/design.md §6.
 OK, INTERNAL, USAGE, INPUT, NOT_FOUND, REFUSED, BUSY, UNUSABLE = 0, 1, 2, 3, 4, 5, 6, 7
 
+# The store under test (docs/design.md §14): the same tests run on both.
+ON_POSTGRESQL = os.environ.get("GRIDGOV_TEST_STORE", "sqlite") == "postgresql"
+PG_BASE = os.environ.get("GRIDGOV_TEST_PG", "")
+if ON_POSTGRESQL and not PG_BASE:
+    raise SystemExit("GRIDGOV_TEST_STORE=postgresql needs GRIDGOV_TEST_PG, the URL of a server "
+                     "(scripts/test starts one: scripts/pg-cluster)")
+
 COUNTY_CODE = "371327"
 COUNTY_NAME = "莒南县"
 LEVELS = ["county", "town", "zone", "village", "grid"]
@@ -55,7 +66,8 @@ def data(name: str) -> str:
 def base_env(**extra: Optional[str]) -> dict:
     """A clean environment: no GRIDCTL_DB / NO_COLOR / GRIDCTL_ACTOR from the caller."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("GRIDCTL_DB", "NO_COLOR", "GRIDCTL_ACTOR", "CLICOLOR_FORCE")}
+           if k not in ("GRIDCTL_DB", "GRIDCTL_COUNTY", "NO_COLOR", "GRIDCTL_ACTOR",
+                        "CLICOLOR_FORCE")}
     env.setdefault("LC_ALL", "C.UTF-8")
     for k, v in extra.items():
         if v is None:
@@ -195,7 +207,7 @@ def template(name: str) -> str:
     largest fixture, so the test classes that read it share one import)."""
     if name in _TEMPLATES:
         return _TEMPLATES[name]
-    path = os.path.join(_template_root(), name + ".db")
+    path = pg_create() if ON_POSTGRESQL else os.path.join(_template_root(), name + ".db")
     db = ["--db", path]
     _check(run([*db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
     if name in ("layout", "full", "season"):
@@ -212,11 +224,75 @@ def template(name: str) -> str:
     return path
 
 
+# ---- PostgreSQL databases -------------------------------------------------------------------
+
+_PG_COUNT = 0
+_PG_LIVE: set[str] = set()  # the databases this process made and has not dropped yet
+
+
+def pg_url(name: str, base: str = "") -> str:
+    """The URL of database `name` on the server of GRIDGOV_TEST_PG (or of `base`)."""
+    base = base or PG_BASE
+    scheme, rest = base.split("://", 1)
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    query = rest.find("?")
+    return f"{scheme}://{rest[:cut]}/{name}" + (rest[query:] if query >= 0 else "")
+
+
+def pg_sql(sql: str, db: str = "") -> str:
+    """Runs `sql` with psql on the maintenance database (or on the database at URL `db`)."""
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", db or PG_BASE,
+                        "-c", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    if p.returncode != 0:
+        raise AssertionError(f"psql {sql!r} failed: {p.stderr.decode(errors='replace')}")
+    return p.stdout.decode("utf-8", "replace")
+
+
+def pg_create(template_url: str = "") -> str:
+    """A new database on the test server (a copy of the database at `template_url` if given),
+    dropped when this process ends; returns its URL."""
+    global _PG_COUNT
+    _PG_COUNT += 1
+    name = f"gg_{os.getpid()}_{_PG_COUNT}"
+    template = f" TEMPLATE {template_url.split('://', 1)[1].split('/', 1)[1].split('?')[0]}" \
+        if template_url else ""
+    pg_sql(f"CREATE DATABASE {name}{template}")
+    url = pg_url(name)
+    if not _PG_LIVE:
+        atexit.register(lambda: [pg_drop(u) for u in list(_PG_LIVE)])
+    _PG_LIVE.add(url)
+    return url
+
+
+def pg_drop(url: str) -> None:
+    if url not in _PG_LIVE:
+        return
+    _PG_LIVE.discard(url)
+    name = url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+    try:
+        pg_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    except (AssertionError, OSError, subprocess.SubprocessError):
+        pass  # the server is gone: its databases with it
+
+
+def skip_on_postgresql(why: str):
+    """Skips a test about the SQLite file itself when the suite runs on PostgreSQL."""
+    return unittest.skipIf(ON_POSTGRESQL, f"SQLite only: {why}")
+
+
 class Sandbox:
-    """A fresh temporary directory with its own database path (`db`, not created yet)."""
+    """A fresh temporary directory with its own database (`db`): an SQLite path, not created
+    yet, or on PostgreSQL the URL of a new empty database."""
 
     def __init__(self, from_template: Optional[str] = None):
         self.dir = tempfile.mkdtemp(prefix="gridgov-e2e-")
+        if ON_POSTGRESQL:
+            try:
+                self.db = pg_create(template(from_template) if from_template else "")
+            except BaseException:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                raise
+            return
         self.db = os.path.join(self.dir, "gridgov.db")
         if from_template:
             try:
@@ -231,6 +307,8 @@ class Sandbox:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+        if ON_POSTGRESQL:
+            pg_drop(self.db)
 
     def path(self, name: str) -> str:
         return os.path.join(self.dir, name)
@@ -322,12 +400,17 @@ def database_at_schema(db: str, version: int, rows: str) -> None:
 
 
 def dump(db: str) -> str:
-    """The `sqlite3 DB .dump` text of a database, for "unchanged" assertions."""
-    p = subprocess.run(["sqlite3", db, ".dump"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    """The `sqlite3 DB .dump` text of a database (`pg_dump` of a PostgreSQL one), for
+    "unchanged" assertions."""
+    command = ["pg_dump", "--no-owner", db] if db.startswith("postgresql://") else \
+        ["sqlite3", db, ".dump"]
+    p = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=60)
     if p.returncode != 0:
-        raise AssertionError(f"sqlite3 .dump {db} failed: {p.stderr.decode(errors='replace')}")
-    return p.stdout.decode("utf-8", "replace")
+        raise AssertionError(f"{command[0]} {db} failed: {p.stderr.decode(errors='replace')}")
+    text = p.stdout.decode("utf-8", "replace")
+    # pg_dump brackets its output with a random key (\restrict KEY … \unrestrict KEY).
+    return re.sub(r"^\\(un)?restrict \S+$", "", text, flags=re.M)
 
 
 def file_bytes(path: str) -> bytes:

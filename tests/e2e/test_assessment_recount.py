@@ -70,7 +70,7 @@ import tomllib
 import unittest
 from collections import defaultdict
 
-from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, GRIDCTL, OK, Sandbox, example,
+from gridctl_harness import (skip_on_postgresql, COUNTY_CODE, COUNTY_NAME, GRIDCTL, OK, Sandbox, example,
                              example_ancestors, example_units, faketime_env, layout_rows, run,
                              worker_rows)
 from test_stats_recount import Recount, Scenario, Sim, load_events, local, month_bounds
@@ -990,6 +990,7 @@ class AssessmentRecount(unittest.TestCase):
         self.check_subsidies("2026-03")
 
     # -- reproducible --
+    @skip_on_postgresql("copies the database file")
     def test_reproducible_byte_for_byte(self):
         again = self.snapshot()
         copy = Sandbox()

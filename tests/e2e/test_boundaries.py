@@ -12,7 +12,7 @@ import re
 import sqlite3
 import unittest
 
-from gridctl_harness import (INPUT, OK, USAGE, GridctlTestCase, Sandbox, SharedSandboxCase,
+from gridctl_harness import (skip_on_postgresql, INPUT, OK, USAGE, GridctlTestCase, Sandbox, SharedSandboxCase,
                              database_at_schema, example)
 
 GRID = "37132700100101"  # 东湖社区第1网格, W0001's grid
@@ -374,6 +374,7 @@ class BadGeoJson(GridctlTestCase):
         self.assertRc(r, INPUT)
         self.assertEqual(len(r.errors()), 3, r.stderr)
 
+    @skip_on_postgresql("edits the file with sqlite3")
     def test_code_property_and_gcj02(self):
         gx, gy = wgs84_to_gcj02(118.7, 35.1)
         coords = [[gx, gy], [gx + 0.01, gy], [gx + 0.01, gy + 0.01], [gx, gy + 0.01], [gx, gy]]
@@ -413,6 +414,7 @@ class BadGeoJson(GridctlTestCase):
         self.assertRc(self.gridctl("locate", "118.8", "35.2"), INPUT)
 
 
+@skip_on_postgresql("upgrades an SQLite file of schema 7")
 class MigrationFromSchema7(unittest.TestCase):
     """A database at schema 7 (made by the migrations' own SQL) opens at schema 9: its cases
     without a point, boundaries importable."""

@@ -4,7 +4,7 @@
 import os
 import unittest
 
-from gridctl_harness import (COUNTY_CODE, OK, NOT_FOUND, USAGE, GridctlTestCase, Sandbox,
+from gridctl_harness import (skip_on_postgresql, COUNTY_CODE, OK, NOT_FOUND, USAGE, GridctlTestCase, Sandbox,
                              base_env, example, template)
 
 
@@ -87,6 +87,7 @@ class DatabaseLocation(GridctlTestCase):
         self.assertTrue(os.path.isfile(path))
         self.assertFalse(os.path.exists(self.box.path("gridgov.db")))
 
+    @skip_on_postgresql("the default database is the file ./gridgov.db")
     def test_current_directory_default(self):
         box = Sandbox("layout")
         self.addCleanup(box.cleanup)
@@ -94,6 +95,7 @@ class DatabaseLocation(GridctlTestCase):
         self.assertRc(r, OK)
         self.assertEqual(r.json()["units"]["grid"], 949)
 
+    @skip_on_postgresql("the default database is the file ./gridgov.db")
     def test_empty_environment_means_the_default(self):
         box = Sandbox("layout")
         self.addCleanup(box.cleanup)

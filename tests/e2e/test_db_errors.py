@@ -12,9 +12,14 @@ import threading
 import time
 import unittest
 
-from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, GRIDCTL, NOT_FOUND, OK, UNUSABLE,
+from gridctl_harness import (ON_POSTGRESQL, BUSY, COUNTY_CODE, COUNTY_NAME, GRIDCTL, NOT_FOUND, OK, UNUSABLE,
                              GridctlTestCase, Result, Sandbox, base_env, data, dump, example,
                              file_bytes, run)
+
+
+def setUpModule():
+    if ON_POSTGRESQL:
+        raise unittest.SkipTest("SQLite only: corrupt, foreign, read-only and locked database files (test_postgres has the server's own)")
 
 # Commands that open an existing database (reading or writing it).
 OPENERS = {

@@ -10,7 +10,12 @@ import subprocess
 import tempfile
 import unittest
 
-from gridctl_harness import UNUSABLE, GridctlTestCase, dump, example
+from gridctl_harness import ON_POSTGRESQL, UNUSABLE, GridctlTestCase, dump, example
+
+
+def setUpModule():
+    if ON_POSTGRESQL:
+        raise unittest.SkipTest("SQLite only: a full disk under the database file")
 
 
 def small_disk() -> str | None:

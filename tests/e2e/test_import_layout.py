@@ -6,7 +6,7 @@ import io
 import os
 import unittest
 
-from gridctl_harness import (COUNTY_CODE, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, GridctlTestCase,
+from gridctl_harness import (skip_on_postgresql, COUNTY_CODE, INPUT, LEVELS, NOT_FOUND, OK, REFUSED, GridctlTestCase,
                              Sandbox, data, example, example_counts, example_units, file_bytes,
                              layout_rows)
 
@@ -191,6 +191,7 @@ class TreeLayouts(GridctlTestCase):
     def counts(self):
         return self.assertOk(self.gridctl("status", "--format", "json")).json()["units"]
 
+    @skip_on_postgresql("the database is a file")
     def test_toml_creates_missing_database(self):
         self.assertOk(self.gridctl("import", "layout", example("layout.toml")))
         self.assertTrue(os.path.isfile(self.box.db))

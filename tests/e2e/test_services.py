@@ -9,7 +9,7 @@ import sqlite3
 import tomllib
 import unittest
 
-from gridctl_harness import (INPUT, NOT_FOUND, OK, REFUSED, USAGE, GridctlTestCase, Sandbox,
+from gridctl_harness import (skip_on_postgresql, INPUT, NOT_FOUND, OK, REFUSED, USAGE, GridctlTestCase, Sandbox,
                              database_at_schema, diags, example)
 
 GRID = "37132700100101"  # W0001's grid
@@ -200,6 +200,7 @@ class PolicyRejections(GridctlTestCase):
                             8, "services[15].code", "service id_card is defined twice")
 
 
+@skip_on_postgresql("upgrades an SQLite file of schema 6")
 class MigrationFromSchema6(unittest.TestCase):
     """A database at schema 6 (made here by the migrations' own SQL, as the previous gridctl
     made it) opens with every case kept, and takes service cases afterwards."""

@@ -6,7 +6,12 @@ import shutil
 import sqlite3
 import unittest
 
-from gridctl_harness import OK, Sandbox, data
+from gridctl_harness import ON_POSTGRESQL, OK, Sandbox, data
+
+
+def setUpModule():
+    if ON_POSTGRESQL:
+        raise unittest.SkipTest("SQLite only: upgrades SQLite files of older schemas")
 
 
 class Upgrade(unittest.TestCase):

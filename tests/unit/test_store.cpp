@@ -102,7 +102,11 @@ struct PgBackend {
     return open_store(url(path), options);
   }
 };
+#ifdef GRIDGOV_NO_POSTGRESQL_TESTS
+#define GRIDGOV_BACKENDS SqliteBackend
+#else
 #define GRIDGOV_BACKENDS SqliteBackend, PgBackend
+#endif
 
 Worker worker(std::string code, Tier tier, std::vector<std::string> units,
               std::optional<Deployment> deployment = std::nullopt, std::string department = "") {

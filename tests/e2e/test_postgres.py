@@ -1,0 +1,156 @@
+"""The PostgreSQL store's own promises (docs/design.md §14): many counties in one database, each
+command scoped to one (--county, $GRIDCTL_COUNTY), and exit 7 naming host and database, never
+the password, when the server cannot be used. Runs when the suite runs on PostgreSQL."""
+
+import threading
+import unittest
+
+from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, ON_POSTGRESQL,
+                             UNUSABLE, USAGE, GridctlTestCase, base_env, example, pg_create,
+                             pg_sql, pg_url, run)
+
+OTHER_CODE, OTHER_NAME = "371328", "临沭县"
+PASSWORD = "s3cret-pw"
+
+
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class Counties(GridctlTestCase):
+    """Two counties in one database."""
+
+    def setUp(self):
+        super().setUp()
+        self.assertOk(self.gridctl("init", "--county-code", COUNTY_CODE, "--county-name",
+                                   COUNTY_NAME))
+        self.assertOk(self.gridctl("import", "layout", example("layout.csv")))
+        self.assertOk(self.gridctl("init", "--county-code", OTHER_CODE, "--county-name",
+                                   OTHER_NAME))
+
+    def status(self, *args, env=None):
+        return self.assertOk(self.gridctl(*args, "status", "--format", "json", env=env)).json()
+
+    def test_a_second_init_adds_a_county(self):
+        rows = pg_sql("SELECT county FROM counties ORDER BY county", self.box.db).split()
+        self.assertEqual(rows, [COUNTY_CODE, OTHER_CODE])
+
+    def test_without_county_the_command_names_both(self):
+        r = self.gridctl("status")
+        self.assertRc(r, USAGE)
+        self.assertIn(COUNTY_CODE, r.stderr)
+        self.assertIn(OTHER_CODE, r.stderr)
+        self.assertIn("--county", r.stderr)
+
+    def test_each_county_sees_only_its_own(self):
+        self.assertEqual(self.status("--county", COUNTY_CODE)["units"]["grid"], 949)
+        self.assertEqual(self.status("--county", OTHER_CODE)["units"]["grid"], 0)
+        shown = self.gridctl("--county", OTHER_CODE, "units", "show", "37132710020901")
+        self.assertRc(shown, NOT_FOUND)
+
+    def test_county_from_the_environment(self):
+        env = base_env(GRIDCTL_COUNTY=COUNTY_CODE)
+        self.assertEqual(self.status(env=env)["units"]["grid"], 949)
+
+    def test_a_county_not_in_the_database_is_not_found(self):
+        r = self.gridctl("--county", "999999", "status")
+        self.assertRc(r, NOT_FOUND)
+        self.assertIn("999999", r.stderr)
+
+    def test_same_county_again_changes_nothing(self):
+        r = self.gridctl("init", "--county-code", OTHER_CODE, "--county-name", OTHER_NAME)
+        self.assertOk(r)
+        self.assertIn("nothing changed", r.stderr)
+
+
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class Unusable(unittest.TestCase):
+    """Exit 7 naming host and database, never the password."""
+
+    def assertUnusable(self, url, *words):
+        r = run(["--db", url, "status"])
+        self.assertEqual(r.rc, UNUSABLE, str(r))
+        self.assertTrue(r.errors(), str(r))
+        for word in words:
+            self.assertIn(word, r.stderr)
+        self.assertNotIn(PASSWORD, r.stderr + r.stdout)
+        self.assertNotIn("wrong-pw", r.stderr + r.stdout)
+        return r
+
+    def test_no_server(self):
+        url = "postgresql://gridgov_pw:wrong-pw@/gridgov?host=/nonexistent/socket-dir"
+        self.assertUnusable(url, "gridgov", "/nonexistent/socket-dir")
+
+    def test_wrong_password(self):
+        db = pg_create()
+        name = db.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+        host = db.split("host=", 1)[1].split("&")[0]
+        url = f"postgresql://gridgov_pw:wrong-pw@/{name}?host={host}"
+        self.assertUnusable(url, name, "password authentication failed")
+
+    def test_right_password_works_and_is_never_printed(self):
+        db = pg_create()
+        name = db.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+        host = db.split("host=", 1)[1].split("&")[0]
+        url = f"postgresql://gridgov_pw:{PASSWORD}@/{name}?host={host}"
+        r = run(["--db", url, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME])
+        self.assertEqual(r.rc, OK, str(r))
+        self.assertIn(name, r.stderr)
+        self.assertNotIn(PASSWORD, r.stderr + r.stdout)
+
+    def test_another_applications_database(self):
+        db = pg_create()
+        pg_sql("CREATE TABLE orders (id integer)", db)
+        name = db.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+        r = self.assertUnusable(db, name, "not a gridgov database")
+        self.assertEqual(pg_sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db)
+                         .strip(), "1", "nothing was created")
+
+    def test_a_newer_schema(self):
+        db = pg_create()
+        self.assertEqual(run(["--db", db, "init", "--county-code", COUNTY_CODE, "--county-name",
+                              COUNTY_NAME]).rc, OK)
+        pg_sql("UPDATE gridgov_meta SET value = '999' WHERE key = 'schema_version'", db)
+        self.assertUnusable(db, "999", "newer")
+        self.assertEqual(pg_sql("SELECT value FROM gridgov_meta WHERE key = 'schema_version'", db)
+                         .strip(), "999", "left untouched")
+
+    def test_an_empty_database_is_not_a_gridgov_one_yet(self):
+        db = pg_create()
+        r = run(["--db", db, "status"])
+        self.assertEqual(r.rc, NOT_FOUND, str(r))
+
+
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class ConcurrentWriters(GridctlTestCase):
+    """Writers of one county wait for each other; none loses another's case."""
+
+    template = "full"
+
+    def test_eight_writers_lose_nothing(self):
+        grids = ["37132710020901", "37132710123401", "37132711223201", "37132710823302"]
+        results = []
+
+        def writer(k):
+            for i in range(5):
+                results.append(self.gridctl(
+                    "log", "--as", "admin", "--grid", grids[(k + i) % len(grids)], "--kind",
+                    "info", "--source", "platform", "--category", "public_order", "--title",
+                    f"w{k}-{i}"))
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = [r.rc for r in results]
+        self.assertTrue(all(c in (OK, BUSY) for c in codes), [str(r) for r in results
+                                                             if r.rc not in (OK, BUSY)][:2])
+        written = codes.count(OK)
+        total = self.assertOk(self.gridctl("status", "--format", "json")).json()
+        stored = int(pg_sql("SELECT count(*) FROM cases", self.box.db))
+        self.assertEqual(stored, written)
+        ids = pg_sql("SELECT count(DISTINCT id) FROM cases", self.box.db)
+        self.assertEqual(int(ids), written)
+        self.assertIsNotNone(total)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -18,6 +18,7 @@ struct StatsFlags {
   std::string from;
   std::string to;
   std::string unit;
+  bool all_counties = false;
   double below = -1;
   std::string sort;
   bool desc = false;
@@ -85,17 +86,31 @@ void setup_stats(CLI::App& app, Context& ctx) {
       ->type_name("MONTH")
       ->excludes(summary->get_option("--from"), summary->get_option("--to"));
   add_unit_flag(summary, *f);
+  summary
+      ->add_flag("--all-counties", f->all_counties,
+                 "One row per county of the database (PostgreSQL), then their sum")
+      ->excludes(summary->get_option("--unit"));
   summary->callback([f, &ctx] {
+    // The period, read in the session's timezone (with --all-counties, each county's).
+    const auto period_of = [f](gridgov::Session& session) {
+      std::optional<gridgov::Timestamp> from;
+      std::optional<gridgov::Timestamp> to;
+      if (!f->from.empty()) from = Context::bound(session, "--from", f->from, false);
+      if (!f->to.empty()) to = Context::bound(session, "--to", f->to, true);
+      const gridgov::Period p = f->month.empty() ? gridgov::summary_period(session, from, to)
+                                                 : Context::month(session, f->month);
+      if (p.to <= p.from) throw gridgov::Error(gridgov::ErrorCode::usage, "--to is before --from");
+      return p;
+    };
+    if (f->all_counties) {
+      ctx.print(
+          gridgov::stats_table(gridgov::county_totals(ctx.db_path(), period_of), ctx.format()));
+      return;
+    }
     auto session = ctx.session();
-    std::optional<gridgov::Timestamp> from;
-    std::optional<gridgov::Timestamp> to;
-    if (!f->from.empty()) from = Context::bound(session, "--from", f->from, false);
-    if (!f->to.empty()) to = Context::bound(session, "--to", f->to, true);
-    const gridgov::Period p = f->month.empty() ? gridgov::summary_period(session, from, to)
-                                               : Context::month(session, f->month);
-    if (p.to <= p.from) throw gridgov::Error(gridgov::ErrorCode::usage, "--to is before --from");
-    ctx.print(gridgov::stats_table(gridgov::statistics(session, p, {}, unit_code(session, f->unit)),
-                                   ctx.format()));
+    ctx.print(gridgov::stats_table(
+        gridgov::statistics(session, period_of(session), {}, unit_code(session, f->unit)),
+        ctx.format()));
   });
 
   auto* quota = cmd->add_subcommand("quota", "Per grid: local days meeting the daily quota");

@@ -18,6 +18,7 @@ void setup_workers(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
 void setup_locate(CLI::App& app, Context& ctx);
+void setup_migrate(CLI::App& app, Context& ctx);
 void setup_moves(CLI::App& app, Context& ctx);
 void setup_case(CLI::App& app, Context& ctx);
 void setup_supervise(CLI::App& app, Context& ctx);

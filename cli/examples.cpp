@@ -35,6 +35,9 @@ constexpr Examples k_examples[] = {
      {"gridctl import boundaries examples/boundaries.geojson",
       "gridctl import boundaries --crs gcj02 --code-property 网格编码 --dry-run "
       "amap-grids.geojson"}},
+    {"migrate",
+     {"gridctl migrate --from gridgov.db --to postgresql://gridgov@db.example.org/province",
+      "gridctl migrate --from gridgov.db --to copy.db"}},
     {"locate",
      {"gridctl locate 118.6703 35.108",
       "gridctl locate --file points.csv --format csv > grids.csv"}},

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "gridgov/error.hpp"
+#include "gridgov/session.hpp"
 #include "gridgov/unit_tree.hpp"
 
 namespace gridgov {
@@ -169,6 +171,36 @@ Period summary_period(Session& session, std::optional<Timestamp> from,
             : local_midnight(std::max(range ? range->second : now, now), offset) +
                   std::chrono::hours(24);
   return p;
+}
+
+std::vector<StatsRow> county_totals(const std::string& url,
+                                    const std::function<Period(Session&)>& period_of) {
+  std::vector<std::string> codes;
+  {
+    OpenOptions all;
+    all.read_only = true;
+    codes = open_store(url, all)->counties();
+  }
+  std::vector<StatsRow> out;
+  StatsRow total;
+  total.group = "all";
+  total.name = "all counties";
+  for (const auto& code : codes) {
+    OpenOptions one;
+    one.read_only = true;
+    one.county = code;
+    Session session(open_store(url, one));
+    auto rows = statistics(session, period_of(session), {});
+    StatsRow& row = rows.back();  // the county's total
+    static_cast<Tally&>(total) += row;
+    if (row.quota_days_met && row.grid_days) {
+      total.quota_days_met = total.quota_days_met.value_or(0) + *row.quota_days_met;
+      total.grid_days = total.grid_days.value_or(0) + *row.grid_days;
+    }
+    out.push_back(std::move(row));
+  }
+  out.push_back(std::move(total));
+  return out;
 }
 
 std::vector<StatsRow> statistics(Session& session, const Period& period,

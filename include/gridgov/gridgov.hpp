@@ -8,6 +8,7 @@
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/chart.hpp"
+#include "gridgov/copy.hpp"
 #include "gridgov/duration.hpp"
 #include "gridgov/error.hpp"
 #include "gridgov/exports.hpp"

@@ -2,6 +2,7 @@
 // Statistics (docs/design.md §7): the rows of a report grouped by unit level, department, category
 // or source, each the tally of what its cases amount to at the period's end (outcome.hpp).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,13 @@ struct Period {
 [[nodiscard]] std::vector<StatsRow> statistics(Session& session, const Period& period,
                                                const std::vector<Grouping>& by,
                                                std::string_view unit = {});
+
+/// The counties of one database side by side (`stats summary --all-counties`, docs/design.md
+/// §14): each county's total row over `period_of` its session (each county reads its period in
+/// its own policy's timezone), by county code, then the sum of them all (group `all`, name
+/// `all counties`), whose rates come from the summed counts.
+[[nodiscard]] std::vector<StatsRow> county_totals(const std::string& url,
+                                                  const std::function<Period(Session&)>& period_of);
 
 /// Per grid: the local days of `period` with at least the policy's daily patrol reports.
 /// Rule 12: a report counts when made on patrol by a grid-tier worker serving the grid, and not

@@ -1,0 +1,83 @@
+#include "gridgov/copy.hpp"
+
+#include <chrono>
+
+#include "gridgov/error.hpp"
+
+namespace gridgov {
+
+CopyReport copy_county(Store& from, Store& to, const std::function<void(long long)>& progress) {
+  const auto county = from.county();
+  if (!county) throw Error(ErrorCode::not_found, "the source database holds no county", "", "from");
+  auto tx = to.begin_write();
+  if (auto there = to.county())
+    throw Error(ErrorCode::refused, "the destination already holds county " + there->code + " " +
+                                        there->name + "; nothing was copied");
+  CopyReport report;
+  for (const auto& u : from.units()) {  // parents before children
+    to.add_unit(u.unit);
+    if (u.retired) to.retire_unit(u.unit.code);
+    ++report.units;
+  }
+  for (const auto& p : from.policies()) {
+    if (to.add_policy(p) != p.version)
+      throw Error(ErrorCode::internal, "policy version " + std::to_string(p.version) +
+                                           " did not keep its number in the copy");
+    ++report.policies;
+  }
+  for (const auto& w : from.workers()) {
+    to.put_worker(w.worker);
+    if (w.retired) to.retire_worker(w.worker.code, w.retired_at);
+    ++report.workers;
+  }
+  for (const auto& o : from.party_orgs()) {  // parents before children
+    to.put_party_org(o.org);
+    if (o.retired) to.retire_party_org(o.org.code);
+    ++report.party_orgs;
+  }
+  for (const auto& b : from.boundaries()) {
+    to.put_boundary(b);
+    ++report.boundaries;
+  }
+  from.for_each_stored_attendance([&](const AttendanceRecord& r, Timestamp recorded_at) {
+    if (to.add_attendance(r, recorded_at)) ++report.attendance;
+  });
+
+  // Every case, by id, with all its events; its stored state read as it is, not replayed.
+  if (const auto range = from.reporting().reported_range()) {
+    to.begin_bulk();
+    const Timestamp end_of_time{std::chrono::seconds(std::numeric_limits<std::int32_t>::max()) * 4};
+    from.reporting().for_each_case(
+        range->first, range->second + std::chrono::seconds(1), end_of_time,
+        [&](const Case& header, const std::vector<Event>& events) {
+          const auto stored = from.find_case(header.id);
+          if (!stored)
+            throw Error(ErrorCode::internal,
+                        "case " + std::to_string(header.id) + " vanished while it was copied");
+          const long long id = to.add_case(*stored);
+          if (id != header.id)
+            throw Error(ErrorCode::refused,
+                        "case " + std::to_string(header.id) + " would become case " +
+                            std::to_string(id) +
+                            " in the copy (the source's case ids have gaps); nothing was copied");
+          for (Event e : events) {
+            e.case_id = id;
+            to.add_event(e);
+            ++report.events;
+          }
+          if (++report.cases % 100000 == 0 && progress) progress(report.cases);
+        });
+    to.end_bulk();
+  }
+  const Counts before = from.counts();
+  const Counts after = to.counts();
+  if (before.open != after.open || before.resolved != after.resolved ||
+      before.closed != after.closed || before.voided != after.voided)
+    throw Error(ErrorCode::internal,
+                "the copy's cases do not add up to the source's; nothing "
+                "was copied");
+  tx->commit();
+  return report;
+}
+
+}  // namespace gridgov

@@ -731,7 +731,9 @@ TEST_CASE("a statement past the step bound is stopped as unusable") {
 
 // ---- choosing a backend by URL, and creating a database on the first commit -----------------
 
-TEST_CASE("open_store: a path or sqlite:PATH is SQLite, another scheme is refused") {
+TEST_CASE(
+    "open_store: a path or sqlite:PATH is SQLite, postgresql:// PostgreSQL, another scheme is "
+    "refused") {
   TempDir dir;
   const std::string path = dir.path("g.db");
   { auto s = open_store("sqlite:" + path, {.create = true}); }
@@ -741,12 +743,26 @@ TEST_CASE("open_store: a path or sqlite:PATH is SQLite, another scheme is refuse
   CHECK_FALSE(store_exists(dir.path("none.db")));
   CHECK(open_store(path)->schema_version() >= 1);
 
-  for (const std::string url : {"postgresql://localhost/gridgov", "postgres://x", "mysql://h/d"}) {
+  for (const std::string url : {"mysql://h/d", "sqlserver://x"}) {
     const auto e = error_of([&] { (void)open_store(url, {.create = true}); });
     REQUIRE(e.has_value());
     CHECK(e->code() == ErrorCode::usage);
     CHECK(contains(e->what(), "not supported"));
   }
+  // PostgreSQL, where no server listens: unusable, naming the database and host, never the
+  // password.
+  for (const std::string url : {"postgresql://u:pw-secret@/gridgov?host=/nonexistent/dir",
+                                "postgres:///gridgov?host=/nonexistent/dir&password=pw-secret"}) {
+    const auto e = error_of([&] { (void)open_store(url, {.create = true}); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::unusable);
+    CHECK(contains(e->what(), "database gridgov on host /nonexistent/dir"));
+    CHECK_FALSE(contains(e->what(), "pw-secret"));
+    CHECK_FALSE(contains(display_url(url), "pw-secret"));
+  }
+  CHECK(display_url("postgresql://u:pw@h:5432/d?sslmode=require&password=x") ==
+        "postgresql://u@h:5432/d?sslmode=require");
+  CHECK(display_url("a/b.db") == "a/b.db");
   const auto empty = error_of([&] { (void)open_store("sqlite:"); });
   REQUIRE(empty.has_value());
   CHECK(empty->code() == ErrorCode::usage);

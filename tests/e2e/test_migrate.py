@@ -1,0 +1,127 @@
+"""gridctl migrate: a county copied from an SQLite file into the sandbox's database (an SQLite
+file, or a PostgreSQL database when the suite runs there), with every figure and export the
+same; and stats summary --all-counties (docs/design.md §14)."""
+
+import shutil
+import unittest
+
+from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, ON_POSTGRESQL, REFUSED,
+                             USAGE, GridctlTestCase, Sandbox, example, run, template)
+
+# The commands whose output must not change with the copy (json: every field).
+FIGURES = [
+    ["status"],
+    ["stats", "summary"],
+    ["stats", "monthly", "--month", "2026-08", "--by", "town"],
+    ["stats", "monthly", "--month", "2026-09", "--by", "department"],
+    ["stats", "monthly", "--month", "2026-09", "--by", "category,source"],
+    ["stats", "quota", "--month", "2026-09"],
+    ["supervise", "list"],
+    ["assess", "--month", "2026-09", "--by", "town"],
+    ["export", "cases"],
+    ["export", "events"],
+    ["units", "show", "371327100"],
+    ["workers", "list"],
+    ["case", "show", "4242"],
+]
+
+
+def figures(db: str) -> dict:
+    out = {}
+    for args in FIGURES:
+        r = run(["--db", db, "--format", "json", *args], timeout=300)
+        assert r.rc == OK, str(r)
+        out[" ".join(args)] = r.stdout
+    return out
+
+
+class Migrate(GridctlTestCase):
+    """The example season, migrated."""
+
+    @classmethod
+    def setUpClass(cls):
+        # The source is always an SQLite file: the season's template, copied.
+        cls.source_box = Sandbox()
+        if ON_POSTGRESQL:
+            # The template is a PostgreSQL database here: build an SQLite one the same way.
+            db = ["--db", cls.source_box.db]
+            for args in (["init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME],
+                         ["import", "layout", example("layout.csv")],
+                         ["import", "workers", example("workers.csv")],
+                         ["import", "cases", example("cases.csv")]):
+                assert run([*db, *args], timeout=600).rc == OK
+        else:
+            shutil.copyfile(template("season"), cls.source_box.db)
+        cls.source = cls.source_box.db
+        for args in (["import", "party", example("party.csv")],
+                     ["import", "boundaries", example("boundaries.geojson")],
+                     ["import", "attendance", example("attendance.csv")]):
+            r = run(["--db", cls.source, *args], timeout=300)
+            assert r.rc == OK, str(r)
+        cls.before = figures(cls.source)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.source_box.cleanup()
+
+    def test_every_figure_is_the_same_after(self):
+        r = self.assertOk(self.gridctl("migrate", "--from", self.source, "--to", self.box.db,
+                                       db=False))
+        self.assertIn("176877 cases", r.stderr)
+        self.assertIn("949 boundaries", r.stderr)
+        after = figures(self.box.db)
+        for command, output in self.before.items():
+            with self.subTest(command=command):
+                self.assertEqual(after[command], output)
+
+    def test_a_destination_holding_the_county_is_refused_and_unchanged(self):
+        self.assertOk(self.gridctl("init", "--county-code", COUNTY_CODE, "--county-name",
+                                   COUNTY_NAME))
+        before = self.box.dump()
+        r = self.gridctl("migrate", "--from", self.source, "--to", self.box.db, db=False)
+        self.assertRc(r, REFUSED)
+        self.assertIn(COUNTY_CODE, r.stderr)
+        self.assertEqual(self.box.dump(), before)
+
+    def test_a_missing_source_is_not_found(self):
+        r = self.gridctl("migrate", "--from", self.box.path("nothing.db"), "--to", self.box.db,
+                         db=False)
+        self.assertRc(r, NOT_FOUND)
+
+    def test_both_flags_are_required(self):
+        self.assertRc(self.gridctl("migrate", "--from", self.source, db=False), USAGE)
+        self.assertRc(self.gridctl("migrate", "--to", self.box.db, db=False), USAGE)
+
+
+class AllCounties(GridctlTestCase):
+    """stats summary --all-counties: one row per county, then their sum."""
+
+    template = "season"
+
+    def test_one_county_and_the_sum(self):
+        one = self.assertOk(self.gridctl("stats", "summary", "--month", "2026-09", "--format",
+                                         "json")).json()
+        rows = self.assertOk(self.gridctl("stats", "summary", "--month", "2026-09",
+                                          "--all-counties", "--format", "json")).json()
+        self.assertEqual([r["group"] for r in rows], [COUNTY_CODE, "all"])
+        self.assertEqual(rows[0], one[-1])
+        for field in ("reported", "problems", "closed", "closed_on_time", "resolution_rate"):
+            self.assertEqual(rows[1][field], one[-1][field], field)
+
+    def test_excludes_unit(self):
+        r = self.gridctl("stats", "summary", "--all-counties", "--unit", "371327100")
+        self.assertRc(r, USAGE)
+
+    @unittest.skipUnless(ON_POSTGRESQL, "two counties in one database: PostgreSQL")
+    def test_two_counties_sum_their_counts(self):
+        self.assertOk(self.gridctl("init", "--county-code", "371328", "--county-name", "临沭县"))
+        rows = self.assertOk(self.gridctl("stats", "summary", "--month", "2026-09",
+                                          "--all-counties", "--format", "json")).json()
+        self.assertEqual([r["group"] for r in rows], [COUNTY_CODE, "371328", "all"])
+        self.assertEqual(rows[1]["reported"], 0)
+        self.assertEqual(rows[2]["reported"], rows[0]["reported"])
+        self.assertEqual(rows[2]["resolution_rate"], rows[0]["resolution_rate"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -4,10 +4,13 @@ same; and stats summary --all-counties (docs/design.md §14)."""
 
 import os
 import shutil
+import subprocess
+import sys
 import unittest
 
 from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, ON_POSTGRESQL, REFUSED,
-                             UNUSABLE, USAGE, GridctlTestCase, Sandbox, example, run, template)
+                             REPO, UNUSABLE, USAGE, GridctlTestCase, Sandbox, example, run,
+                             template)
 
 # The commands whose output must not change with the copy (json: every field).
 FIGURES = [
@@ -144,6 +147,46 @@ class AllCounties(GridctlTestCase):
         self.assertEqual(rows[1]["reported"], 0)
         self.assertEqual(rows[2]["reported"], rows[0]["reported"])
         self.assertEqual(rows[2]["resolution_rate"], rows[0]["resolution_rate"])
+
+    @unittest.skipUnless(ON_POSTGRESQL, "two counties in one database: PostgreSQL")
+    def test_a_second_county_migrated_in_and_the_province_row_sums_counts(self):
+        # A small county of its own (the example's tree under code 371328, generated cases),
+        # migrated from an SQLite file into the database that holds the season's county.
+        src = Sandbox()
+        self.addCleanup(src.cleanup)
+        os.makedirs(src.path("county"))
+        for name in ("layout.csv", "workers.csv", "policy.toml"):
+            with open(example(name), encoding="utf-8") as f:
+                text = f.read()
+            src.write(os.path.join("county", name), text.replace(COUNTY_CODE, "371328"))
+        cases = src.path("cases.csv")
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gen-cases"), "--size", "3000",
+                        "--seed", "5", "--to", "2026-09-30", "--examples", src.path("county"),
+                        "--out", cases], check=True, capture_output=True, timeout=300)
+        db = ["--db", src.path("other.db")]
+        for args in (["init", "--county-code", "371328", "--county-name", "临沭县"],
+                     ["import", "layout", src.path("county/layout.csv")],
+                     ["import", "workers", src.path("county/workers.csv")],
+                     ["policy", "load", src.path("county/policy.toml")],
+                     ["import", "cases", cases]):
+            self.assertOk(run([*db, *args], timeout=300))
+        summary = ["stats", "summary", "--month", "2026-09", "--format", "json"]
+        first = self.assertOk(self.gridctl("--county", COUNTY_CODE, *summary)).stdout
+        other = self.assertOk(run([*db, *summary])).json()[-1]
+        self.assertOk(run(["migrate", "--from", src.path("other.db"), "--to", self.box.db],
+                          timeout=600))
+        self.assertEqual(self.gridctl("--county", COUNTY_CODE, *summary).stdout, first)
+        rows = self.assertOk(self.gridctl(*summary, "--all-counties")).json()
+        self.assertEqual([r["group"] for r in rows], [COUNTY_CODE, "371328", "all"])
+        self.assertEqual(rows[1], other)
+        total = rows[2]
+        for field in ("reported", "problems", "closed", "closed_on_time", "overdue_open"):
+            self.assertEqual(total[field], rows[0][field] + rows[1][field], field)
+        self.assertGreater(rows[1]["problems"], 0)
+        # Rates from the summed counts, not the mean of the counties' rates.
+        self.assertAlmostEqual(total["resolution_rate"], total["closed"] / total["problems"])
+        self.assertNotAlmostEqual(total["resolution_rate"],
+                                  (rows[0]["resolution_rate"] + rows[1]["resolution_rate"]) / 2)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,17 @@ class AllCounties(GridctlTestCase):
         for field in ("reported", "problems", "closed", "closed_on_time", "resolution_rate"):
             self.assertEqual(rows[1][field], one[-1][field], field)
 
+    def test_lang_zh_names_the_province_row_but_json_keeps_its_words(self):
+        for fmt in ("table", "csv", "md"):
+            r = self.assertOk(self.gridctl("stats", "summary", "--all-counties", "--month",
+                                           "2026-09", "--lang", "zh", "--format", fmt))
+            self.assertIn("全部县区", r.stdout, fmt)
+            self.assertNotIn("all counties", r.stdout, fmt)
+        for fmt in ("json", "ndjson"):
+            r = self.assertOk(self.gridctl("stats", "summary", "--all-counties", "--month",
+                                           "2026-09", "--lang", "zh", "--format", fmt))
+            self.assertIn('"all counties"', r.stdout, fmt)
+
     def test_excludes_unit(self):
         r = self.gridctl("stats", "summary", "--all-counties", "--unit", "371327100")
         self.assertRc(r, USAGE)

@@ -73,7 +73,7 @@ CopyReport copy_county(Store& from, Store& to, const std::function<void(long lon
                             " in the copy (the source's case ids have gaps); nothing was copied");
           for (Event e : events) {
             e.case_id = id;
-            to.add_event(e);
+            to.copy_event(e);
             ++report.events;
           }
           if (++report.cases % 100000 == 0 && progress) progress(report.cases);

@@ -655,6 +655,18 @@ class PgStore final : public Store, public Reporting {
 
   long long add_event(const Event& e) override {
     const long long id = next_id(m_next_event, "events");
+    insert_event(e, id);
+    return id;
+  }
+
+  void copy_event(const Event& e) override {
+    const long long next = next_id(m_next_event, "events");
+    m_next_event = std::max(next, e.id + 1) - 1;  // insert_event counts one on
+    insert_event(e, e.id);
+  }
+
+  /// Inserts (or, in a bulk load, collects) an event with the id `id`.
+  void insert_event(const Event& e, long long id) {
     auto row = event_row(scope(), id, e);
     if (m_bulk) {
       append_copy_row(m_events_copy, row);
@@ -666,7 +678,6 @@ class PgStore final : public Store, public Reporting {
               row);
     }
     ++*m_next_event;
-    return id;
   }
 
   void begin_bulk() override {

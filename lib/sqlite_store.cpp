@@ -616,13 +616,22 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  long long add_event(const Event& e) override {
+  long long add_event(const Event& e) override { return insert_event(e, std::nullopt); }
+
+  void copy_event(const Event& e) override { (void)insert_event(e, e.id); }
+
+  /// Inserts an event with the id `id`, or the next one.
+  long long insert_event(const Event& e, std::optional<int64_t> id) {
     return guarded(m_path, [&] {
       auto& q = statement(
-          "INSERT INTO events (case_id, type, at, recorded_at, actor, from_level, from_unit_id, "
-          "from_department, level, unit_id, department, worker, deadline, note, due, "
-          "extension, supervision_by, late_record) VALUES "
-          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+          "INSERT INTO events (id, case_id, type, at, recorded_at, actor, from_level, "
+          "from_unit_id, from_department, level, unit_id, department, worker, deadline, note, "
+          "due, extension, supervision_by, late_record) VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+          "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+      if (id)
+        q.bind(19, *id);
+      else
+        q.bind(19);
       q.bind(1, static_cast<int64_t>(e.case_id));
       q.bindNoCopy(2, to_string(e.type).data());
       q.bind(3, seconds(e.at));

@@ -23,12 +23,11 @@ struct CopyReport {
 
 /// Copies `from`'s county into `to`, in one write transaction of `to`: units (retired ones
 /// retired), every policy version, workers, party organisations, boundaries, attendance, then
-/// every case with its stored state and its events (case ids kept; event ids renumbered in case
-/// order). Memory stays flat: one case at a time. `progress` (when given) hears the cases copied
-/// so far every 100,000.
-/// Throws ErrorCode::not_found when `from` holds no county and ErrorCode::refused when `to`
-/// already holds that county, ErrorCode::unusable when a source case's stored state is not what
-/// its events give (`replay`); nothing is written then.
+/// every case with its stored state and its events (case ids kept; event ids kept too). Memory
+/// stays flat: one case at a time. `progress` (when given) hears the cases copied so far every
+/// 100,000. Throws ErrorCode::not_found when `from` holds no county and ErrorCode::refused when
+/// `to` already holds that county, ErrorCode::unusable when a source case's stored state is not
+/// what its events give (`replay`); nothing is written then.
 CopyReport copy_county(Store& from, Store& to,
                        const std::function<void(long long)>& progress = nullptr);
 

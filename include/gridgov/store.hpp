@@ -281,6 +281,9 @@ class Store {
   virtual void update_case(const Case& c) = 0;
   /// Appends an event and returns its id.
   virtual long long add_event(const Event& e) = 0;
+  /// Appends an event keeping its id, which no event of the county has yet (a copy of a county:
+  /// `export events` orders events of one second by id, so ids are kept).
+  virtual void copy_event(const Event& e) = 0;
   /// Many cases follow in this write transaction (a bulk import). When the store holds no case
   /// yet, it may set aside the indexes that only reports read, and build them, sorted, in
   /// `end_bulk`, which the caller calls before committing. A rollback restores them anyway.

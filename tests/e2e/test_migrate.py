@@ -119,6 +119,29 @@ class Migrate(GridctlTestCase):
         self.assertNothingWritten(before)
 
 
+class EventIds(GridctlTestCase):
+    """Events of two cases in one second keep their order in `export events` after a copy (from
+    a database of the store under test into a new one)."""
+
+    def test_export_events_is_the_same_after(self):
+        source = Sandbox("full")
+        self.addCleanup(source.cleanup)
+        grid, worker = "37132700100101", "W0001"
+        ids = []
+        for title in ("甲", "乙"):
+            r = source.gridctl("log", "--grid", grid, "--category", "environment_sanitation",
+                               "--title", title, "--as", worker, "--at", "2026-10-03T09:00")
+            self.assertOk(r)
+            ids.append(r.stdout.strip())
+        for cid in reversed(ids):  # the later case's event first, in the same second
+            self.assertOk(source.gridctl("escalate", cid, "--reason", "上报", "--as", worker,
+                                         "--at", "2026-10-03T10:00"))
+        self.assertOk(self.gridctl("migrate", "--from", source.db, "--to", self.box.db, db=False))
+        before = self.assertOk(source.gridctl("export", "events")).stdout
+        after = self.assertOk(self.gridctl("export", "events")).stdout
+        self.assertEqual(after, before)
+
+
 class AllCounties(GridctlTestCase):
     """stats summary --all-counties: one row per county, then their sum."""
 

@@ -103,8 +103,14 @@ void setup_stats(CLI::App& app, Context& ctx) {
       return p;
     };
     if (f->all_counties) {
-      ctx.print(
-          gridgov::stats_table(gridgov::county_totals(ctx.db_path(), period_of), ctx.format()));
+      auto rows = gridgov::county_totals(ctx.db_path(), period_of);
+      // The one name of this table not read from a database: --lang zh's, but in JSON and NDJSON,
+      // which keep their words whatever the language (render.cpp's `shaped`).
+      const auto format = ctx.format();
+      if (ctx.render_options().lang == gridgov::Lang::zh && format != gridgov::Format::json &&
+          format != gridgov::Format::ndjson)
+        rows.back().name = "全部县区";
+      ctx.print(gridgov::stats_table(rows, ctx.format()));
       return;
     }
     auto session = ctx.session();

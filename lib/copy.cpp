@@ -1,6 +1,10 @@
 #include "gridgov/copy.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "gridgov/error.hpp"
 
@@ -54,6 +58,13 @@ CopyReport copy_county(Store& from, Store& to, const std::function<void(long lon
           if (!stored)
             throw Error(ErrorCode::internal,
                         "case " + std::to_string(header.id) + " vanished while it was copied");
+          // The row is a projection of the events (case.hpp): a row that is not what its events
+          // give was changed outside gridgov, and its figures would differ by query path.
+          if (replay(*stored, events) != *stored)
+            throw Error(ErrorCode::unusable,
+                        "case " + std::to_string(header.id) +
+                            " in the source: its stored state is not what its events give "
+                            "(changed outside gridgov?); nothing was copied");
           const long long id = to.add_case(*stored);
           if (id != header.id)
             throw Error(ErrorCode::refused,

@@ -974,25 +974,8 @@ class SqliteStore final : public Store, public Reporting {
       std::unordered_map<int64_t, GridQuota> by_grid;
       std::unordered_map<int64_t, long long> valid_per_day;  // grid id << 32 | day → reports
       for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
-        GridQuota& g = by_grid[grid];
-        switch (why) {
-          case QuotaVerdict::voided:
-            ++g.voided;
-            break;
-          case QuotaVerdict::by_admin:
-            ++g.by_admin;
-            break;
-          case QuotaVerdict::late_record:
-            ++g.late_records;
-            break;
-          case QuotaVerdict::not_grid_worker:
-            ++g.not_grid_worker;
-            break;
-          case QuotaVerdict::valid:
-            ++g.valid;
-            ++valid_per_day[grid << 32 | (day & 0xffffffff)];
-            break;
-        }
+        by_grid[grid].add(why);
+        if (why == QuotaVerdict::valid) ++valid_per_day[grid << 32 | (day & 0xffffffff)];
       });
       for (const auto& [grid_day, n] : valid_per_day)
         if (n >= reports) ++by_grid[grid_day >> 32].days_met;
@@ -1025,9 +1008,6 @@ class SqliteStore final : public Store, public Reporting {
   }
 
  private:
-  /// Why a patrol report counts for its grid's daily quota or not (rule 12).
-  enum class QuotaVerdict { valid, voided, by_admin, late_record, not_grid_worker };
-
   static int64_t floor_div(int64_t a, int64_t b) {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
   }
@@ -1058,19 +1038,12 @@ class SqliteStore final : public Store, public Reporting {
       const int64_t grid = q.getColumn(0).getInt64();
       const int64_t day = q.getColumn(1).getInt64();
       reporter.assign(q.getColumn(2).getText());
-      QuotaVerdict why = QuotaVerdict::valid;
-      if (q.getColumn(3).getInt() != 0) {
-        why = QuotaVerdict::voided;
-      } else if (reporter == k_admin_code) {
-        why = QuotaVerdict::by_admin;
-      } else if (q.getColumn(4).getInt() != 0) {
-        why = QuotaVerdict::late_record;
-      } else if (auto w = serving.find(reporter);
-                 w == serving.end() ||
-                 std::find(w->second.begin(), w->second.end(), grid) == w->second.end()) {
-        why = QuotaVerdict::not_grid_worker;
-      }
-      visit(grid, day, why);
+      const auto w = serving.find(reporter);
+      visit(grid, day,
+            quota_verdict(q.getColumn(3).getInt() != 0, reporter == k_admin_code,
+                          q.getColumn(4).getInt() != 0,
+                          w != serving.end() && std::find(w->second.begin(), w->second.end(),
+                                                          grid) != w->second.end()));
     }
   }
 

@@ -89,6 +89,21 @@ class WriteTransaction {
   virtual void commit() = 0;
 };
 
+/// Why a patrol report counts for its grid's daily quota or not (rule 12).
+enum class QuotaVerdict { valid, voided, by_admin, late_record, not_grid_worker };
+
+/// Rule 12's verdict on a patrol report, each store's one reading of it: a void report, one by
+/// `admin`, a late record (rule 16) and one by someone not a grid-tier worker serving its grid do
+/// not count, and are told apart in that order.
+[[nodiscard]] constexpr QuotaVerdict quota_verdict(bool voided, bool by_admin, bool late_record,
+                                                   bool grid_worker_serving) noexcept {
+  if (voided) return QuotaVerdict::voided;
+  if (by_admin) return QuotaVerdict::by_admin;
+  if (late_record) return QuotaVerdict::late_record;
+  if (!grid_worker_serving) return QuotaVerdict::not_grid_worker;
+  return QuotaVerdict::valid;
+}
+
 /// The patrol reports of one grid over a period, for the daily quota (rule 12). A valid report is
 /// made on patrol by a grid-tier worker serving that grid and is not void.
 struct GridQuota {
@@ -98,6 +113,27 @@ struct GridQuota {
   long long voided = 0;           ///< void
   long long late_records = 0;     ///< recorded later than the policy's backfill (rule 16)
   long long not_grid_worker = 0;  ///< reported by someone not a grid worker of that grid
+
+  /// Counts one report of this verdict (days_met is the caller's: it needs the days).
+  constexpr void add(QuotaVerdict why) noexcept {
+    switch (why) {
+      case QuotaVerdict::valid:
+        ++valid;
+        break;
+      case QuotaVerdict::voided:
+        ++voided;
+        break;
+      case QuotaVerdict::by_admin:
+        ++by_admin;
+        break;
+      case QuotaVerdict::late_record:
+        ++late_records;
+        break;
+      case QuotaVerdict::not_grid_worker:
+        ++not_grid_worker;
+        break;
+    }
+  }
 
   friend bool operator==(const GridQuota&, const GridQuota&) = default;
 };

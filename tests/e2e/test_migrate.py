@@ -2,17 +2,23 @@
 file, or a PostgreSQL database when the suite runs there), with every figure and export the
 same; and stats summary --all-counties (docs/design.md §14)."""
 
+import os
 import shutil
+import subprocess
+import sys
 import unittest
 
 from gridctl_harness import (COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, ON_POSTGRESQL, REFUSED,
-                             USAGE, GridctlTestCase, Sandbox, example, run, template)
+                             REPO, UNUSABLE, USAGE, GridctlTestCase, Sandbox, example, run,
+                             template)
 
 # The commands whose output must not change with the copy (json: every field).
 FIGURES = [
     ["status"],
     ["stats", "summary"],
+    ["stats", "monthly", "--month", "2026-07", "--by", "town"],
     ["stats", "monthly", "--month", "2026-08", "--by", "town"],
+    ["stats", "monthly", "--month", "2026-09", "--by", "town"],
     ["stats", "monthly", "--month", "2026-09", "--by", "department"],
     ["stats", "monthly", "--month", "2026-09", "--by", "category,source"],
     ["stats", "quota", "--month", "2026-09"],
@@ -64,9 +70,18 @@ class Migrate(GridctlTestCase):
     def tearDownClass(cls):
         cls.source_box.cleanup()
 
+    def migrate(self, *args: str):
+        # The whole season: more than the harness's minute on a loaded machine.
+        return run(["migrate", *args], cwd=self.box.dir, timeout=600)
+
+    def assertNothingWritten(self, before: str):
+        if ON_POSTGRESQL:
+            self.assertEqual(self.box.dump(), before)
+        else:
+            self.assertFalse(os.path.exists(self.box.db), "a database was left behind")
+
     def test_every_figure_is_the_same_after(self):
-        r = self.assertOk(self.gridctl("migrate", "--from", self.source, "--to", self.box.db,
-                                       db=False))
+        r = self.assertOk(self.migrate("--from", self.source, "--to", self.box.db))
         self.assertIn("176877 cases", r.stderr)
         self.assertIn("949 boundaries", r.stderr)
         after = figures(self.box.db)
@@ -78,19 +93,30 @@ class Migrate(GridctlTestCase):
         self.assertOk(self.gridctl("init", "--county-code", COUNTY_CODE, "--county-name",
                                    COUNTY_NAME))
         before = self.box.dump()
-        r = self.gridctl("migrate", "--from", self.source, "--to", self.box.db, db=False)
+        r = self.migrate("--from", self.source, "--to", self.box.db)
         self.assertRc(r, REFUSED)
         self.assertIn(COUNTY_CODE, r.stderr)
         self.assertEqual(self.box.dump(), before)
 
     def test_a_missing_source_is_not_found(self):
-        r = self.gridctl("migrate", "--from", self.box.path("nothing.db"), "--to", self.box.db,
-                         db=False)
+        before = self.box.dump() if ON_POSTGRESQL else ""
+        r = self.migrate("--from", self.box.path("nothing.db"), "--to", self.box.db)
         self.assertRc(r, NOT_FOUND)
+        self.assertFalse(os.path.exists(self.box.path("nothing.db")))
+        self.assertNothingWritten(before)
+
+    def test_a_source_not_gridgov_is_unusable(self):
+        before = self.box.dump() if ON_POSTGRESQL else ""
+        junk = self.box.write("junk.db", "not a database\n" * 100)
+        r = self.migrate("--from", junk, "--to", self.box.db)
+        self.assertRc(r, UNUSABLE)
+        self.assertNothingWritten(before)
 
     def test_both_flags_are_required(self):
-        self.assertRc(self.gridctl("migrate", "--from", self.source, db=False), USAGE)
-        self.assertRc(self.gridctl("migrate", "--to", self.box.db, db=False), USAGE)
+        before = self.box.dump() if ON_POSTGRESQL else ""
+        self.assertRc(self.migrate("--from", self.source), USAGE)
+        self.assertRc(self.migrate("--to", self.box.db), USAGE)
+        self.assertNothingWritten(before)
 
 
 class AllCounties(GridctlTestCase):
@@ -108,6 +134,17 @@ class AllCounties(GridctlTestCase):
         for field in ("reported", "problems", "closed", "closed_on_time", "resolution_rate"):
             self.assertEqual(rows[1][field], one[-1][field], field)
 
+    def test_lang_zh_names_the_province_row_but_json_keeps_its_words(self):
+        for fmt in ("table", "csv", "md"):
+            r = self.assertOk(self.gridctl("stats", "summary", "--all-counties", "--month",
+                                           "2026-09", "--lang", "zh", "--format", fmt))
+            self.assertIn("全部县区", r.stdout, fmt)
+            self.assertNotIn("all counties", r.stdout, fmt)
+        for fmt in ("json", "ndjson"):
+            r = self.assertOk(self.gridctl("stats", "summary", "--all-counties", "--month",
+                                           "2026-09", "--lang", "zh", "--format", fmt))
+            self.assertIn('"all counties"', r.stdout, fmt)
+
     def test_excludes_unit(self):
         r = self.gridctl("stats", "summary", "--all-counties", "--unit", "371327100")
         self.assertRc(r, USAGE)
@@ -121,6 +158,46 @@ class AllCounties(GridctlTestCase):
         self.assertEqual(rows[1]["reported"], 0)
         self.assertEqual(rows[2]["reported"], rows[0]["reported"])
         self.assertEqual(rows[2]["resolution_rate"], rows[0]["resolution_rate"])
+
+    @unittest.skipUnless(ON_POSTGRESQL, "two counties in one database: PostgreSQL")
+    def test_a_second_county_migrated_in_and_the_province_row_sums_counts(self):
+        # A small county of its own (the example's tree under code 371328, generated cases),
+        # migrated from an SQLite file into the database that holds the season's county.
+        src = Sandbox()
+        self.addCleanup(src.cleanup)
+        os.makedirs(src.path("county"))
+        for name in ("layout.csv", "workers.csv", "policy.toml"):
+            with open(example(name), encoding="utf-8") as f:
+                text = f.read()
+            src.write(os.path.join("county", name), text.replace(COUNTY_CODE, "371328"))
+        cases = src.path("cases.csv")
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gen-cases"), "--size", "3000",
+                        "--seed", "5", "--to", "2026-09-30", "--examples", src.path("county"),
+                        "--out", cases], check=True, capture_output=True, timeout=300)
+        db = ["--db", src.path("other.db")]
+        for args in (["init", "--county-code", "371328", "--county-name", "临沭县"],
+                     ["import", "layout", src.path("county/layout.csv")],
+                     ["import", "workers", src.path("county/workers.csv")],
+                     ["policy", "load", src.path("county/policy.toml")],
+                     ["import", "cases", cases]):
+            self.assertOk(run([*db, *args], timeout=300))
+        summary = ["stats", "summary", "--month", "2026-09", "--format", "json"]
+        first = self.assertOk(self.gridctl("--county", COUNTY_CODE, *summary)).stdout
+        other = self.assertOk(run([*db, *summary])).json()[-1]
+        self.assertOk(run(["migrate", "--from", src.path("other.db"), "--to", self.box.db],
+                          timeout=600))
+        self.assertEqual(self.gridctl("--county", COUNTY_CODE, *summary).stdout, first)
+        rows = self.assertOk(self.gridctl(*summary, "--all-counties")).json()
+        self.assertEqual([r["group"] for r in rows], [COUNTY_CODE, "371328", "all"])
+        self.assertEqual(rows[1], other)
+        total = rows[2]
+        for field in ("reported", "problems", "closed", "closed_on_time", "overdue_open"):
+            self.assertEqual(total[field], rows[0][field] + rows[1][field], field)
+        self.assertGreater(rows[1]["problems"], 0)
+        # Rates from the summed counts, not the mean of the counties' rates.
+        self.assertAlmostEqual(total["resolution_rate"], total["closed"] / total["problems"])
+        self.assertNotAlmostEqual(total["resolution_rate"],
+                                  (rows[0]["resolution_rate"] + rows[1]["resolution_rate"]) / 2)
 
 
 if __name__ == "__main__":

@@ -117,3 +117,25 @@ TEST_CASE("copy_county from a database without a county is not found") {
   CHECK(not_found);
   CHECK_FALSE(to->county().has_value());
 }
+
+TEST_CASE("copy_county refuses a source case whose row is not what its events give") {
+  Session s = ready_store();
+  const long long id = report(s, "G1", "g1", sept(2, 9));
+  {
+    auto tx = s.store().begin_write();
+    Case c = *s.store().find_case(id);
+    c.status = Status::closed;  // no close event: a row changed outside gridgov
+    s.store().update_case(c);
+    tx->commit();
+  }
+  auto to = open_store(":memory:", {.create = true});
+  bool unusable = false;
+  try {
+    (void)copy_county(s.store(), *to);
+  } catch (const Error& e) {
+    unusable = e.code() == ErrorCode::unusable &&
+               std::string(e.what()).find("case " + std::to_string(id)) != std::string::npos;
+  }
+  CHECK(unusable);
+  CHECK_FALSE(to->county().has_value());
+}

@@ -843,3 +843,17 @@ TEST_CASE_TEMPLATE("Store::category_use counts cases per category, and the unset
   s->retire_unit("G2");  // only active units
   CHECK(s->units_with_cases() == std::set<std::string, std::less<>>{"G1"});
 }
+
+TEST_CASE("quota_verdict: rule 12's reasons, told apart in order, and GridQuota::add counts them") {
+  CHECK(quota_verdict(false, false, false, true) == QuotaVerdict::valid);
+  CHECK(quota_verdict(true, true, true, false) == QuotaVerdict::voided);
+  CHECK(quota_verdict(false, true, true, false) == QuotaVerdict::by_admin);
+  CHECK(quota_verdict(false, false, true, false) == QuotaVerdict::late_record);
+  CHECK(quota_verdict(false, false, false, false) == QuotaVerdict::not_grid_worker);
+  GridQuota g;
+  for (auto why :
+       {QuotaVerdict::valid, QuotaVerdict::valid, QuotaVerdict::voided, QuotaVerdict::by_admin,
+        QuotaVerdict::late_record, QuotaVerdict::not_grid_worker})
+    g.add(why);
+  CHECK(g == GridQuota{0, 2, 1, 1, 1, 1});
+}

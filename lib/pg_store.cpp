@@ -315,7 +315,7 @@ class PgStore final : public Store, public Reporting {
       throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
                                            " is unusable: its encoding is " + enc.str(0, 0) +
                                            ", not UTF8 (create it with ENCODING 'UTF8')");
-    open_schema(options.create);
+    open_schema(options.create, options.on_commit);
     choose_county(options.county, options.create);
   }
 
@@ -324,18 +324,21 @@ class PgStore final : public Store, public Reporting {
     m_next_case.reset();
     m_next_event.reset();
     m_next_attendance.reset();
-    m_db.exec("BEGIN");
+    // A new schema's transaction is still open (see open_schema): the command's joins it.
+    if (!m_schema_pending) m_db.exec("BEGIN");
     // One writer per county: the lock is held until the transaction ends.
     (void)m_db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {m_county});
   }
   void commit_outermost() {
     flush();
     m_db.exec("COMMIT");
+    m_schema_pending = false;
   }
   void rollback_outermost() noexcept {
     m_cases_copy.clear();
     m_events_copy.clear();
     m_bulk = false;
+    m_schema_pending = false;  // a new schema goes with the rest
     try {
       m_db.exec("ROLLBACK");
     } catch (const Error&) {  // the connection is lost: the server rolls back anyway
@@ -1020,7 +1023,7 @@ class PgStore final : public Store, public Reporting {
   void stream(const std::string& sql, const PgParams& params,
               const std::function<void(const PgRows&, int)>& row) {
     flush();
-    const bool own = m_depth == 0;
+    const bool own = m_depth == 0 && !m_schema_pending;
     if (own) m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
       const std::string cursor = "gridgov_" + std::to_string(++m_cursors);
@@ -1154,7 +1157,10 @@ class PgStore final : public Store, public Reporting {
 
   /// Creates or migrates the schema, under a lock that keeps two first runs apart; refuses a
   /// database of another application or of a newer gridgov, which it leaves untouched.
-  void open_schema(bool create) {
+  /// With `on_commit`, an empty database's new schema stays in an open transaction that the
+  /// command's first write transaction joins: a command that fails or writes nothing leaves the
+  /// database as empty as it found it (as a new SQLite file appears only on its first commit).
+  void open_schema(bool create, bool on_commit) {
     m_db.exec("BEGIN");
     try {
       (void)m_db.query("SELECT pg_advisory_xact_lock(1196573767)");  // "GRDG"
@@ -1197,6 +1203,10 @@ class PgStore final : public Store, public Reporting {
       if (version < k_pg_schema_version)
         m_db.exec("UPDATE gridgov_meta SET value = '" + std::to_string(k_pg_schema_version) +
                   "' WHERE key = 'schema_version'");
+      if (version < 0 && on_commit) {
+        m_schema_pending = true;  // committed with the command's writes, or never
+        return;
+      }
       m_db.exec("COMMIT");
     } catch (...) {
       try {
@@ -1240,6 +1250,7 @@ class PgStore final : public Store, public Reporting {
   std::string m_county;           ///< the county every statement works on
   long long m_counties_held = 0;  ///< counties in the database when opened
   int m_depth = 0;
+  bool m_schema_pending = false;  ///< a new schema not committed yet (open_schema)
   int m_cursors = 0;
   std::optional<long long> m_next_case;  ///< ids, known while this writer holds the lock
   std::optional<long long> m_next_event;

@@ -97,7 +97,7 @@ class Directories(Hostile):
         r = box.gridctl("policy", "check", box.dir)
         self.assertRc(r, INPUT)
         self.assertIn("is a directory, not a file", r.stderr)
-        self.assertFalse(os.path.exists(box.db))
+        self.assertFalse(box.created())
 
 
 class GiantRows(Hostile):

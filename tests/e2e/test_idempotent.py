@@ -141,18 +141,18 @@ class DryRun(GridctlTestCase):
         r = self.gridctl("import", "layout", "--dry-run", example("layout.toml"), "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "unit")["grid"]["added"], 949)
-        self.assertFalse(os.path.exists(self.box.db), "--dry-run created the database")
+        self.assertFalse(self.box.created(), "--dry-run created the database")
         self.assertEqual(sorted(os.listdir(self.box.dir)), [], "--dry-run left files behind")
 
     def test_json_without_database_creates_no_file(self):
         r = self.gridctl("import", "layout", "--dry-run", example("layout.json"))
         self.assertRc(r, OK)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_csv_without_database_is_not_found(self):
         r = self.gridctl("import", "layout", "--dry-run", example("layout.csv"))
         self.assertRc(r, NOT_FOUND)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_toml_and_workers_without_database(self):
         """A dry run of a new county with its workers plans both, writes nothing."""
@@ -160,7 +160,7 @@ class DryRun(GridctlTestCase):
                          "--format", "csv", "--counts")
         self.assertRc(r, OK)
         self.assertEqual(counts_of(r, "worker")["county"]["added"], 912)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_bad_file_in_dry_run_is_rejected(self):
         box = Sandbox("full")

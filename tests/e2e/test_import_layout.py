@@ -221,7 +221,7 @@ class TreeLayouts(GridctlTestCase):
         r = self.gridctl("import", "layout", example("layout.csv"))
         self.assertRc(r, NOT_FOUND)
         self.assertTrue(r.errors())
-        self.assertFalse(os.path.exists(self.box.db), "a failed CSV import created the database")
+        self.assertFalse(self.box.created(), "a failed CSV import created the database")
 
     def test_csv_toml_json_give_the_same_units(self):
         outputs = {}
@@ -306,7 +306,7 @@ class MixedImport(GridctlTestCase):
         self.addCleanup(box.cleanup)
         r = box.gridctl("import", example("layout.toml"), data("workers/unknown_unit.csv"))
         self.assertRc(r, INPUT)
-        self.assertFalse(os.path.exists(box.db), "a rejected import left a database file")
+        self.assertFalse(box.created(), "a rejected import left a database file")
 
     def test_workers_rule_failure_keeps_the_layout_out(self):
         """The workers file parses but a worker serves a grid of a town the layout lacks."""

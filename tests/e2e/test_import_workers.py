@@ -104,7 +104,7 @@ class WorkersNeedUnits(GridctlTestCase):
     def test_no_database_is_not_found(self):
         r = self.gridctl("import", "workers", example("workers.csv"))
         self.assertRc(r, NOT_FOUND)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_county_without_layout_rejects_the_units(self):
         box = Sandbox("init")

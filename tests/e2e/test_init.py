@@ -20,7 +20,7 @@ class Init(GridctlTestCase):
 
     @skip_on_postgresql("the database is a file")
     def test_creates_the_database_file(self):
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
         self.assertOk(self.init())
         self.assertTrue(os.path.isfile(self.box.db))
 
@@ -95,12 +95,12 @@ class Init(GridctlTestCase):
     def test_missing_county_code_is_usage_error(self):
         r = self.gridctl("init", "--county-name", COUNTY_NAME)
         self.assertRc(r, USAGE)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_missing_county_name_is_usage_error(self):
         r = self.gridctl("init", "--county-code", COUNTY_CODE)
         self.assertRc(r, USAGE)
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_bad_county_code_is_rejected_without_a_file(self):
         for code in ("371 327", "莒南", "", "x" * 33, "a/b"):
@@ -108,14 +108,14 @@ class Init(GridctlTestCase):
                 r = self.init(code)
                 self.assertIn(r.rc, (USAGE, INPUT), str(r))
                 self.assertTrue(r.errors(), str(r))
-                self.assertFalse(os.path.exists(self.box.db))
+                self.assertFalse(self.box.created())
 
     def test_blank_county_name_is_rejected_without_a_file(self):
         for name in ("", "   ", "\u3000"):
             with self.subTest(name=name):
                 r = self.init(COUNTY_CODE, name)
                 self.assertIn(r.rc, (USAGE, INPUT), str(r))
-                self.assertFalse(os.path.exists(self.box.db))
+                self.assertFalse(self.box.created())
 
     def test_county_name_is_trimmed_and_nfc(self):
         self.assertOk(self.init(COUNTY_CODE, "\u3000 Cafe\u0301县 "))

@@ -47,7 +47,7 @@ class Migrate(GridctlTestCase):
     @classmethod
     def setUpClass(cls):
         # The source is always an SQLite file: the season's template, copied.
-        cls.source_box = Sandbox()
+        cls.source_box = Sandbox(sqlite=True)
         if ON_POSTGRESQL:
             # The template is a PostgreSQL database here: build an SQLite one the same way.
             db = ["--db", cls.source_box.db]
@@ -78,7 +78,7 @@ class Migrate(GridctlTestCase):
         if ON_POSTGRESQL:
             self.assertEqual(self.box.dump(), before)
         else:
-            self.assertFalse(os.path.exists(self.box.db), "a database was left behind")
+            self.assertFalse(self.box.created(), "a database was left behind")
 
     def test_every_figure_is_the_same_after(self):
         r = self.assertOk(self.migrate("--from", self.source, "--to", self.box.db))

@@ -88,7 +88,7 @@ class PolicyShow(GridctlTestCase):
         box = Sandbox()
         self.addCleanup(box.cleanup)
         self.assertRc(box.gridctl("policy", "show"), NOT_FOUND)
-        self.assertFalse(os.path.exists(box.db))
+        self.assertFalse(box.created())
 
 
 class PolicyLoad(GridctlTestCase):
@@ -169,7 +169,7 @@ class PolicyLoad(GridctlTestCase):
         box = Sandbox()
         self.addCleanup(box.cleanup)
         self.assertRc(box.gridctl("policy", "load", example("policy.toml")), NOT_FOUND)
-        self.assertFalse(os.path.exists(box.db))
+        self.assertFalse(box.created())
 
     def test_dropping_a_department_that_workers_come_from_is_refused(self):
         box = Sandbox("full")
@@ -198,7 +198,7 @@ class PolicyCheck(GridctlTestCase):
         r = self.gridctl("policy", "check", example("policy.toml"))
         self.assertRc(r, OK)
         self.assertEqual(r.stdout, "")
-        self.assertFalse(os.path.exists(self.box.db))
+        self.assertFalse(self.box.created())
 
     def test_good_file_with_database_writes_nothing(self):
         box = Sandbox("init")

@@ -125,7 +125,7 @@ def make_check_test(entry):
         path = data(entry.path)
         r = box.gridctl("policy", "check", path)
         self.check_diagnostics(entry, r, path)
-        self.assertFalse(os.path.exists(box.db), "policy check created a database")
+        self.assertFalse(box.created(), "policy check created a database")
 
     test.__doc__ = f"policy check {entry.path}: {entry.what}"
     return test
@@ -138,7 +138,7 @@ def make_no_db_test(entry):
         path = data(entry.path)
         r = box.gridctl("import", "layout", path)
         self.check_diagnostics(entry, r, path)
-        self.assertFalse(os.path.exists(box.db), f"{entry.path}: a rejected layout created the "
+        self.assertFalse(box.created(), f"{entry.path}: a rejected layout created the "
                                                  "database")
 
     test.__doc__ = f"{entry.path} with no database: rejected, no file created"

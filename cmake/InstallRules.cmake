@@ -54,8 +54,10 @@ install(FILES ${PROJECT_BINARY_DIR}/gridgov-config.cmake
 file(RELATIVE_PATH GRIDGOV_PC_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 string(REGEX REPLACE "/$" "" GRIDGOV_PC_PREFIX "${GRIDGOV_PC_PREFIX}")
 if(GRIDGOV_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
-  string(JOIN "\n" GRIDGOV_PC_PRIVATE "Requires.private: fmt sqlite3 tomlplusplus libutf8proc libpq"
-                                     "Libs.private: -lSQLiteCpp -lpthread -ldl")
+  string(JOIN "\n" GRIDGOV_PC_PRIVATE "Requires.private: fmt sqlite3 tomlplusplus libutf8proc"
+                                     # libpq by -lpq: its own .pc, asked --static, names static
+                                     # libraries (pgcommon, pgport…) Debian does not ship.
+                                     "Libs.private: -lSQLiteCpp -lpq -lpthread -ldl")
 else()
   set(GRIDGOV_PC_PRIVATE "")
 endif()

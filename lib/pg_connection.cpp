@@ -1,5 +1,7 @@
 #include "pg_connection.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -127,7 +129,7 @@ PgRows PgConnection::query(const std::string& sql, const PgParams& params) {
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   auto it = m_prepared.find(sql);
   if (it == m_prepared.end()) {
-    std::string name = "g" + std::to_string(m_prepared.size());
+    std::string name = fmt::format("g{}", m_prepared.size());
     checked(PQprepare(m_conn.get(), name.c_str(), sql.c_str(), static_cast<int>(params.size()),
                       nullptr),
             sql);

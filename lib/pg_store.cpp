@@ -146,7 +146,7 @@ PgParams event_row(const std::string& county, long long id, const Event& e) {
 /// "$first, $first+1, …" for `n` parameters.
 std::string placeholders(int first, int n) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += (i ? ", $" : "$") + std::to_string(first + i);
+  for (int i = 0; i < n; ++i) out += fmt::format("{}${}", i ? ", " : "", first + i);
   return out;
 }
 
@@ -728,7 +728,7 @@ class PgStore final : public Store, public Reporting {
     auto where = [&](const std::string& clause, Param value) {
       params.push_back(std::move(value));
       std::string c = clause;
-      const std::string n = "$" + std::to_string(params.size());
+      const std::string n = fmt::format("${}", params.size());
       for (auto at = c.find('?'); at != std::string::npos; at = c.find('?', at + n.size()))
         c.replace(at, 1, n);
       sql += " AND " + c;
@@ -812,7 +812,7 @@ class PgStore final : public Store, public Reporting {
     for (StatsKey k : keys)
       columns += stats_key(k, "coalesce(c.last_department, '')", "c.grid") + " COLLATE \"C\", ";
     std::string group_by;
-    for (int i = 1; i <= n + 2; ++i) group_by += (i > 1 ? ", " : "") + std::to_string(i);
+    for (int i = 1; i <= n + 2; ++i) group_by += fmt::format("{}{}", i > 1 ? ", " : "", i);
     const std::string sql =
         "SELECT " + columns + "c.status COLLATE \"C\", " + bits +
         ", count(*), string_agg(CASE WHEN c.kind = 'problem' AND c.status = 'closed' THEN "
@@ -862,7 +862,7 @@ class PgStore final : public Store, public Reporting {
         "events e JOIN cases c ON c.county = e.county AND c.id = e.case_id WHERE "
         "e.county = $1 AND e.at >= $2 AND e.at < $3 AND (e.type IN ('whistle', "
         "'rework', 'supervise') OR (e.type = 'close' AND e.actor = 'admin'))";
-    for (int i = 1; i <= n; ++i) sql += (i > 1 ? ", " : " GROUP BY ") + std::to_string(i);
+    for (int i = 1; i <= n; ++i) sql += fmt::format("{}{}", i > 1 ? ", " : " GROUP BY ", i);
     auto r = q(sql, {num(seconds(from)), num(seconds(to))});
     for (int i = 0; i < r.size(); ++i) {
       Tally t;
@@ -1026,9 +1026,9 @@ class PgStore final : public Store, public Reporting {
     const bool own = m_depth == 0 && !m_schema_pending;
     if (own) m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
-      const std::string cursor = "gridgov_" + std::to_string(++m_cursors);
+      const std::string cursor = fmt::format("gridgov_{}", ++m_cursors);
       m_db.query_once("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + sql, params);
-      const std::string fetch = "FETCH " + std::to_string(k_fetch_rows) + " FROM " + cursor;
+      const std::string fetch = fmt::format("FETCH {} FROM {}", k_fetch_rows, cursor);
       for (;;) {
         auto rows = m_db.query_once(fetch, {});
         for (int i = 0; i < rows.size(); ++i) row(rows, i);

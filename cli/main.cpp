@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Global options may also follow the command: `gridctl status --format json`.
   app.fallthrough();
-  app.add_option("--db", ctx.options.db, "Database file (else $GRIDCTL_DB, else ./gridgov.db)")
-      ->type_name("PATH");
+  app.add_option("--db", ctx.options.db,
+                 "Database: a file, or a postgresql:// URL (else $GRIDCTL_DB, else ./gridgov.db)")
+      ->type_name("PATH|URL");
   app.add_option("--county", ctx.options.county,
                  "The county to work on, where the database holds several (PostgreSQL; else "
                  "$GRIDCTL_COUNTY)")

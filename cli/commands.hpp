@@ -26,6 +26,7 @@ void setup_stats(CLI::App& app, Context& ctx);
 void setup_assessment(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
 void setup_export(CLI::App& app, Context& ctx);
+void setup_audit(CLI::App& app, Context& ctx);
 /// `completion` and the hidden `man`: set up last, they describe every other command.
 void setup_completion(CLI::App& app);
 void setup_man(CLI::App& app);

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   gridctl::setup_export(app, ctx);
   gridctl::setup_status(app, ctx);
   gridctl::setup_migrate(app, ctx);
+  gridctl::setup_audit(app, ctx);
   gridctl::setup_completion(app);
   gridctl::setup_man(app);
   // After every command exists: the help formatter and each command's examples.

@@ -11,3 +11,5 @@ find_package(Threads REQUIRED)
 pkg_check_modules(utf8proc REQUIRED IMPORTED_TARGET GLOBAL libutf8proc)
 # PostgreSQL's client library (libpq-dev), for the PostgreSQL store; its pkg-config file too.
 pkg_check_modules(libpq REQUIRED IMPORTED_TARGET GLOBAL libpq)
+# OpenSSL's libcrypto (libssl-dev): SHA-256 and Ed25519 for tamper evidence (docs/design.md §15).
+pkg_check_modules(libcrypto REQUIRED IMPORTED_TARGET GLOBAL libcrypto)

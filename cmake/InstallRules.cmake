@@ -57,7 +57,7 @@ if(GRIDGOV_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
   string(JOIN "\n" GRIDGOV_PC_PRIVATE "Requires.private: fmt sqlite3 tomlplusplus libutf8proc"
                                      # libpq by -lpq: its own .pc, asked --static, names static
                                      # libraries (pgcommon, pgport…) Debian does not ship.
-                                     "Libs.private: -lSQLiteCpp -lpq -lpthread -ldl")
+                                     "Libs.private: -lSQLiteCpp -lpq -lcrypto -lpthread -ldl")
 else()
   set(GRIDGOV_PC_PRIVATE "")
 endif()

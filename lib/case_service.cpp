@@ -31,7 +31,7 @@ Case record(Store& store, const Case& before, std::vector<Event> events, Timesta
     store.update_case(after);
   for (Event& e : events) {
     e.case_id = after.id;
-    store.add_event(e);
+    store.add_event(after, e);
   }
   return after;
 }

@@ -1,8 +1,5 @@
 #include "gridgov/copy.hpp"
 
-#include <chrono>
-#include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,39 +44,28 @@ CopyReport copy_county(Store& from, Store& to, const std::function<void(long lon
     if (to.add_attendance(r, recorded_at)) ++report.attendance;
   });
 
-  // Every case, by id, with all its events; its stored state read as it is, not replayed.
-  if (const auto range = from.reporting().reported_range()) {
-    to.begin_bulk();
-    const Timestamp end_of_time{std::chrono::seconds(std::numeric_limits<std::int32_t>::max()) * 4};
-    from.reporting().for_each_case(
-        range->first, range->second + std::chrono::seconds(1), end_of_time,
-        [&](const Case& header, const std::vector<Event>& events) {
-          const auto stored = from.find_case(header.id);
-          if (!stored)
-            throw Error(ErrorCode::internal,
-                        "case " + std::to_string(header.id) + " vanished while it was copied");
-          // The row is a projection of the events (case.hpp): a row that is not what its events
-          // give was changed outside gridgov, and its figures would differ by query path.
-          if (replay(*stored, events) != *stored)
-            throw Error(ErrorCode::unusable,
-                        "case " + std::to_string(header.id) +
-                            " in the source: its stored state is not what its events give "
-                            "(changed outside gridgov?); nothing was copied");
-          const long long id = to.add_case(*stored);
-          if (id != header.id)
-            throw Error(ErrorCode::refused,
-                        "case " + std::to_string(header.id) + " would become case " +
-                            std::to_string(id) +
-                            " in the copy (the source's case ids have gaps); nothing was copied");
-          for (Event e : events) {
-            e.case_id = id;
-            to.copy_event(e);
-            ++report.events;
-          }
-          if (++report.cases % 100000 == 0 && progress) progress(report.cases);
-        });
-    to.end_bulk();
-  }
+  // Every case, by id, with all its events and their links: the chain is copied as it is, so
+  // that it still verifies and a seal made of the source still checks against the copy.
+  if (auto start = from.chain_start()) to.copy_chain_start(*start);
+  to.begin_bulk();
+  from.for_each_linked_case(1, [&](const Case& row, const std::vector<Event>& events,
+                                   const std::vector<Link>& links) {
+    // The row is a projection of the events (case.hpp): a row that is not what its events give
+    // was changed outside gridgov, and its figures would differ by query path.
+    if (auto why = row_disagreement(row, events))
+      throw Error(ErrorCode::unusable, "in the source, " + *why + "; nothing was copied");
+    const long long id = to.add_case(replay(row, events));
+    if (id != row.id)
+      throw Error(ErrorCode::refused,
+                  "case " + std::to_string(row.id) + " would become case " + std::to_string(id) +
+                      " in the copy (the source's case ids have gaps); nothing was copied");
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      to.copy_event(events[i], links[i]);
+      ++report.events;
+    }
+    if (++report.cases % 100000 == 0 && progress) progress(report.cases);
+  });
+  to.end_bulk();
   const Counts before = from.counts();
   const Counts after = to.counts();
   if (before.open != after.open || before.resolved != after.resolved ||

@@ -185,9 +185,10 @@ void export_events(Session& session, const Period& period, ExportFormat format, 
     throw Error(ErrorCode::usage, "open311 describes service requests: export cases instead");
   const ViewContext ctx{session.utc_offset(), session.now()};
   RowStream stream(out, event_export_columns(), stream_format(format), options);
-  session.reporting().for_each_event(period.from, period.to, [&](const Case& c, const Event& e) {
-    stream.add(event_export_row(c, e, ctx));
-  });
+  session.reporting().for_each_event(period.from, period.to,
+                                     [&](const Case& c, const Event& e, const Link& link) {
+                                       stream.add(event_export_row(c, e, link, ctx));
+                                     });
   stream.finish();
 }
 

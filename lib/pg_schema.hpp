@@ -9,7 +9,7 @@
 
 namespace gridgov::detail {
 
-inline constexpr std::array<std::string_view, 1> k_pg_migrations = {
+inline constexpr std::array<std::string_view, 2> k_pg_migrations = {
     // 0 → 1: the SQLite schema 9, keyed by county, units and workers by their codes.
     R"sql(
 CREATE TABLE gridgov_meta (
@@ -186,6 +186,20 @@ CREATE TABLE boundaries (
   CHECK (min_lon <= max_lon AND min_lat <= max_lat),
   PRIMARY KEY (county, grid),
   FOREIGN KEY (county, grid) REFERENCES units (county, code)
+);
+)sql",
+    // 1 → 2: tamper evidence (docs/design.md §15), as SQLite's 9 → 10: each event's link in its
+    // county's hash chain, and each county's chain start entry. The store chains the events
+    // already there (`chain_events`).
+    R"sql(
+ALTER TABLE events ADD COLUMN prev_hash bytea CHECK (length(prev_hash) = 32),
+                   ADD COLUMN hash bytea CHECK (length(hash) = 32);
+CREATE TABLE chain_start (
+  county        text PRIMARY KEY,
+  at            bigint NOT NULL,
+  reason        text NOT NULL,
+  events_before bigint NOT NULL,
+  hash          bytea NOT NULL CHECK (length(hash) = 32)
 );
 )sql",
 };

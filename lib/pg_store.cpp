@@ -77,7 +77,8 @@ constexpr std::string_view k_case_table_columns =
 constexpr std::string_view k_event_table_columns =
     "county, id, case_id, type, at, recorded_at, actor, from_level, from_unit, from_department, "
     "level, unit, department, worker, deadline, note, due, extension, supervision_by, "
-    "late_record";
+    "late_record, prev_hash, hash";
+constexpr int k_event_count = 19;
 
 /// A case's state columns (from `status` on), as update_case writes them.
 PgParams state_values(const Case& c) {
@@ -120,7 +121,18 @@ PgParams case_row(const std::string& county, long long id, const Case& c) {
   return row;
 }
 
-PgParams event_row(const std::string& county, long long id, const Event& e) {
+/// A digest as bytea's hex input (and output) text.
+std::string bytea(const Digest& d) { return "\\x" + to_hex(d); }
+Digest digest_of(const PgRows& r, int i, int col) {
+  if (r.null(i, col)) return {};
+  const auto text = r.text(i, col);
+  return digest_from_hex(text.size() > 2 ? text.substr(2) : text).value_or(Digest{});
+}
+Link read_link(const PgRows& r, int i, int first) {
+  return {digest_of(r, i, first), digest_of(r, i, first + 1)};
+}
+
+PgParams event_row(const std::string& county, long long id, const Event& e, const Link& link) {
   return {county,
           num(id),
           num(e.case_id),
@@ -140,7 +152,9 @@ PgParams event_row(const std::string& county, long long id, const Event& e) {
           time_or_null(e.due),
           e.extension ? Param(format_duration(*e.extension)) : Param(),
           time_or_null(e.supervision_by),
-          flag(e.late_record)};
+          flag(e.late_record),
+          bytea(link.prev),
+          bytea(link.hash)};
 }
 
 /// "$first, $first+1, …" for `n` parameters.
@@ -323,6 +337,7 @@ class PgStore final : public Store, public Reporting {
   void begin_outermost() {
     m_next_case.reset();
     m_next_event.reset();
+    m_head.reset();
     m_next_attendance.reset();
     // A new schema's transaction is still open (see open_schema): the command's joins it.
     if (!m_schema_pending) m_db.exec("BEGIN");
@@ -656,21 +671,120 @@ class PgStore final : public Store, public Reporting {
         values);
   }
 
-  long long add_event(const Event& e) override {
+  long long add_event(const Case& c, const Event& e) override {
+    const Digest prev = head_hash(e.recorded_at);
     const long long id = next_id(m_next_event, "events");
-    insert_event(e, id);
+    Event linked = e;
+    linked.id = id;
+    const Link link = link_after(prev, c, linked);
+    insert_event(linked, id, link);
+    m_head = link.hash;
     return id;
   }
 
-  void copy_event(const Event& e) override {
+  void copy_event(const Event& e, const Link& link) override {
     const long long next = next_id(m_next_event, "events");
     m_next_event = std::max(next, e.id + 1) - 1;  // insert_event counts one on
-    insert_event(e, e.id);
+    insert_event(e, e.id, link);
+    m_head.reset();
   }
 
-  /// Inserts (or, in a bulk load, collects) an event with the id `id`.
-  void insert_event(const Event& e, long long id) {
-    auto row = event_row(scope(), id, e);
+  void copy_chain_start(const ChainStart& start) override { insert_chain_start(start); }
+
+  std::optional<ChainStart> chain_start() override {
+    auto r = q("SELECT at, reason, events_before, hash FROM chain_start WHERE county = $1");
+    if (r.empty()) return std::nullopt;
+    return ChainStart{m_county, timestamp(r.int64(0, 0)), r.str(0, 1), r.int64(0, 2),
+                      digest_of(r, 0, 3)};
+  }
+
+  std::optional<std::pair<long long, Link>> chain_head(
+      std::optional<Timestamp> recorded_before) override {
+    auto r = recorded_before
+                 ? q("SELECT id, prev_hash, hash FROM events WHERE county = $1 AND "
+                     "recorded_at < $2 ORDER BY id DESC LIMIT 1",
+                     {num(seconds(*recorded_before))})
+                 : q("SELECT id, prev_hash, hash FROM events WHERE county = $1 ORDER BY id DESC "
+                     "LIMIT 1");
+    if (r.empty()) return std::nullopt;
+    return std::pair{static_cast<long long>(r.int64(0, 0)), read_link(r, 0, 1)};
+  }
+
+  void for_each_linked_case(long long from_event,
+                            const std::function<void(const Case&, const std::vector<Event>&,
+                                                     const std::vector<Link>&)>& visit) override {
+    // The row's stored columns in read_case's places; those it derives from the events
+    // (whistled, extensions, the order's note) left empty: the caller's replay gives them.
+    constexpr int k_row = 33;
+    Case row;
+    std::vector<Event> events;
+    std::vector<Link> links;
+    stream("SELECT " + std::string(k_header_columns) +
+               ", c.status, c.level, coalesce(c.unit, ''), coalesce(c.department, ''), "
+               "c.deadline, c.rework, NULL, c.resolved_by, c.due, c.suspended_since, NULL, "
+               "c.supervision_by, '', c.last_counted_at, c.close_counted_at, c.escalated, "
+               "c.referred, c.extended, c.stage_late, coalesce(c.last_department, ''), " +
+               std::string(k_event_columns) +
+               ", e.prev_hash, e.hash FROM cases c LEFT JOIN events e ON e.county = c.county AND "
+               "e.case_id = c.id WHERE c.county = $1" +
+               (from_event > 1 ? " AND c.id IN (SELECT case_id FROM events WHERE county = $1 "
+                                 "AND id >= $2)"
+                               : " AND $2::bigint IS NOT NULL") +
+               " ORDER BY c.id, e.id",
+           {scope(), num(from_event)}, [&](const PgRows& r, int i) {
+             const long long id = r.int64(i, 0);
+             if (id != row.id && row.id != 0) {
+               visit(row, events, links);
+               events.clear();
+               links.clear();
+             }
+             if (id != row.id) row = read_case(r, i);
+             if (r.null(i, k_row)) return;  // a case without events
+             events.push_back(read_event(r, i, k_row));
+             links.push_back(read_link(r, i, k_row + k_event_count));
+           });
+    if (row.id != 0) visit(row, events, links);
+  }
+
+  void for_each_link(
+      long long from_event,
+      const std::function<void(long long, long long, bool, const Link&)>& visit) override {
+    stream(
+        "SELECT e.id, e.case_id, c.id IS NOT NULL, e.prev_hash, e.hash FROM events e LEFT JOIN "
+        "cases c ON c.county = e.county AND c.id = e.case_id WHERE e.county = $1 AND e.id >= $2 "
+        "ORDER BY e.id",
+        {scope(), num(from_event)}, [&](const PgRows& r, int i) {
+          visit(r.int64(i, 0), r.int64(i, 1), r.boolean(i, 2), read_link(r, i, 3));
+        });
+  }
+
+  /// The hash of the chain's last link as this transaction leaves it (read once per
+  /// transaction), starting the chain, at `at`, when the county has no event yet.
+  Digest head_hash(Timestamp at) {
+    if (m_head) return *m_head;
+    if (auto last = chain_head(std::nullopt)) {
+      m_head = last->second.hash;
+    } else {
+      auto start = chain_start();
+      if (!start) {
+        start = make_chain_start(scope(), at, "new", 0);
+        insert_chain_start(*start);
+      }
+      m_head = start->hash;
+    }
+    return *m_head;
+  }
+
+  void insert_chain_start(const ChainStart& s) {
+    (void)q(
+        "INSERT INTO chain_start (county, at, reason, events_before, hash) VALUES ($1, $2, "
+        "$3, $4, $5)",
+        {num(seconds(s.at)), s.reason, num(s.events_before), bytea(s.hash)});
+  }
+
+  /// Inserts (or, in a bulk load, collects) an event with the id `id` and its link.
+  void insert_event(const Event& e, long long id, const Link& link) {
+    auto row = event_row(scope(), id, e, link);
     if (m_bulk) {
       append_copy_row(m_events_copy, row);
       if (m_cases_collected >= k_bulk_cases) flush();
@@ -876,13 +990,16 @@ class PgStore final : public Store, public Reporting {
     }
   }
 
-  void for_each_event(Timestamp from, Timestamp to,
-                      const std::function<void(const Case&, const Event&)>& visit) override {
+  void for_each_event(
+      Timestamp from, Timestamp to,
+      const std::function<void(const Case&, const Event&, const Link&)>& visit) override {
     stream("SELECT " + std::string(k_header_columns) + ", " + std::string(k_event_columns) +
-               " FROM events e JOIN cases c ON c.county = e.county AND c.id = e.case_id WHERE "
+               ", e.prev_hash, e.hash FROM events e JOIN cases c ON c.county = e.county AND c.id = "
+               "e.case_id WHERE "
                "e.county = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, e.id",
            {scope(), num(seconds(from)), num(seconds(to))}, [&](const PgRows& r, int i) {
-             visit(read_header(r, i), read_event(r, i, k_header_count));
+             visit(read_header(r, i), read_event(r, i, k_header_count),
+                   read_link(r, i, k_header_count + k_event_count));
            });
   }
 
@@ -1198,8 +1315,10 @@ class PgStore final : public Store, public Reporting {
       if (version < k_pg_schema_version && m_read_only)
         throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
                                              " needs a schema upgrade, but was opened read-only");
-      for (int v = std::max(version, 0); v < k_pg_schema_version; ++v)
+      for (int v = std::max(version, 0); v < k_pg_schema_version; ++v) {
         m_db.exec(std::string(detail::k_pg_migrations[static_cast<std::size_t>(v)]));
+        if (v == 1) chain_events(version);
+      }
       if (version < k_pg_schema_version)
         m_db.exec("UPDATE gridgov_meta SET value = '" + std::to_string(k_pg_schema_version) +
                   "' WHERE key = 'schema_version'");
@@ -1214,6 +1333,42 @@ class PgStore final : public Store, public Reporting {
       } catch (const Error&) {  // the connection is lost: nothing was written
       }
       throw;
+    }
+  }
+
+  /// Migration 1 → 2: each county's events already there are chained, in id order, after a
+  /// start entry that says the chain began on this upgrade and how many events it found.
+  void chain_events(int from_version) {
+    auto counts = m_db.query("SELECT county, count(*) FROM events GROUP BY county ORDER BY county");
+    for (int k = 0; k < counts.size(); ++k) {
+      const std::string county = counts.str(k, 0);
+      const ChainStart start = make_chain_start(
+          county, gridgov::now(), "upgrade from schema " + std::to_string(from_version),
+          counts.int64(k, 1));
+      (void)m_db.query(
+          "INSERT INTO chain_start (county, at, reason, events_before, hash) VALUES ($1, $2, "
+          "$3, $4, $5)",
+          {county, num(seconds(start.at)), start.reason, num(start.events_before),
+           bytea(start.hash)});
+      m_db.query_once("DECLARE gridgov_chain NO SCROLL CURSOR FOR SELECT " +
+                          std::string(k_header_columns) + ", " + std::string(k_event_columns) +
+                          " FROM events e JOIN cases c ON c.county = e.county AND c.id = "
+                          "e.case_id WHERE e.county = $1 ORDER BY e.id",
+                      {county});
+      Digest prev = start.hash;
+      for (;;) {
+        auto rows = m_db.query_once(fmt::format("FETCH {} FROM gridgov_chain", k_fetch_rows), {});
+        for (int i = 0; i < rows.size(); ++i) {
+          const Event e = read_event(rows, i, k_header_count);
+          const Link link = link_after(prev, read_header(rows, i), e);
+          (void)m_db.query(
+              "UPDATE events SET prev_hash = $3, hash = $4 WHERE county = $1 AND id = $2",
+              {county, num(e.id), bytea(link.prev), bytea(link.hash)});
+          prev = link.hash;
+        }
+        if (rows.size() < k_fetch_rows) break;
+      }
+      m_db.exec("CLOSE gridgov_chain");
     }
   }
 
@@ -1254,6 +1409,7 @@ class PgStore final : public Store, public Reporting {
   int m_cursors = 0;
   std::optional<long long> m_next_case;  ///< ids, known while this writer holds the lock
   std::optional<long long> m_next_event;
+  std::optional<Digest> m_head;  ///< the chain's last hash, while this writer holds the lock
   std::optional<long long> m_next_attendance;
   bool m_bulk = false;
   std::string m_cases_copy;  ///< a bulk load's rows not yet sent, in COPY's text format

@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 9> k_migrations = {
+inline constexpr std::array<std::string_view, 10> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -390,6 +390,20 @@ CREATE TABLE boundaries (
 ) STRICT;
 ALTER TABLE cases ADD COLUMN lon REAL;
 ALTER TABLE cases ADD COLUMN lat REAL;
+)sql",
+    // 9 → 10: tamper evidence (docs/design.md §15). Each event's link in the county's hash chain,
+    // and the chain's start entry. The store chains the events already there (`chain_events`),
+    // and the start entry says the chain began on this upgrade.
+    R"sql(
+ALTER TABLE events ADD COLUMN prev_hash BLOB CHECK (length(prev_hash) = 32);
+ALTER TABLE events ADD COLUMN hash BLOB CHECK (length(hash) = 32);
+CREATE TABLE chain_start (
+  county        TEXT PRIMARY KEY,
+  at            INTEGER NOT NULL,
+  reason        TEXT NOT NULL,
+  events_before INTEGER NOT NULL,
+  hash          BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
 )sql",
 };
 

@@ -138,7 +138,10 @@ class SqliteStore final : public Store, public Reporting {
       throw Error(ErrorCode::unusable, "database " + m_path + " is read-only (" + m_read_only +
                                            "); this command writes, and wrote nothing");
     // A rolled-back transaction may have added units: the ids remembered are those of this one.
-    if (m_depth == 0) m_unit_ids.clear();
+    if (m_depth == 0) {
+      m_unit_ids.clear();
+      m_head.reset();  // another process may have appended to the chain since
+    }
     return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
   }
 
@@ -616,22 +619,171 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  long long add_event(const Event& e) override { return insert_event(e, std::nullopt); }
-
-  void copy_event(const Event& e) override { (void)insert_event(e, e.id); }
-
-  /// Inserts an event with the id `id`, or the next one.
-  long long insert_event(const Event& e, std::optional<int64_t> id) {
+  long long add_event(const Case& c, const Event& e) override {
     return guarded(m_path, [&] {
+      Head& head = chain_head_for(e.recorded_at);
+      Event linked = e;
+      linked.id = head.id + 1;
+      const Link link = link_after(head.hash, c, linked);
+      insert_event(linked, link);
+      head = Head{linked.id, link.hash};
+      return linked.id;
+    });
+  }
+
+  void copy_event(const Event& e, const Link& link) override {
+    guarded(m_path, [&] {
+      insert_event(e, link);
+      m_head.reset();
+    });
+  }
+
+  void copy_chain_start(const ChainStart& start) override {
+    guarded(m_path, [&] { insert_chain_start(start); });
+  }
+
+  std::optional<ChainStart> chain_start() override {
+    return guarded(m_path, [&]() -> std::optional<ChainStart> {
+      SQLite::Statement q(
+          *m_db, "SELECT county, at, reason, events_before, hash FROM chain_start LIMIT 1");
+      if (!q.executeStep()) return std::nullopt;
+      ChainStart s{q.getColumn(0).getString(),
+                   timestamp(q.getColumn(1)),
+                   q.getColumn(2).getString(),
+                   q.getColumn(3).getInt64(),
+                   {}};
+      read_digest(q.getColumn(4), s.hash);
+      return s;
+    });
+  }
+
+  std::optional<std::pair<long long, Link>> chain_head(
+      std::optional<Timestamp> recorded_before) override {
+    return guarded(m_path, [&]() -> std::optional<std::pair<long long, Link>> {
+      SQLite::Statement q(*m_db, std::string("SELECT id, prev_hash, hash FROM events ") +
+                                     (recorded_before ? "WHERE recorded_at < ? " : "") +
+                                     "ORDER BY id DESC LIMIT 1");
+      if (recorded_before) q.bind(1, seconds(*recorded_before));
+      if (!q.executeStep()) return std::nullopt;
+      return std::pair{q.getColumn(0).getInt64(), read_link(q, 1)};
+    });
+  }
+
+  void for_each_linked_case(long long from_event,
+                            const std::function<void(const Case&, const std::vector<Event>&,
+                                                     const std::vector<Link>&)>& visit) override {
+    guarded(m_path, [&] {
+      // The row's stored columns in read_case's places; those it derives from the events
+      // (whistled, extensions, the order's note) left empty: the caller's replay gives them.
+      SQLite::Statement q(
+          *m_db,
+          "SELECT " + k_header_columns +
+              ", c.status, c.level, coalesce(cu.code, ''), coalesce(c.department, ''), "
+              "c.deadline, c.rework, NULL, c.resolved_by, c.due, c.suspended_since, NULL, "
+              "c.supervision_by, '', c.last_counted_at, c.close_counted_at, c.escalated, "
+              "c.referred, c.extended, c.stage_late, coalesce(c.last_department, ''), " +
+              k_event_columns + ", " + k_link_columns +
+              " FROM cases c JOIN units g ON g.id = c.grid_id "
+              "LEFT JOIN units cu ON cu.id = c.unit_id "
+              "LEFT JOIN events e ON e.case_id = c.id " +
+              k_event_joins +
+              (from_event > 1 ? " WHERE c.id IN (SELECT case_id FROM events WHERE id >= ?)" : "") +
+              " ORDER BY c.id, e.id");
+      if (from_event > 1) q.bind(1, static_cast<int64_t>(from_event));
+      constexpr int k_row = 33;
+      Case row;
+      std::vector<Event> events;
+      std::vector<Link> links;
+      while (q.executeStep()) {
+        const long long id = q.getColumn(0).getInt64();
+        if (id != row.id && row.id != 0) {
+          visit(row, events, links);
+          events.clear();
+          links.clear();
+        }
+        if (id != row.id) row = read_case(q);
+        if (q.getColumn(k_row).isNull()) continue;  // a case without events
+        events.push_back(read_event(q, k_row));
+        links.push_back(read_link(q, k_row + k_event_count));
+      }
+      if (row.id != 0) visit(row, events, links);
+    });
+  }
+
+  void for_each_link(
+      long long from_event,
+      const std::function<void(long long, long long, bool, const Link&)>& visit) override {
+    guarded(m_path, [&] {
+      SQLite::Statement q(*m_db,
+                          "SELECT e.id, e.case_id, c.id IS NOT NULL, e.prev_hash, e.hash FROM "
+                          "events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? "
+                          "ORDER BY e.id");
+      q.bind(1, static_cast<int64_t>(from_event));
+      while (q.executeStep())
+        visit(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt() != 0,
+              read_link(q, 3));
+    });
+  }
+
+  /// The chain's last link as this transaction leaves it (read once per transaction), starting
+  /// the chain, at `at`, when the county has no event yet.
+  struct Head {
+    long long id = 0;
+    Digest hash{};
+  };
+  Head& chain_head_for(Timestamp at) {
+    if (m_head) return *m_head;
+    if (auto last = chain_head(std::nullopt)) {
+      m_head = Head{last->first, last->second.hash};
+      return *m_head;
+    }
+    auto start = chain_start();
+    if (!start) {
+      const auto c = county();
+      if (!c) throw Error(ErrorCode::internal, "an event in a database without a county");
+      start = make_chain_start(c->code, at, "new", 0);
+      insert_chain_start(*start);
+    }
+    m_head = Head{0, start->hash};
+    return *m_head;
+  }
+
+  void insert_chain_start(const ChainStart& s) {
+    SQLite::Statement q(*m_db,
+                        "INSERT INTO chain_start (county, at, reason, events_before, hash) "
+                        "VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, s.county);
+    q.bind(2, seconds(s.at));
+    q.bind(3, s.reason);
+    q.bind(4, static_cast<int64_t>(s.events_before));
+    q.bind(5, s.hash.data(), static_cast<int>(s.hash.size()));
+    q.exec();
+  }
+
+  static void read_digest(const SQLite::Column& c, Digest& d) {
+    if (c.isBlob() && c.getBytes() == static_cast<int>(d.size()))
+      std::memcpy(d.data(), c.getBlob(), d.size());
+    else
+      d = {};  // absent or mangled: no hash recomputes to it
+  }
+  static Link read_link(SQLite::Statement& q, int first) {
+    Link l;
+    read_digest(q.getColumn(first), l.prev);
+    read_digest(q.getColumn(first + 1), l.hash);
+    return l;
+  }
+
+  /// Inserts an event with its id and its link.
+  void insert_event(const Event& e, const Link& link) {
+    {
       auto& q = statement(
           "INSERT INTO events (id, case_id, type, at, recorded_at, actor, from_level, "
           "from_unit_id, from_department, level, unit_id, department, worker, deadline, note, "
-          "due, extension, supervision_by, late_record) VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-          "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-      if (id)
-        q.bind(19, *id);
-      else
-        q.bind(19);
+          "due, extension, supervision_by, late_record, prev_hash, hash) VALUES (?19, ?1, ?2, "
+          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)");
+      q.bind(19, static_cast<int64_t>(e.id));
+      q.bindNoCopy(20, link.prev.data(), static_cast<int>(link.prev.size()));
+      q.bindNoCopy(21, link.hash.data(), static_cast<int>(link.hash.size()));
       q.bind(1, static_cast<int64_t>(e.case_id));
       q.bindNoCopy(2, to_string(e.type).data());
       q.bind(3, seconds(e.at));
@@ -655,8 +807,7 @@ class SqliteStore final : public Store, public Reporting {
       bind_time_or_null(q, 17, e.supervision_by);
       q.bind(18, e.late_record ? 1 : 0);
       q.exec();
-      return static_cast<long long>(m_db->getLastInsertRowid());
-    });
+    }
   }
 
   void begin_bulk() override {
@@ -910,17 +1061,20 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  void for_each_event(Timestamp from, Timestamp to,
-                      const std::function<void(const Case&, const Event&)>& visit) override {
+  void for_each_event(
+      Timestamp from, Timestamp to,
+      const std::function<void(const Case&, const Event&, const Link&)>& visit) override {
     guarded(m_path, [&] {
-      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
-                                     " FROM events e JOIN cases c ON c.id = e.case_id "
-                                     "JOIN units g ON g.id = c.grid_id " +
-                                     k_event_joins +
-                                     " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id");
+      SQLite::Statement q(
+          *m_db, "SELECT " + k_header_columns + ", " + k_event_columns + ", " + k_link_columns +
+                     " FROM events e JOIN cases c ON c.id = e.case_id "
+                     "JOIN units g ON g.id = c.grid_id " +
+                     k_event_joins + " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id");
       q.bind(1, seconds(from));
       q.bind(2, seconds(to));
-      while (q.executeStep()) visit(read_header(q), read_event(q, k_header_count));
+      while (q.executeStep())
+        visit(read_header(q), read_event(q, k_header_count),
+              read_link(q, k_header_count + k_event_count));
     });
   }
 
@@ -1193,6 +1347,8 @@ class SqliteStore final : public Store, public Reporting {
       "coalesce(fu.code, ''), coalesce(e.from_department, ''), e.level, coalesce(u.code, ''), "
       "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, ''), "
       "e.due, e.extension, e.supervision_by, e.late_record";
+  static constexpr int k_event_count = 19;
+  inline static const std::string k_link_columns = "e.prev_hash, e.hash";
   inline static const std::string k_event_joins =
       "LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units u ON u.id = e.unit_id";
 
@@ -1512,10 +1668,12 @@ class SqliteStore final : public Store, public Reporting {
     SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the lock.
     int version = m_db->execAndGet("PRAGMA user_version").getInt();
+    const int from_version = version;
     for (; version < k_schema_version; ++version) {
       m_db->exec(std::string(detail::k_migrations[static_cast<std::size_t>(version)]));
       if (version == 1) give_due();
       if (version == 3) give_facts();
+      if (version == 9) chain_events(from_version);
       // A cached statement left on a row (a unit's id) would lock the tables a later
       // migration rebuilds (SQLITE_LOCKED on DROP TABLE): none is needed past a migration.
       m_statements.clear();
@@ -1563,6 +1721,38 @@ class SqliteStore final : public Store, public Reporting {
       set_events.bind(3, seconds(due));
       set_events.exec();
       set_events.reset();
+    }
+  }
+
+  /// Migration 9 → 10: the events already there are chained, in id order, after a start entry
+  /// that says the chain began on this upgrade (from schema `from_version`) and how many events
+  /// it found. A database without events starts its chain at its first event instead.
+  void chain_events(int from_version) {
+    const long long count = m_db->execAndGet("SELECT count(*) FROM events").getInt64();
+    if (count == 0) return;
+    SQLite::Statement root(*m_db, "SELECT code FROM units WHERE depth = 0 LIMIT 1");
+    if (!root.executeStep())
+      throw Error(ErrorCode::unusable,
+                  "database " + m_path + " is unusable: it has events but no county");
+    const ChainStart start =
+        make_chain_start(root.getColumn(0).getString(), gridgov::now(),
+                         "upgrade from schema " + std::to_string(from_version), count);
+    insert_chain_start(start);
+    SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
+                                   " FROM events e JOIN cases c ON c.id = e.case_id "
+                                   "JOIN units g ON g.id = c.grid_id " +
+                                   k_event_joins + " ORDER BY e.id");
+    SQLite::Statement set(*m_db, "UPDATE events SET prev_hash = ?2, hash = ?3 WHERE id = ?1");
+    Digest prev = start.hash;
+    while (q.executeStep()) {
+      const Event e = read_event(q, k_header_count);
+      const Link link = link_after(prev, read_header(q), e);
+      set.bind(1, static_cast<int64_t>(e.id));
+      set.bind(2, link.prev.data(), static_cast<int>(link.prev.size()));
+      set.bind(3, link.hash.data(), static_cast<int>(link.hash.size()));
+      set.exec();
+      set.reset();
+      prev = link.hash;
     }
   }
 
@@ -1689,6 +1879,7 @@ class SqliteStore final : public Store, public Reporting {
   std::unordered_map<std::string, int64_t> m_unit_ids;           ///< see unit_id()
   std::vector<std::pair<std::string, std::string>> m_set_aside;  ///< indexes (name, SQL) a bulk
                                                                  ///< load builds at its end
+  std::optional<Head> m_head;  ///< the chain's last link, while this writer holds the lock
   int m_depth = 0;
   /// Why the database is open read-only (empty: it is not).
   std::string m_read_only;

@@ -307,34 +307,25 @@ Table supervise_table(const std::vector<Case>& cases, const ViewContext& ctx, Ca
 }
 
 std::vector<Column> event_export_columns() {
-  std::vector<Column> out = {number_column("case_id"),
-                             text_column("kind"),
-                             text_column("source"),
-                             text_column("grid"),
-                             text_column("category"),
-                             text_column("reported_at"),
-                             text_column("type"),
-                             text_column("at"),
-                             text_column("recorded_at"),
-                             text_column("actor"),
-                             text_column("from_level"),
-                             text_column("from_unit"),
-                             text_column("from_department"),
-                             text_column("level"),
-                             text_column("unit"),
-                             text_column("department"),
-                             text_column("worker"),
-                             text_column("deadline"),
-                             text_column("note"),
-                             text_column("due"),
-                             text_column("extension"),
-                             text_column("by"),
-                             typed_column("late_record", ColumnType::flag),
-                             text_column("service")};  // last: schema 7's, after the older ones
+  std::vector<Column> out = {
+      number_column("case_id"), text_column("kind"), text_column("source"), text_column("grid"),
+      text_column("category"), text_column("reported_at"), text_column("type"), text_column("at"),
+      text_column("recorded_at"), text_column("actor"), text_column("from_level"),
+      text_column("from_unit"), text_column("from_department"), text_column("level"),
+      text_column("unit"), text_column("department"), text_column("worker"),
+      text_column("deadline"), text_column("note"), text_column("due"), text_column("extension"),
+      text_column("by"), typed_column("late_record", ColumnType::flag),
+      text_column("service"),  // schema 7's, after the older ones
+      // The chain's (docs/design.md §15): with them, each row can be
+      // checked alone (`audit verify FILE`).
+      number_column("id"), text_column("ext_id"), text_column("title"), text_column("description"),
+      text_column("reporter"), number_column("lon", ColumnType::number),
+      number_column("lat", ColumnType::number), text_column("prev_hash"), text_column("hash")};
   return out;
 }
 
-std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewContext& ctx) {
+std::vector<Cell> event_export_row(const Case& c, const Event& e, const Link& link,
+                                   const ViewContext& ctx) {
   return {c.id,
           name_of(to_string(c.kind)),
           name_of(to_string(c.source)),
@@ -358,7 +349,16 @@ std::vector<Cell> event_export_row(const Case& c, const Event& e, const ViewCont
           e.extension ? Cell{format_duration(*e.extension)} : Cell{},
           time_cell(e.supervision_by, ctx),
           Cell{e.late_record},
-          text_or_null(c.service)};
+          text_or_null(c.service),
+          e.id,
+          text_or_null(c.ext_id),
+          c.title,
+          text_or_null(c.description),
+          c.reporter,
+          c.location ? Cell{c.location->lon} : Cell{},
+          c.location ? Cell{c.location->lat} : Cell{},
+          to_hex(link.prev),
+          to_hex(link.hash)};
 }
 
 Table stats_table(const std::vector<StatsRow>& rows, Format format) {
@@ -446,6 +446,36 @@ Record status_record(const Counts& counts) {
     for (const auto& [key, n] : entries) inner.add(number_column(key), n);
     r.add(typed_column(group, ColumnType::record), std::make_shared<const Table>(inner.as_table()));
   }
+  return r;
+}
+
+Record audit_record(const AuditReport& report, std::chrono::minutes utc_offset) {
+  Record r;
+  r.add(number_column("events"), report.events);
+  r.add(number_column("cases"), report.cases);
+  r.add(number_column("first_event"), report.first_event);
+  r.add(number_column("last_event"), report.last_event);
+  r.add(text_column("head"), to_hex(report.head));
+  if (report.start) {
+    Record start;
+    start.add(text_column("county"), report.start->county);
+    start.add(text_column("at"), format_time(report.start->at, utc_offset));
+    start.add(text_column("reason"), report.start->reason);
+    start.add(number_column("events_before"), report.start->events_before);
+    r.add(typed_column("chain_start", ColumnType::record),
+          std::make_shared<const Table>(start.as_table()));
+  } else {
+    r.add(typed_column("chain_start", ColumnType::record), Cell{});
+  }
+  return r;
+}
+
+Record seal_record(const SealCheck& check) {
+  Record r;
+  r.add(text_column("county"), check.county);
+  r.add(text_column("month"), check.month);
+  r.add(number_column("head_event"), check.head_event);
+  r.add(number_column("towns"), check.towns);
   return r;
 }
 

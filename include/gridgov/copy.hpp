@@ -27,7 +27,8 @@ struct CopyReport {
 /// stays flat: one case at a time. `progress` (when given) hears the cases copied so far every
 /// 100,000. Throws ErrorCode::not_found when `from` holds no county and ErrorCode::refused when
 /// `to` already holds that county, ErrorCode::unusable when a source case's stored state is not
-/// what its events give (`replay`); nothing is written then.
+/// what its events give (`row_disagreement`); nothing is written then. The chain is copied as it is
+/// (audit.hpp).
 CopyReport copy_county(Store& from, Store& to,
                        const std::function<void(long long)>& progress = nullptr);
 

@@ -19,6 +19,7 @@ enum class ErrorCode : int {
   refused = 5,    ///< refused by a domain rule or by authorisation
   busy = 6,       ///< the database stayed locked by another writer; retry
   unusable = 7,   ///< the database is corrupt, unwritable, foreign or from a newer gridgov
+  tampered = 8,   ///< an audit found the database (or a file, or a seal) changed behind gridgov
 };
 
 /// Where in an input something is wrong. `line` and `column` are 1-based; 0 means unknown.

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "gridgov/audit.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/layout.hpp"
 #include "gridgov/model.hpp"
@@ -170,9 +171,11 @@ class Reporting {
   virtual void event_tallies(
       Timestamp from, Timestamp to, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) = 0;
-  /// Streams the events that happened in [from, to), oldest first, each with its case's header.
-  virtual void for_each_event(Timestamp from, Timestamp to,
-                              const std::function<void(const Case&, const Event&)>& visit) = 0;
+  /// Streams the events that happened in [from, to), oldest first, each with its case's header
+  /// and its link in the county's chain (audit.hpp).
+  virtual void for_each_event(
+      Timestamp from, Timestamp to,
+      const std::function<void(const Case&, const Event&, const Link&)>& visit) = 0;
   /// Streams the attendance records of [from, to), oldest first.
   virtual void for_each_attendance(Timestamp from, Timestamp to,
                                    const std::function<void(const AttendanceRecord&)>& visit) = 0;
@@ -279,11 +282,32 @@ class Store {
   virtual long long add_case(const Case& c) = 0;
   /// Writes a case's state (status, level, unit, department, deadline, rework).
   virtual void update_case(const Case& c) = 0;
-  /// Appends an event and returns its id.
-  virtual long long add_event(const Event& e) = 0;
-  /// Appends an event keeping its id, which no event of the county has yet (a copy of a county:
-  /// `export events` orders events of one second by id, so ids are kept).
-  virtual void copy_event(const Event& e) = 0;
+  /// Appends an event of the case `c` (its row; the chain encodes its report) and returns its
+  /// id, the county's next. The store links it into the county's chain (audit.hpp) in the same
+  /// transaction, starting the chain (ChainStart "new") at the county's first event.
+  virtual long long add_event(const Case& c, const Event& e) = 0;
+  /// Appends an event keeping its id, which no event of the county has yet, and its link (a copy
+  /// of a county, after copy_chain_start: `export events` orders events of one second by id,
+  /// and the chain's hashes stay those a seal signed).
+  virtual void copy_event(const Event& e, const Link& link) = 0;
+  /// Stores the chain's start entry of a county that has none (a copy of a county).
+  virtual void copy_chain_start(const ChainStart& start) = 0;
+  /// The county's chain start entry; nullopt before its first event.
+  [[nodiscard]] virtual std::optional<ChainStart> chain_start() = 0;
+  /// The event with the greatest id among those recorded before `recorded_before` (all, when
+  /// nullopt), and its link; nullopt when there is none.
+  [[nodiscard]] virtual std::optional<std::pair<long long, Link>> chain_head(
+      std::optional<Timestamp> recorded_before) = 0;
+  /// Streams the cases that have an event with id >= `from_event`, by id, each as its row
+  /// stands, with all its events (oldest first) and their links. Memory stays flat.
+  virtual void for_each_linked_case(long long from_event,
+                                    const std::function<void(const Case&, const std::vector<Event>&,
+                                                             const std::vector<Link>&)>& visit) = 0;
+  /// Streams the events with id >= `from_event`, by id: the id, its case's id, whether that
+  /// case's row is there, and its link.
+  virtual void for_each_link(long long from_event,
+                             const std::function<void(long long id, long long case_id,
+                                                      bool case_exists, const Link&)>& visit) = 0;
   /// Many cases follow in this write transaction (a bulk import). When the store holds no case
   /// yet, it may set aside the indexes that only reports read, and build them, sorted, in
   /// `end_bulk`, which the caller calls before committing. A rollback restores them anyway.

@@ -9,11 +9,13 @@
 
 #include "gridgov/assessment.hpp"
 #include "gridgov/attendance.hpp"
+#include "gridgov/audit.hpp"
 #include "gridgov/case.hpp"
 #include "gridgov/cases.hpp"
 #include "gridgov/party.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/render.hpp"
+#include "gridgov/seal.hpp"
 #include "gridgov/service.hpp"
 #include "gridgov/stats.hpp"
 #include "gridgov/store.hpp"
@@ -59,9 +61,10 @@ enum class CaseColumns {
 [[nodiscard]] Table supervise_table(const std::vector<Case>& cases, const ViewContext& ctx,
                                     CaseColumns which = CaseColumns::all);
 
-/// The columns of `export events` and one row: the event with its case's report.
+/// The columns of `export events` and one row: the event with its case's report and its link in
+/// the county's chain (enough to check the row's hash alone: `verify_events_file`).
 [[nodiscard]] std::vector<Column> event_export_columns();
-[[nodiscard]] std::vector<Cell> event_export_row(const Case& c, const Event& e,
+[[nodiscard]] std::vector<Cell> event_export_row(const Case& c, const Event& e, const Link& link,
                                                  const ViewContext& ctx);
 
 /// Statistics rows (docs/design.md §7): `group`, `name`, then every field of k_stat_fields. A
@@ -93,6 +96,13 @@ enum class CaseColumns {
 [[nodiscard]] Table status_table(const Counts& counts);
 /// `status` as one object of three: units by level, workers by tier, cases by status.
 [[nodiscard]] Record status_record(const Counts& counts);
+
+/// What `audit verify` checked (docs/design.md §15): `events`, `cases`, `first_event`,
+/// `last_event`, `head` (hex), and `chain_start` {`county`, `at` (local time at `utc_offset`),
+/// `reason`, `events_before`}, null for a file.
+[[nodiscard]] Record audit_record(const AuditReport& report, std::chrono::minutes utc_offset);
+/// What `audit check-seal` checked: `county`, `month`, `head_event`, `towns`.
+[[nodiscard]] Record seal_record(const SealCheck& check);
 
 /// Workers, one row each (`retired` column when `with_retired`).
 [[nodiscard]] Table worker_table(const std::vector<StoredWorker>& workers, bool with_retired);

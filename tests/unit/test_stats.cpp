@@ -655,7 +655,7 @@ Keyed by_replay(Reporting& r, const Period& p, const std::vector<StatsKey>& keys
     const Outcome o = outcome(c, events, p.to);
     out[keys_of(keys, c, o.department)].add(o);
   });
-  r.for_each_event(p.from, p.to, [&](const Case& c, const Event& e) {
+  r.for_each_event(p.from, p.to, [&](const Case& c, const Event& e, const Link&) {
     Tally t;
     t.add(e);
     out[keys_of(keys, c, e.department)] += t;
@@ -725,7 +725,7 @@ TEST_CASE("statistics' fast path gives the definition's figures for random histo
       const long long id = store.add_case(c);
       for (Event& e : h.events) {
         e.case_id = id;
-        (void)store.add_event(e);
+        (void)store.add_event(c, e);
       }
     }
     tx->commit();

@@ -336,11 +336,11 @@ TEST_CASE_TEMPLATE("Store keeps cases and their events, Reporting streams them",
   auto [c1, r1] = reported(at_h(0));
   c1.id = s->add_case(c1);
   r1.case_id = c1.id;
-  (void)s->add_event(r1);
+  (void)s->add_event(c1, r1);
   auto [c2, r2] = reported(at_h(30), "12345-1");
   c2.id = s->add_case(c2);
   r2.case_id = c2.id;
-  (void)s->add_event(r2);
+  (void)s->add_event(c2, r2);
   Event up = r1;
   up.type = EventType::escalate;
   up.at = at_h(2);
@@ -349,7 +349,7 @@ TEST_CASE_TEMPLATE("Store keeps cases and their events, Reporting streams them",
   up.level = Level::village;
   up.unit = "V1";
   up.note = "上报";
-  (void)s->add_event(up);
+  (void)s->add_event(c1, up);
   c1.level = Level::village;
   c1.unit = "V1";
   s->update_case(c1);
@@ -387,7 +387,7 @@ TEST_CASE_TEMPLATE("Store keeps cases and their events, Reporting streams them",
   CHECK(seen == std::vector<std::pair<long long, std::size_t>>{{c1.id, 1}});
   std::vector<EventType> types;
   r.for_each_event(at_h(0), at_h(40),
-                   [&](const Case&, const Event& e) { types.push_back(e.type); });
+                   [&](const Case&, const Event& e, const Link&) { types.push_back(e.type); });
   CHECK(types == std::vector<EventType>{EventType::report, EventType::escalate, EventType::report});
   // One patrol report on G1, by W1, who is not (yet) a worker of G1: it does not count.
   GridQuota not_counted;
@@ -434,8 +434,8 @@ TEST_CASE_TEMPLATE("Store keeps a case's facts with it, and a bulk load leaves t
       c = replay(c, {e, up});
       c.id = s->add_case(c);
       e.case_id = up.case_id = c.id;
-      (void)s->add_event(e);
-      (void)s->add_event(up);
+      (void)s->add_event(c, e);
+      (void)s->add_event(c, up);
       CHECK(s->find_case(c.id) == c);  // the facts come back as written
       CHECK(c.facts.referred);
       CHECK(c.facts.last_department == "housing");

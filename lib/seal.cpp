@@ -272,8 +272,10 @@ std::string make_seal(Session& session, const Period& period, const std::string&
   Store& store = session.store();
   const auto county = store.county();
   if (!county) throw Error(ErrorCode::not_found, "the database holds no county yet");
+  // The head as the seal is made: after the month's end, it covers every event the figures were
+  // computed from, an import's history of the month included.
   Json chain = Json::object();
-  if (auto head = store.chain_head(final))
+  if (auto head = store.chain_head(std::nullopt))
     chain = Json{{"event", head->first}, {"hash", to_hex(head->second.hash)}};
   else if (auto start = store.chain_start())
     chain = Json{{"event", 0}, {"hash", to_hex(start->hash)}};

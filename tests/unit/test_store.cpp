@@ -857,3 +857,73 @@ TEST_CASE("quota_verdict: rule 12's reasons, told apart in order, and GridQuota:
     g.add(why);
   CHECK(g == GridQuota{0, 2, 1, 1, 1, 1});
 }
+
+TEST_CASE_TEMPLATE("Store links every event into the county's chain, and verify_chain agrees", B,
+                   GRIDGOV_BACKENDS) {
+  auto s = B::fresh();
+  add_tree(*s);
+  CHECK_FALSE(s->chain_start());
+  auto [c1, r1] = reported(at_h(0));
+  c1 = replay(c1, {r1});  // rows as record() writes them
+  c1.id = s->add_case(c1);
+  r1.case_id = c1.id;
+  CHECK(s->add_event(c1, r1) == 1);
+  auto [c2, r2] = reported(at_h(1), "12345-9");
+  c2.location = LonLat{118.8341, 35.1762};
+  c2 = replay(c2, {r2});
+  c2.id = s->add_case(c2);
+  r2.case_id = c2.id;
+  CHECK(s->add_event(c2, r2) == 2);
+  Event note = r1;
+  note.type = EventType::urge;
+  note.at = note.recorded_at = at_h(2);
+  note.note = "催办";
+  note.deadline = c1.deadline;
+  CHECK(s->add_event(c1, note) == 3);
+  c1 = apply(c1, note);
+  s->update_case(c1);
+
+  // The chain starts at the first event, for this county, and each link follows the one before.
+  const auto start = s->chain_start();
+  REQUIRE(start);
+  CHECK(start->county == "C");
+  CHECK(start->reason == "new");
+  CHECK(start->at == at_h(0));
+  CHECK(start->hash == make_chain_start("C", at_h(0), "new", 0).hash);
+  std::vector<Link> links;
+  s->for_each_link(1, [&](long long id, long long, bool exists, const Link& l) {
+    CHECK(exists);
+    CHECK(id == static_cast<long long>(links.size()) + 1);
+    links.push_back(l);
+  });
+  REQUIRE(links.size() == 3);
+  CHECK(links[0].prev == start->hash);
+  CHECK(links[1].prev == links[0].hash);
+  CHECK(links[2].prev == links[1].hash);
+  Event stored = s->events(c2.id).front();
+  CHECK(link_after(links[0].hash, c2, stored) == links[1]);  // the point is in the encoding
+  CHECK(s->chain_head(std::nullopt)->first == 3);
+  CHECK(s->chain_head(at_h(2))->first == 2);  // recorded before
+  CHECK_FALSE(s->chain_head(at_h(0)));
+
+  AuditReport r = verify_chain(*s);
+  CHECK_MESSAGE(r.ok(), (r.finding ? r.finding->what : ""));
+  CHECK(r.events == 3);
+  CHECK(r.cases == 2);
+  CHECK(r.last_event == 3);
+  CHECK(r.head == links[2].hash);
+  // From event 3: anchored on event 2's stored hash; only case 1 has an event from there.
+  r = verify_chain(*s, 3);
+  CHECK(r.ok());
+  CHECK(r.events == 1);
+  CHECK(r.cases == 1);
+
+  // A row written without its event is what a hand edit leaves: the replay tells.
+  Case edited = c1;
+  edited.status = Status::closed;
+  s->update_case(edited);
+  r = verify_chain(*s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.finding->case_id == c1.id);
+  CHECK(r.finding->what.find("status closed, its events give open") != std::string::npos);
+}

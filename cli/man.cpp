@@ -99,7 +99,8 @@ void write_man(std::ostream& out, const std::vector<CommandInfo>& commands,
   out << ".SH COMMANDS\n";
   for (const auto& c : commands) {
     if (c.path.empty()) continue;
-    out << ".SS \"" << roff("gridctl " + c.path) << "\"\n"
+    // A heading names the command as typed: its hyphens stay hyphens (`check-seal`).
+    out << ".SS \"gridctl " << c.path << "\"\n"
         << synopsis(c) << "\n.br\n"
         << roff(c.help) << ".\n";
     if (!c.subcommands.empty()) {
@@ -135,6 +136,9 @@ database busy: another writer held it for more than 5 s; retry
 .TP
 .B 7
 database unusable: corrupt, not a gridgov database, unwritable, made by a newer gridctl, or the disk is full
+.TP
+.B 8
+audit found tampering: the chain, a case row, an events file or a seal disagrees (audit verify, audit check\-seal)
 .SH ENVIRONMENT
 .TP
 .B GRIDCTL_DB

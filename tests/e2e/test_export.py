@@ -24,7 +24,10 @@ IMPORT_COLUMNS = ["ext_id", "source", "grid", "category", "kind", "title", "desc
 EVENT_COLUMNS = ["case_id", "kind", "source", "grid", "category", "reported_at", "type", "at",
                  "recorded_at", "actor", "from_level", "from_unit", "from_department", "level",
                  "unit", "department", "worker", "deadline", "note", "due", "extension", "by",
-                 "late_record", "service"]
+                 "late_record", "service",
+                 # The chain's (docs/design.md §15): every field of an event's encoding, and its link.
+                 "id", "ext_id", "title", "description", "reporter", "lon", "lat", "prev_hash",
+                 "hash"]
 EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note",
                 "worker", "deadline", "due", "extension", "by", "late_record"]
 OPEN311_FIELDS = ["service_request_id", "status", "status_notes", "service_name",

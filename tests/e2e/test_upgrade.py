@@ -55,7 +55,7 @@ class Upgrade(unittest.TestCase):
             resolvers = db.execute(
                 "SELECT id, resolved_by, (SELECT actor FROM events WHERE case_id = c.id AND "
                 "type = 'resolve' ORDER BY id DESC LIMIT 1) FROM cases c ORDER BY id").fetchall()
-        self.assertEqual(version, 9)
+        self.assertEqual(version, 10)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference

@@ -50,7 +50,7 @@ void setup_audit(CLI::App& app, Context& ctx) {
       "verify",
       "Recompute the chain and replay every case against its row (or check an events export)");
   verify->add_option("--from", f->from, "Recheck from this event on (anchored on the one before)")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1))
       ->type_name("ID");
   verify->add_option("file", f->file, "An `export events` file (csv, json or ndjson) to check")
       ->type_name("FILE");

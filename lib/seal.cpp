@@ -321,8 +321,8 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
   const Pkey key = read_public_key(public_key_path);
   const std::string sealed_key = text(seal, "key");
   if (sealed_key != fingerprint(key.get()))
-    tampered(fmt::format("{} was signed with key {}, not with {} (key {})", seal_name, sealed_key,
-                         public_key_path, fingerprint(key.get())));
+    tampered(fmt::format("{}: its signature is by key {}, not by {} (key {})", seal_name,
+                         sealed_key, public_key_path, fingerprint(key.get())));
   const auto signature = unbase64(text(file, "signature"));
   if (!signature || !signature_holds(key.get(), signed_bytes(seal), *signature))
     tampered(

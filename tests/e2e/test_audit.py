@@ -1,0 +1,722 @@
+"""gridctl audit (issue 16): the events' hash chain and the signed monthly seals, end to end on
+the example season, tampered with the way someone with the database in hand would: the `sqlite3`
+shell on the SQLite file (psql on PostgreSQL), an edited export, an edited seal, and a forged
+event whose hash is recomputed from the documented encoding (docs/design.md §15).
+
+The encoding is implemented here from the spec alone (EVENT_FIELDS, event_encoding,
+start_encoding): every stored hash of the untouched season must equal it, so it is checked as
+documented, and the forged event shows what the chain alone cannot tell and the seal can.
+
+Exit 8: audit found tampering."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import subprocess
+import unittest
+from typing import Optional, Sequence
+
+from gridctl_harness import (COUNTY_CODE, GRIDCTL, OK, ON_POSTGRESQL, REFUSED, GridctlTestCase,
+                             Result, Sandbox, SharedSandboxCase, base_env, check_gridctl, data,
+                             faketime_env, file_bytes, pg_sql, skip_on_postgresql)
+
+TAMPERED = 8  # exit code: audit found tampering
+
+TZ = dt.timezone(dt.timedelta(hours=8))  # the example policy's timezone
+SEALED_MONTH = "2026-09"  # a month of the example season (reports 2026-07-01 … 2026-09-30)
+SEPT_START = int(dt.datetime(2026, 9, 1, tzinfo=TZ).timestamp())
+SEPT_END = int(dt.datetime(2026, 10, 1, tzinfo=TZ).timestamp())
+
+
+# ---- the encoding, from the spec -------------------------------------------------------------
+
+def shortest(x: Optional[float]) -> str:
+    """The shortest decimal text that reads back as the same double ("" when absent)."""
+    if x is None:
+        return ""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def field(value) -> bytes:
+    b = ("" if value is None else str(value)).encode("utf-8")
+    return len(b).to_bytes(4, "big") + b
+
+
+def encoding(values: Sequence) -> bytes:
+    return b"".join(field(v) for v in values)
+
+
+# The 32 fields of an event, in order, as columns of EVENT_QUERY (the SQLite layout).
+EVENT_QUERY = """
+SELECT e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, fu.code,
+       e.from_department, e.level, u.code, e.department, e.worker, e.deadline, e.due, e.extension,
+       e.supervision_by, e.note, e.late_record,
+       c.kind, c.source, c.ext_id, c.category, c.service, c.title, c.description, g.code,
+       c.reporter, c.reported_at, c.lon, c.lat,
+       e.prev_hash, e.hash
+FROM events e
+JOIN cases c ON c.id = e.case_id
+JOIN units g ON g.id = c.grid_id
+LEFT JOIN units fu ON fu.id = e.from_unit_id
+LEFT JOIN units u ON u.id = e.unit_id
+"""
+
+
+def event_encoding(row: Sequence) -> bytes:
+    """Encoding of an EVENT_QUERY row (its first 31 columns)."""
+    (eid, case_id, type_, at, recorded_at, actor, from_level, from_unit, from_department, level,
+     unit, department, worker, deadline, due, extension, supervision_by, note, late_record,
+     kind, source, ext_id, category, service, title, description, grid, reporter, reported_at,
+     lon, lat) = row[:31]
+    return encoding(["gridgov/event/1", eid, case_id, type_, at, recorded_at, actor,
+                     "" if type_ == "report" else from_level, from_unit, from_department, level,
+                     unit, department, worker, deadline, due, extension, supervision_by, note,
+                     "1" if late_record else "0",
+                     kind, source, ext_id, category, service, title, description, grid, reporter,
+                     reported_at, shortest(lon), shortest(lat)])
+
+
+def event_hash(prev: bytes, row: Sequence) -> bytes:
+    return hashlib.sha256(prev + event_encoding(row)).digest()
+
+
+def start_hash(county: str, at: int, reason: str, events_before: int) -> bytes:
+    return hashlib.sha256(bytes(32) + encoding(["gridgov/chain/1", county, at, reason,
+                                                events_before])).digest()
+
+
+# ---- the database, through its own shells ----------------------------------------------------
+
+def sql(db: str, statement: str) -> list[list[str]]:
+    """Runs SQL with the store's own shell (sqlite3 on the file, psql on PostgreSQL), as someone
+    with the database in hand would; returns the rows, fields split on '|'."""
+    if db.startswith("postgresql://"):
+        out = pg_sql(statement, db)
+    else:
+        p = subprocess.run(["sqlite3", "-bail", db, statement], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        if p.returncode != 0:
+            raise AssertionError(f"sqlite3 {statement!r} failed: "
+                                 f"{p.stderr.decode(errors='replace')}")
+        out = p.stdout.decode("utf-8", "replace")
+    return [line.split("|") for line in out.splitlines() if line.strip()]
+
+
+def sql1(db: str, statement: str) -> str:
+    rows = sql(db, statement)
+    assert rows and rows[0], f"no row from {statement!r}"
+    return rows[0][0]
+
+
+def hex_of(db: str, column: str) -> str:
+    """SQL for the lowercase hex of a bytea / BLOB column."""
+    return f"encode({column}, 'hex')" if db.startswith("postgresql://") else \
+        f"lower(hex({column}))"
+
+
+# ---- clocks ---------------------------------------------------------------------------------
+
+def run_at(clock: Optional[str], args: Sequence[str], cwd: Optional[str] = None) -> Result:
+    """Runs gridctl with the clock at `clock` (UTC, libfaketime), or the real one when None."""
+    check_gridctl()
+    command = [GRIDCTL, *args]
+    env = base_env()
+    if clock:
+        command = ["faketime", "-f", "@" + clock, *command]
+        env = faketime_env(TZ="UTC")
+    p = subprocess.run(command, cwd=cwd, input=b"", stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env, timeout=300)
+    return Result(list(args), p.returncode, p.stdout.decode("utf-8", "replace"),
+                  p.stderr.decode("utf-8", "replace"), p.stdout)
+
+
+def after_season() -> Optional[str]:
+    """A clock at which the example season's months are final: the real one once September
+    2026 and its backfill have passed (the template's events are recorded at the real time, so
+    a later clock is the honest one), else a fixed day after."""
+    if dt.datetime.now(TZ) > dt.datetime(2026, 10, 3, tzinfo=TZ):
+        return None
+    return "2026-12-15 04:00:00"
+
+
+def gridctl(box: Sandbox, *args: str, clock: Optional[str] = None) -> Result:
+    return run_at(clock, ["--db", box.db, *args], cwd=box.dir)
+
+
+def one_error(r: Result) -> str:
+    """The error lines of a failed run, joined (assertions search them)."""
+    return "\n".join(r.errors()) or r.stderr
+
+
+# ---- test bases -----------------------------------------------------------------------------
+
+class AuditMixin:
+    """Helpers over `self.box` (a sandbox holding a copy of the example season)."""
+
+    box: Sandbox
+
+    def verify(self, *args: str) -> Result:
+        return gridctl(self.box, "--format", "json", "audit", "verify", *args)
+
+    def verify_ok(self, *args: str) -> dict:
+        r = self.verify(*args)
+        self.assertEqual(r.rc, OK, f"audit verify should pass\n{r}")
+        return r.json()
+
+    def verify_tampered(self, *args: str) -> str:
+        """Runs audit verify, expects exit 8 and one-line errors; returns the error text."""
+        r = self.verify(*args)
+        self.assertEqual(r.rc, TAMPERED, f"audit verify should find tampering (exit 8)\n{r}")
+        self.assertTrue(r.errors(), f"no `gridctl: error:` line\n{r}")
+        return one_error(r)
+
+    def q(self, statement: str) -> list[list[str]]:
+        return sql(self.box.db, statement)
+
+    def q1(self, statement: str) -> str:
+        return sql1(self.box.db, statement)
+
+    def last_event(self) -> int:
+        return int(self.q1("SELECT max(id) FROM events"))
+
+
+class TamperCase(AuditMixin, GridctlTestCase):
+    """A fresh copy of the example season per test."""
+    template = "season"
+
+
+# ---- 1, 9, 10, 11: the untouched season -------------------------------------------------------
+
+class Untouched(AuditMixin, SharedSandboxCase):
+    """The example season as imported: the chain verifies, a seal checks, the exports verify."""
+
+    @classmethod
+    def prepare(cls):
+        cls.clock = after_season()
+        cls.key = cls.box.path("keys/seal.pem")
+        os.makedirs(os.path.dirname(cls.key))
+        cls.keygen = gridctl(cls.box, "audit", "keygen", "--out", cls.key)
+        cls.seal = cls.box.path("seal-2026-09.json")
+        if cls.keygen.rc == OK:
+            cls.sealed = gridctl(cls.box, "audit", "seal", "--month", SEALED_MONTH, "--key",
+                                 cls.key, "-o", cls.seal, clock=cls.clock)
+        else:
+            cls.sealed = None
+
+    def need_key(self):
+        self.assertEqual(self.keygen.rc, OK, f"audit keygen failed\n{self.keygen}")
+
+    def need_seal(self):
+        self.need_key()
+        self.assertEqual(self.sealed.rc, OK, f"audit seal failed\n{self.sealed}")
+
+    # 1
+    def test_verify_passes_with_every_event_and_case_counted(self):
+        report = self.verify_ok()
+        status = self.box.gridctl("status", "--format", "json")
+        self.assertEqual(status.rc, OK, str(status))
+        cases = sum(status.json()["cases"].values())
+        events = int(self.q1("SELECT count(*) FROM events"))
+        last = self.last_event()
+        self.assertGreater(report["events"], 0)
+        self.assertGreater(report["cases"], 0)
+        self.assertEqual(report["cases"], cases)
+        self.assertEqual(report["events"], events)
+        self.assertEqual(report["last_event"], last)
+        head = self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events WHERE id = {last}")
+        self.assertEqual(report["head"], head)
+        self.assertEqual(len(head), 64)
+        start = report["chain_start"]
+        self.assertEqual((start["reason"], start["events_before"]), ("new", 0))
+        self.assertIsNotNone(start["at"])
+        # The default format is a report too, and the same verdict.
+        text = self.box.gridctl("audit", "verify")
+        self.assertEqual(text.rc, OK, str(text))
+        self.assertTrue(text.stdout.strip(), f"no report on stdout\n{text}")
+
+    # 9
+    def test_a_seal_of_the_untouched_season_checks(self):
+        self.need_seal()
+        r = gridctl(self.box, "audit", "check-seal", self.seal, "--pub", self.key + ".pub",
+                    clock=self.clock)
+        self.assertEqual(r.rc, OK, str(r))
+
+    def test_the_seal_holds_the_months_figures_head_and_key(self):
+        self.need_seal()
+        with open(self.seal, encoding="utf-8") as f:
+            document = json.load(f)
+        self.assertEqual(set(document), {"seal", "signature"})
+        base64.b64decode(document["signature"], validate=True)
+        seal = document["seal"]
+        self.assertEqual(seal["county"], COUNTY_CODE)
+        self.assertEqual(seal["month"], SEALED_MONTH)
+        self.assertIn("sealed_at", seal)
+        self.assertRegex(seal["policy"]["sha256"], r"^[0-9a-f]{64}$")
+        self.assertIn("version", seal["policy"])
+        self.assertTrue(seal["key"] and seal["key"] in self.keygen.stdout,
+                        f"the seal's key {seal['key']!r} is not keygen's fingerprint "
+                        f"{self.keygen.stdout!r}")
+        # The head it names is in the chain with that hash.
+        event, head = seal["chain"]["event"], seal["chain"]["hash"]
+        self.assertLessEqual(event, self.last_event())
+        self.assertEqual(self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events "
+                                 f"WHERE id = {int(event)}"), head)
+        # Its figures are stats monthly --by town's integer counts.
+        r = run_at(self.clock, ["--db", self.box.db, "--format", "json", "stats", "monthly",
+                                "--month", SEALED_MONTH, "--by", "town"], cwd=self.box.dir)
+        self.assertEqual(r.rc, OK, str(r))
+        rows = r.json()
+        total, towns = rows[-1], rows[:-1]
+        counts = seal["statistics"]["county"]
+        for name in ("reported", "problems", "closed", "closed_on_time", "escalated",
+                     "whistles"):
+            self.assertEqual(counts[name], total[name], name)
+        for value in counts.values():
+            self.assertIsInstance(value, int)
+        sealed_towns = {t["code"]: t for t in seal["statistics"]["towns"]}
+        self.assertEqual(set(sealed_towns), {t["group"] for t in towns})
+        for t in towns:
+            for name in ("reported", "closed", "whistles"):
+                self.assertEqual(sealed_towns[t["group"]][name], t[name], (t["group"], name))
+
+    def test_an_edited_seal_fails_on_its_signature(self):
+        self.need_seal()
+        with open(self.seal, encoding="utf-8") as f:
+            text = f.read()
+        # One figure changed in place, the rest of the file byte for byte.
+        m = re.search(r'"reported"\s*:\s*(\d+)', text)
+        self.assertIsNotNone(m, text[:500])
+        edited = text[:m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1):]
+        path = self.box.write("edited-seal.json", edited)
+        r = gridctl(self.box, "audit", "check-seal", path, "--pub", self.key + ".pub",
+                    clock=self.clock)
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertIn("signature", one_error(r))
+
+    def test_another_keys_public_key_fails_on_the_signature(self):
+        self.need_seal()
+        other = self.box.path("other/key.pem")
+        os.makedirs(os.path.dirname(other))
+        self.assertEqual(gridctl(self.box, "audit", "keygen", "--out", other).rc, OK)
+        r = gridctl(self.box, "audit", "check-seal", self.seal, "--pub", other + ".pub",
+                    clock=self.clock)
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertIn("signature", one_error(r))
+
+    # 10
+    def test_keygen_writes_a_private_key_only_its_owner_reads_and_refuses_to_overwrite(self):
+        self.need_key()
+        self.assertEqual(stat.S_IMODE(os.stat(self.key).st_mode), 0o600)
+        self.assertTrue(os.path.isfile(self.key + ".pub"))
+        self.assertIn("PRIVATE KEY", file_bytes(self.key).decode())
+        self.assertIn("PUBLIC KEY", file_bytes(self.key + ".pub").decode())
+        self.assertTrue(self.keygen.stdout.strip(), "no fingerprint on stdout")
+        before = (file_bytes(self.key), file_bytes(self.key + ".pub"),
+                  os.stat(self.key).st_mode, os.stat(self.key + ".pub").st_mode)
+        again = gridctl(self.box, "audit", "keygen", "--out", self.key)
+        self.assertEqual(again.rc, REFUSED, str(again))
+        self.assertTrue(again.errors(), str(again))
+        self.assertEqual((file_bytes(self.key), file_bytes(self.key + ".pub"),
+                          os.stat(self.key).st_mode, os.stat(self.key + ".pub").st_mode), before)
+
+    def test_keygen_refuses_when_only_the_public_key_exists(self):
+        half = self.box.path("half/key.pem")
+        os.makedirs(os.path.dirname(half))
+        self.box.write("half/key.pem.pub", "not mine\n")
+        r = gridctl(self.box, "audit", "keygen", "--out", half)
+        self.assertEqual(r.rc, REFUSED, str(r))
+        self.assertFalse(os.path.exists(half), "the private key was written")
+        self.assertEqual(file_bytes(half + ".pub"), b"not mine\n")
+
+    def test_a_month_not_final_yet_is_not_sealed(self):
+        self.need_key()
+        cases = [("inside the month", "2026-09-20 04:00:00"),
+                 # 2026-10-01 12:00 +08:00: the month has ended, its backfill (24h) has not.
+                 ("within the backfill after it", "2026-10-01 04:00:00")]
+        for i, (why, clock) in enumerate(cases):
+            with self.subTest(why):
+                out = self.box.path(f"refused-{i}.json")
+                r = gridctl(self.box, "audit", "seal", "--month", SEALED_MONTH, "--key",
+                            self.key, "-o", out, clock=clock)
+                self.assertEqual(r.rc, REFUSED, str(r))
+                self.assertTrue(r.errors(), str(r))
+                self.assertFalse(os.path.exists(out), "a refused seal was written")
+        # The month under way, by the real clock.
+        month = dt.datetime.now(TZ).strftime("%Y-%m")
+        out = self.box.path("refused-now.json")
+        r = gridctl(self.box, "audit", "seal", "--month", month, "--key", self.key, "-o", out)
+        self.assertEqual(r.rc, REFUSED, str(r))
+        self.assertFalse(os.path.exists(out), "a refused seal was written")
+
+    # 11
+    def export(self, fmt: str) -> str:
+        r = self.box.gridctl("export", "events", "--format", fmt)
+        self.assertEqual(r.rc, OK, str(r))
+        return r.stdout
+
+    def test_export_files_verify(self):
+        events = int(self.q1("SELECT count(*) FROM events"))
+        for fmt in ("csv", "ndjson", "json"):
+            with self.subTest(fmt):
+                path = self.box.write(f"events.{fmt}", self.export(fmt))
+                r = self.box.gridctl("audit", "verify", path)
+                self.assertEqual(r.rc, OK, str(r))
+                self.assertIn(str(events), r.stdout + r.stderr,
+                              "the count of events checked is not reported")
+
+    def test_export_has_the_chain_columns_at_the_end(self):
+        header = self.export("csv").split("\n", 1)[0].strip()
+        self.assertTrue(header.endswith(",service,id,ext_id,title,description,reporter,lon,lat,"
+                                        "prev_hash,hash"), header)
+
+    def test_an_edited_export_line_is_named(self):
+        for fmt in ("csv", "ndjson"):
+            with self.subTest(fmt):
+                lines = self.export(fmt).splitlines(keepends=True)
+                # A line in the middle whose actor is a worker code appearing once on it.
+                for n in range(len(lines) // 2, len(lines)):
+                    line = lines[n]
+                    if fmt == "csv":
+                        m = list(re.finditer(r",(W\d{4}),", line))
+                    else:
+                        m = list(re.finditer(r'"actor":"(W\d{4})"', line))
+                    if len(m) == 1:
+                        break
+                else:
+                    self.fail("no line with a worker as actor")
+                if fmt == "csv":
+                    header = next(csv.reader([lines[0]]))
+                    eid = int(next(csv.reader([line]))[header.index("id")])
+                else:
+                    eid = json.loads(line)["id"]
+                edited = line[:m[0].start(1)] + "W9999" + line[m[0].end(1):]
+                lines[n] = edited
+                path = self.box.write(f"edited.{fmt}", "".join(lines))
+                r = self.box.gridctl("audit", "verify", path)
+                self.assertEqual(r.rc, TAMPERED, str(r))
+                self.assertIn(f"{path}:{n + 1}: event {eid}", one_error(r))
+
+
+# ---- 2 … 7, 13: a tampered database --------------------------------------------------------
+
+class Tampered(TamperCase):
+
+    # 2
+    def test_a_case_row_changed(self):
+        case = self.q1("SELECT id FROM cases WHERE status = 'open' ORDER BY id LIMIT 1 OFFSET 10")
+        self.q(f"UPDATE cases SET status = 'closed' WHERE id = {case}")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bcase {case}\b")
+        self.assertIn("status", message)
+
+    def middle_event(self, where: str = "TRUE") -> tuple[int, int, str]:
+        """(id, case, type) of an event past the middle of the chain, not its case's last."""
+        row = self.q("SELECT e.id, e.case_id, e.type FROM events e WHERE e.type <> 'report' AND "
+                     f"{where} AND e.id > (SELECT max(id) / 2 FROM events) AND EXISTS "
+                     "(SELECT 1 FROM events l WHERE l.case_id = e.case_id AND l.id > e.id) "
+                     "ORDER BY e.id LIMIT 1")[0]
+        return int(row[0]), int(row[1]), row[2]
+
+    # 3
+    def test_an_events_time_changed(self):
+        eid, case, type_ = self.middle_event("e.type = 'whistle'")
+        self.q(f"UPDATE events SET at = at - 86400 WHERE id = {eid}")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {eid} \(case {case}, {type_}\): its hash does not "
+                                  r"match")
+
+    # 4
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL; an edited "
+                        "event is test 3 there")
+    def test_an_events_actor_changed(self):
+        eid, case, type_ = self.middle_event("e.type = 'escalate'")
+        self.q(f"UPDATE events SET actor = 'admin' WHERE id = {eid}")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {eid} \(case {case}, {type_}\): its hash does not "
+                                  r"match")
+
+    # 5
+    def test_an_event_deleted_in_the_middle(self):
+        eid, case, _ = self.middle_event()
+        self.q(f"DELETE FROM events WHERE id = {eid}")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {eid} is missing")
+
+    # 6
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL; a deleted event "
+                        "is test 5 there")
+    def test_a_whole_case_deleted(self):
+        case = self.q1("SELECT case_id FROM events WHERE type = 'resolve' AND id > "
+                       "(SELECT max(id) / 3 FROM events) ORDER BY id LIMIT 1")
+        ids = [int(r[0]) for r in self.q(f"SELECT id FROM events WHERE case_id = {case} "
+                                         "ORDER BY id")]
+        self.assertGreaterEqual(len(ids), 3)
+        self.q(f"DELETE FROM events WHERE case_id = {case}; DELETE FROM cases WHERE id = {case}")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevents? {ids[0]}\b.*missing")
+
+    # 7
+    def two_events_of_one_case(self) -> tuple[int, int]:
+        """An escalate and a later resolve of one case, past the middle of the chain."""
+        row = self.q("SELECT a.id, b.id FROM events a JOIN events b ON b.case_id = a.case_id "
+                     "AND b.type = 'resolve' AND b.id > a.id WHERE a.type = 'escalate' AND "
+                     "a.id > (SELECT max(id) / 2 FROM events) ORDER BY a.id LIMIT 1")[0]
+        return int(row[0]), int(row[1])
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_two_events_swap_their_times(self):
+        a, b = self.two_events_of_one_case()
+        self.q(f"UPDATE events SET at = CASE id WHEN {a} THEN (SELECT at FROM events WHERE id = "
+               f"{b}) ELSE (SELECT at FROM events WHERE id = {a}) END WHERE id IN ({a}, {b})")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {a}\b")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_two_events_swap_their_contents(self):
+        a, b = self.two_events_of_one_case()
+        columns = ("type, at, recorded_at, actor, from_level, from_unit_id, from_department, "
+                   "level, unit_id, department, worker, deadline, note, due, extension, "
+                   "supervision_by, late_record")
+        self.q(f"CREATE TEMP TABLE swap AS SELECT id, {columns} FROM events WHERE id IN ({a}, {b});"
+               f"UPDATE events SET ({columns}) = (SELECT {columns} FROM swap WHERE swap.id = "
+               f"{a + b} - events.id) WHERE id IN ({a}, {b});")
+        self.assertEqual(self.q1(f"SELECT type FROM events WHERE id = {a}"), "resolve")
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {a}\b")
+
+    # 13
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_from_rechecks_only_the_events_from_there_on(self):
+        eid, case, type_ = self.middle_event("e.type = 'escalate'")
+        self.q(f"UPDATE events SET actor = 'admin' WHERE id = {eid}")
+        last = self.last_event()
+        report = self.verify_ok("--from", str(eid + 1))
+        self.assertEqual(report["events"], last - eid)
+        self.assertEqual(report["last_event"], last)
+        replayed = int(self.q1(f"SELECT count(DISTINCT case_id) FROM events WHERE id > {eid}"))
+        self.assertEqual(report["cases"], replayed)
+        for args in (("--from", str(eid)), ()):
+            with self.subTest(args=args):
+                message = self.verify_tampered(*args)
+                self.assertRegex(message, rf"\bevent {eid} \(case {case}, {type_}\)")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_from_replays_only_the_cases_with_an_event_from_there_on(self):
+        last = self.last_event()
+        early = self.q1("SELECT id FROM cases WHERE status = 'open' AND id NOT IN "
+                        f"(SELECT case_id FROM events WHERE id >= {last - 10}) ORDER BY id "
+                        "LIMIT 1")
+        self.q(f"UPDATE cases SET status = 'closed' WHERE id = {early}")
+        self.verify_ok("--from", str(last - 10))
+        self.assertRegex(self.verify_tampered(), rf"\bcase {early}\b")
+
+    def test_verify_repairs_nothing(self):
+        case = self.q1("SELECT min(id) FROM cases WHERE status = 'open'")
+        self.q(f"UPDATE cases SET status = 'closed' WHERE id = {case}")
+        first = self.verify_tampered()
+        self.assertEqual(self.verify_tampered(), first)
+        self.assertEqual(self.q1(f"SELECT status FROM cases WHERE id = {case}"), "closed")
+
+
+# ---- 8: a forged event, hashed as documented --------------------------------------------------
+
+@skip_on_postgresql("forges an event in the SQLite file's layout (units by id) and reads every "
+                    "stored hash through it")
+class Forgery(TamperCase):
+
+    def test_the_documented_encoding_gives_every_stored_hash(self):
+        """Every event of the untouched season, and its chain's start, hashed in Python from the
+        spec: the same bytes as gridctl stored."""
+        check_chain(self, self.box.db)
+
+    def test_a_forged_event_passes_the_chain_but_not_the_seal(self):
+        clock = after_season()
+        key = self.box.path("key.pem")
+        self.assertEqual(gridctl(self.box, "audit", "keygen", "--out", key).rc, OK)
+        seal = self.box.path("seal.json")
+        r = gridctl(self.box, "audit", "seal", "--month", SEALED_MONTH, "--key", key, "-o", seal,
+                    clock=clock)
+        self.assertEqual(r.rc, OK, str(r))
+        with open(seal, encoding="utf-8") as f:
+            sealed = json.load(f)["seal"]["statistics"]
+        before = self.verify_ok()
+
+        # A closed problem of September, held by a town or zone, never whistled, its whole
+        # history inside September: a whistle slipped in before its close leaves the row as it is.
+        case = self.q1(
+            "SELECT c.id FROM cases c WHERE c.kind = 'problem' AND c.status = 'closed' AND "
+            f"c.level IN ('town', 'zone') AND c.reported_at >= {SEPT_START} AND NOT EXISTS "
+            "(SELECT 1 FROM events w WHERE w.case_id = c.id AND w.type = 'whistle') AND "
+            f"(SELECT max(at) FROM events l WHERE l.case_id = c.id) < {SEPT_END} AND "
+            "(SELECT count(*) FROM events n WHERE n.case_id = c.id) >= 3 ORDER BY c.id LIMIT 1")
+        db = sqlite3.connect(f"file:{self.box.db}?mode=ro", uri=True)
+        self.addCleanup(db.close)
+        last_of_case = db.execute(
+            "SELECT id, at, level, unit_id, department, deadline, due FROM events "
+            "WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case,)).fetchone()
+        first_at = db.execute("SELECT min(at) FROM events WHERE case_id = ?", (case,)).fetchone()[0]
+        worker = db.execute("SELECT worker FROM events WHERE type = 'whistle' ORDER BY id "
+                            "LIMIT 1").fetchone()[0]
+        head_id, head = db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        town = db.execute("SELECT g.code FROM cases c JOIN units g ON g.id = c.grid_id "
+                          "WHERE c.id = ?", (case,)).fetchone()[0][:9]
+        db.close()
+        _, last_at, level, unit_id, department, deadline, due = last_of_case
+        at = (first_at + last_at) // 2
+        self.assertTrue(SEPT_START <= first_at < at < last_at < SEPT_END)
+
+        forged = {"id": head_id + 1, "case_id": int(case), "type": "whistle", "at": at,
+                  "recorded_at": at, "actor": "admin", "from_level": level,
+                  "from_unit_id": unit_id, "from_department": department, "level": level,
+                  "unit_id": unit_id, "department": department, "worker": worker,
+                  "deadline": deadline, "note": "吹哨：请县直部门进驻处置", "due": due,
+                  "extension": None, "supervision_by": None, "late_record": 0}
+        # Its encoding, from the case's report and the units' codes.
+        db = sqlite3.connect(self.box.db)
+        self.addCleanup(db.close)
+        report = db.execute("SELECT c.kind, c.source, c.ext_id, c.category, c.service, c.title, "
+                            "c.description, g.code, c.reporter, c.reported_at, c.lon, c.lat "
+                            "FROM cases c JOIN units g ON g.id = c.grid_id WHERE c.id = ?",
+                            (forged["case_id"],)).fetchone()
+        unit = db.execute("SELECT code FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
+        db.close()
+        row = [forged["id"], forged["case_id"], "whistle", at, at, "admin", level, unit,
+               department, level, unit, department, worker, deadline, due, None, None,
+               forged["note"], 0, *report]
+        digest = event_hash(head, row)
+        values = ", ".join(sql_literal(v) for v in forged.values())
+        self.q(f"INSERT INTO events ({', '.join(forged)}, prev_hash, hash) VALUES ({values}, "
+               f"X'{head.hex()}', X'{digest.hex()}')")
+
+        # The chain alone cannot tell.
+        after = self.verify_ok()
+        self.assertEqual(after["events"], before["events"] + 1)
+        self.assertEqual((after["last_event"], after["head"]), (head_id + 1, digest.hex()))
+
+        # The seal made before can: September has one whistle more now.
+        r = gridctl(self.box, "audit", "check-seal", seal, "--pub", key + ".pub", clock=clock)
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        message = one_error(r)
+        self.assertIn("whistles", message)
+        county = sealed["county"]["whistles"]
+        towns = {t["code"]: t for t in sealed["towns"]}
+        self.assertIn(town, towns)
+        town_count = towns[town]["whistles"]
+        names_town = (town in message or towns[town].get("name", "\0") in message) and \
+            re.search(rf"\b{town_count}\b.*\b{town_count + 1}\b", message, re.S)
+        names_county = re.search(rf"\b{county}\b.*\b{county + 1}\b", message, re.S)
+        self.assertTrue(names_town or names_county,
+                        f"the message does not give the sealed and current whistles of town "
+                        f"{town} ({town_count} → {town_count + 1}) or of the county ({county} → "
+                        f"{county + 1}): {message}")
+
+
+def sql_literal(v) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def check_chain(test: unittest.TestCase, path: str) -> int:
+    """Recomputes the whole chain of the SQLite file at `path` from the spec; returns the
+    number of events checked."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        starts = db.execute("SELECT county, at, reason, events_before, hash "
+                            "FROM chain_start").fetchall()
+        test.assertEqual(len(starts), 1, starts)
+        county, at, reason, events_before, stored = starts[0]
+        prev = start_hash(county, at, reason, events_before)
+        test.assertEqual(bytes(stored).hex(), prev.hex(), "the chain start's hash")
+        n = 0
+        expected_id = None
+        for row in db.execute(EVENT_QUERY + " ORDER BY e.id"):
+            eid, prev_hash, stored = row[0], bytes(row[31]), bytes(row[32])
+            if expected_id is not None:
+                test.assertEqual(eid, expected_id, "event ids are not contiguous")
+            expected_id = eid + 1
+            test.assertEqual(prev_hash.hex(), prev.hex(), f"event {eid}'s prev_hash")
+            mine = event_hash(prev, row)
+            if mine != stored:
+                test.fail(f"event {eid}: the documented encoding gives {mine.hex()}, stored "
+                          f"{stored.hex()}; fields: {event_encoding(row)!r}")
+            prev = stored
+            n += 1
+        return n
+    finally:
+        db.close()
+
+
+# ---- the encoding of a case with a point --------------------------------------------------------
+
+@skip_on_postgresql("reads the stored hashes in the SQLite file's layout")
+class PointEncoding(TamperCase):
+    template = "full"
+
+    def test_a_case_with_a_point_and_every_report_field(self):
+        r = self.box.gridctl(
+            "log", "--grid", "37132700100101", "--lon", "118.123456789012", "--lat", "35.2",
+            "--category", "environment_sanitation", "--source", "hotline", "--ext-id",
+            "12345-0001", "--title", "楼道\"垃圾\", 堆放", "--description", "三楼|四楼\n之间",
+            "--as", "admin", "--at", "2026-10-03T09:00")
+        self.assertEqual(r.rc, OK, str(r))
+        case = r.stdout.strip()
+        for move in (["dispatch", case, "--to", "371327001", "--note", "请处理", "--as", "admin",
+                      "--at", "2026-10-03T10:00"],
+                     ["extend", case, "--by", "2wd", "--reason", "等待", "--as", "admin",
+                      "--at", "2026-10-03T11:00"]):
+            r = self.box.gridctl(*move)
+            self.assertEqual(r.rc, OK, str(r))
+        self.assertEqual(check_chain(self, self.box.db), 3)
+        self.verify_ok()
+        # The export's lon/lat are the text the encoding takes.
+        rows = self.box.gridctl("export", "events", "--format", "csv").csv_rows()
+        self.assertEqual([(row["lon"], row["lat"]) for row in rows],
+                         [("118.123456789012", "35.2")] * 3)
+        path = self.box.write("events.csv", self.box.gridctl("export", "events").stdout)
+        self.assertEqual(self.box.gridctl("audit", "verify", path).rc, OK)
+
+
+# ---- 12: a database of the previous release --------------------------------------------------
+
+@skip_on_postgresql("upgrades an SQLite file of schema 1")
+class Upgraded(AuditMixin, unittest.TestCase):
+
+    def setUp(self):
+        self.box = Sandbox()
+        self.addCleanup(self.box.cleanup)
+        shutil.copyfile(data("upgrade/v1.db"), self.box.db)
+
+    def test_an_upgraded_database_verifies_and_says_where_its_chain_began(self):
+        opened = self.box.gridctl("status")  # opening it upgrades it
+        self.assertEqual(opened.rc, OK, str(opened))
+        report = self.verify_ok()
+        self.assertEqual((report["events"], report["cases"], report["last_event"]), (19, 5, 19))
+        start = report["chain_start"]
+        self.assertRegex(start["reason"], r"^upgrade from schema \d+$")
+        self.assertEqual(start["events_before"], 19)
+        self.assertEqual(check_chain(self, self.box.db), 19)
+        # A new move extends the chain.
+        r = self.box.gridctl("extend", "5", "--by", "2wd", "--reason", "等待调解", "--as",
+                             "admin", "--at", "2026-10-20T09:00")
+        self.assertEqual(r.rc, OK, str(r))
+        report = self.verify_ok()
+        self.assertEqual((report["events"], report["last_event"]), (20, 20))
+        self.assertEqual(report["chain_start"], start)
+        self.assertEqual(check_chain(self, self.box.db), 20)
+
+
+if __name__ == "__main__":
+    unittest.main()

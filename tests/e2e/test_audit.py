@@ -15,6 +15,7 @@ import base64
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -258,7 +259,8 @@ class Untouched(AuditMixin, SharedSandboxCase):
         self.assertEqual(set(document), {"seal", "signature"})
         base64.b64decode(document["signature"], validate=True)
         seal = document["seal"]
-        self.assertEqual(seal["county"], COUNTY_CODE)
+        county = seal["county"]  # its code, or an object with its code (and name)
+        self.assertEqual(county["code"] if isinstance(county, dict) else county, COUNTY_CODE)
         self.assertEqual(seal["month"], SEALED_MONTH)
         self.assertIn("sealed_at", seal)
         self.assertRegex(seal["policy"]["sha256"], r"^[0-9a-f]{64}$")
@@ -267,10 +269,13 @@ class Untouched(AuditMixin, SharedSandboxCase):
                         f"the seal's key {seal['key']!r} is not keygen's fingerprint "
                         f"{self.keygen.stdout!r}")
         # The head it names is in the chain with that hash.
+        # (Event 0 is the chain's start: no event was recorded by the time the month's figures
+        # became final, as here, where the whole season was imported afterwards.)
         event, head = seal["chain"]["event"], seal["chain"]["hash"]
         self.assertLessEqual(event, self.last_event())
-        self.assertEqual(self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events "
-                                 f"WHERE id = {int(event)}"), head)
+        stored = (f"SELECT {hex_of(self.box.db, 'hash')} FROM chain_start" if event == 0 else
+                  f"SELECT {hex_of(self.box.db, 'hash')} FROM events WHERE id = {int(event)}")
+        self.assertEqual(self.q1(stored), head)
         # Its figures are stats monthly --by town's integer counts.
         r = run_at(self.clock, ["--db", self.box.db, "--format", "json", "stats", "monthly",
                                 "--month", SEALED_MONTH, "--by", "town"], cwd=self.box.dir)
@@ -359,14 +364,19 @@ class Untouched(AuditMixin, SharedSandboxCase):
         self.assertFalse(os.path.exists(out), "a refused seal was written")
 
     # 11
+    exports: dict[str, str] = {}
+
     def export(self, fmt: str) -> str:
-        r = self.box.gridctl("export", "events", "--format", fmt)
-        self.assertEqual(r.rc, OK, str(r))
-        return r.stdout
+        """`export events --format fmt` of the untouched season (made once per class)."""
+        if fmt not in self.exports:
+            r = self.box.gridctl("export", "events", "--format", fmt)
+            self.assertEqual(r.rc, OK, str(r))
+            type(self).exports[fmt] = r.stdout
+        return self.exports[fmt]
 
     def test_export_files_verify(self):
         events = int(self.q1("SELECT count(*) FROM events"))
-        for fmt in ("csv", "ndjson", "json"):
+        for fmt in ("csv", "ndjson"):
             with self.subTest(fmt):
                 path = self.box.write(f"events.{fmt}", self.export(fmt))
                 r = self.box.gridctl("audit", "verify", path)
@@ -378,29 +388,38 @@ class Untouched(AuditMixin, SharedSandboxCase):
         header = self.export("csv").split("\n", 1)[0].strip()
         self.assertTrue(header.endswith(",service,id,ext_id,title,description,reporter,lon,lat,"
                                         "prev_hash,hash"), header)
+        first = json.loads(self.export("ndjson").split("\n", 1)[0])
+        self.assertRegex(first["hash"], r"^[0-9a-f]{64}$")
+        self.assertRegex(first["prev_hash"], r"^[0-9a-f]{64}$")
 
     def test_an_edited_export_line_is_named(self):
         for fmt in ("csv", "ndjson"):
             with self.subTest(fmt):
                 lines = self.export(fmt).splitlines(keepends=True)
-                # A line in the middle whose actor is a worker code appearing once on it.
+                header = next(csv.reader([lines[0]])) if fmt == "csv" else None
+                # A line past the middle whose actor is a grid worker: it becomes another one.
                 for n in range(len(lines) // 2, len(lines)):
-                    line = lines[n]
                     if fmt == "csv":
-                        m = list(re.finditer(r",(W\d{4}),", line))
+                        row = next(csv.reader([lines[n]]))
+                        actor = row[header.index("actor")]
                     else:
-                        m = list(re.finditer(r'"actor":"(W\d{4})"', line))
-                    if len(m) == 1:
+                        row = json.loads(lines[n])
+                        actor = row["actor"]
+                    if re.fullmatch(r"W\d{4}", actor):
                         break
                 else:
-                    self.fail("no line with a worker as actor")
+                    self.fail("no line with a grid worker as actor")
+                ending = lines[n][len(lines[n].rstrip("\r\n")):]
                 if fmt == "csv":
-                    header = next(csv.reader([lines[0]]))
-                    eid = int(next(csv.reader([line]))[header.index("id")])
+                    eid = int(row[header.index("id")])
+                    row[header.index("actor")] = "W9999"
+                    out = io.StringIO()
+                    csv.writer(out, lineterminator=ending).writerow(row)
+                    lines[n] = out.getvalue()
                 else:
-                    eid = json.loads(line)["id"]
-                edited = line[:m[0].start(1)] + "W9999" + line[m[0].end(1):]
-                lines[n] = edited
+                    eid = row["id"]
+                    row["actor"] = "W9999"
+                    lines[n] = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + ending
                 path = self.box.write(f"edited.{fmt}", "".join(lines))
                 r = self.box.gridctl("audit", "verify", path)
                 self.assertEqual(r.rc, TAMPERED, str(r))
@@ -427,6 +446,13 @@ class Tampered(TamperCase):
                      "ORDER BY e.id LIMIT 1")[0]
         return int(row[0]), int(row[1]), row[2]
 
+    def change_actor(self, eid: int) -> None:
+        """Gives event `eid` another actor (admin, or a town worker when admin acted)."""
+        before = self.q1(f"SELECT actor FROM events WHERE id = {eid}")
+        other = "T0007" if before == "admin" else "admin"
+        self.q(f"UPDATE events SET actor = '{other}' WHERE id = {eid}")
+        self.assertEqual(self.q1(f"SELECT actor FROM events WHERE id = {eid}"), other)
+
     # 3
     def test_an_events_time_changed(self):
         eid, case, type_ = self.middle_event("e.type = 'whistle'")
@@ -440,7 +466,7 @@ class Tampered(TamperCase):
                         "event is test 3 there")
     def test_an_events_actor_changed(self):
         eid, case, type_ = self.middle_event("e.type = 'escalate'")
-        self.q(f"UPDATE events SET actor = 'admin' WHERE id = {eid}")
+        self.change_actor(eid)
         message = self.verify_tampered()
         self.assertRegex(message, rf"\bevent {eid} \(case {case}, {type_}\): its hash does not "
                                   r"match")
@@ -498,7 +524,7 @@ class Tampered(TamperCase):
     @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
     def test_from_rechecks_only_the_events_from_there_on(self):
         eid, case, type_ = self.middle_event("e.type = 'escalate'")
-        self.q(f"UPDATE events SET actor = 'admin' WHERE id = {eid}")
+        self.change_actor(eid)
         last = self.last_event()
         report = self.verify_ok("--from", str(eid + 1))
         self.assertEqual(report["events"], last - eid)
@@ -657,6 +683,88 @@ def check_chain(test: unittest.TestCase, path: str) -> int:
         return n
     finally:
         db.close()
+
+
+def rehash_from(path: str, first: int) -> str:
+    """SQL that gives events `first` onwards of the SQLite file at `path` the hashes of what
+    they record now, each linked to the one before: the rewrite of someone who knows the
+    encoding."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        statements = []
+        prev = None
+        for row in db.execute(EVENT_QUERY + " WHERE e.id >= ? ORDER BY e.id", (first,)):
+            if prev is None:
+                prev = bytes(row[31])  # the first rewritten event keeps its link
+            digest = event_hash(prev, row)
+            statements.append(f"UPDATE events SET prev_hash = X'{prev.hex()}', "
+                              f"hash = X'{digest.hex()}' WHERE id = {row[0]};")
+            prev = digest
+        return "\n".join(statements)
+    finally:
+        db.close()
+
+
+# ---- the seal's head: a county recording September as it happened ----------------------------
+
+@skip_on_postgresql("rewrites hashes in the SQLite file's layout (units by id)")
+class SealedHead(TamperCase):
+    """Moves recorded when they happen (--at, under libfaketime), some in September and one
+    after September's figures became final (2026-10-02T00:00+08:00: the month and the default
+    24h backfill): the seal of September names the last event recorded by then."""
+
+    template = "full"
+
+    def setUp(self):
+        super().setUp()
+        grid = "37132700100101"
+        for title, day, escalate in (("甲", "2026-09-10", True), ("乙", "2026-09-12", True),
+                                     ("丙", "2026-10-05", False)):
+            r = self.box.gridctl("log", "--grid", grid, "--category", "environment_sanitation",
+                                 "--title", title, "--as", "W0001", "--at", f"{day}T09:00")
+            self.assertEqual(r.rc, OK, str(r))
+            if escalate:
+                r = self.box.gridctl("escalate", r.stdout.strip(), "--reason", "上报", "--as",
+                                     "W0001", "--at", f"{day}T10:00")
+                self.assertEqual(r.rc, OK, str(r))
+        self.assertEqual(self.last_event(), 5)
+        self.key = self.box.path("key.pem")
+        r = self.box.gridctl("audit", "keygen", "--out", self.key)
+        self.assertEqual(r.rc, OK, str(r))
+        self.seal = self.box.path("seal.json")
+        r = gridctl(self.box, "audit", "seal", "--month", SEALED_MONTH, "--key", self.key,
+                    "-o", self.seal, clock=after_season())
+        self.assertEqual(r.rc, OK, str(r))
+
+    def check_seal(self) -> Result:
+        return gridctl(self.box, "audit", "check-seal", self.seal, "--pub", self.key + ".pub",
+                       clock=after_season())
+
+    def test_the_head_is_the_last_event_recorded_when_the_month_became_final(self):
+        with open(self.seal, encoding="utf-8") as f:
+            chain = json.load(f)["seal"]["chain"]
+        head = self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events WHERE id = 4")
+        self.assertEqual((chain["event"], chain["hash"]), (4, head))
+        r = self.check_seal()
+        self.assertEqual(r.rc, OK, str(r))
+
+    def test_a_rewritten_chain_passes_verify_but_not_the_seals_head(self):
+        # Event 2's note changed and every hash from it on recomputed: a consistent chain.
+        self.q("UPDATE events SET note = '未上报' WHERE id = 2")
+        self.q(rehash_from(self.box.db, 2))
+        self.assertEqual(check_chain(self, self.box.db), 5)
+        self.verify_ok()
+        r = self.check_seal()
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertRegex(one_error(r), r"\bevent 4\b")
+
+    def test_an_event_recorded_after_the_head_may_change_without_the_seal_noticing(self):
+        # Event 5 (reported 10-05) is past the sealed head: the chain notices, the seal not.
+        self.q("UPDATE events SET note = '改' WHERE id = 5")
+        self.q(rehash_from(self.box.db, 5))
+        self.verify_ok()
+        r = self.check_seal()
+        self.assertEqual(r.rc, OK, str(r))
 
 
 # ---- the encoding of a case with a point --------------------------------------------------------

@@ -26,7 +26,7 @@ import subprocess
 import unittest
 from typing import Optional, Sequence
 
-from gridctl_harness import (COUNTY_CODE, GRIDCTL, OK, ON_POSTGRESQL, REFUSED, GridctlTestCase,
+from gridctl_harness import (COUNTY_CODE, GRIDCTL, OK, ON_POSTGRESQL, REFUSED, USAGE, GridctlTestCase,
                              Result, Sandbox, SharedSandboxCase, base_env, check_gridctl, data,
                              faketime_env, file_bytes, pg_sql, skip_on_postgresql)
 
@@ -426,6 +426,46 @@ class Untouched(AuditMixin, SharedSandboxCase):
                 self.assertIn(f"{path}:{n + 1}: event {eid}", one_error(r))
 
 
+    def test_an_export_row_rehashed_breaks_its_link_to_the_next(self):
+        """An edited row given the hash of what it now says (computed from the export's own
+        columns): the next event's prev_hash no longer links to it."""
+        lines = self.export("ndjson").splitlines(keepends=True)
+        line_of = {json.loads(line)["id"]: n for n, line in enumerate(lines)}
+        for n in range(len(lines) // 2, len(lines)):
+            row = json.loads(lines[n])
+            if re.fullmatch(r"W\d{4}", row["actor"]) and row["id"] + 1 in line_of:
+                break
+        else:
+            self.fail("no line with a grid worker as actor")
+        eid = row["id"]
+        self.assertEqual(exported_hash(row).hex(), row["hash"],
+                         "the export's columns, encoded as documented, give its hash")
+        row["actor"] = "W9999"
+        row["hash"] = exported_hash(row).hex()
+        lines[n] = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+        path = self.box.write("relinked.ndjson", "".join(lines))
+        r = self.box.gridctl("audit", "verify", path)
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertIn(f"{path}:{line_of[eid + 1] + 1}: event {eid + 1}: its link to event {eid} "
+                      "is broken", one_error(r))
+
+
+def unix(text: Optional[str]) -> Optional[int]:
+    return None if text is None else int(dt.datetime.fromisoformat(text).timestamp())
+
+
+def exported_hash(row: dict) -> bytes:
+    """The hash of an `export events --format ndjson` row, from its columns (docs §15)."""
+    values = [row["id"], row["case_id"], row["type"], unix(row["at"]), unix(row["recorded_at"]),
+              row["actor"], row["from_level"], row["from_unit"], row["from_department"],
+              row["level"], row["unit"], row["department"], row["worker"], unix(row["deadline"]),
+              unix(row["due"]), row["extension"], unix(row["by"]), row["note"],
+              row["late_record"], row["kind"], row["source"], row["ext_id"], row["category"],
+              row["service"], row["title"], row["description"], row["grid"], row["reporter"],
+              unix(row["reported_at"]), row["lon"], row["lat"]]
+    return event_hash(bytes.fromhex(row["prev_hash"]), values)
+
+
 # ---- 2 … 7, 13: a tampered database --------------------------------------------------------
 
 class Tampered(TamperCase):
@@ -545,6 +585,56 @@ class Tampered(TamperCase):
         self.q(f"UPDATE cases SET status = 'closed' WHERE id = {early}")
         self.verify_ok("--from", str(last - 10))
         self.assertRegex(self.verify_tampered(), rf"\bcase {early}\b")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_several_events_deleted_are_named_as_a_range(self):
+        eid, _, _ = self.middle_event()
+        self.q(f"DELETE FROM events WHERE id BETWEEN {eid} AND {eid + 4}")
+        self.assertRegex(self.verify_tampered(), rf"\bevents {eid} to {eid + 4} are missing")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_an_event_whose_case_row_is_deleted(self):
+        eid, case, _ = self.middle_event()
+        first = self.q1(f"SELECT min(id) FROM events WHERE case_id = {case}")
+        self.q(f"DELETE FROM cases WHERE id = {case}")
+        self.assertRegex(self.verify_tampered(),
+                         rf"\bevent {first} belongs to case {case}, which is missing")
+
+    @skip_on_postgresql("copies a case row in the SQLite file's layout")
+    def test_a_case_row_without_events(self):
+        columns = [r[1] for r in self.q("PRAGMA table_info(cases)")]
+        copy = ", ".join("999999" if c == "id" else "'X-999999'" if c == "ext_id" else c
+                         for c in columns)
+        self.q(f"INSERT INTO cases ({', '.join(columns)}) SELECT {copy} FROM cases "
+               "WHERE id = 5")
+        self.assertRegex(self.verify_tampered(), r"\bcase 999999 has no events")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_another_row_field_is_named(self):
+        case = self.q1("SELECT min(id) FROM cases WHERE status = 'closed' AND kind = 'problem'")
+        self.q(f"UPDATE cases SET rework = rework + 1 WHERE id = {case}")
+        self.assertRegex(self.verify_tampered(), rf"\bcase {case}: its row says rework\b")
+
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_a_changed_chain_start(self):
+        for change in ("reason = 'upgrade from schema 3'", "events_before = 5",
+                       "at = at - 86400"):
+            with self.subTest(change):
+                box = Sandbox(self.template)
+                self.addCleanup(box.cleanup)
+                sql(box.db, f"UPDATE chain_start SET {change}")
+                r = gridctl(box, "audit", "verify")
+                self.assertEqual(r.rc, TAMPERED, str(r))
+                self.assertTrue(r.errors(), str(r))
+
+    def test_from_takes_an_event_id(self):
+        for typed in ("0", "abc", "99999999999999999999"):
+            with self.subTest(typed):
+                r = self.verify("--from", typed)
+                self.assertEqual(r.rc, USAGE, str(r))
+                text = one_error(r)
+                self.assertIn(f'"{typed}" is not a whole number of at least 1', text)
+                self.assertNotIn(".000000", text)
 
     def test_verify_repairs_nothing(self):
         case = self.q1("SELECT min(id) FROM cases WHERE status = 'open'")

@@ -26,8 +26,8 @@ import subprocess
 import unittest
 from typing import Optional, Sequence
 
-from gridctl_harness import (COUNTY_CODE, GRIDCTL, OK, ON_POSTGRESQL, REFUSED, USAGE, GridctlTestCase,
-                             Result, Sandbox, SharedSandboxCase, base_env, check_gridctl, data,
+from gridctl_harness import (COUNTY_CODE, GRIDCTL, OK, REFUSED, USAGE, GridctlTestCase, Result,
+                             Sandbox, SharedSandboxCase, base_env, check_gridctl, data,
                              faketime_env, file_bytes, pg_sql, skip_on_postgresql)
 
 TAMPERED = 8  # exit code: audit found tampering
@@ -683,7 +683,8 @@ class Forgery(TamperCase):
         first_at = db.execute("SELECT min(at) FROM events WHERE case_id = ?", (case,)).fetchone()[0]
         worker = db.execute("SELECT worker FROM events WHERE type = 'whistle' ORDER BY id "
                             "LIMIT 1").fetchone()[0]
-        head_id, head = db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        head_id, head = db.execute("SELECT id, hash FROM events ORDER BY id DESC "
+                                   "LIMIT 1").fetchone()
         town = db.execute("SELECT g.code FROM cases c JOIN units g ON g.id = c.grid_id "
                           "WHERE c.id = ?", (case,)).fetchone()[0][:9]
         db.close()

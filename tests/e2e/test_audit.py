@@ -644,6 +644,67 @@ class Tampered(TamperCase):
         self.assertEqual(self.q1(f"SELECT status FROM cases WHERE id = {case}"), "closed")
 
 
+# ---- a seal and the moves gridctl still takes afterwards -----------------------------------------
+
+class LegitimateMovesAfterASeal(TamperCase):
+    """Once a month is final (ended, and its backfill passed) gridctl seals it, and its figures
+    must stay what they were: moves made through gridctl afterwards, even back-dated into the
+    month (late records, rule 16), are no tampering, so check-seal passes."""
+
+    def seal(self, box: Sandbox) -> tuple[str, str]:
+        key = box.path("key.pem")
+        r = gridctl(box, "audit", "keygen", "--out", key)
+        self.assertEqual(r.rc, OK, str(r))
+        seal = box.path("seal.json")
+        r = gridctl(box, "audit", "seal", "--month", SEALED_MONTH, "--key", key, "-o", seal,
+                    clock=after_season())
+        self.assertEqual(r.rc, OK, str(r))
+        return seal, key + ".pub"
+
+    def september_problems(self, box: Sandbox, n: int) -> list[tuple[int, int]]:
+        """(id, time of its last event) of open patrol problems reported in September by a grid
+        worker, still quiet two days before its end."""
+        rows = sql(box.db,
+                   "SELECT c.id, max(e.at) FROM cases c JOIN events e ON e.case_id = c.id "
+                   "WHERE c.kind = 'problem' AND c.status = 'open' AND c.source = 'patrol' "
+                   f"AND c.reporter LIKE 'W%' AND c.reported_at >= {SEPT_START} "
+                   f"GROUP BY c.id HAVING max(e.at) < {SEPT_END - 2 * 86400} "
+                   f"ORDER BY c.id LIMIT {n}")
+        self.assertEqual(len(rows), n, rows)
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def move(self, box: Sandbox, *args: str) -> None:
+        r = gridctl(box, *args, "--as", "admin")  # the real clock: a back-dated --at is late
+        self.assertEqual(r.rc, OK, str(r))
+
+    def check(self, box: Sandbox, seal: str, pub: str, why: str) -> None:
+        r = gridctl(box, "audit", "check-seal", seal, "--pub", pub, clock=after_season())
+        self.assertEqual(r.rc, OK, f"{why}: check-seal finds the sealed month changed\n{r}")
+
+    def test_moves_of_today(self):
+        seal, pub = self.seal(self.box)
+        (case, last), = self.september_problems(self.box, 1)
+        worker = sql1(self.box.db, f"SELECT reporter FROM cases WHERE id = {case}")
+        r = gridctl(self.box, "workers", "retire", worker)
+        self.assertEqual(r.rc, OK, str(r))
+        self.check(self.box, seal, pub, f"its reporter {worker} retired")
+        late = dt.datetime.fromtimestamp(last + 3600, TZ).isoformat()
+        self.move(self.box, "escalate", str(case), "--reason", "补录上报", "--at", late)
+        self.check(self.box, seal, pub, f"case {case} escalated at {late}, recorded today")
+        self.move(self.box, "void", str(case), "--reason", "重复上报")
+        self.check(self.box, seal, pub, f"case {case}, a September report, voided today")
+
+    def test_a_void_back_dated_into_the_month(self):
+        seal, pub = self.seal(self.box)
+        (case, last), = self.september_problems(self.box, 1)
+        late = dt.datetime.fromtimestamp(last + 3600, TZ).isoformat()
+        self.move(self.box, "void", str(case), "--reason", "重复上报", "--at", late)
+        self.assertIn(sql1(self.box.db, "SELECT late_record FROM events WHERE id = "
+                                        "(SELECT max(id) FROM events)"), ("1", "t", "true"))
+        self.check(self.box, seal, pub, f"case {case} voided at {late}, recorded today "
+                                        "(a late record)")
+
+
 # ---- 8: a forged event, hashed as documented --------------------------------------------------
 
 @skip_on_postgresql("forges an event in the SQLite file's layout (units by id) and reads every "

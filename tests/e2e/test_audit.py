@@ -705,6 +705,45 @@ class LegitimateMovesAfterASeal(TamperCase):
                                         "(a late record)")
 
 
+def stored_chain(path: str) -> tuple:
+    """The chain start and every event's (id, prev_hash, hash) of the SQLite file at `path`."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return (db.execute("SELECT * FROM chain_start").fetchall(),
+                db.execute("SELECT id, prev_hash, hash FROM events ORDER BY id").fetchall())
+    finally:
+        db.close()
+
+
+# ---- migrate carries the chain --------------------------------------------------------------
+
+@skip_on_postgresql("migrate's source is an SQLite file, and the season's template is "
+                    "PostgreSQL's here")
+class Migrated(TamperCase):
+    """`migrate` copies the chain as it is: the same head on the other side, and a tampered
+    source stays tampered (nothing rehashed on the way)."""
+
+    def migrate(self) -> Sandbox:
+        dest = Sandbox(sqlite=True)
+        self.addCleanup(dest.cleanup)
+        r = run_at(None, ["migrate", "--from", self.box.db, "--to", dest.db], cwd=dest.dir)
+        self.assertEqual(r.rc, OK, str(r))
+        return dest
+
+    def test_a_tampered_source_stays_tampered_and_every_hash_is_copied(self):
+        eid, case, type_ = Tampered.middle_event(self, "e.type = 'escalate'")
+        Tampered.change_actor(self, eid)
+        source = self.verify_tampered()
+        dest = self.migrate()
+        r = gridctl(dest, "audit", "verify")
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertEqual(one_error(r), source)
+        self.assertRegex(source, rf"\bevent {eid} \(case {case}, {type_}\): its hash does not "
+                                 r"match")
+        self.assertEqual(stored_chain(dest.db), stored_chain(self.box.db),
+                         "the copy's chain start and hashes differ from the source's")
+
+
 # ---- 8: a forged event, hashed as documented --------------------------------------------------
 
 @skip_on_postgresql("forges an event in the SQLite file's layout (units by id) and reads every "

@@ -627,6 +627,28 @@ class Tampered(TamperCase):
                 self.assertEqual(r.rc, TAMPERED, str(r))
                 self.assertTrue(r.errors(), str(r))
 
+    @skip_on_postgresql("the brief runs tests 1, 2, 3, 5 and 9 on PostgreSQL")
+    def test_a_cases_report_changed(self):
+        case = self.q1("SELECT id FROM cases WHERE description IS NOT NULL ORDER BY id "
+                       "LIMIT 1 OFFSET 100")
+        first = self.q1(f"SELECT min(id) FROM events WHERE case_id = {case}")
+        self.q(f"UPDATE cases SET description = description || '。' WHERE id = {case}")
+        self.assertRegex(self.verify_tampered(),
+                         rf"\bevent {first} \(case {case}, report\): its hash does not match")
+
+    @skip_on_postgresql("rehashes an event in the SQLite file's layout")
+    def test_an_event_rehashed_alone_breaks_the_link_of_the_next(self):
+        eid, case, _ = self.middle_event("e.type = 'escalate'")
+        self.change_actor(eid)
+        rehash = rehash_from(self.box.db, eid).splitlines()[0]  # its own hash only
+        self.q(rehash)
+        message = self.verify_tampered()
+        self.assertRegex(message, rf"\bevent {eid + 1}: its link to event {eid} is broken")
+        # --from anchors on the stored hash of the event before: the same break.
+        self.assertRegex(self.verify_tampered("--from", str(eid + 1)),
+                         rf"\bevent {eid + 1}: its link to event {eid} is broken")
+        self.verify_ok("--from", str(eid + 2))
+
     def test_from_takes_an_event_id(self):
         for typed in ("0", "abc", "99999999999999999999"):
             with self.subTest(typed):

@@ -970,7 +970,10 @@ class SealedHead(TamperCase):
         self.verify_ok()
         r = self.check_seal()
         self.assertEqual(r.rc, TAMPERED, str(r))
-        self.assertRegex(one_error(r), r"\bevent 4\b")
+        with open(self.seal, encoding="utf-8") as f:
+            head = json.load(f)["seal"]["chain"]["event"]
+        self.assertGreaterEqual(head, 2)
+        self.assertRegex(one_error(r), rf"\bevent {head}\b")  # the sealed head
 
 
 # ---- the encoding of a case with a point --------------------------------------------------------

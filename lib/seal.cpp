@@ -63,26 +63,24 @@ std::string pem_text(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
-Pkey read_private_key(const std::string& path) {
-  const std::string pem = read_file(path, "key");
+/// The Ed25519 key in PEM at `path`: `read` is PEM_read_bio_PrivateKey or PEM_read_bio_PUBKEY.
+template <class Read>
+Pkey read_key(const std::string& path, Read read, const char* what, const char* field) {
+  const std::string pem = read_file(path, what);
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  Pkey key(read(bio.get(), nullptr, nullptr, nullptr));
   if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
-    throw Error(ErrorCode::input,
-                path + ": not an Ed25519 private key in PEM (gridctl audit keygen writes one)", "",
-                "key");
+    throw Error(
+        ErrorCode::input,
+        fmt::format("{}: not an Ed25519 {} in PEM (gridctl audit keygen writes one)", path, what),
+        "", field);
   return key;
 }
-
+Pkey read_private_key(const std::string& path) {
+  return read_key(path, PEM_read_bio_PrivateKey, "private key", "key");
+}
 Pkey read_public_key(const std::string& path) {
-  const std::string pem = read_file(path, "public key");
-  Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  Pkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
-    throw Error(ErrorCode::input,
-                path + ": not an Ed25519 public key in PEM (gridctl audit keygen writes one)", "",
-                "pub");
-  return key;
+  return read_key(path, PEM_read_bio_PUBKEY, "public key", "pub");
 }
 
 std::string fingerprint(EVP_PKEY* key) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <charconv>
 #include <memory>
 
 #include "gridgov/audit.hpp"
@@ -31,7 +32,7 @@ class Sha256 {
     unsigned int size = 0;
     if (EVP_DigestInit_ex2(m_ctx, m_md, nullptr) != 1 ||
         EVP_DigestUpdate(m_ctx, a.data(), a.size()) != 1 ||
-        EVP_DigestUpdate(m_ctx, b.data(), b.size()) != 1 ||
+        (!b.empty() && EVP_DigestUpdate(m_ctx, b.data(), b.size()) != 1) ||
         EVP_DigestFinal_ex(m_ctx, out.data(), &size) != 1 || size != out.size())
       throw Error(ErrorCode::internal, "SHA-256 failed in libcrypto");
     return out;
@@ -54,17 +55,15 @@ std::string_view bytes(const Digest& d) {
 /// Appends one field: its length as four bytes, big-endian, then its bytes.
 void field(std::string& out, std::string_view value) {
   const auto n = static_cast<std::uint32_t>(value.size());
-  out += static_cast<char>((n >> 24) & 0xff);
-  out += static_cast<char>((n >> 16) & 0xff);
-  out += static_cast<char>((n >> 8) & 0xff);
-  out += static_cast<char>(n & 0xff);
-  out += value;
+  const char length[4] = {static_cast<char>((n >> 24) & 0xff), static_cast<char>((n >> 16) & 0xff),
+                          static_cast<char>((n >> 8) & 0xff), static_cast<char>(n & 0xff)};
+  out.append(length, 4).append(value);
 }
 
 void field(std::string& out, long long n) {
   char text[24];
-  const auto r = fmt::format_to_n(text, sizeof text, "{}", n);
-  field(out, std::string_view(text, r.size));
+  const auto r = std::to_chars(text, text + sizeof text, n);
+  field(out, std::string_view(text, static_cast<std::size_t>(r.ptr - text)));
 }
 
 void field(std::string& out, const std::optional<Timestamp>& t) {
@@ -75,6 +74,50 @@ void field(std::string& out, const std::optional<Timestamp>& t) {
 }
 
 void field(std::string& out, Timestamp t) { field(out, std::optional<Timestamp>(t)); }
+
+/// A double as the shortest text that reads back as the same one (what the exports write).
+void field(std::string& out, const std::optional<double>& d) {
+  if (!d) return field(out, std::string_view());
+  char text[32];
+  const auto r = fmt::format_to_n(text, sizeof text, "{}", *d);
+  field(out, std::string_view(text, r.size));
+}
+
+/// Appends the encoding of event `e` with the id `id` to `out`.
+void encode_event(std::string& out, const Case& c, const Event& e, long long id) {
+  field(out, "gridgov/event/1");
+  field(out, id);
+  field(out, e.case_id);
+  field(out, to_string(e.type));
+  field(out, e.at);
+  field(out, e.recorded_at);
+  field(out, e.actor);
+  field(out, e.type == EventType::report ? std::string_view() : to_string(e.from_level));
+  field(out, e.from_unit);
+  field(out, e.from_department);
+  field(out, to_string(e.level));
+  field(out, e.unit);
+  field(out, e.department);
+  field(out, e.worker);
+  field(out, e.deadline);
+  field(out, e.due);
+  field(out, e.extension ? format_duration(*e.extension) : std::string());
+  field(out, e.supervision_by);
+  field(out, e.note);
+  field(out, e.late_record ? "1" : "0");
+  field(out, to_string(c.kind));
+  field(out, to_string(c.source));
+  field(out, c.ext_id);
+  field(out, c.category);
+  field(out, c.service);
+  field(out, c.title);
+  field(out, c.description);
+  field(out, c.grid);
+  field(out, c.reporter);
+  field(out, c.reported_at);
+  field(out, c.location ? std::optional<double>(c.location->lon) : std::nullopt);
+  field(out, c.location ? std::optional<double>(c.location->lat) : std::nullopt);
+}
 
 }  // namespace
 
@@ -127,45 +170,24 @@ ChainStart make_chain_start(std::string county, Timestamp at, std::string reason
 
 std::string event_encoding(const Case& c, const Event& e) {
   std::string out;
-  out.reserve(512);
-  field(out, "gridgov/event/1");
-  field(out, e.id);
-  field(out, e.case_id);
-  field(out, to_string(e.type));
-  field(out, e.at);
-  field(out, e.recorded_at);
-  field(out, e.actor);
-  field(out, e.type == EventType::report ? std::string_view() : to_string(e.from_level));
-  field(out, e.from_unit);
-  field(out, e.from_department);
-  field(out, to_string(e.level));
-  field(out, e.unit);
-  field(out, e.department);
-  field(out, e.worker);
-  field(out, e.deadline);
-  field(out, e.due);
-  field(out, e.extension ? format_duration(*e.extension) : std::string());
-  field(out, e.supervision_by);
-  field(out, e.note);
-  field(out, e.late_record ? "1" : "0");
-  field(out, to_string(c.kind));
-  field(out, to_string(c.source));
-  field(out, c.ext_id);
-  field(out, c.category);
-  field(out, c.service);
-  field(out, c.title);
-  field(out, c.description);
-  field(out, c.grid);
-  field(out, c.reporter);
-  field(out, c.reported_at);
-  // The shortest text that reads back as the same double: what the exports write.
-  field(out, c.location ? fmt::format("{}", c.location->lon) : std::string());
-  field(out, c.location ? fmt::format("{}", c.location->lat) : std::string());
+  encode_event(out, c, e, e.id);
   return out;
 }
 
 Link link_after(const Digest& prev, const Case& header, const Event& e) {
-  return Link{prev, hash_of(bytes(prev), event_encoding(header, e))};
+  return detail::link_as(prev, header, e, e.id);
 }
+
+namespace detail {
+
+Link link_as(const Digest& prev, const Case& header, const Event& e, long long id) {
+  // One buffer for the thread: a bulk import links millions of events.
+  thread_local std::string encoding;
+  encoding.assign(bytes(prev));  // hashed as one run: prev ‖ encoding
+  encode_event(encoding, header, e, id);
+  return Link{prev, hash_of(encoding, {})};
+}
+
+}  // namespace detail
 
 }  // namespace gridgov

@@ -674,10 +674,8 @@ class PgStore final : public Store, public Reporting {
   long long add_event(const Case& c, const Event& e) override {
     const Digest prev = head_hash(e.recorded_at);
     const long long id = next_id(m_next_event, "events");
-    Event linked = e;
-    linked.id = id;
-    const Link link = link_after(prev, c, linked);
-    insert_event(linked, id, link);
+    const Link link = detail::link_as(prev, c, e, id);
+    insert_event(e, id, link);
     m_head = link.hash;
     return id;
   }

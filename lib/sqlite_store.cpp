@@ -622,18 +622,21 @@ class SqliteStore final : public Store, public Reporting {
   long long add_event(const Case& c, const Event& e) override {
     return guarded(m_path, [&] {
       Head& head = chain_head_for(e.recorded_at);
-      Event linked = e;
-      linked.id = head.id + 1;
-      const Link link = link_after(head.hash, c, linked);
-      insert_event(linked, link);
-      head = Head{linked.id, link.hash};
-      return linked.id;
+      const long long id = head.id + 1;
+      const Link link = detail::link_as(head.hash, c, e, id);
+      insert_event(e, 0, link);
+      // SQLite gives the next rowid, max + 1: the chain's next id, which the hash encodes.
+      if (m_db->getLastInsertRowid() != id)
+        throw Error(ErrorCode::internal,
+                    fmt::format("event {} was stored as {}", id, m_db->getLastInsertRowid()));
+      head = Head{id, link.hash};
+      return id;
     });
   }
 
   void copy_event(const Event& e, const Link& link) override {
     guarded(m_path, [&] {
-      insert_event(e, link);
+      insert_event(e, e.id, link);
       m_head.reset();
     });
   }
@@ -773,15 +776,18 @@ class SqliteStore final : public Store, public Reporting {
     return l;
   }
 
-  /// Inserts an event with its id and its link.
-  void insert_event(const Event& e, const Link& link) {
+  /// Inserts an event with the id `id` (0: the next) and its link.
+  void insert_event(const Event& e, long long id, const Link& link) {
     {
       auto& q = statement(
           "INSERT INTO events (id, case_id, type, at, recorded_at, actor, from_level, "
           "from_unit_id, from_department, level, unit_id, department, worker, deadline, note, "
           "due, extension, supervision_by, late_record, prev_hash, hash) VALUES (?19, ?1, ?2, "
           "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)");
-      q.bind(19, static_cast<int64_t>(e.id));
+      if (id == 0)
+        q.bind(19);  // the next rowid, which SQLite appends without a lookup
+      else
+        q.bind(19, static_cast<int64_t>(id));
       q.bindNoCopy(20, link.prev.data(), static_cast<int>(link.prev.size()));
       q.bindNoCopy(21, link.hash.data(), static_cast<int>(link.hash.size()));
       q.bind(1, static_cast<int64_t>(e.case_id));

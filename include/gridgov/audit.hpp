@@ -62,6 +62,11 @@ struct ChainStart {
 /// The link of event `e` of the case `header` after the entry whose hash is `prev`.
 [[nodiscard]] Link link_after(const Digest& prev, const Case& header, const Event& e);
 
+namespace detail {
+/// link_after for `e` stored under the id `id` (the stores' writers, which give the id).
+[[nodiscard]] Link link_as(const Digest& prev, const Case& header, const Event& e, long long id);
+}  // namespace detail
+
 /// The first disagreement `verify_chain` or `verify_events_file` found.
 struct AuditFinding {
   long long event = 0;    ///< the event it concerns; 0 when it is a case row or the start

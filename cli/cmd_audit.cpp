@@ -6,7 +6,6 @@
 #include "gridgov/audit.hpp"
 #include "gridgov/policy.hpp"
 #include "gridgov/readers.hpp"
-#include "gridgov/report.hpp"
 #include "gridgov/seal.hpp"
 #include "gridgov/views.hpp"
 #include "listing.hpp"
@@ -26,15 +25,10 @@ struct AuditFlags {
   std::string pub;
 };
 
-/// Exit 8 naming the first disagreement (and how many there are), or print what was checked.
+/// Prints what was checked, once nothing disagreed (exit 8 otherwise).
 void report(const Context& ctx, const gridgov::AuditReport& r, const std::string& file,
             std::chrono::minutes offset) {
-  if (r.finding) {
-    std::string what = r.finding->what;
-    if (!file.empty()) what = file + ":" + std::to_string(r.finding->line) + ": " + what;
-    if (r.findings > 1) what += " (and " + std::to_string(r.findings - 1) + " more)";
-    throw gridgov::Error(gridgov::ErrorCode::tampered, what);
-  }
+  gridgov::throw_if_tampered(r, file);
   ctx.print(gridgov::audit_record(r, offset));
 }
 
@@ -49,11 +43,14 @@ void setup_audit(CLI::App& app, Context& ctx) {
   auto* verify = audit->add_subcommand(
       "verify",
       "Recompute the chain and replay every case against its row (or check an events export)");
-  verify->add_option("--from", f->from, "Recheck from this event on (anchored on the one before)")
-      ->check(whole_number(1))
-      ->type_name("ID");
+  auto* from =
+      verify
+          ->add_option("--from", f->from, "Recheck from this event on (anchored on the one before)")
+          ->check(whole_number(1))
+          ->type_name("ID");
   verify->add_option("file", f->file, "An `export events` file (csv, json or ndjson) to check")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->excludes(from);
   verify->callback([f, &ctx] {
     if (!f->file.empty()) {
       std::ifstream in(f->file, std::ios::binary);
@@ -85,13 +82,14 @@ void setup_audit(CLI::App& app, Context& ctx) {
   seal->add_option("--key", f->key, "The private key (audit keygen)")
       ->required()
       ->type_name("FILE");
-  seal->add_option("-o,--output", f->output, "The seal file to write (- for standard output)")
+  seal->add_option("-o,--output", f->output,
+                   "The seal file to write, never one that exists (- for standard output)")
       ->required()
       ->type_name("SEAL.json");
   seal->callback([f, &ctx] {
     auto session = ctx.session();
     const auto month = Context::month(session, f->month);
-    gridgov::save_report(f->output, gridgov::make_seal(session, month, f->key));
+    gridgov::save_seal(f->output, gridgov::make_seal(session, month, f->key));
     if (f->output != "-") ctx.say("wrote the seal to " + f->output);
   });
 

@@ -128,11 +128,17 @@ AuditReport verify_chain(Store& store, long long from_event) {
   AuditReport report;
   Findings findings(report);
   report.start = store.chain_start();
+  long long hashed = 0;  // events whose hash the first stream recomputed
 
   // Each case with its events: every event's hash from its stored `prev`, and the row replayed.
   store.for_each_linked_case(from_event, [&](const Case& row, const std::vector<Event>& events,
                                              const std::vector<Link>& links) {
     ++report.cases;
+    if (row.grid.empty())
+      findings.add({0, row.id,
+                    fmt::format("case {}: its grid is not among the units (its row or the units "
+                                "were changed outside gridgov)",
+                                row.id)});
     if (events.empty()) {
       findings.add(
           {0, row.id, fmt::format("case {} has no events (deleted outside gridgov?)", row.id)});
@@ -147,6 +153,7 @@ AuditReport verify_chain(Store& store, long long from_event) {
       const Event& e = events[i];
       if (e.id < from_event) continue;
       ++report.events;
+      ++hashed;
       if (link_after(links[i].prev, row, e).hash != links[i].hash)
         findings.add({e.id, e.case_id, changed(e)});
     }
@@ -156,15 +163,14 @@ AuditReport verify_chain(Store& store, long long from_event) {
   // The links in id order: no id missing, each `prev` the hash before it.
   std::optional<Digest> prev;
   long long prev_id = from_event - 1;
-  if (from_event == 1) {
-    if (report.start) {
-      const ChainStart& s = *report.start;
-      if (make_chain_start(s.county, s.at, s.reason, s.events_before).hash != s.hash)
-        findings.add({0, 0, "the chain's start entry was changed after it was written"});
-      prev = s.hash;
-    }
+  if (from_event == 1 && report.start) {
+    const ChainStart& s = *report.start;
+    if (make_chain_start(s.county, s.at, s.reason, s.events_before).hash != s.hash)
+      findings.add({0, 0, "the chain's start entry was changed after it was written"});
+    prev = s.hash;
   }
   bool any = false;
+  long long linked = 0;  // events of cases that are there, by the second stream
   store.for_each_link(from_event > 1 ? from_event - 1 : 1, [&](long long id, long long case_id,
                                                                bool case_exists, const Link& link) {
     if (id < from_event) {  // the anchor: event from_event - 1 as stored
@@ -189,17 +195,46 @@ AuditReport verify_chain(Store& store, long long from_event) {
                                 "hash is not that event's hash (events were reordered, "
                                 "replaced or inserted outside gridgov)",
                                 id, prev_id)});
-    if (!case_exists)
+    if (case_exists)
+      ++linked;
+    else
       findings.add({id, case_id,
                     fmt::format("event {} belongs to case {}, which is missing (deleted "
-                                "outside gridgov?)",
+                                "outside gridgov)",
                                 id, case_id)});
     prev = link.hash;
     prev_id = id;
     report.last_event = id;
   });
   report.head = prev.value_or(Digest{});
+  // Every event of a case that is there was hashed: a case the first stream could not read (its
+  // row joined to nothing) would otherwise hide its events.
+  if (linked != hashed)
+    findings.add({0, 0,
+                  fmt::format("{} events belong to cases that could not be read with them (a "
+                              "case's row or its units were changed outside gridgov)",
+                              linked > hashed ? linked - hashed : hashed - linked)});
+  // The newest events leave no gap when deleted; the start entry still tells of some.
+  if (from_event == 1 && report.start) {
+    if (!any)
+      findings.add({0, 0,
+                    "the chain's start entry is there but no event is: every event was deleted "
+                    "outside gridgov"});
+    else if (report.last_event < report.start->events_before)
+      findings.add({0, 0,
+                    fmt::format("the chain began with {} events (on the upgrade), but ends at "
+                                "event {}: the newest were deleted outside gridgov",
+                                report.start->events_before, report.last_event)});
+  }
   return report;
+}
+
+void throw_if_tampered(const AuditReport& report, const std::string& file) {
+  if (!report.finding) return;
+  std::string what = report.finding->what;
+  if (!file.empty()) what = file + ":" + std::to_string(report.finding->line) + ": " + what;
+  if (report.findings > 1) what += " (and " + std::to_string(report.findings - 1) + " more)";
+  throw Error(ErrorCode::tampered, what);
 }
 
 // ---- An `export events` file -------------------------------------------------------------
@@ -212,9 +247,11 @@ using Row = std::map<std::string, std::string, std::less<>>;
 /// The header and event a row describes; throws std::runtime_error naming the bad field.
 std::pair<Case, Event> read_row(const Row& row, std::chrono::minutes offset) {
   auto get = [&](std::string_view name) -> const std::string& {
-    static const std::string empty;
     auto it = row.find(name);
-    return it == row.end() ? empty : it->second;
+    if (it == row.end())
+      throw std::runtime_error(fmt::format(
+          "{}: missing (an export of events has every column: was it cut with --columns?)", name));
+    return it->second;
   };
   auto need = [&](std::string_view name) -> const std::string& {
     const auto& v = get(name);
@@ -264,7 +301,7 @@ std::pair<Case, Event> read_row(const Row& row, std::chrono::minutes offset) {
   c.reported_at = time("reported_at").value_or(Timestamp{});
   if (!get("lon").empty() || !get("lat").empty()) c.location = LonLat{number("lon"), number("lat")};
   Event e;
-  e.id = integer("id");
+  e.id = integer("event_id");
   e.case_id = c.id;
   e.type = word("type", parse_event_type);
   need("at");
@@ -345,7 +382,9 @@ class RowReader {
           row[key] = std::to_string(value.get<long long>());
         else if (value.is_number())
           row[key] = fmt::format("{}", value.get<double>());
-        else if (!value.is_null())
+        else if (value.is_null())
+          row[key] = "";  // present, and empty
+        else
           row[key] = value.dump();
       }
       line = m_line;
@@ -391,7 +430,7 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
   AuditReport report;
   Findings findings(report);
   RowReader reader(in, name);
-  for (const char* column : {"id", "prev_hash", "hash", "title"})
+  for (const char* column : {"event_id", "prev_hash", "hash", "title"})
     if (!reader.has_column(column))
       throw Error(ErrorCode::input,
                   fmt::format("{}:1:1: column {} is missing: not an export of events by this "
@@ -399,7 +438,11 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
                               name, column));
   // Events of one period come in time order; the chain's is id order. Each row checks alone
   // (its hash from its prev_hash), and a row whose id follows another's checks their link.
-  std::map<long long, Link> links;  // by id, only what a link check may still need
+  struct Seen {
+    Link link;
+    long long line = 0;
+  };
+  std::map<long long, Seen> links;  // by id: a row's neighbours may come later, in time order
   Row row;
   long long line = 0;
   while (reader.next(row, line)) {
@@ -422,20 +465,17 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
       report.head = *hash;
     }
     if (link_after(*prev, c, e).hash != *hash) findings.add({e.id, e.case_id, changed(e), line});
-    const Link link{*prev, *hash};
-    if (auto before = links.find(e.id - 1); before != links.end() && before->second.hash != *prev)
-      findings.add({e.id, e.case_id,
-                    fmt::format("event {}: its link to event {} is broken: its previous hash is "
-                                "not that event's hash",
-                                e.id, e.id - 1),
-                    line});
-    if (auto after = links.find(e.id + 1); after != links.end() && after->second.prev != *hash)
-      findings.add({e.id + 1, 0,
-                    fmt::format("event {}: its link to event {} is broken: its previous hash is "
-                                "not that event's hash",
-                                e.id + 1, e.id),
-                    line});
-    links[e.id] = link;
+    auto broken = [](long long id) {
+      return fmt::format(
+          "event {}: its link to event {} is broken: its previous hash is not that event's hash",
+          id, id - 1);
+    };
+    if (auto before = links.find(e.id - 1);
+        before != links.end() && before->second.link.hash != *prev)
+      findings.add({e.id, e.case_id, broken(e.id), line});
+    if (auto after = links.find(e.id + 1); after != links.end() && after->second.link.prev != *hash)
+      findings.add({e.id + 1, 0, broken(e.id + 1), after->second.line});
+    links[e.id] = Seen{Link{*prev, *hash}, line};
   }
   return report;
 }

@@ -323,7 +323,10 @@ class PgStore final : public Store, public Reporting {
     // Text is UTF-8 both ways; a database of another encoding could not hold Chinese names.
     // A cursor streams all its rows: planned for them all, not for the first tenth.
     m_db.exec(
-        "SET lock_timeout = '5s'; SET client_encoding = 'UTF8'; SET cursor_tuple_fraction = 1");
+        "SET lock_timeout = '5s'; SET client_encoding = 'UTF8'; SET cursor_tuple_fraction = 1; "
+        // Hashes read as hex and doubles as their exact shortest text, whatever the database's
+        // or role's settings: the chain recomputes from what is read (docs/design.md §15).
+        "SET bytea_output = 'hex'; SET extra_float_digits = 3");
     if (auto enc = m_db.query("SELECT current_setting('server_encoding')");
         enc.text(0, 0) != "UTF8")
       throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +

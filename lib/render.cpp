@@ -209,6 +209,7 @@ const Words& header_words() {
   static const Words words = {
       {"id", "事务编号"},
       {"case_id", "事务编号"},
+      {"event_id", "事件编号"},
       {"kind", "类型"},
       {"source", "来源"},
       {"ext_id", "外部编号"},

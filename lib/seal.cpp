@@ -14,8 +14,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "gridgov/audit.hpp"
@@ -68,11 +70,15 @@ template <class Read>
 Pkey read_key(const std::string& path, Read read, const char* what, const char* field) {
   const std::string pem = read_file(path, what);
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  Pkey key(read(bio.get(), nullptr, nullptr, nullptr));
+  // An encrypted key would make libcrypto prompt on the terminal: a callback that gives no
+  // passphrase makes it fail instead, and the message below says what is wanted.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) { return 0; };
+  Pkey key(read(bio.get(), nullptr, no_passphrase, nullptr));
   if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
     throw Error(
         ErrorCode::input,
-        fmt::format("{}: not an Ed25519 {} in PEM (gridctl audit keygen writes one)", path, what),
+        fmt::format("{}: not an unencrypted Ed25519 {} in PEM (gridctl audit keygen writes one)",
+                    path, what),
         "", field);
   return key;
 }
@@ -247,6 +253,15 @@ std::string generate_key(const std::string& path) {
   return fingerprint(key.get());
 }
 
+void save_seal(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text << std::flush;
+    if (!std::cout) throw Error(ErrorCode::internal, "cannot write standard output");
+    return;
+  }
+  write_new(path, text, 0644);
+}
+
 std::string key_fingerprint(const std::string& public_key_path) {
   return fingerprint(read_public_key(public_key_path).get());
 }
@@ -295,10 +310,30 @@ std::string make_seal(Session& session, const Period& period, const std::string&
 
 SealCheck check_seal(Session& session, const std::string& seal_text, const std::string& seal_name,
                      const std::string& public_key_path) {
-  Json file = Json::parse(seal_text, nullptr, false);
   auto bad = [&](const std::string& why) {
     return Error(ErrorCode::input, seal_name + ": not a gridgov seal: " + why, "", "seal");
   };
+  Json file;
+  try {
+    file = Json::parse(seal_text);
+  } catch (const Json::parse_error& e) {
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < seal_text.size(); ++i) {
+      if (seal_text[i] == '\n') {
+        line += 1;
+        column = 1;
+      } else if ((static_cast<unsigned char>(seal_text[i]) & 0xC0) != 0x80) {
+        column += 1;
+      }
+    }
+    const std::string what = e.what();
+    throw Error(
+        ErrorCode::input,
+        fmt::format("{}:{}:{}: not JSON: {}", seal_name, line, column,
+                    what.substr(what.rfind(": ") == std::string::npos ? 0 : what.rfind(": ") + 2)),
+        "", "seal");
+  }
   if (!file.is_object()) throw bad("not a JSON object");
   if (!file.contains("seal") || !file["seal"].is_object()) throw bad("no \"seal\" object");
   if (!file.contains("signature") || !file["signature"].is_string())
@@ -347,7 +382,13 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
   if (!chain.contains("event") || !chain["event"].is_number_integer()) throw bad("no chain event");
   check.head_event = chain["event"].get<long long>();
   const std::string sealed_hash = text(chain, "hash");
-  if (check.head_event > 0) {
+  if (check.head_event == 0) {
+    const auto start = store.chain_start();
+    if (!sealed_hash.empty() && (!start || to_hex(start->hash) != sealed_hash))
+      tampered(
+          "the sealed chain head, the chain's start entry, is not the one the database has "
+          "now: the chain was rewritten");
+  } else {
     std::optional<Link> now;
     store.for_each_link(check.head_event, [&](long long id, long long, bool, const Link& link) {
       if (id == check.head_event) now = link;
@@ -373,7 +414,7 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
   if (stored.is_null())
     tampered(
         fmt::format("policy version {}, under which {} was sealed, is gone", version, check.month));
-  if (stored["sha256"] != policy["sha256"])
+  if (stored["sha256"] != policy.value("sha256", Json()))
     tampered(fmt::format("policy version {}, under which {} was sealed, was changed since", version,
                          check.month));
 
@@ -403,17 +444,28 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
   if (!sealed.contains("towns") || !sealed["towns"].is_array()) throw bad("no towns");
   std::map<std::string, const Json*> now_by_code;
   for (const auto& t : current["towns"]) now_by_code[t["code"].get<std::string>()] = &t;
+  std::set<std::string> sealed_codes;
   for (const auto& t : sealed["towns"]) {
+    if (!t.is_object()) throw bad("a town that is not an object");
     const std::string code = text(t, "code");
+    sealed_codes.insert(code);
     const auto it = now_by_code.find(code);
     if (it == now_by_code.end())
       tampered(fmt::format("town {} of the seal is no longer in the database", code));
-    compare(t, *it->second, "town " + code + " " + t.value("name", std::string()));
+    const Json name = t.value("name", Json());
+    compare(t, *it->second,
+            "town " + code + (name.is_string() ? " " + name.get<std::string>() : ""));
     ++check.towns;
   }
-  if (check.towns != static_cast<long long>(now_by_code.size()))
-    tampered(
-        fmt::format("the database has {} towns now, the seal {}", now_by_code.size(), check.towns));
+  // A town added since had nothing to seal: its figures of the month must be none.
+  Json zero = Json::object();
+  for (const auto& [field, member] : k_sealed_counts) {
+    (void)member;
+    zero[field] = 0;
+  }
+  zero["quota_days_met"] = 0;
+  for (const auto& [code, now] : now_by_code)
+    if (!sealed_codes.contains(code)) compare(zero, *now, "town " + code + " (added since)");
   return check;
 }
 

@@ -686,7 +686,8 @@ class SqliteStore final : public Store, public Reporting {
               "c.supervision_by, '', c.last_counted_at, c.close_counted_at, c.escalated, "
               "c.referred, c.extended, c.stage_late, coalesce(c.last_department, ''), " +
               k_event_columns + ", " + k_link_columns +
-              " FROM cases c JOIN units g ON g.id = c.grid_id "
+              // Every case, even one whose grid is not among the units (verify says so).
+              " FROM cases c LEFT JOIN units g ON g.id = c.grid_id "
               "LEFT JOIN units cu ON cu.id = c.unit_id "
               "LEFT JOIN events e ON e.case_id = c.id " +
               k_event_joins +

@@ -318,8 +318,8 @@ std::vector<Column> event_export_columns() {
       text_column("service"),  // schema 7's, after the older ones
       // The chain's (docs/design.md §15): with them, each row can be
       // checked alone (`audit verify FILE`).
-      number_column("id"), text_column("ext_id"), text_column("title"), text_column("description"),
-      text_column("reporter"), number_column("lon", ColumnType::number),
+      number_column("event_id"), text_column("ext_id"), text_column("title"),
+      text_column("description"), text_column("reporter"), number_column("lon", ColumnType::number),
       number_column("lat", ColumnType::number), text_column("prev_hash"), text_column("hash")};
   return out;
 }

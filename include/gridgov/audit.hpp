@@ -97,10 +97,14 @@ struct AuditReport {
 
 /// Recomputes the chain of the store's county from event `from_event` on (anchored on the stored
 /// hash of the event before it; from the start entry when `from_event` <= 1) and replays the
-/// events of every case with an event from `from_event` on against its row. One read
-/// transaction; memory stays flat (one case at a time, then the links in id order).
+/// events of every case with an event from `from_event` on against its row. Two streams (the
+/// cases with their events, then the links in id order), so memory stays flat.
 /// ErrorCode::not_found when `from_event` lies beyond the event after the last.
 [[nodiscard]] AuditReport verify_chain(Store& store, long long from_event = 1);
+
+/// ErrorCode::tampered naming the report's first finding (with `file:line:` before it when the
+/// report is of the file `file`) and how many more there are; nothing when it has none.
+void throw_if_tampered(const AuditReport& report, const std::string& file = {});
 
 /// Checks an `export events` file (csv, json or ndjson, told by its first character): each
 /// event's hash from its `prev_hash` and fields, and the link between events of consecutive ids.

@@ -29,6 +29,10 @@ std::string generate_key(const std::string& path);
 [[nodiscard]] std::string make_seal(Session& session, const Period& month,
                                     const std::string& key_path);
 
+/// Writes a seal to `path` (`-`: standard output), never replacing a file (ErrorCode::refused):
+/// a seal is evidence, and one sent to a third party must stay the one kept.
+void save_seal(const std::string& path, const std::string& text);
+
 /// What check_seal found in a seal that holds.
 struct SealCheck {
   std::string county;

@@ -386,7 +386,7 @@ class Untouched(AuditMixin, SharedSandboxCase):
 
     def test_export_has_the_chain_columns_at_the_end(self):
         header = self.export("csv").split("\n", 1)[0].strip()
-        self.assertTrue(header.endswith(",service,id,ext_id,title,description,reporter,lon,lat,"
+        self.assertTrue(header.endswith(",service,event_id,ext_id,title,description,reporter,lon,lat,"
                                         "prev_hash,hash"), header)
         first = json.loads(self.export("ndjson").split("\n", 1)[0])
         self.assertRegex(first["hash"], r"^[0-9a-f]{64}$")
@@ -411,13 +411,13 @@ class Untouched(AuditMixin, SharedSandboxCase):
                     self.fail("no line with a grid worker as actor")
                 ending = lines[n][len(lines[n].rstrip("\r\n")):]
                 if fmt == "csv":
-                    eid = int(row[header.index("id")])
+                    eid = int(row[header.index("event_id")])
                     row[header.index("actor")] = "W9999"
                     out = io.StringIO()
                     csv.writer(out, lineterminator=ending).writerow(row)
                     lines[n] = out.getvalue()
                 else:
-                    eid = row["id"]
+                    eid = row["event_id"]
                     row["actor"] = "W9999"
                     lines[n] = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + ending
                 path = self.box.write(f"edited.{fmt}", "".join(lines))
@@ -430,14 +430,14 @@ class Untouched(AuditMixin, SharedSandboxCase):
         """An edited row given the hash of what it now says (computed from the export's own
         columns): the next event's prev_hash no longer links to it."""
         lines = self.export("ndjson").splitlines(keepends=True)
-        line_of = {json.loads(line)["id"]: n for n, line in enumerate(lines)}
+        line_of = {json.loads(line)["event_id"]: n for n, line in enumerate(lines)}
         for n in range(len(lines) // 2, len(lines)):
             row = json.loads(lines[n])
-            if re.fullmatch(r"W\d{4}", row["actor"]) and row["id"] + 1 in line_of:
+            if re.fullmatch(r"W\d{4}", row["actor"]) and row["event_id"] + 1 in line_of:
                 break
         else:
             self.fail("no line with a grid worker as actor")
-        eid = row["id"]
+        eid = row["event_id"]
         self.assertEqual(exported_hash(row).hex(), row["hash"],
                          "the export's columns, encoded as documented, give its hash")
         row["actor"] = "W9999"
@@ -456,7 +456,7 @@ def unix(text: Optional[str]) -> Optional[int]:
 
 def exported_hash(row: dict) -> bytes:
     """The hash of an `export events --format ndjson` row, from its columns (docs §15)."""
-    values = [row["id"], row["case_id"], row["type"], unix(row["at"]), unix(row["recorded_at"]),
+    values = [row["event_id"], row["case_id"], row["type"], unix(row["at"]), unix(row["recorded_at"]),
               row["actor"], row["from_level"], row["from_unit"], row["from_department"],
               row["level"], row["unit"], row["department"], row["worker"], unix(row["deadline"]),
               unix(row["due"]), row["extension"], unix(row["by"]), row["note"],

@@ -26,7 +26,7 @@ EVENT_COLUMNS = ["case_id", "kind", "source", "grid", "category", "reported_at",
                  "unit", "department", "worker", "deadline", "note", "due", "extension", "by",
                  "late_record", "service",
                  # The chain's (docs/design.md §15): every field of an event's encoding, and its link.
-                 "id", "ext_id", "title", "description", "reporter", "lon", "lat", "prev_hash",
+                 "event_id", "ext_id", "title", "description", "reporter", "lon", "lat", "prev_hash",
                  "hash"]
 EVENT_FIELDS = ["type", "at", "recorded_at", "actor", "level", "unit", "department", "note",
                 "worker", "deadline", "due", "extension", "by", "late_record"]

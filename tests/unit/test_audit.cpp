@@ -135,7 +135,7 @@ TEST_CASE("verify_events_file checks each row alone and the links between rows")
   e2.note = "催办";
   const Link l2 = link_after(l1.hash, c, e2);
   auto row = [&](const Event& ev, const Link& l, const std::string& actor) {
-    return "{\"id\":" + std::to_string(ev.id) +
+    return "{\"event_id\":" + std::to_string(ev.id) +
            ",\"case_id\":7,\"kind\":\"problem\",\"source\":\"patrol\",\"grid\":\"G1\","
            "\"category\":\"road\",\"reported_at\":\"2026-09-21T22:13:20+08:00\",\"type\":\"" +
            std::string(to_string(ev.type)) +

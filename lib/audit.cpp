@@ -232,8 +232,8 @@ AuditReport verify_chain(Store& store, long long from_event) {
 void throw_if_tampered(const AuditReport& report, const std::string& file) {
   if (!report.finding) return;
   std::string what = report.finding->what;
-  if (!file.empty()) what = file + ":" + std::to_string(report.finding->line) + ": " + what;
-  if (report.findings > 1) what += " (and " + std::to_string(report.findings - 1) + " more)";
+  if (!file.empty()) what = fmt::format("{}:{}: {}", file, report.finding->line, what);
+  if (report.findings > 1) what += fmt::format(" (and {} more)", report.findings - 1);
   throw Error(ErrorCode::tampered, what);
 }
 
@@ -320,7 +320,8 @@ std::pair<Case, Event> read_row(const Row& row, std::chrono::minutes offset) {
   e.due = time("due");
   if (!get("extension").empty()) {
     e.extension = parse_duration(get("extension"));
-    if (!e.extension) throw std::runtime_error("extension: not a duration: " + get("extension"));
+    if (!e.extension)
+      throw std::runtime_error(fmt::format("extension: not a duration: {}", get("extension")));
   }
   e.supervision_by = time("by");
   const auto& late = get("late_record");

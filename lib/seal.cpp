@@ -311,7 +311,8 @@ std::string make_seal(Session& session, const Period& period, const std::string&
 SealCheck check_seal(Session& session, const std::string& seal_text, const std::string& seal_name,
                      const std::string& public_key_path) {
   auto bad = [&](const std::string& why) {
-    return Error(ErrorCode::input, seal_name + ": not a gridgov seal: " + why, "", "seal");
+    return Error(ErrorCode::input, fmt::format("{}: not a gridgov seal: {}", seal_name, why), "",
+                 "seal");
   };
   Json file;
   try {
@@ -348,7 +349,7 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
     return j[key];
   };
   if (text(seal, "format") != "gridgov-seal/1")
-    throw bad("format " + text(seal, "format") + " is not gridgov-seal/1");
+    throw bad(fmt::format("format {} is not gridgov-seal/1", text(seal, "format")));
 
   // Who signed it, and whether it is what they signed.
   const Pkey key = read_public_key(public_key_path);
@@ -440,7 +441,7 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
                            check.month, was.value("quota_days_met", Json()).dump(),
                            is.value("quota_days_met", Json()).dump(), policy_note));
   };
-  compare(object(sealed, "county"), current["county"], "county " + check.county);
+  compare(object(sealed, "county"), current["county"], fmt::format("county {}", check.county));
   if (!sealed.contains("towns") || !sealed["towns"].is_array()) throw bad("no towns");
   std::map<std::string, const Json*> now_by_code;
   for (const auto& t : current["towns"]) now_by_code[t["code"].get<std::string>()] = &t;
@@ -453,8 +454,10 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
     if (it == now_by_code.end())
       tampered(fmt::format("town {} of the seal is no longer in the database", code));
     const Json name = t.value("name", Json());
+    // (fmt, not "town " + code: g++ 12 at -O3 warns falsely of the latter, GCC bug 105329)
     compare(t, *it->second,
-            "town " + code + (name.is_string() ? " " + name.get<std::string>() : ""));
+            fmt::format("town {}{}{}", code, name.is_string() ? " " : "",
+                        name.is_string() ? name.get<std::string>() : ""));
     ++check.towns;
   }
   // A town added since had nothing to seal: its figures of the month must be none.
@@ -465,7 +468,8 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
   }
   zero["quota_days_met"] = 0;
   for (const auto& [code, now] : now_by_code)
-    if (!sealed_codes.contains(code)) compare(zero, *now, "town " + code + " (added since)");
+    if (!sealed_codes.contains(code))
+      compare(zero, *now, fmt::format("town {} (added since)", code));
   return check;
 }
 

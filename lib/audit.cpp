@@ -85,9 +85,9 @@ std::optional<std::array<std::string, 3>> row_difference(const Case& row, const 
 
 std::string changed(const Event& e) {
   return fmt::format(
-      "event {} (case {}, {}): its hash does not match what it records now: the event, or its "
-      "case's "
-      "report, was changed after it was recorded",
+      "event {} (case {}, {}): its hash does not match what it records now after the hash "
+      "before it: the event or its case's report was changed, or the events before it were "
+      "rewritten, after it was recorded",
       e.id, e.case_id, to_string(e.type));
 }
 
@@ -130,7 +130,7 @@ AuditReport verify_chain(Store& store, long long from_event) {
   report.start = store.chain_start();
   long long hashed = 0;  // events whose hash the first stream recomputed
 
-  // Each case with its events: every event's hash from its stored `prev`, and the row replayed.
+  // Each case with its events: every event's hash from the hash before it, and the row replayed.
   store.for_each_linked_case(from_event, [&](const Case& row, const std::vector<Event>& events,
                                              const std::vector<Link>& links) {
     ++report.cases;
@@ -154,13 +154,16 @@ AuditReport verify_chain(Store& store, long long from_event) {
       if (e.id < from_event) continue;
       ++report.events;
       ++hashed;
-      if (link_after(links[i].prev, row, e).hash != links[i].hash)
+      // After a missing event there is no hash to recompute from (the store gives none): the
+      // gap is the finding, which the second stream reports.
+      const bool anchored = links[i].prev != Digest{};
+      if (anchored && link_after(links[i].prev, row, e).hash != links[i].hash)
         findings.add({e.id, e.case_id, changed(e)});
     }
     if (auto why = row_disagreement(row, events)) findings.add({0, row.id, *why});
   });
 
-  // The links in id order: no id missing, each `prev` the hash before it.
+  // The events in id order: no id missing, and no event without a case.
   std::optional<Digest> prev;
   long long prev_id = from_event - 1;
   if (from_event == 1 && report.start) {
@@ -171,41 +174,35 @@ AuditReport verify_chain(Store& store, long long from_event) {
   }
   bool any = false;
   long long linked = 0;  // events of cases that are there, by the second stream
-  store.for_each_link(from_event > 1 ? from_event - 1 : 1, [&](long long id, long long case_id,
-                                                               bool case_exists, const Link& link) {
-    if (id < from_event) {  // the anchor: event from_event - 1 as stored
-      prev = link.hash;
-      prev_id = id;
-      return;
-    }
-    if (!any) {
-      any = true;
-      report.first_event = id;
-      if (from_event == 1 && !report.start)
-        findings.add({id, case_id,
-                      fmt::format("event {} begins a chain whose start entry is missing "
-                                  "(deleted outside gridgov?)",
-                                  id)});
-    }
-    if (id != prev_id + 1)
-      findings.add(gap(prev_id, id));
-    else if (prev && link.prev != *prev)
-      findings.add({id, case_id,
-                    fmt::format("event {}: its link to event {} is broken: its previous "
-                                "hash is not that event's hash (events were reordered, "
-                                "replaced or inserted outside gridgov)",
-                                id, prev_id)});
-    if (case_exists)
-      ++linked;
-    else
-      findings.add({id, case_id,
-                    fmt::format("event {} belongs to case {}, which is missing (deleted "
-                                "outside gridgov)",
-                                id, case_id)});
-    prev = link.hash;
-    prev_id = id;
-    report.last_event = id;
-  });
+  store.for_each_link(
+      from_event > 1 ? from_event - 1 : 1,
+      [&](long long id, long long case_id, bool case_exists, const Digest& hash) {
+        if (id < from_event) {  // the anchor: event from_event - 1 as stored
+          prev = hash;
+          prev_id = id;
+          return;
+        }
+        if (!any) {
+          any = true;
+          report.first_event = id;
+          if (from_event == 1 && !report.start)
+            findings.add({id, case_id,
+                          fmt::format("event {} begins a chain whose start entry is missing "
+                                      "(deleted outside gridgov?)",
+                                      id)});
+        }
+        if (id != prev_id + 1) findings.add(gap(prev_id, id));
+        if (case_exists)
+          ++linked;
+        else
+          findings.add({id, case_id,
+                        fmt::format("event {} belongs to case {}, which is missing (deleted "
+                                    "outside gridgov)",
+                                    id, case_id)});
+        prev = hash;
+        prev_id = id;
+        report.last_event = id;
+      });
   report.head = prev.value_or(Digest{});
   // Every event of a case that is there was hashed: a case the first stream could not read (its
   // row joined to nothing) would otherwise hide its events.

@@ -60,7 +60,7 @@ CopyReport copy_county(Store& from, Store& to, const std::function<void(long lon
                   "case " + std::to_string(row.id) + " would become case " + std::to_string(id) +
                       " in the copy (the source's case ids have gaps); nothing was copied");
     for (std::size_t i = 0; i < events.size(); ++i) {
-      to.copy_event(events[i], links[i]);
+      to.copy_event(events[i], links[i].hash);
       ++report.events;
     }
     if (++report.cases % 100000 == 0 && progress) progress(report.cases);

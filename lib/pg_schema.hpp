@@ -9,7 +9,7 @@
 
 namespace gridgov::detail {
 
-inline constexpr std::array<std::string_view, 2> k_pg_migrations = {
+inline constexpr std::array<std::string_view, 3> k_pg_migrations = {
     // 0 → 1: the SQLite schema 9, keyed by county, units and workers by their codes.
     R"sql(
 CREATE TABLE gridgov_meta (
@@ -201,6 +201,10 @@ CREATE TABLE chain_start (
   events_before bigint NOT NULL,
   hash          bytea NOT NULL CHECK (length(hash) = 32)
 );
+)sql",
+    // 2 → 3: as SQLite's 10 → 11, an event's `prev_hash` is read from the event before it.
+    R"sql(
+ALTER TABLE events DROP COLUMN prev_hash;
 )sql",
 };
 

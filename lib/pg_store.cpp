@@ -77,7 +77,7 @@ constexpr std::string_view k_case_table_columns =
 constexpr std::string_view k_event_table_columns =
     "county, id, case_id, type, at, recorded_at, actor, from_level, from_unit, from_department, "
     "level, unit, department, worker, deadline, note, due, extension, supervision_by, "
-    "late_record, prev_hash, hash";
+    "late_record, hash";
 constexpr int k_event_count = 19;
 
 /// A case's state columns (from `status` on), as update_case writes them.
@@ -132,7 +132,16 @@ Link read_link(const PgRows& r, int i, int first) {
   return {digest_of(r, i, first), digest_of(r, i, first + 1)};
 }
 
-PgParams event_row(const std::string& county, long long id, const Event& e, const Link& link) {
+// An event's link: the hash before it, which is not stored but read where it is (the event of
+// the id before, or the start entry's for event 1: docs/design.md §15.2; none when that event is
+// missing, which `audit verify` reports as a gap), then its own.
+constexpr std::string_view k_link_columns =
+    "CASE WHEN e.id = 1 THEN (SELECT s.hash FROM chain_start s WHERE s.county = e.county) "
+    "ELSE p.hash END, e.hash";
+constexpr std::string_view k_link_join =
+    " LEFT JOIN events p ON p.county = e.county AND p.id = e.id - 1";
+
+PgParams event_row(const std::string& county, long long id, const Event& e, const Digest& hash) {
   return {county,
           num(id),
           num(e.case_id),
@@ -153,8 +162,7 @@ PgParams event_row(const std::string& county, long long id, const Event& e, cons
           e.extension ? Param(format_duration(*e.extension)) : Param(),
           time_or_null(e.supervision_by),
           flag(e.late_record),
-          bytea(link.prev),
-          bytea(link.hash)};
+          bytea(hash)};
 }
 
 /// "$first, $first+1, …" for `n` parameters.
@@ -678,15 +686,15 @@ class PgStore final : public Store, public Reporting {
     const Digest prev = head_hash(e.recorded_at);
     const long long id = next_id(m_next_event, "events");
     const Link link = detail::link_as(prev, c, e, id);
-    insert_event(e, id, link);
+    insert_event(e, id, link.hash);
     m_head = link.hash;
     return id;
   }
 
-  void copy_event(const Event& e, const Link& link) override {
+  void copy_event(const Event& e, const Digest& hash) override {
     const long long next = next_id(m_next_event, "events");
     m_next_event = std::max(next, e.id + 1) - 1;  // insert_event counts one on
-    insert_event(e, e.id, link);
+    insert_event(e, e.id, hash);
     m_head.reset();
   }
 
@@ -699,16 +707,15 @@ class PgStore final : public Store, public Reporting {
                       digest_of(r, 0, 3)};
   }
 
-  std::optional<std::pair<long long, Link>> chain_head(
+  std::optional<std::pair<long long, Digest>> chain_head(
       std::optional<Timestamp> recorded_before) override {
     auto r = recorded_before
-                 ? q("SELECT id, prev_hash, hash FROM events WHERE county = $1 AND "
-                     "recorded_at < $2 ORDER BY id DESC LIMIT 1",
+                 ? q("SELECT id, hash FROM events WHERE county = $1 AND recorded_at < $2 ORDER BY "
+                     "id DESC LIMIT 1",
                      {num(seconds(*recorded_before))})
-                 : q("SELECT id, prev_hash, hash FROM events WHERE county = $1 ORDER BY id DESC "
-                     "LIMIT 1");
+                 : q("SELECT id, hash FROM events WHERE county = $1 ORDER BY id DESC LIMIT 1");
     if (r.empty()) return std::nullopt;
-    return std::pair{static_cast<long long>(r.int64(0, 0)), read_link(r, 0, 1)};
+    return std::pair{static_cast<long long>(r.int64(0, 0)), digest_of(r, 0, 1)};
   }
 
   void for_each_linked_case(long long from_event,
@@ -725,9 +732,9 @@ class PgStore final : public Store, public Reporting {
                "c.deadline, c.rework, NULL, c.resolved_by, c.due, c.suspended_since, NULL, "
                "c.supervision_by, '', c.last_counted_at, c.close_counted_at, c.escalated, "
                "c.referred, c.extended, c.stage_late, coalesce(c.last_department, ''), " +
-               std::string(k_event_columns) +
-               ", e.prev_hash, e.hash FROM cases c LEFT JOIN events e ON e.county = c.county AND "
-               "e.case_id = c.id WHERE c.county = $1" +
+               std::string(k_event_columns) + ", " + std::string(k_link_columns) +
+               " FROM cases c LEFT JOIN events e ON e.county = c.county AND e.case_id = c.id" +
+               std::string(k_link_join) + " WHERE c.county = $1" +
                (from_event > 1 ? " AND c.id IN (SELECT case_id FROM events WHERE county = $1 "
                                  "AND id >= $2)"
                                : " AND $2::bigint IS NOT NULL") +
@@ -749,13 +756,13 @@ class PgStore final : public Store, public Reporting {
 
   void for_each_link(
       long long from_event,
-      const std::function<void(long long, long long, bool, const Link&)>& visit) override {
+      const std::function<void(long long, long long, bool, const Digest&)>& visit) override {
     stream(
-        "SELECT e.id, e.case_id, c.id IS NOT NULL, e.prev_hash, e.hash FROM events e LEFT JOIN "
-        "cases c ON c.county = e.county AND c.id = e.case_id WHERE e.county = $1 AND e.id >= $2 "
-        "ORDER BY e.id",
+        "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e LEFT JOIN cases c ON "
+        "c.county = e.county AND c.id = e.case_id WHERE e.county = $1 AND e.id >= $2 ORDER BY "
+        "e.id",
         {scope(), num(from_event)}, [&](const PgRows& r, int i) {
-          visit(r.int64(i, 0), r.int64(i, 1), r.boolean(i, 2), read_link(r, i, 3));
+          visit(r.int64(i, 0), r.int64(i, 1), r.boolean(i, 2), digest_of(r, i, 3));
         });
   }
 
@@ -764,7 +771,7 @@ class PgStore final : public Store, public Reporting {
   Digest head_hash(Timestamp at) {
     if (m_head) return *m_head;
     if (auto last = chain_head(std::nullopt)) {
-      m_head = last->second.hash;
+      m_head = last->second;
     } else {
       auto start = chain_start();
       if (!start) {
@@ -783,9 +790,9 @@ class PgStore final : public Store, public Reporting {
         {num(seconds(s.at)), s.reason, num(s.events_before), bytea(s.hash)});
   }
 
-  /// Inserts (or, in a bulk load, collects) an event with the id `id` and its link.
-  void insert_event(const Event& e, long long id, const Link& link) {
-    auto row = event_row(scope(), id, e, link);
+  /// Inserts (or, in a bulk load, collects) an event with the id `id` and its hash.
+  void insert_event(const Event& e, long long id, const Digest& hash) {
+    auto row = event_row(scope(), id, e, hash);
     if (m_bulk) {
       append_copy_row(m_events_copy, row);
       if (m_cases_collected >= k_bulk_cases) flush();
@@ -994,10 +1001,11 @@ class PgStore final : public Store, public Reporting {
   void for_each_event(
       Timestamp from, Timestamp to,
       const std::function<void(const Case&, const Event&, const Link&)>& visit) override {
-    stream("SELECT " + std::string(k_header_columns) + ", " + std::string(k_event_columns) +
-               ", e.prev_hash, e.hash FROM events e JOIN cases c ON c.county = e.county AND c.id = "
-               "e.case_id WHERE "
-               "e.county = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, e.id",
+    stream("SELECT " + std::string(k_header_columns) + ", " + std::string(k_event_columns) + ", " +
+               std::string(k_link_columns) +
+               " FROM events e JOIN cases c ON c.county = e.county AND c.id = e.case_id" +
+               std::string(k_link_join) +
+               " WHERE e.county = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, e.id",
            {scope(), num(seconds(from)), num(seconds(to))}, [&](const PgRows& r, int i) {
              visit(read_header(r, i), read_event(r, i, k_header_count),
                    read_link(r, i, k_header_count + k_event_count));
@@ -1362,9 +1370,8 @@ class PgStore final : public Store, public Reporting {
         for (int i = 0; i < rows.size(); ++i) {
           const Event e = read_event(rows, i, k_header_count);
           const Link link = link_after(prev, read_header(rows, i), e);
-          (void)m_db.query(
-              "UPDATE events SET prev_hash = $3, hash = $4 WHERE county = $1 AND id = $2",
-              {county, num(e.id), bytea(link.prev), bytea(link.hash)});
+          (void)m_db.query("UPDATE events SET hash = $3 WHERE county = $1 AND id = $2",
+                           {county, num(e.id), bytea(link.hash)});
           prev = link.hash;
         }
         if (rows.size() < k_fetch_rows) break;

@@ -10,7 +10,7 @@ namespace gridgov::detail {
 /// "GRDG": tells a gridgov database from any other SQLite file.
 inline constexpr int k_application_id = 0x47524447;
 
-inline constexpr std::array<std::string_view, 10> k_migrations = {
+inline constexpr std::array<std::string_view, 11> k_migrations = {
     // 0 → 1: units, workers, policy versions, cases and their events.
     R"sql(
 CREATE TABLE units (
@@ -405,6 +405,11 @@ CREATE TABLE chain_start (
   events_before INTEGER NOT NULL,
   hash          BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
+)sql",
+    // 10 → 11: an event's `prev_hash` is the hash of the event before it (or the start entry's),
+    // so it is read from there rather than stored twice: a tenth less to write on every event.
+    R"sql(
+ALTER TABLE events DROP COLUMN prev_hash;
 )sql",
 };
 

@@ -289,7 +289,7 @@ std::string make_seal(Session& session, const Period& period, const std::string&
   // computed from, an import's history of the month included.
   Json chain = Json::object();
   if (auto head = store.chain_head(std::nullopt))
-    chain = Json{{"event", head->first}, {"hash", to_hex(head->second.hash)}};
+    chain = Json{{"event", head->first}, {"hash", to_hex(head->second)}};
   else if (auto start = store.chain_start())
     chain = Json{{"event", 0}, {"hash", to_hex(start->hash)}};
   else
@@ -390,16 +390,16 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
           "the sealed chain head, the chain's start entry, is not the one the database has "
           "now: the chain was rewritten");
   } else {
-    std::optional<Link> now;
-    store.for_each_link(check.head_event, [&](long long id, long long, bool, const Link& link) {
-      if (id == check.head_event) now = link;
+    std::optional<Digest> now;
+    store.for_each_link(check.head_event, [&](long long id, long long, bool, const Digest& hash) {
+      if (id == check.head_event) now = hash;
     });
     if (!now)
       tampered(
           fmt::format("the sealed chain head, event {}, is no longer in the chain (events "
                       "were deleted outside gridgov)",
                       check.head_event));
-    if (to_hex(now->hash) != sealed_hash)
+    if (to_hex(*now) != sealed_hash)
       tampered(
           fmt::format("event {}'s hash is not the sealed one: the chain up to the seal was "
                       "rewritten",

@@ -624,7 +624,7 @@ class SqliteStore final : public Store, public Reporting {
       Head& head = chain_head_for(e.recorded_at);
       const long long id = head.id + 1;
       const Link link = detail::link_as(head.hash, c, e, id);
-      insert_event(e, 0, link);
+      insert_event(e, 0, link.hash);
       // SQLite gives the next rowid, max + 1: the chain's next id, which the hash encodes.
       if (m_db->getLastInsertRowid() != id)
         throw Error(ErrorCode::internal,
@@ -634,9 +634,9 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  void copy_event(const Event& e, const Link& link) override {
+  void copy_event(const Event& e, const Digest& hash) override {
     guarded(m_path, [&] {
-      insert_event(e, e.id, link);
+      insert_event(e, e.id, hash);
       m_head.reset();
     });
   }
@@ -660,15 +660,17 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
 
-  std::optional<std::pair<long long, Link>> chain_head(
+  std::optional<std::pair<long long, Digest>> chain_head(
       std::optional<Timestamp> recorded_before) override {
-    return guarded(m_path, [&]() -> std::optional<std::pair<long long, Link>> {
-      SQLite::Statement q(*m_db, std::string("SELECT id, prev_hash, hash FROM events ") +
+    return guarded(m_path, [&]() -> std::optional<std::pair<long long, Digest>> {
+      SQLite::Statement q(*m_db, std::string("SELECT id, hash FROM events ") +
                                      (recorded_before ? "WHERE recorded_at < ? " : "") +
                                      "ORDER BY id DESC LIMIT 1");
       if (recorded_before) q.bind(1, seconds(*recorded_before));
       if (!q.executeStep()) return std::nullopt;
-      return std::pair{q.getColumn(0).getInt64(), read_link(q, 1)};
+      Digest hash;
+      read_digest(q.getColumn(1), hash);
+      return std::pair{q.getColumn(0).getInt64(), hash};
     });
   }
 
@@ -690,7 +692,7 @@ class SqliteStore final : public Store, public Reporting {
               " FROM cases c LEFT JOIN units g ON g.id = c.grid_id "
               "LEFT JOIN units cu ON cu.id = c.unit_id "
               "LEFT JOIN events e ON e.case_id = c.id " +
-              k_event_joins +
+              k_event_joins + k_link_join +
               (from_event > 1 ? " WHERE c.id IN (SELECT case_id FROM events WHERE id >= ?)" : "") +
               " ORDER BY c.id, e.id");
       if (from_event > 1) q.bind(1, static_cast<int64_t>(from_event));
@@ -716,16 +718,18 @@ class SqliteStore final : public Store, public Reporting {
 
   void for_each_link(
       long long from_event,
-      const std::function<void(long long, long long, bool, const Link&)>& visit) override {
+      const std::function<void(long long, long long, bool, const Digest&)>& visit) override {
     guarded(m_path, [&] {
       SQLite::Statement q(*m_db,
-                          "SELECT e.id, e.case_id, c.id IS NOT NULL, e.prev_hash, e.hash FROM "
-                          "events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? "
-                          "ORDER BY e.id");
+                          "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
+                          "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
       q.bind(1, static_cast<int64_t>(from_event));
-      while (q.executeStep())
+      Digest hash;
+      while (q.executeStep()) {
+        read_digest(q.getColumn(3), hash);
         visit(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt() != 0,
-              read_link(q, 3));
+              hash);
+      }
     });
   }
 
@@ -738,7 +742,7 @@ class SqliteStore final : public Store, public Reporting {
   Head& chain_head_for(Timestamp at) {
     if (m_head) return *m_head;
     if (auto last = chain_head(std::nullopt)) {
-      m_head = Head{last->first, last->second.hash};
+      m_head = Head{last->first, last->second};
       return *m_head;
     }
     auto start = chain_start();
@@ -777,20 +781,19 @@ class SqliteStore final : public Store, public Reporting {
     return l;
   }
 
-  /// Inserts an event with the id `id` (0: the next) and its link.
-  void insert_event(const Event& e, long long id, const Link& link) {
+  /// Inserts an event with the id `id` (0: the next) and its hash.
+  void insert_event(const Event& e, long long id, const Digest& hash) {
     {
       auto& q = statement(
           "INSERT INTO events (id, case_id, type, at, recorded_at, actor, from_level, "
           "from_unit_id, from_department, level, unit_id, department, worker, deadline, note, "
-          "due, extension, supervision_by, late_record, prev_hash, hash) VALUES (?19, ?1, ?2, "
-          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)");
+          "due, extension, supervision_by, late_record, hash) VALUES (?19, ?1, ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20)");
       if (id == 0)
         q.bind(19);  // the next rowid, which SQLite appends without a lookup
       else
         q.bind(19, static_cast<int64_t>(id));
-      q.bindNoCopy(20, link.prev.data(), static_cast<int>(link.prev.size()));
-      q.bindNoCopy(21, link.hash.data(), static_cast<int>(link.hash.size()));
+      q.bindNoCopy(20, hash.data(), static_cast<int>(hash.size()));
       q.bind(1, static_cast<int64_t>(e.case_id));
       q.bindNoCopy(2, to_string(e.type).data());
       q.bind(3, seconds(e.at));
@@ -1072,11 +1075,12 @@ class SqliteStore final : public Store, public Reporting {
       Timestamp from, Timestamp to,
       const std::function<void(const Case&, const Event&, const Link&)>& visit) override {
     guarded(m_path, [&] {
-      SQLite::Statement q(
-          *m_db, "SELECT " + k_header_columns + ", " + k_event_columns + ", " + k_link_columns +
-                     " FROM events e JOIN cases c ON c.id = e.case_id "
-                     "JOIN units g ON g.id = c.grid_id " +
-                     k_event_joins + " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id");
+      SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns + ", " +
+                                     k_link_columns +
+                                     " FROM events e JOIN cases c ON c.id = e.case_id "
+                                     "JOIN units g ON g.id = c.grid_id " +
+                                     k_event_joins + k_link_join +
+                                     " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id");
       q.bind(1, seconds(from));
       q.bind(2, seconds(to));
       while (q.executeStep())
@@ -1355,7 +1359,12 @@ class SqliteStore final : public Store, public Reporting {
       "coalesce(e.department, ''), coalesce(e.worker, ''), e.deadline, coalesce(e.note, ''), "
       "e.due, e.extension, e.supervision_by, e.late_record";
   static constexpr int k_event_count = 19;
-  inline static const std::string k_link_columns = "e.prev_hash, e.hash";
+  // An event's link: the hash before it, which is not stored but read where it is (the event
+  // of the id before, or the start entry's for event 1: docs/design.md §15.2; none when that
+  // event is missing, which `audit verify` reports as a gap), then its own.
+  inline static const std::string k_link_columns =
+      "CASE WHEN e.id = 1 THEN (SELECT hash FROM chain_start) ELSE p.hash END, e.hash";
+  inline static const std::string k_link_join = " LEFT JOIN events p ON p.id = e.id - 1";
   inline static const std::string k_event_joins =
       "LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units u ON u.id = e.unit_id";
 
@@ -1749,14 +1758,13 @@ class SqliteStore final : public Store, public Reporting {
                                    " FROM events e JOIN cases c ON c.id = e.case_id "
                                    "JOIN units g ON g.id = c.grid_id " +
                                    k_event_joins + " ORDER BY e.id");
-    SQLite::Statement set(*m_db, "UPDATE events SET prev_hash = ?2, hash = ?3 WHERE id = ?1");
+    SQLite::Statement set(*m_db, "UPDATE events SET hash = ?2 WHERE id = ?1");
     Digest prev = start.hash;
     while (q.executeStep()) {
       const Event e = read_event(q, k_header_count);
       const Link link = link_after(prev, read_header(q), e);
       set.bind(1, static_cast<int64_t>(e.id));
-      set.bind(2, link.prev.data(), static_cast<int>(link.prev.size()));
-      set.bind(3, link.hash.data(), static_cast<int>(link.hash.size()));
+      set.bind(2, link.hash.data(), static_cast<int>(link.hash.size()));
       set.exec();
       set.reset();
       prev = link.hash;

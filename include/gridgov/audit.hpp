@@ -30,7 +30,8 @@ using Digest = std::array<std::uint8_t, 32>;
 [[nodiscard]] std::optional<Digest> digest_from_hex(std::string_view hex);
 
 /// An event's place in its county's chain: the hash of the entry before it, and its own,
-/// SHA-256(prev ‖ event_encoding(…)).
+/// SHA-256(prev ‖ event_encoding(…)). A store keeps only `hash`, and reads `prev` from the event
+/// before (all zeros when that event is missing: no SHA-256 is, in practice).
 struct Link {
   Digest prev{};
   Digest hash{};

@@ -286,17 +286,17 @@ class Store {
   /// id, the county's next. The store links it into the county's chain (audit.hpp) in the same
   /// transaction, starting the chain (ChainStart "new") at the county's first event.
   virtual long long add_event(const Case& c, const Event& e) = 0;
-  /// Appends an event keeping its id, which no event of the county has yet, and its link (a copy
-  /// of a county, after copy_chain_start: `export events` orders events of one second by id,
-  /// and the chain's hashes stay those a seal signed).
-  virtual void copy_event(const Event& e, const Link& link) = 0;
+  /// Appends an event keeping its id, which no event of the county has yet, and its hash (a
+  /// copy of a county, after copy_chain_start: `export events` orders events of one second by
+  /// id, and the chain's hashes stay those a seal signed).
+  virtual void copy_event(const Event& e, const Digest& hash) = 0;
   /// Stores the chain's start entry of a county that has none (a copy of a county).
   virtual void copy_chain_start(const ChainStart& start) = 0;
   /// The county's chain start entry; nullopt before its first event.
   [[nodiscard]] virtual std::optional<ChainStart> chain_start() = 0;
   /// The event with the greatest id among those recorded before `recorded_before` (all, when
-  /// nullopt), and its link; nullopt when there is none.
-  [[nodiscard]] virtual std::optional<std::pair<long long, Link>> chain_head(
+  /// nullopt), and its hash; nullopt when there is none.
+  [[nodiscard]] virtual std::optional<std::pair<long long, Digest>> chain_head(
       std::optional<Timestamp> recorded_before) = 0;
   /// Streams the cases that have an event with id >= `from_event`, by id, each as its row
   /// stands, with all its events (oldest first) and their links. Memory stays flat.
@@ -304,10 +304,11 @@ class Store {
                                     const std::function<void(const Case&, const std::vector<Event>&,
                                                              const std::vector<Link>&)>& visit) = 0;
   /// Streams the events with id >= `from_event`, by id: the id, its case's id, whether that
-  /// case's row is there, and its link.
-  virtual void for_each_link(long long from_event,
-                             const std::function<void(long long id, long long case_id,
-                                                      bool case_exists, const Link&)>& visit) = 0;
+  /// case's row is there, and its stored hash.
+  virtual void for_each_link(
+      long long from_event,
+      const std::function<void(long long id, long long case_id, bool case_exists,
+                               const Digest& hash)>& visit) = 0;
   /// Many cases follow in this write transaction (a bulk import). When the store holds no case
   /// yet, it may set aside the indexes that only reports read, and build them, sorted, in
   /// `end_bulk`, which the caller calls before committing. A rollback restores them anyway.

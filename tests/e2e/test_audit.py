@@ -64,7 +64,7 @@ SELECT e.id, e.case_id, e.type, e.at, e.recorded_at, e.actor, e.from_level, fu.c
        e.supervision_by, e.note, e.late_record,
        c.kind, c.source, c.ext_id, c.category, c.service, c.title, c.description, g.code,
        c.reporter, c.reported_at, c.lon, c.lat,
-       e.prev_hash, e.hash
+       e.hash
 FROM events e
 JOIN cases c ON c.id = e.case_id
 JOIN units g ON g.id = c.grid_id
@@ -637,16 +637,17 @@ class Tampered(TamperCase):
                          rf"\bevent {first} \(case {case}, report\): its hash does not match")
 
     @skip_on_postgresql("rehashes an event in the SQLite file's layout")
-    def test_an_event_rehashed_alone_breaks_the_link_of_the_next(self):
+    def test_an_event_rehashed_alone_breaks_the_hash_of_the_next(self):
         eid, case, _ = self.middle_event("e.type = 'escalate'")
         self.change_actor(eid)
         rehash = rehash_from(self.box.db, eid).splitlines()[0]  # its own hash only
         self.q(rehash)
         message = self.verify_tampered()
-        self.assertRegex(message, rf"\bevent {eid + 1}: its link to event {eid} is broken")
+        broken = rf"\bevent {eid + 1} \(case \d+, \w+\): its hash does not match"
+        self.assertRegex(message, broken)
+        self.assertNotRegex(message, rf"\bevent {eid} \(")  # its own hash is consistent now
         # --from anchors on the stored hash of the event before: the same break.
-        self.assertRegex(self.verify_tampered("--from", str(eid + 1)),
-                         rf"\bevent {eid + 1}: its link to event {eid} is broken")
+        self.assertRegex(self.verify_tampered("--from", str(eid + 1)), broken)
         self.verify_ok("--from", str(eid + 2))
 
     def test_from_takes_an_event_id(self):
@@ -737,11 +738,11 @@ class LegitimateMovesAfterASeal(TamperCase):
 
 
 def stored_chain(path: str) -> tuple:
-    """The chain start and every event's (id, prev_hash, hash) of the SQLite file at `path`."""
+    """The chain start and every event's (id, hash) of the SQLite file at `path`."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return (db.execute("SELECT * FROM chain_start").fetchall(),
-                db.execute("SELECT id, prev_hash, hash FROM events ORDER BY id").fetchall())
+                db.execute("SELECT id, hash FROM events ORDER BY id").fetchall())
     finally:
         db.close()
 
@@ -843,8 +844,8 @@ class Forgery(TamperCase):
                forged["note"], 0, *report]
         digest = event_hash(head, row)
         values = ", ".join(sql_literal(v) for v in forged.values())
-        self.q(f"INSERT INTO events ({', '.join(forged)}, prev_hash, hash) VALUES ({values}, "
-               f"X'{head.hex()}', X'{digest.hex()}')")
+        self.q(f"INSERT INTO events ({', '.join(forged)}, hash) VALUES ({values}, "
+               f"X'{digest.hex()}')")
 
         # The chain alone cannot tell.
         after = self.verify_ok()
@@ -891,11 +892,10 @@ def check_chain(test: unittest.TestCase, path: str) -> int:
         n = 0
         expected_id = None
         for row in db.execute(EVENT_QUERY + " ORDER BY e.id"):
-            eid, prev_hash, stored = row[0], bytes(row[31]), bytes(row[32])
+            eid, stored = row[0], bytes(row[31])
             if expected_id is not None:
                 test.assertEqual(eid, expected_id, "event ids are not contiguous")
             expected_id = eid + 1
-            test.assertEqual(prev_hash.hex(), prev.hex(), f"event {eid}'s prev_hash")
             mine = event_hash(prev, row)
             if mine != stored:
                 test.fail(f"event {eid}: the documented encoding gives {mine.hex()}, stored "
@@ -914,13 +914,13 @@ def rehash_from(path: str, first: int) -> str:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         statements = []
-        prev = None
+        # The first rewritten event keeps its link: the hash before it, as stored.
+        before = db.execute("SELECT hash FROM events WHERE id = ?", (first - 1,)).fetchone() \
+            or db.execute("SELECT hash FROM chain_start").fetchone()
+        prev = bytes(before[0])
         for row in db.execute(EVENT_QUERY + " WHERE e.id >= ? ORDER BY e.id", (first,)):
-            if prev is None:
-                prev = bytes(row[31])  # the first rewritten event keeps its link
             digest = event_hash(prev, row)
-            statements.append(f"UPDATE events SET prev_hash = X'{prev.hex()}', "
-                              f"hash = X'{digest.hex()}' WHERE id = {row[0]};")
+            statements.append(f"UPDATE events SET hash = X'{digest.hex()}' WHERE id = {row[0]};")
             prev = digest
         return "\n".join(statements)
     finally:
@@ -1047,6 +1047,36 @@ class Upgraded(AuditMixin, unittest.TestCase):
         self.assertEqual((report["events"], report["last_event"]), (20, 20))
         self.assertEqual(report["chain_start"], start)
         self.assertEqual(check_chain(self, self.box.db), 20)
+
+
+@skip_on_postgresql("upgrades an SQLite file of schema 10")
+class UpgradedFromStoredPrevHash(AuditMixin, unittest.TestCase):
+    """Schema 10 stored each event's prev_hash as well as its hash; 11 drops it (the event
+    before holds it): the chain is the same after the upgrade, and verifies."""
+
+    def setUp(self):
+        self.box = Sandbox()
+        self.addCleanup(self.box.cleanup)
+        shutil.copyfile(data("upgrade/v10.db"), self.box.db)
+
+    def test_the_upgrade_keeps_every_hash_and_drops_the_stored_prev_hash(self):
+        before = stored_chain(self.box.db)
+        opened = self.box.gridctl("status")  # opening it upgrades it
+        self.assertEqual(opened.rc, OK, str(opened))
+        db = sqlite3.connect(f"file:{self.box.db}?mode=ro", uri=True)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            columns = [r[1] for r in db.execute("PRAGMA table_info(events)")]
+        finally:
+            db.close()
+        self.assertEqual(version, 11)
+        self.assertIn("hash", columns)
+        self.assertNotIn("prev_hash", columns)
+        self.assertEqual(stored_chain(self.box.db), before)
+        report = self.verify_ok()
+        self.assertEqual((report["events"], report["cases"], report["last_event"]), (19, 5, 19))
+        self.assertEqual(report["chain_start"]["reason"], "new")
+        self.assertEqual(check_chain(self, self.box.db), 19)
 
 
 if __name__ == "__main__":

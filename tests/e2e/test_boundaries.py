@@ -443,7 +443,7 @@ INSERT INTO events (id, case_id, type, at, recorded_at, actor, level, unit_id, d
         self.assertEqual((r.json()["title"], r.json()["lon"], r.json()["lat"]),
                          ("楼道垃圾", None, None))
         with sqlite3.connect(self.box.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 10)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 11)
             self.assertEqual(db.execute("SELECT lon, lat FROM cases").fetchall(), [(None, None)])
             self.assertEqual(db.execute("SELECT count(*) FROM boundaries").fetchone()[0], 0)
         path = self.box.write("g.geojson", collection(feature(GRID)))

@@ -231,7 +231,7 @@ INSERT INTO events (id, case_id, type, at, recorded_at, actor, level, unit_id, d
         self.assertEqual(r.rc, OK, str(r))
         self.assertEqual([(c["id"], c["title"]) for c in r.json()], [(1, "楼道垃圾"), (2, "治安巡逻")])
         with sqlite3.connect(self.box.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 10)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 11)
             self.assertEqual(db.execute("PRAGMA foreign_key_check").fetchall(), [])
             rows = db.execute("SELECT id, kind, service, status FROM cases ORDER BY id").fetchall()
             events = db.execute("SELECT count(*) FROM events").fetchone()[0]

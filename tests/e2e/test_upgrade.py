@@ -1,5 +1,5 @@
 """A database made by the previous release (0.1.0, schema version 1: tests/data/upgrade/v1.db,
-made by make_v1.sh beside it) opens with this gridctl, keeps every case and event, and is
+made by make.sh beside it) opens with this gridctl, keeps every case and event, and is
 migrated forward when this build's schema is newer (docs/design.md §8)."""
 
 import shutil
@@ -55,7 +55,7 @@ class Upgrade(unittest.TestCase):
             resolvers = db.execute(
                 "SELECT id, resolved_by, (SELECT actor FROM events WHERE case_id = c.id AND "
                 "type = 'resolve' ORDER BY id DESC LIMIT 1) FROM cases c ORDER BY id").fetchall()
-        self.assertEqual(version, 10)
+        self.assertEqual(version, 11)
         self.assertEqual(events, 19)
         self.assertEqual(late, 0)  # old events are not late records
         # Migration 3 rebuilt units, workers, cases and events: every row kept, every reference

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -890,19 +891,28 @@ TEST_CASE_TEMPLATE("Store links every event into the county's chain, and verify_
   CHECK(start->reason == "new");
   CHECK(start->at == at_h(0));
   CHECK(start->hash == make_chain_start("C", at_h(0), "new", 0).hash);
-  std::vector<Link> links;
-  s->for_each_link(1, [&](long long id, long long, bool exists, const Link& l) {
+  std::vector<Digest> hashes;
+  s->for_each_link(1, [&](long long id, long long, bool exists, const Digest& h) {
     CHECK(exists);
-    CHECK(id == static_cast<long long>(links.size()) + 1);
-    links.push_back(l);
+    CHECK(id == static_cast<long long>(hashes.size()) + 1);
+    hashes.push_back(h);
   });
+  REQUIRE(hashes.size() == 3);
+  // Only the hash is stored; each link's `prev` is read from the entry before it.
+  std::map<long long, Link> links;
+  s->for_each_linked_case(
+      1, [&](const Case&, const std::vector<Event>& events, const std::vector<Link>& l) {
+        REQUIRE(l.size() == events.size());
+        for (std::size_t i = 0; i < events.size(); ++i) links[events[i].id] = l[i];
+      });
   REQUIRE(links.size() == 3);
-  CHECK(links[0].prev == start->hash);
-  CHECK(links[1].prev == links[0].hash);
-  CHECK(links[2].prev == links[1].hash);
+  CHECK(links[1] == Link{start->hash, hashes[0]});
+  CHECK(links[2] == Link{hashes[0], hashes[1]});
+  CHECK(links[3] == Link{hashes[1], hashes[2]});
   Event stored = s->events(c2.id).front();
-  CHECK(link_after(links[0].hash, c2, stored) == links[1]);  // the point is in the encoding
+  CHECK(link_after(hashes[0], c2, stored) == links[2]);  // the point is in the encoding
   CHECK(s->chain_head(std::nullopt)->first == 3);
+  CHECK(s->chain_head(std::nullopt)->second == hashes[2]);
   CHECK(s->chain_head(at_h(2))->first == 2);  // recorded before
   CHECK_FALSE(s->chain_head(at_h(0)));
 
@@ -911,7 +921,7 @@ TEST_CASE_TEMPLATE("Store links every event into the county's chain, and verify_
   CHECK(r.events == 3);
   CHECK(r.cases == 2);
   CHECK(r.last_event == 3);
-  CHECK(r.head == links[2].hash);
+  CHECK(r.head == hashes[2]);
   // From event 3: anchored on event 2's stored hash; only case 1 has an event from there.
   r = verify_chain(*s, 3);
   CHECK(r.ok());

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Makes v1.db, a database of schema version 1, with the gridctl of release 0.1.0 (commit 4d62868),
-# for the upgrade test (tests/e2e/test_upgrade.py). Kept to show how the file was made:
+# Makes the databases of earlier schemas for the upgrade tests (tests/e2e/test_upgrade.py,
+# test_audit.py), with an earlier gridctl, the same cases in each. Kept to show how they were made:
+#   v1.db   schema 1, by release 0.1.0 (commit 4d62868)
+#   v10.db  schema 10, which stored each event's prev_hash (commit 8489039)
 #   git worktree add /tmp/v010 4d62868 && cmake -S /tmp/v010 -B /tmp/v010-build \
 #     -DGRIDGOV_BUILD_TESTS=OFF && cmake --build /tmp/v010-build --target gridctl
-#   tests/data/upgrade/make_v1.sh /tmp/v010-build/cli/gridctl
+#   tests/data/upgrade/make.sh /tmp/v010-build/cli/gridctl v1.db
 set -euo pipefail
-gridctl=${1:?usage: make_v1.sh PATH/TO/0.1.0/gridctl}
+gridctl=${1:?usage: make.sh PATH/TO/gridctl vN.db}
 here=$(cd "$(dirname "$0")" && pwd)
-db=$here/v1.db
+db=$here/${2:?usage: make.sh PATH/TO/gridctl vN.db}
 rm -f "$db" "$db"-wal "$db"-shm
 g() { "$gridctl" --db "$db" -q "$@"; }
 

@@ -9,6 +9,8 @@ Environment (set by ctest; the defaults suit a run from the source tree):
     GRIDGOV_TEST_PG    with postgresql: the URL of a server's maintenance database, on which
                        each sandbox gets a database of its own (scripts/test starts a
                        throwaway server and sets it; scripts/pg-cluster)
+    GRIDGOV_TEST_TEMPLATES a folder where the test processes of one build share their template
+                       databases (ctest sets it; unset, each process makes its own)
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import atexit
 import csv
 import datetime
 import errno
+import fcntl
+import hashlib
 import io
 import json
 import os
@@ -185,6 +189,12 @@ def run(args: Sequence[str], cwd: Optional[str] = None, input: Optional[bytes | 
 
 _TEMPLATES: dict[str, str] = {}
 _TEMPLATE_ROOT: Optional[str] = None
+# Where templates are kept for every test process of a build (ctest sets it to a folder of the
+# build): the example season takes seconds to import (minutes under the sanitizers), and a dozen
+# test files read it. Unset (a test run by hand), each process makes its own.
+SHARED_TEMPLATES = os.environ.get("GRIDGOV_TEST_TEMPLATES", "")
+_RECIPES = {"init": [], "layout": ["layout.csv"], "full": ["layout.csv", "workers.csv"],
+            "season": ["layout.csv", "workers.csv", "cases.csv"]}
 
 
 def _template_root() -> str:
@@ -201,28 +211,79 @@ def _check(r: Result) -> Result:
     return r
 
 
+def _fill_template(db: str, name: str) -> None:
+    """Makes template `name` at `db`, a new SQLite path or an empty PostgreSQL database."""
+    _check(run(["--db", db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
+    for file in _RECIPES[name]:
+        # cases.csv is the largest import of the suite: under the sanitizers on a busy
+        # machine it can take well over the minute a command is otherwise given.
+        _check(run(["--db", db, "import", file.split(".")[0], example(file)], timeout=600))
+
+
+def _template_key() -> str:
+    """What a shared template was made from: this gridctl (path, size, time), the example
+    files it imports and these recipes. Another build, or a rebuild, makes its own."""
+    parts = [os.path.realpath(GRIDCTL), repr(sorted(_RECIPES.items()))]
+    for path in [GRIDCTL] + [example(f) for f in _RECIPES["season"]]:
+        st = os.stat(path)
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _shared_template(name: str) -> str:
+    """Template `name` in SHARED_TEMPLATES, made by the first process that asks for it (the
+    others wait on its lock) under a temporary name and renamed when whole, so a killed
+    process leaves no half-made template. Those of an older key are removed then."""
+    key = _template_key()
+    os.makedirs(SHARED_TEMPLATES, exist_ok=True)
+    with open(os.path.join(SHARED_TEMPLATES, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if ON_POSTGRESQL:
+            # The build folder's own prefix: builds sharing one server keep theirs apart.
+            prefix = "ggt_" + hashlib.sha256(os.path.realpath(SHARED_TEMPLATES).encode()).hexdigest()[:8]
+            final = f"{prefix}_{key}_{name}"
+            if pg_sql(f"SELECT count(*) FROM pg_database WHERE datname = '{final}'").strip() == "1":
+                return pg_url(final)
+            for old in pg_sql(f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}\\_%' "
+                              f"AND datname NOT LIKE '{prefix}\\_{key}\\_%'").split():
+                try:
+                    pg_sql(f"DROP DATABASE IF EXISTS {old}")
+                except AssertionError:
+                    pass  # one still in use (by a run of an older gridctl) stays
+            pg_sql(f"DROP DATABASE IF EXISTS {final}_tmp")  # a killed process's
+            pg_sql(f"CREATE DATABASE {final}_tmp")
+            _fill_template(pg_url(f"{final}_tmp"), name)
+            pg_sql(f"ALTER DATABASE {final}_tmp RENAME TO {final}")
+            return pg_url(final)
+        final = os.path.join(SHARED_TEMPLATES, key, name)
+        if not os.path.isdir(final):
+            for old in os.listdir(SHARED_TEMPLATES):
+                if old not in ("lock", key):
+                    shutil.rmtree(os.path.join(SHARED_TEMPLATES, old), ignore_errors=True)
+            work = final + ".tmp"
+            shutil.rmtree(work, ignore_errors=True)  # a killed process's
+            os.makedirs(work)
+            _fill_template(os.path.join(work, "gridgov.db"), name)
+            os.rename(work, final)
+        return os.path.join(final, "gridgov.db")
+
+
 def template(name: str) -> str:
-    """The path of a database built once per process and never modified afterwards:
-    "init" (the county and the built-in policy), "layout" (+ the example layout),
-    "full" (+ the example workers), "season" (+ the example season, examples/cases.csv: the
-    largest fixture, so the test classes that read it share one import)."""
-    if name in _TEMPLATES:
-        return _TEMPLATES[name]
-    path = pg_create() if ON_POSTGRESQL else os.path.join(_template_root(), name + ".db")
-    db = ["--db", path]
-    _check(run([*db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
-    if name in ("layout", "full", "season"):
-        _check(run([*db, "import", "layout", example("layout.csv")]))
-    if name in ("full", "season"):
-        _check(run([*db, "import", "workers", example("workers.csv")]))
-    if name == "season":
-        # The largest import of the suite: under the sanitizers on a busy machine it can take
-        # well over the minute a command is otherwise given.
-        _check(run([*db, "import", "cases", example("cases.csv")], timeout=600))
-    if name not in ("init", "layout", "full", "season"):
+    """The path (URL) of a database built once and never modified afterwards: "init" (the
+    county and the built-in policy), "layout" (+ the example layout), "full" (+ the example
+    workers), "season" (+ the example season, examples/cases.csv: the largest fixture, so the
+    test classes that read it share one import), shared by the processes of a build where
+    GRIDGOV_TEST_TEMPLATES says."""
+    if name not in _RECIPES:
         raise ValueError(name)
-    _TEMPLATES[name] = path
-    return path
+    if name not in _TEMPLATES:
+        if SHARED_TEMPLATES:
+            _TEMPLATES[name] = _shared_template(name)
+        else:
+            path = pg_create() if ON_POSTGRESQL else os.path.join(_template_root(), name + ".db")
+            _fill_template(path, name)
+            _TEMPLATES[name] = path
+    return _TEMPLATES[name]
 
 
 # ---- PostgreSQL databases -------------------------------------------------------------------

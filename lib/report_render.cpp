@@ -60,7 +60,7 @@ std::string field_label(std::string_view field, Lang lang) {
 }
 
 /// The words of the page, by language.
-struct Words {
+struct PageWords {
   Lang lang;
   [[nodiscard]] std::string operator()(std::string_view zh, std::string_view en) const {
     return std::string(lang == Lang::zh ? zh : en);
@@ -315,7 +315,7 @@ mu::data line_chart(const std::string& id, const std::string& caption,
 }
 
 void trend(const ReportData& d, Lang lang, mu::data& page) {
-  const Words w{lang};
+  const PageWords w{lang};
   std::vector<std::chrono::year_month> months;
   Series reported{"reported", field_label("reported", lang), "#3e7cb1", {}};
   Series problems{"problems", field_label("problems", lang), "#e8833a", {}};
@@ -480,7 +480,7 @@ mu::data breakdown(const std::string& id, const std::string& caption,
 }
 
 void supervision(const ReportData& d, Lang lang, mu::data& page) {
-  const Words w{lang};
+  const PageWords w{lang};
   const ViewContext view{d.utc_offset, d.supervision_at};
   Table t = select_columns(supervise_table(d.supervision, view, CaseColumns::brief),
                            {"id", "title", "grid", "unit", "level", "status", "due", "overdue",
@@ -549,7 +549,7 @@ void supervision(const ReportData& d, Lang lang, mu::data& page) {
 /// against the quota; days not yet come are grey. Cells of a class are one path, runs of a class
 /// along a row one rectangle, so a county's 949 grids stay a small drawing.
 void heat_map(const ReportData& d, Lang lang, mu::data& page) {
-  const Words w{lang};
+  const PageWords w{lang};
   const std::size_t n = d.quota.size();
   const std::size_t days = d.quota.empty() ? 0 : d.quota.front().reports.size();
   // Rows of a tenth of a pixel exactly, and each row's bottom written as the next row's top, so
@@ -683,7 +683,7 @@ std::string render_template(const char* text, const mu::data& data) {
 std::string render_map(const std::vector<GridShape>& shapes, const std::vector<GridRate>& grids,
                        Lang lang) {
   if (shapes.empty()) return {};
-  const Words w{lang};
+  const PageWords w{lang};
   const ProblemRates rates = problem_rates(grids);
   std::map<std::string, std::size_t, std::less<>> index;
   for (std::size_t i = 0; i < grids.size(); ++i) index[grids[i].grid] = i;
@@ -740,7 +740,7 @@ std::string render_map(const std::vector<GridShape>& shapes, const std::vector<G
 }
 
 std::string render_report(const ReportData& d, Lang lang) {
-  const Words w{lang};
+  const PageWords w{lang};
   mu::data page;
   page.set("html_lang", lang == Lang::zh ? "zh-CN" : "en");
   page.set("version", k_version);

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "commands.hpp"
@@ -17,10 +19,11 @@
 int main(int argc, char** argv) {
   gridctl::Context ctx;
   CLI::App app{"gridctl: grid-based social governance (网格化社会治理) from the shell", "gridctl"};
-  app.set_version_flag("--version",
-                       std::string("gridctl ") + gridgov::k_version + " (database schema " +
-                           std::to_string(gridgov::schema_version()) + ")",
-                       "Print gridctl's version and the database schema version it writes");
+  app.set_version_flag(
+      "--version",
+      fmt::format("gridctl {} (database schema {}, PostgreSQL schema {})", gridgov::k_version,
+                  gridgov::schema_version(), gridgov::pg_schema_version()),
+      "Print gridctl's version and the schema versions it writes (SQLite, PostgreSQL)");
   app.require_subcommand(1);
   // Global options may also follow the command: `gridctl status --format json`.
   app.fallthrough();

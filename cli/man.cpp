@@ -93,8 +93,8 @@ void write_man(std::ostream& out, const std::vector<CommandInfo>& commands,
       << ".SH GLOBAL OPTIONS\nThey may stand before or after the command.\n";
   options(out, root.options);
   out << ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nThe help of gridctl, or of the command it "
-         "follows.\n.TP\n\\fB\\-\\-version\\fR\nThe version of gridctl and of the database schema "
-         "it writes.\n";
+         "follows.\n.TP\n\\fB\\-\\-version\\fR\nThe version of gridctl and of the schemas it "
+         "writes, of an SQLite file and of a PostgreSQL database.\n";
   examples(out, "");
   out << ".SH COMMANDS\n";
   for (const auto& c : commands) {

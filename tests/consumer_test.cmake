@@ -57,7 +57,7 @@ endif()
 
 # The installed gridctl runs as it is (a shared libgridgov is found through its RUNPATH).
 execute_process(COMMAND ${prefix}/bin/gridctl --version OUTPUT_VARIABLE out RESULT_VARIABLE rc)
-if(rc OR NOT out MATCHES "^gridctl [0-9]+\\.[0-9]+\\.[0-9]+ \\(database schema [0-9]+\\)")
+if(rc OR NOT out MATCHES "^gridctl [0-9]+\\.[0-9]+\\.[0-9]+ \\(database schema [0-9]+, PostgreSQL schema [0-9]+\\)")
   message(FATAL_ERROR "the installed gridctl failed (${rc}): ${out}")
 endif()
 

@@ -178,7 +178,8 @@ class Usage(GridctlTestCase):
     def test_version(self):
         r = self.gridctl("--version")
         self.assertRc(r, OK)
-        self.assertRegex(r.stdout, r"^gridctl \d+\.\d+\.\d+ \(database schema \d+\)\n$")
+        self.assertRegex(r.stdout,
+                         r"^gridctl \d+\.\d+\.\d+ \(database schema \d+, PostgreSQL schema \d+\)\n$")
 
 
 if __name__ == "__main__":

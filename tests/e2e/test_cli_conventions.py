@@ -11,8 +11,8 @@ import subprocess
 import tempfile
 import unittest
 
-from gridctl_harness import (skip_on_postgresql, GRIDCTL, INPUT, OK, REPO, USAGE, GridctlTestCase, base_env, data,
-                             run)
+from gridctl_harness import (GRIDCTL, INPUT, OK, ON_POSTGRESQL, REPO, USAGE,
+                             GridctlTestCase, base_env, data, pg_sql, run)
 
 GLOBAL_OPTIONS = ("--db", "--format", "--quiet", "--color")
 
@@ -147,20 +147,24 @@ class StandardInput(GridctlTestCase):
 
 
 class Version(GridctlTestCase):
-    @skip_on_postgresql("reads the file's PRAGMA user_version")
-    def test_version_names_gridctl_and_the_schema_it_writes(self):
+    def test_version_names_gridctl_and_the_schemas_it_writes(self):
         r = self.gridctl("--version", db=False)
         self.assertRc(r, OK)
-        m = re.fullmatch(r"gridctl (\d+)\.(\d+)\.(\d+) \(database schema (\d+)\)\n", r.stdout)
+        m = re.fullmatch(r"gridctl (\d+)\.(\d+)\.(\d+) "
+                         r"\(database schema (\d+), PostgreSQL schema (\d+)\)\n", r.stdout)
         self.assertIsNotNone(m, r)
         with open(os.path.join(REPO, "CMakeLists.txt"), encoding="utf-8") as f:
             project = re.search(r"project\(gridgov VERSION (\d+\.\d+\.\d+)", f.read()).group(1)
         self.assertEqual(".".join(m.groups()[:3]), project)
-        # The schema version is the one a new database gets.
+        # Each schema version is the one a new database of its store gets.
         self.assertOk(self.box.init())
-        p = subprocess.run(["sqlite3", self.box.db, "PRAGMA user_version"], capture_output=True,
-                           text=True, check=True)
-        self.assertEqual(p.stdout.strip(), m.group(4))
+        if ON_POSTGRESQL:
+            stored = pg_sql("SELECT value FROM gridgov_meta WHERE key = 'schema_version'", self.box.db)
+            self.assertEqual(stored.strip(), m.group(5))
+        else:
+            p = subprocess.run(["sqlite3", self.box.db, "PRAGMA user_version"], capture_output=True,
+                               text=True, check=True)
+            self.assertEqual(p.stdout.strip(), m.group(4))
 
 
 class EveryHelp(unittest.TestCase):

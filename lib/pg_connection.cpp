@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -19,6 +20,9 @@ long long PgRows::affected() const {
 }
 
 namespace {
+
+/// How long a connection may take to be made, unless the URL or $PGCONNECT_TIMEOUT says.
+constexpr std::chrono::seconds k_connect_timeout{10};
 
 /// libpq's message on one line: its line breaks and indents become single spaces.
 std::string one_line(const char* message) {
@@ -78,7 +82,14 @@ std::string pg_display_url(const std::string& url) {
 }
 
 PgConnection::PgConnection(const std::string& url) : m_name(name_of(url)) {
-  m_conn.reset(PQconnectdb(url.c_str()));
+  // A host that drops packets would hold the command for the system's TCP timeout (minutes):
+  // it gets k_connect_timeout unless $PGCONNECT_TIMEOUT says otherwise, or the URL, whose own
+  // connect_timeout, expanded after ours, wins.
+  const char* env = std::getenv("PGCONNECT_TIMEOUT");
+  const std::string timeout = env && *env ? env : std::to_string(k_connect_timeout.count());
+  const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* const values[] = {timeout.c_str(), url.c_str(), nullptr};
+  m_conn.reset(PQconnectdbParams(keywords, values, 1));
   if (!m_conn) throw Error(ErrorCode::unusable, "cannot connect to " + m_name + ": out of memory");
   if (PQstatus(m_conn.get()) != CONNECTION_OK) {
     std::string why = one_line(PQerrorMessage(m_conn.get()));

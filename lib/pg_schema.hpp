@@ -9,7 +9,7 @@
 
 namespace gridgov::detail {
 
-inline constexpr std::array<std::string_view, 3> k_pg_migrations = {
+inline constexpr std::array<std::string_view, 4> k_pg_migrations = {
     // 0 → 1: the SQLite schema 9, keyed by county, units and workers by their codes.
     R"sql(
 CREATE TABLE gridgov_meta (
@@ -205,6 +205,12 @@ CREATE TABLE chain_start (
     // 2 → 3: as SQLite's 10 → 11, an event's `prev_hash` is read from the event before it.
     R"sql(
 ALTER TABLE events DROP COLUMN prev_hash;
+)sql",
+    // 3 → 4: SQLite's `events_late`, the few late records: the daily quota asks of each patrol
+    // report whether it was one, which a probe of `events_case` per report made 0.4 s of a
+    // month's `stats monthly` on 1M cases.
+    R"sql(
+CREATE INDEX events_late ON events (county, case_id) WHERE late_record;
 )sql",
 };
 

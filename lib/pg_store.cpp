@@ -1107,8 +1107,8 @@ class PgStore final : public Store, public Reporting {
       serving[workers.str(i, 0)].push_back(workers.str(i, 1));
     stream(
         "SELECT c.grid, (c.reported_at + $2) / 86400, c.reporter, "
-        "c.status = 'void', EXISTS (SELECT 1 FROM events WHERE county = c.county AND "
-        "case_id = c.id AND late_record AND type = 'report') FROM cases c WHERE c.county = $1 "
+        "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE county = $1 AND "
+        "late_record AND type = 'report') FROM cases c WHERE c.county = $1 "
         "AND c.source = 'patrol' AND c.reported_at >= $3 AND c.reported_at < $4",
         {scope(), num(static_cast<int64_t>(offset.count()) * 60), num(seconds(from)),
          num(seconds(to))},

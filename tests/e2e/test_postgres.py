@@ -2,7 +2,12 @@
 command scoped to one (--county, $GRIDCTL_COUNTY), and exit 7 naming host and database, never
 the password, when the server cannot be used. Runs when the suite runs on PostgreSQL."""
 
+import os
+import shutil
+import socket
+import tempfile
 import threading
+import time
 import unittest
 
 from gridctl_harness import (BUSY, COUNTY_CODE, COUNTY_NAME, NOT_FOUND, OK, ON_POSTGRESQL,
@@ -116,6 +121,45 @@ class Unusable(unittest.TestCase):
         db = pg_create()
         r = run(["--db", db, "status"])
         self.assertEqual(r.rc, NOT_FOUND, str(r))
+
+
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class SilentServer(unittest.TestCase):
+    """A server that takes the connection and never answers (a host dropping packets, a hung
+    server): the command gives up after the connect timeout, 10 s unless the URL or
+    $PGCONNECT_TIMEOUT says otherwise, and exits 7 naming where it tried."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="gg-silent-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(self.server.close)
+        self.server.bind(os.path.join(self.dir, ".s.PGSQL.5432"))
+        self.server.listen(8)  # never accepted: the kernel completes the connection, no reply
+
+    def timed(self, url, env=None):
+        start = time.monotonic()
+        r = run(["--db", url, "status"], env=env, timeout=120)
+        elapsed = time.monotonic() - start
+        self.assertEqual(r.rc, UNUSABLE, str(r))
+        self.assertIn(self.dir, r.stderr)
+        self.assertIn("timeout", r.stderr)
+        return elapsed
+
+    def test_the_default_timeout_is_ten_seconds(self):
+        elapsed = self.timed(f"postgresql:///gridgov?host={self.dir}",
+                             base_env(PGCONNECT_TIMEOUT=None))
+        self.assertGreaterEqual(elapsed, 9.5)
+        self.assertLess(elapsed, 60)
+
+    def test_the_urls_timeout_wins(self):
+        env = base_env(PGCONNECT_TIMEOUT="30")
+        self.assertLess(self.timed(f"postgresql:///gridgov?host={self.dir}&connect_timeout=2",
+                                   env), 8)
+
+    def test_the_environments_timeout_is_honoured(self):
+        self.assertLess(self.timed(f"postgresql:///gridgov?host={self.dir}",
+                                   base_env(PGCONNECT_TIMEOUT="2")), 8)
 
 
 @unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")

@@ -4,8 +4,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <fmt/format.h>
-
 #include <iostream>
 
 #include "commands.hpp"
@@ -19,10 +17,12 @@
 int main(int argc, char** argv) {
   gridctl::Context ctx;
   CLI::App app{"gridctl: grid-based social governance (网格化社会治理) from the shell", "gridctl"};
+  // Plain concatenation: gridctl does not link fmt itself (a shared libgridgov keeps it private).
   app.set_version_flag(
       "--version",
-      fmt::format("gridctl {} (database schema {}, PostgreSQL schema {})", gridgov::k_version,
-                  gridgov::schema_version(), gridgov::pg_schema_version()),
+      std::string("gridctl ") + gridgov::k_version + " (database schema " +
+          std::to_string(gridgov::schema_version()) + ", PostgreSQL schema " +
+          std::to_string(gridgov::pg_schema_version()) + ")",
       "Print gridctl's version and the schema versions it writes (SQLite, PostgreSQL)");
   app.require_subcommand(1);
   // Global options may also follow the command: `gridctl status --format json`.

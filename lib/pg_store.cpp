@@ -15,6 +15,7 @@
 #include "gridgov/policy.hpp"
 #include "gridgov/store.hpp"
 #include "gridgov/unit_tree.hpp"
+#include "gridgov/version.hpp"
 #include "pg_connection.hpp"
 #include "pg_schema.hpp"
 #include "stores.hpp"
@@ -27,7 +28,6 @@ using detail::PgParams;
 using detail::PgRows;
 using Param = std::optional<std::string>;
 
-constexpr int k_pg_schema_version = static_cast<int>(detail::k_pg_migrations.size());
 /// Rows a streaming query fetches from its cursor at a time.
 constexpr int k_fetch_rows = 20000;
 /// A bulk load sends its rows when the cases collected reach this many.
@@ -1304,11 +1304,11 @@ class PgStore final : public Store, public Reporting {
             "FROM gridgov_meta WHERE key = 'schema_version')");
         if (meta.null(0, 0) || meta.text(0, 0) != "gridgov" || meta.null(0, 1)) throw foreign();
         version = std::atoi(meta.str(0, 1).c_str());
-        if (version > k_pg_schema_version)
+        if (version > pg_schema_version())
           throw Error(ErrorCode::unusable,
                       "PostgreSQL " + m_db.name() + " has gridgov schema version " +
                           std::to_string(version) + ", newer than this gridgov's " +
-                          std::to_string(k_pg_schema_version) +
+                          std::to_string(pg_schema_version()) +
                           "; upgrade gridgov (the database was left untouched)",
                       "", "schema");
       } else if (found.int64(0, 1) > 0) {
@@ -1321,15 +1321,15 @@ class PgStore final : public Store, public Reporting {
       } else {
         version = -1;  // empty: the first migration creates gridgov_meta
       }
-      if (version < k_pg_schema_version && m_read_only)
+      if (version < pg_schema_version() && m_read_only)
         throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
                                              " needs a schema upgrade, but was opened read-only");
-      for (int v = std::max(version, 0); v < k_pg_schema_version; ++v) {
+      for (int v = std::max(version, 0); v < pg_schema_version(); ++v) {
         m_db.exec(std::string(detail::k_pg_migrations[static_cast<std::size_t>(v)]));
         if (v == 1) chain_events(version);
       }
-      if (version < k_pg_schema_version)
-        m_db.exec("UPDATE gridgov_meta SET value = '" + std::to_string(k_pg_schema_version) +
+      if (version < pg_schema_version())
+        m_db.exec("UPDATE gridgov_meta SET value = '" + std::to_string(pg_schema_version()) +
                   "' WHERE key = 'schema_version'");
       if (version < 0 && on_commit) {
         m_schema_pending = true;  // committed with the command's writes, or never

@@ -194,7 +194,12 @@ _TEMPLATE_ROOT: Optional[str] = None
 # test files read it. Unset (a test run by hand), each process makes its own.
 SHARED_TEMPLATES = os.environ.get("GRIDGOV_TEST_TEMPLATES", "")
 _RECIPES = {"init": [], "layout": ["layout.csv"], "full": ["layout.csv", "workers.csv"],
-            "season": ["layout.csv", "workers.csv", "cases.csv"]}
+            "season": ["layout.csv", "workers.csv", "cases.csv"],
+            # "cases.csv/10": its header, every tenth row and every row that is not a case
+            # closed at grid level with no events of its own (_sample), so all three months
+            # and every kind of case of the season in a tenth of its size, for tests that
+            # copy and scan a whole database per test (the tamper tests).
+            "sample": ["layout.csv", "workers.csv", "cases.csv/10"]}
 
 
 def _template_root() -> str:
@@ -214,17 +219,42 @@ def _check(r: Result) -> Result:
 def _fill_template(db: str, name: str) -> None:
     """Makes template `name` at `db`, a new SQLite path or an empty PostgreSQL database."""
     _check(run(["--db", db, "init", "--county-code", COUNTY_CODE, "--county-name", COUNTY_NAME]))
-    for file in _RECIPES[name]:
-        # cases.csv is the largest import of the suite: under the sanitizers on a busy
-        # machine it can take well over the minute a command is otherwise given.
-        _check(run(["--db", db, "import", file.split(".")[0], example(file)], timeout=600))
+    for item in _RECIPES[name]:
+        file, _, step = item.partition("/")
+        with tempfile.TemporaryDirectory(prefix="gridgov-e2e-sample-") as scratch:
+            path = example(file)
+            if step:
+                path = _sample(path, int(step), os.path.join(scratch, file))
+            # cases.csv is the largest import of the suite: under the sanitizers on a busy
+            # machine it can take well over the minute a command is otherwise given.
+            _check(run(["--db", db, "import", file.split(".")[0], path], timeout=600))
+
+
+def _sample(path: str, step: int, out: str) -> str:
+    """Writes to `out` the header of cases file `path`, every `step`-th case and every case
+    other than one closed at grid level without events (the few open, resolved, void,
+    escalated and replayed ones, which tests look for); returns `out`. The example's rows
+    are one line each."""
+    with open(path, encoding="utf-8", newline="") as f, \
+            open(out, "w", encoding="utf-8", newline="") as w:
+        lines = iter(f)
+        header = next(lines)
+        w.write(header)
+        names = next(csv.reader([header]))
+        status, level, events = (names.index(n) for n in ("status", "level", "events"))
+        for n, line in enumerate(lines, 1):
+            row = next(csv.reader([line]))
+            if n % step == 0 or (row[status], row[level], row[events]) != ("closed", "grid", ""):
+                w.write(line)
+    return out
 
 
 def _template_key() -> str:
     """What a shared template was made from: this gridctl (path, size, time), the example
-    files it imports and these recipes. Another build, or a rebuild, makes its own."""
+    files it imports, these recipes and this file (which samples them). Another build, a
+    rebuild or an edit here makes its own."""
     parts = [os.path.realpath(GRIDCTL), repr(sorted(_RECIPES.items()))]
-    for path in [GRIDCTL] + [example(f) for f in _RECIPES["season"]]:
+    for path in [GRIDCTL, __file__] + [example(f) for f in _RECIPES["season"]]:
         st = os.stat(path)
         parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
@@ -272,7 +302,7 @@ def template(name: str) -> str:
     """The path (URL) of a database built once and never modified afterwards: "init" (the
     county and the built-in policy), "layout" (+ the example layout), "full" (+ the example
     workers), "season" (+ the example season, examples/cases.csv: the largest fixture, so the
-    test classes that read it share one import), shared by the processes of a build where
+    test classes that read it share one import), "sample" (+ one case in ten of the season), shared by the processes of a build where
     GRIDGOV_TEST_TEMPLATES says."""
     if name not in _RECIPES:
         raise ValueError(name)

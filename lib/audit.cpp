@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <istream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -436,11 +437,22 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
                               name, column));
   // Events of one period come in time order; the chain's is id order. Each row checks alone
   // (its hash from its prev_hash), and a row whose id follows another's checks their link.
-  struct Seen {
-    Link link;
+  // The ids seen so far are kept as runs of consecutive ids, each with the two ends a row still
+  // to come can link to: memory grows with the gaps still open, not with the file.
+  struct End {
+    Digest digest{};  ///< the first row's prev_hash, the last row's hash
     long long line = 0;
   };
-  std::map<long long, Seen> links;  // by id: a row's neighbours may come later, in time order
+  struct Run {
+    long long last = 0;  ///< the run is [its key, last]
+    End first_prev, last_hash;
+  };
+  std::map<long long, Run> runs;  // by first id
+  const auto broken = [](long long id) {
+    return fmt::format(
+        "event {}: its link to event {} is broken: its previous hash is not that event's hash", id,
+        id - 1);
+  };
   Row row;
   long long line = 0;
   while (reader.next(row, line)) {
@@ -463,17 +475,35 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
       report.head = *hash;
     }
     if (link_after(*prev, c, e).hash != *hash) findings.add({e.id, e.case_id, changed(e), line});
-    auto broken = [](long long id) {
-      return fmt::format(
-          "event {}: its link to event {} is broken: its previous hash is not that event's hash",
-          id, id - 1);
-    };
-    if (auto before = links.find(e.id - 1);
-        before != links.end() && before->second.link.hash != *prev)
+    // The run that ends just before this id, or holds it already.
+    auto before = runs.upper_bound(e.id);
+    if (before != runs.begin() && std::prev(before)->second.last >= e.id - 1)
+      before = std::prev(before);
+    else
+      before = runs.end();
+    if (before != runs.end() && before->second.last >= e.id) {
+      findings.add(
+          {e.id, e.case_id, fmt::format("event {} appears twice in the file", e.id), line});
+      continue;
+    }
+    if (before != runs.end() && before->second.last_hash.digest != *prev)
       findings.add({e.id, e.case_id, broken(e.id), line});
-    if (auto after = links.find(e.id + 1); after != links.end() && after->second.link.prev != *hash)
-      findings.add({e.id + 1, 0, broken(e.id + 1), after->second.line});
-    links[e.id] = Seen{Link{*prev, *hash}, line};
+    const auto after = runs.find(e.id + 1);
+    if (after != runs.end() && after->second.first_prev.digest != *hash)
+      findings.add({e.id + 1, 0, broken(e.id + 1), after->second.first_prev.line});
+    // Join this id to its neighbours' runs.
+    Run joined{e.id, End{*prev, line}, End{*hash, line}};
+    if (after != runs.end()) {
+      joined.last = after->second.last;
+      joined.last_hash = after->second.last_hash;
+      runs.erase(after);
+    }
+    if (before != runs.end()) {
+      before->second.last = joined.last;
+      before->second.last_hash = joined.last_hash;
+    } else {
+      runs.emplace(e.id, joined);
+    }
   }
   return report;
 }

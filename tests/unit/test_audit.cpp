@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <filesystem>
 #include <sstream>
 
@@ -163,6 +164,42 @@ TEST_CASE("verify_events_file checks each row alone and the links between rows")
   REQUIRE_FALSE(r.ok());
   CHECK(r.finding->line == 2);
   CHECK(r.finding->event == 2);
+
+  // Three rows in any order: every link between consecutive ids is checked, on whichever
+  // side the later row arrives; an event twice in the file is named.
+  Event e3 = e2;
+  e3.id = 3;
+  e3.note = "再催";
+  const Link l3 = link_after(l2.hash, c, e3);
+  for (const auto& order : {std::array{0, 1, 2}, std::array{2, 0, 1}, std::array{1, 2, 0},
+                            std::array{2, 1, 0}, std::array{0, 2, 1}}) {
+    const std::array<std::string, 3> rows{row(e, l1, "W0001"), row(e2, l2, "W0001"),
+                                          row(e3, l3, "W0001")};
+    std::istringstream in(rows[order[0]] + rows[order[1]] + rows[order[2]]);
+    r = verify_events_file(in, "ev.ndjson", std::chrono::hours(8));
+    CHECK(r.ok());
+    CHECK(r.events == 3);
+    CHECK(r.head == l3.hash);
+  }
+  // Event 2 as it would be after another event 1: its own hash checks, its link to 1 does not,
+  // whether 1 comes before it or after.
+  const Link other = link_after(sha256("elsewhere"), c, e2);
+  for (bool one_first : {true, false}) {
+    std::istringstream in(one_first ? row(e, l1, "W0001") + row(e2, other, "W0001")
+                                    : row(e2, other, "W0001") + row(e, l1, "W0001"));
+    r = verify_events_file(in, "ev.ndjson", std::chrono::hours(8));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.findings == 1);
+    CHECK(r.finding->event == 2);
+    CHECK(r.finding->line == (one_first ? 2 : 1));
+    CHECK(r.finding->what.find("link to event 1 is broken") != std::string::npos);
+  }
+  std::istringstream twice(row(e, l1, "W0001") + row(e2, l2, "W0001") + row(e, l1, "W0001"));
+  r = verify_events_file(twice, "ev.ndjson", std::chrono::hours(8));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.finding->event == 1);
+  CHECK(r.finding->line == 3);
+  CHECK(r.finding->what == "event 1 appears twice in the file");
 
   std::istringstream not_export("a,b\n1,2\n");
   CHECK_THROWS_AS((void)verify_events_file(not_export, "x.csv", std::chrono::hours(8)), Error);

@@ -428,6 +428,16 @@ class Untouched(AuditMixin, SharedSandboxCase):
                 self.assertIn(f"{path}:{n + 1}: event {eid}", one_error(r))
 
 
+    def test_an_export_line_repeated_is_named(self):
+        lines = self.export("csv").splitlines(keepends=True)
+        n = len(lines) // 2
+        eid = next(csv.DictReader(lines[:1] + [lines[n]]))["event_id"]
+        path = self.box.write("repeated.csv", "".join(lines + [lines[n]]))
+        r = self.box.gridctl("audit", "verify", path)
+        self.assertEqual(r.rc, TAMPERED, str(r))
+        self.assertIn(f"{path}:{len(lines) + 1}: event {eid} appears twice in the file",
+                      one_error(r))
+
     def test_an_export_row_rehashed_breaks_its_link_to_the_next(self):
         """An edited row given the hash of what it now says (computed from the export's own
         columns): the next event's prev_hash no longer links to it."""

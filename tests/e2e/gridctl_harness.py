@@ -302,8 +302,8 @@ def template(name: str) -> str:
     """The path (URL) of a database built once and never modified afterwards: "init" (the
     county and the built-in policy), "layout" (+ the example layout), "full" (+ the example
     workers), "season" (+ the example season, examples/cases.csv: the largest fixture, so the
-    test classes that read it share one import), "sample" (+ one case in ten of the season), shared by the processes of a build where
-    GRIDGOV_TEST_TEMPLATES says."""
+    test classes that read it share one import), "sample" (+ a tenth of the season: _sample),
+    shared by the processes of a build where GRIDGOV_TEST_TEMPLATES says."""
     if name not in _RECIPES:
         raise ValueError(name)
     if name not in _TEMPLATES:

@@ -335,6 +335,7 @@ class RowReader {
     m_csv = first != '[' && first != '{' && first != EOF;
     if (m_csv) {
       m_reader.emplace(in, m_name, m_diagnostics);
+      m_reader->keep_crlf_in_quotes();  // the hashes cover a text's every byte
       std::vector<detail::CsvField> header;
       if (m_reader->next(header))
         for (auto& f : header) m_columns.push_back(f.text);

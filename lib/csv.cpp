@@ -152,7 +152,7 @@ bool CsvReader::read_record(std::vector<CsvField>& record, bool& bad) {
           quoted = false;
           continue;
         }
-        if (c == '\r' && peek() == '\n') continue;  // CRLF inside quotes reads as LF
+        if (c == '\r' && peek() == '\n' && !m_keep_crlf) continue;  // CRLF inside quotes: LF
         field.text.push_back(static_cast<char>(c));
       } else {
         if (c == ',') break;

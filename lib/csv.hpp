@@ -39,6 +39,10 @@ class CsvReader {
     m_limits[field] = bytes;
   }
 
+  /// Keeps a CRLF inside a quoted field as it is. By default it reads as LF, undoing an
+  /// editor's conversion of the file's line ends; a file whose bytes are checked against
+  /// hashes (an events export) must be read as written.
+  void keep_crlf_in_quotes() noexcept { m_keep_crlf = true; }
   /// Reads the next non-blank record into `record`; false at the end of the input.
   bool next(std::vector<CsvField>& record);
   /// The line the last record started on.
@@ -71,7 +75,8 @@ class CsvReader {
   int m_record_line = 0;
   std::size_t m_record_bytes = 0;
   bool m_started = false;
-  bool m_stopped = false;  ///< after a NUL byte or GBK text
+  bool m_stopped = false;    ///< after a NUL byte or GBK text
+  bool m_keep_crlf = false;  ///< keep_crlf_in_quotes()
   long long m_blank_rows = 0;
   std::vector<std::string> m_names;
   std::vector<std::size_t> m_limits;  ///< per field number, where not k_max_text_bytes

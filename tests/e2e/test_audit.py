@@ -1036,6 +1036,29 @@ class PointEncoding(TamperCase):
         self.assertEqual(self.box.gridctl("audit", "verify", path).rc, OK)
 
 
+class LineBreaks(TamperCase):
+    template = "full"
+
+    def test_line_breaks_of_every_kind_in_a_text_verify_in_every_format(self):
+        """A CSV reader reads a CRLF inside quotes as LF (an editor's conversion undone); the
+        hash covers the CR, so verify reads an export byte for byte."""
+        r = self.box.gridctl(
+            "log", "--grid", "37132700100101", "--category", "environment_sanitation",
+            "--title", "窨井盖\r\n缺失", "--description", "一楼\r\n二楼\r三楼\n四楼",
+            "--as", "admin", "--at", "2026-10-03T09:00")
+        self.assertEqual(r.rc, OK, str(r))
+        self.verify_ok()
+        for fmt in ("csv", "json", "ndjson"):
+            with self.subTest(fmt):
+                out = self.box.gridctl("export", "events", "--format", fmt)
+                self.assertEqual(out.rc, OK, str(out))
+                if fmt == "csv":
+                    self.assertIn("一楼\r\n二楼\r三楼\n四楼".encode(), out.stdout_bytes)
+                path = self.box.write(f"events.{fmt}", out.stdout_bytes)
+                r = self.box.gridctl("audit", "verify", path)
+                self.assertEqual(r.rc, OK, str(r))
+
+
 # ---- 12: a database of the previous release --------------------------------------------------
 
 @skip_on_postgresql("upgrades an SQLite file of schema 1")

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <istream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -300,6 +301,9 @@ std::pair<Case, Event> read_row(const Row& row, std::chrono::minutes offset) {
   if (!get("lon").empty() || !get("lat").empty()) c.location = LonLat{number("lon"), number("lat")};
   Event e;
   e.id = integer("event_id");
+  // Ids count from 1; the largest has no successor to link to (and id + 1 would overflow).
+  if (e.id < 1 || e.id == std::numeric_limits<long long>::max())
+    throw std::runtime_error(fmt::format("event_id: not an event id: {}", e.id));
   e.case_id = c.id;
   e.type = word("type", parse_event_type);
   need("at");

@@ -427,7 +427,6 @@ class Untouched(AuditMixin, SharedSandboxCase):
                 self.assertEqual(r.rc, TAMPERED, str(r))
                 self.assertIn(f"{path}:{n + 1}: event {eid}", one_error(r))
 
-
     def test_an_export_line_repeated_is_named(self):
         lines = self.export("csv").splitlines(keepends=True)
         n = len(lines) // 2

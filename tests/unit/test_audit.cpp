@@ -5,6 +5,7 @@
 
 #include <array>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "gridgov/error.hpp"
@@ -200,6 +201,20 @@ TEST_CASE("verify_events_file checks each row alone and the links between rows")
   CHECK(r.finding->event == 1);
   CHECK(r.finding->line == 3);
   CHECK(r.finding->what == "event 1 appears twice in the file");
+  std::istringstream inside(row(e, l1, "W0001") + row(e2, l2, "W0001") + row(e3, l3, "W0001") +
+                            row(e2, l2, "W0001"));
+  r = verify_events_file(inside, "ev.ndjson", std::chrono::hours(8));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.findings == 1);
+  CHECK(r.finding->event == 2);
+  CHECK(r.finding->line == 4);
+  // An id that is no event's: the file is not an export (exit 3), whatever its hashes say.
+  for (long long id : {0LL, -5LL, std::numeric_limits<long long>::max()}) {
+    Event odd = e;
+    odd.id = id;
+    std::istringstream in(row(odd, l1, "W0001"));
+    CHECK_THROWS_AS((void)verify_events_file(in, "ev.ndjson", std::chrono::hours(8)), Error);
+  }
 
   std::istringstream not_export("a,b\n1,2\n");
   CHECK_THROWS_AS((void)verify_events_file(not_export, "x.csv", std::chrono::hours(8)), Error);

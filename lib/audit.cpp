@@ -444,13 +444,11 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
   // (its hash from its prev_hash), and a row whose id follows another's checks their link.
   // The ids seen so far are kept as runs of consecutive ids, each with the two ends a row still
   // to come can link to: memory grows with the gaps still open, not with the file.
-  struct End {
-    Digest digest{};  ///< the first row's prev_hash, the last row's hash
-    long long line = 0;
-  };
   struct Run {
-    long long last = 0;  ///< the run is [its key, last]
-    End first_prev, last_hash;
+    long long last = 0;        ///< the run is [its key, last]
+    Digest first_prev{};       ///< its first row's prev_hash
+    long long first_line = 0;  ///< and that row's line
+    Digest last_hash{};        ///< its last row's hash
   };
   std::map<long long, Run> runs;  // by first id
   const auto broken = [](long long id) {
@@ -491,13 +489,13 @@ AuditReport verify_events_file(std::istream& in, const std::string& name,
           {e.id, e.case_id, fmt::format("event {} appears twice in the file", e.id), line});
       continue;
     }
-    if (before != runs.end() && before->second.last_hash.digest != *prev)
+    if (before != runs.end() && before->second.last_hash != *prev)
       findings.add({e.id, e.case_id, broken(e.id), line});
     const auto after = runs.find(e.id + 1);
-    if (after != runs.end() && after->second.first_prev.digest != *hash)
-      findings.add({e.id + 1, 0, broken(e.id + 1), after->second.first_prev.line});
+    if (after != runs.end() && after->second.first_prev != *hash)
+      findings.add({e.id + 1, 0, broken(e.id + 1), after->second.first_line});
     // Join this id to its neighbours' runs.
-    Run joined{e.id, End{*prev, line}, End{*hash, line}};
+    Run joined{e.id, *prev, line, *hash};
     if (after != runs.end()) {
       joined.last = after->second.last;
       joined.last_hash = after->second.last_hash;

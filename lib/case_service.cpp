@@ -386,6 +386,7 @@ void import_cases(Session& session, CaseRows& rows, const CaseImportOptions& opt
       report.committed = report.added;
       tx.reset();  // the next batch's transaction must not nest in the committed one
       tx = session.begin_write();
+      store.begin_bulk();
       in_batch = 0;
     }
   }

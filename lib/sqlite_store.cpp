@@ -24,6 +24,7 @@
 #include "gridgov/readers.hpp"
 #include "gridgov/store.hpp"
 #include "gridgov/unit_tree.hpp"
+#include "link_ahead.hpp"
 #include "schema.hpp"
 #include "sqlite_guard.hpp"
 #include "stores.hpp"
@@ -85,8 +86,11 @@ std::optional<long long> optional_int(const SQLite::Column& c) {
 class SqliteTransaction final : public WriteTransaction {
  public:
   SqliteTransaction(SQLite::Database& db, std::string path, int& depth,
-                    std::function<void()> after_commit)
-      : m_path(std::move(path)), m_depth(&depth), m_after_commit(std::move(after_commit)) {
+                    std::function<void()> before_commit, std::function<void()> after_commit)
+      : m_path(std::move(path)),
+        m_depth(&depth),
+        m_before_commit(std::move(before_commit)),
+        m_after_commit(std::move(after_commit)) {
     if (depth == 0)
       m_tx = guarded(m_path, [&] {
         return std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -99,6 +103,7 @@ class SqliteTransaction final : public WriteTransaction {
 
   void commit() override {
     if (!m_tx) return;
+    m_before_commit();
     guarded(m_path, [&] { m_tx->commit(); });
     m_tx.reset();
     m_after_commit();
@@ -107,6 +112,7 @@ class SqliteTransaction final : public WriteTransaction {
  private:
   std::string m_path;
   int* m_depth;
+  std::function<void()> m_before_commit;
   std::function<void()> m_after_commit;
   std::unique_ptr<SQLite::Transaction> m_tx;
 };
@@ -115,7 +121,7 @@ class SqliteStore final : public Store, public Reporting {
  public:
   SqliteStore(const std::string& path, const OpenOptions& options) : m_path(path) {
     m_budget.limit = options.max_statement_steps;
-    guarded(m_path, [&] { open(options); });
+    access([&] { open(options); });
     if (!options.county.empty() && !options.create)
       if (auto c = county(); c && c->code != options.county)
         throw Error(ErrorCode::not_found,
@@ -140,15 +146,19 @@ class SqliteStore final : public Store, public Reporting {
     // A rolled-back transaction may have added units: the ids remembered are those of this one.
     if (m_depth == 0) {
       m_unit_ids.clear();
-      m_head.reset();  // another process may have appended to the chain since
+      m_head.reset();        // another process may have appended to the chain since
+      m_link_ahead.reset();  // what a rolled-back bulk import still had queued
+      m_bulk = false;
     }
-    return std::make_unique<SqliteTransaction>(*m_db, m_path, m_depth, [this] { publish(); });
+    // Before its commit, the transaction inserts the events a bulk import still has being linked.
+    return std::make_unique<SqliteTransaction>(
+        *m_db, m_path, m_depth, [this] { access([] {}); }, [this] { publish(); });
   }
 
   Reporting& reporting() override { return *this; }
 
   int policy_version() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       auto& q = statement("SELECT coalesce(max(version), 0) FROM policies");
       q.executeStep();
       return q.getColumn(0).getInt();
@@ -156,11 +166,11 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   int schema_version() override {
-    return guarded(m_path, [&] { return m_db->execAndGet("PRAGMA user_version").getInt(); });
+    return access([&] { return m_db->execAndGet("PRAGMA user_version").getInt(); });
   }
 
   std::optional<Unit> county() override {
-    return guarded(m_path, [&]() -> std::optional<Unit> {
+    return access([&]() -> std::optional<Unit> {
       SQLite::Statement q(*m_db, k_unit_select + " WHERE u.depth = 0 LIMIT 1");
       if (!q.executeStep()) return std::nullopt;
       return read_unit(q).unit;
@@ -173,7 +183,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredUnit> units() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredUnit> out;
       SQLite::Statement q(*m_db, k_unit_select + " ORDER BY u.depth, u.code");
       while (q.executeStep()) out.push_back(read_unit(q));
@@ -186,7 +196,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::optional<StoredUnit> find_unit(std::string_view code) override {
-    return guarded(m_path, [&]() -> std::optional<StoredUnit> {
+    return access([&]() -> std::optional<StoredUnit> {
       SQLite::Statement q(*m_db, k_unit_select + " WHERE u.code = ?");
       q.bind(1, std::string(code));
       if (!q.executeStep()) return std::nullopt;
@@ -195,7 +205,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void add_unit(const Unit& u) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement(
           "INSERT INTO units (code, name, level, depth, parent_id, households, population) "
           "VALUES (?, ?, ?, ?, (SELECT id FROM units WHERE code = ?), ?, ?)");
@@ -205,7 +215,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void update_unit(const Unit& u) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement(
           "UPDATE units SET name = ?2, level = ?3, depth = ?4, "
           "parent_id = (SELECT id FROM units WHERE code = ?5), households = ?6, "
@@ -216,7 +226,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void retire_unit(std::string_view code) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement("UPDATE units SET retired = 1 WHERE code = ?");
       q.bind(1, std::string(code));
       q.exec();
@@ -224,7 +234,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::set<std::string, std::less<>> units_in_use() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::set<std::string, std::less<>> out;
       SQLite::Statement q(*m_db, R"sql(
         SELECT u.code FROM units u WHERE u.retired = 0 AND (
@@ -237,7 +247,7 @@ class SqliteStore final : public Store, public Reporting {
     });
   }
   std::set<std::string, std::less<>> units_with_cases() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::set<std::string, std::less<>> out;
       SQLite::Statement q(*m_db, R"sql(
         SELECT u.code FROM units u WHERE u.retired = 0 AND
@@ -249,7 +259,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::map<std::string, CategoryUse, std::less<>> category_use() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::map<std::string, CategoryUse, std::less<>> out;
       SQLite::Statement q(*m_db,
                           "SELECT category, count(*), sum(status IN ('open', 'resolved')) "
@@ -262,7 +272,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredWorker> workers() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredWorker> out;
       SQLite::Statement q(*m_db, k_worker_select + " ORDER BY w.code");
       while (q.executeStep()) out.push_back(read_worker(q));
@@ -271,7 +281,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::optional<StoredWorker> find_worker(std::string_view code) override {
-    return guarded(m_path, [&]() -> std::optional<StoredWorker> {
+    return access([&]() -> std::optional<StoredWorker> {
       SQLite::Statement q(*m_db, k_worker_select + " WHERE w.code = ?");
       q.bind(1, std::string(code));
       if (!q.executeStep()) return std::nullopt;
@@ -280,7 +290,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::set<std::string, std::less<>> party_members() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::set<std::string, std::less<>> out;
       SQLite::Statement q(*m_db, "SELECT code FROM workers WHERE party_member = 1");
       while (q.executeStep()) out.insert(q.getColumn(0).getString());
@@ -289,7 +299,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<Worker> workers_of(std::string_view unit) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<Worker> out;
       static const std::string sql =
           k_worker_select +
@@ -303,7 +313,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void put_worker(const Worker& w) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& upsert = statement(
           "INSERT INTO workers (code, name, tier, deployment, department, phone, retired, "
           "party_member, party_role) "
@@ -345,7 +355,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void retire_worker(std::string_view code, std::optional<Timestamp> at) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement("UPDATE workers SET retired = 1, retired_at = ? WHERE code = ?");
       if (at)
         q.bind(1, seconds(*at));
@@ -357,7 +367,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   bool add_attendance(const AttendanceRecord& r, Timestamp recorded_at) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       auto& q = statement(
           "INSERT INTO attendance (worker_id, at, grid_id, kind, recorded_at) "
           "VALUES ((SELECT id FROM workers WHERE code = ?1), ?2, "
@@ -374,7 +384,7 @@ class SqliteStore final : public Store, public Reporting {
 
   void for_each_stored_attendance(
       const std::function<void(const AttendanceRecord&, Timestamp)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       SQLite::Statement q(*m_db,
                           "SELECT w.code, a.at, g.code, a.kind, a.recorded_at FROM attendance a "
                           "JOIN workers w ON w.id = a.worker_id JOIN units g ON g.id = a.grid_id "
@@ -392,7 +402,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredPartyOrg> party_orgs() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredPartyOrg> out;
       SQLite::Statement q(*m_db,
                           "SELECT o.code, o.name, o.kind, u.code, coalesce(p.code, ''), "
@@ -419,7 +429,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void put_party_org(const PartyOrg& o) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement(
           "INSERT INTO party_orgs (code, name, kind, unit_id, parent_id, secretary, retired) "
           "VALUES (?1, ?2, ?3, (SELECT id FROM units WHERE code = ?4), "
@@ -437,7 +447,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void retire_party_org(std::string_view code) override {
-    guarded(m_path, [&] {
+    access([&] {
       auto& q = statement("UPDATE party_orgs SET retired = 1 WHERE code = ?");
       q.bind(1, std::string(code));
       q.exec();
@@ -445,7 +455,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredBoundary> boundaries() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredBoundary> out;
       SQLite::Statement q(*m_db,
                           "SELECT u.code, b.geometry, b.min_lon, b.min_lat, b.max_lon, b.max_lat "
@@ -459,7 +469,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredBoundary> boundaries_around(double lon, double lat) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredBoundary> out;
       auto& q = statement(
           "SELECT u.code, b.geometry, b.min_lon, b.min_lat, b.max_lon, b.max_lat "
@@ -476,13 +486,12 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   bool has_boundaries() override {
-    return guarded(m_path, [&] {
-      return m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM boundaries)").getInt() != 0;
-    });
+    return access(
+        [&] { return m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM boundaries)").getInt() != 0; });
   }
 
   void put_boundary(const StoredBoundary& b) override {
-    guarded(m_path, [&] {
+    access([&] {
       const auto id = unit_id(b.grid);
       if (!id) throw Error(ErrorCode::not_found, "unknown grid " + b.grid);
       auto& q = statement(
@@ -501,7 +510,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::optional<StoredPolicy> policy() override {
-    return guarded(m_path, [&]() -> std::optional<StoredPolicy> {
+    return access([&]() -> std::optional<StoredPolicy> {
       SQLite::Statement q(*m_db,
                           "SELECT version, loaded_at, source, text FROM policies "
                           "ORDER BY version DESC LIMIT 1");
@@ -516,7 +525,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<StoredPolicy> policies() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<StoredPolicy> out;
       SQLite::Statement q(*m_db,
                           "SELECT version, loaded_at, source, text FROM policies ORDER BY version");
@@ -529,7 +538,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   int add_policy(const StoredPolicy& p) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       SQLite::Statement q(*m_db,
                           "INSERT INTO policies (version, loaded_at, source, text) VALUES "
                           "((SELECT coalesce(max(version), 0) + 1 FROM policies), ?, ?, ?) "
@@ -543,7 +552,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   Counts counts() override {
-    return guarded(m_path, [&] {
+    return access([&] {
       Counts c;
       SQLite::Statement units(*m_db,
                               "SELECT depth, count(*) FROM units WHERE retired = 0 GROUP BY depth");
@@ -621,32 +630,75 @@ class SqliteStore final : public Store, public Reporting {
 
   long long add_event(const Case& c, const Event& e) override {
     return guarded(m_path, [&] {
+      const auto insert = [this](const Event& event, long long id, const Digest& hash) {
+        insert_linked(event, id, hash);
+      };
+      if (m_bulk) {
+        if (!m_link_ahead) {
+          const Head& head = chain_head_for(e.recorded_at);
+          m_link_ahead = std::make_unique<detail::LinkAhead>(head.id, head.hash);
+          m_head.reset();  // the linking thread has it now; finish_linking gives it back
+        }
+        return m_link_ahead->push(c, e, insert);
+      }
       Head& head = chain_head_for(e.recorded_at);
       const long long id = head.id + 1;
       const Link link = detail::link_as(head.hash, c, e, id);
-      insert_event(e, 0, link.hash);
-      // SQLite gives the next rowid, max + 1: the chain's next id, which the hash encodes.
-      if (m_db->getLastInsertRowid() != id)
-        throw Error(ErrorCode::internal,
-                    fmt::format("event {} was stored as {}", id, m_db->getLastInsertRowid()));
+      insert(e, id, link.hash);
       head = Head{id, link.hash};
       return id;
     });
   }
 
+  /// Inserts event `e` as `id`, the chain's next, with its `hash`.
+  void insert_linked(const Event& e, long long id, const Digest& hash) {
+    insert_event(e, 0, hash);
+    // SQLite gives the next rowid, max + 1: the chain's next id, which the hash encodes.
+    if (m_db->getLastInsertRowid() != id)
+      throw Error(ErrorCode::internal,
+                  fmt::format("event {} was stored as {}", id, m_db->getLastInsertRowid()));
+  }
+
+  /// Inserts the events a bulk import still has being linked, and takes the chain's head back.
+  void finish_linking() {
+    if (!m_link_ahead) return;
+    if (m_depth == 0) {  // its transaction ended without a commit (which would have finished)
+      m_link_ahead.reset();
+      m_bulk = false;
+      return;
+    }
+    const auto [id, hash] =
+        m_link_ahead->finish([this](const Event& e, long long event_id, const Digest& h) {
+          insert_linked(e, event_id, h);
+        });
+    m_link_ahead.reset();
+    m_head = Head{id, hash};
+  }
+
+  /// Runs `f` as `guarded` does, after inserting what a bulk import still has being linked: every
+  /// read and write goes through here but the bulk import's own (adding and finding cases,
+  /// adding events), so that none sees the events table without them.
+  template <class F>
+  auto access(F&& f) -> decltype(f()) {
+    return guarded(m_path, [&] {
+      finish_linking();
+      return f();
+    });
+  }
+
   void copy_event(const Event& e, const Digest& hash) override {
-    guarded(m_path, [&] {
+    access([&] {
       insert_event(e, e.id, hash);
       m_head.reset();
     });
   }
 
   void copy_chain_start(const ChainStart& start) override {
-    guarded(m_path, [&] { insert_chain_start(start); });
+    access([&] { insert_chain_start(start); });
   }
 
   std::optional<ChainStart> chain_start() override {
-    return guarded(m_path, [&]() -> std::optional<ChainStart> {
+    return access([&]() -> std::optional<ChainStart> {
       SQLite::Statement q(
           *m_db, "SELECT county, at, reason, events_before, hash FROM chain_start LIMIT 1");
       if (!q.executeStep()) return std::nullopt;
@@ -662,7 +714,7 @@ class SqliteStore final : public Store, public Reporting {
 
   std::optional<std::pair<long long, Digest>> chain_head(
       std::optional<Timestamp> recorded_before) override {
-    return guarded(m_path, [&]() -> std::optional<std::pair<long long, Digest>> {
+    return access([&]() -> std::optional<std::pair<long long, Digest>> {
       SQLite::Statement q(*m_db, std::string("SELECT id, hash FROM events ") +
                                      (recorded_before ? "WHERE recorded_at < ? " : "") +
                                      "ORDER BY id DESC LIMIT 1");
@@ -677,7 +729,7 @@ class SqliteStore final : public Store, public Reporting {
   void for_each_linked_case(long long from_event,
                             const std::function<void(const Case&, const std::vector<Event>&,
                                                      const std::vector<Link>&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       // The row's stored columns in read_case's places; those it derives from the events
       // (whistled, extensions, the order's note) left empty: the caller's replay gives them.
       SQLite::Statement q(
@@ -719,7 +771,7 @@ class SqliteStore final : public Store, public Reporting {
   void for_each_link(
       long long from_event,
       const std::function<void(long long, long long, bool, const Digest&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       SQLite::Statement q(*m_db,
                           "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
                           "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
@@ -821,7 +873,8 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void begin_bulk() override {
-    guarded(m_path, [&] {
+    access([&] {
+      m_bulk = true;  // events are linked on a thread of their own until end_bulk
       m_set_aside.clear();
       if (m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM cases)").getInt() != 0) return;
       // The indexes whose keys arrive in no order, which cost a random B-tree insert per row
@@ -840,7 +893,8 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   void end_bulk() override {
-    guarded(m_path, [&] {
+    access([&] {  // which inserts the events still being linked
+      m_bulk = false;
       for (const auto& [name, sql] : m_set_aside) m_db->exec(sql);
       m_set_aside.clear();
     });
@@ -866,7 +920,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<Event> events(long long case_id) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<Event> out;
       SQLite::Statement q(*m_db, k_event_select + " WHERE e.case_id = ? ORDER BY e.id");
       q.bind(1, static_cast<int64_t>(case_id));
@@ -876,7 +930,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<Event> events_between(EventType type, Timestamp from, Timestamp to) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::vector<Event> out;
       SQLite::Statement q(
           *m_db, k_event_select + " WHERE e.type = ? AND e.at >= ? AND e.at < ? ORDER BY e.id");
@@ -889,7 +943,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::vector<Case> cases(const CaseFilter& f) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::string sql = k_case_select + " WHERE 1 = 1";
       std::vector<std::function<void(SQLite::Statement&, int)>> binds;
       auto where = [&](const std::string& clause, auto value) {
@@ -948,7 +1002,7 @@ class SqliteStore final : public Store, public Reporting {
   void settled_tallies(
       Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       // The period's cases are found by their report time, whatever else the query tests.
       const std::string from_where =
           " FROM cases c INDEXED BY cases_reported WHERE c.reported_at >= ?1 AND "
@@ -1046,7 +1100,7 @@ class SqliteStore final : public Store, public Reporting {
   void event_tallies(
       Timestamp from, Timestamp to, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       // Tally::add(const Event&) in SQL.
       SQLite::Statement q(
           *m_db, "SELECT " + stats_keys(keys, "coalesce(e.department, '')", "g.code") +
@@ -1074,7 +1128,7 @@ class SqliteStore final : public Store, public Reporting {
   void for_each_event(
       Timestamp from, Timestamp to,
       const std::function<void(const Case&, const Event&, const Link&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns + ", " +
                                      k_link_columns +
                                      " FROM events e JOIN cases c ON c.id = e.case_id "
@@ -1091,7 +1145,7 @@ class SqliteStore final : public Store, public Reporting {
 
   void for_each_attendance(Timestamp from, Timestamp to,
                            const std::function<void(const AttendanceRecord&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       SQLite::Statement q(*m_db,
                           "SELECT w.code, a.at, g.code, a.kind FROM attendance a "
                           "JOIN workers w ON w.id = a.worker_id JOIN units g ON g.id = a.grid_id "
@@ -1112,7 +1166,7 @@ class SqliteStore final : public Store, public Reporting {
 
   void for_each_patrol_report(Timestamp from, Timestamp to,
                               const std::function<void(const AttendanceRecord&)>& visit) override {
-    guarded(m_path, [&] {
+    access([&] {
       // The reports rule 12 also reads for the quota: patrol, not void, not a late record.
       SQLite::Statement q(
           *m_db,
@@ -1135,7 +1189,7 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::optional<std::pair<Timestamp, Timestamp>> reported_range() override {
-    return guarded(m_path, [&]() -> std::optional<std::pair<Timestamp, Timestamp>> {
+    return access([&]() -> std::optional<std::pair<Timestamp, Timestamp>> {
       SQLite::Statement q(*m_db, "SELECT min(reported_at), max(reported_at) FROM cases");
       if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
       return std::pair{timestamp(q.getColumn(0)), timestamp(q.getColumn(1))};
@@ -1144,7 +1198,7 @@ class SqliteStore final : public Store, public Reporting {
 
   std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
                                          int reports) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       std::unordered_map<int64_t, GridQuota> by_grid;
       std::unordered_map<int64_t, long long> valid_per_day;  // grid id << 32 | day → reports
       for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
@@ -1162,7 +1216,7 @@ class SqliteStore final : public Store, public Reporting {
 
   std::map<std::string, std::vector<long long>> quota_by_day(Timestamp from, Timestamp to,
                                                              std::chrono::minutes offset) override {
-    return guarded(m_path, [&] {
+    return access([&] {
       const int64_t shift = static_cast<int64_t>(offset.count()) * 60;
       const int64_t first = floor_div(seconds(from) + shift, 86400);
       const int64_t days =
@@ -1225,7 +1279,7 @@ class SqliteStore final : public Store, public Reporting {
   /// its events that happened before `until`.
   void stream_cases(Timestamp from, Timestamp to, Timestamp until, const std::string& where,
                     const std::function<void(const Case&, const std::vector<Event>&)>& visit) {
-    guarded(m_path, [&] {
+    access([&] {
       SQLite::Statement q(*m_db, "SELECT " + k_header_columns + ", " + k_event_columns +
                                      " FROM cases c JOIN units g ON g.id = c.grid_id "
                                      "JOIN events e ON e.case_id = c.id AND e.at < ?3 " +
@@ -1664,7 +1718,7 @@ class SqliteStore final : public Store, public Reporting {
                   "cannot create database " + m_path + ": " + std::strerror(err));
     }
     m_pending.clear();
-    guarded(m_path, [&] { connect(m_path, SQLite::OPEN_READWRITE); });
+    access([&] { connect(m_path, SQLite::OPEN_READWRITE); });
   }
 
   void migrate() {
@@ -1895,6 +1949,8 @@ class SqliteStore final : public Store, public Reporting {
   std::vector<std::pair<std::string, std::string>> m_set_aside;  ///< indexes (name, SQL) a bulk
                                                                  ///< load builds at its end
   std::optional<Head> m_head;  ///< the chain's last link, while this writer holds the lock
+  bool m_bulk = false;         ///< between begin_bulk and end_bulk
+  std::unique_ptr<detail::LinkAhead> m_link_ahead;  ///< a bulk import's events being linked
   int m_depth = 0;
   /// Why the database is open read-only (empty: it is not).
   std::string m_read_only;

@@ -941,3 +941,67 @@ TEST_CASE_TEMPLATE("Store links every event into the county's chain, and verify_
   CHECK(r.finding->case_id == c1.id);
   CHECK(r.finding->what.find("status closed, its events give open") != std::string::npos);
 }
+
+TEST_CASE_TEMPLATE("a bulk load links its events as one by one, and nothing reads past them", B,
+                   GRIDGOV_BACKENDS) {
+  // More events than a bulk load queues at once (lib/link_ahead.cpp), two to a case.
+  constexpr int k_cases = 1500;
+  const auto add = [](Store& s, int i) {
+    auto [c, r] = reported(at_h(i), "B-" + std::to_string(i));
+    Event urge = r;
+    urge.type = EventType::urge;
+    urge.at = urge.recorded_at = at_h(i) + std::chrono::minutes(5);
+    urge.note = "催办";
+    c = replay(c, {r, urge});
+    c.id = s.add_case(c);
+    r.case_id = urge.case_id = c.id;
+    const long long first = s.add_event(c, r);
+    CHECK(s.add_event(c, urge) == first + 1);
+    return c.id;
+  };
+  const auto hashes = [](Store& s) {
+    std::vector<Digest> out;
+    s.for_each_link(1, [&](long long, long long, bool, const Digest& h) { out.push_back(h); });
+    return out;
+  };
+
+  auto one = B::fresh();
+  add_tree(*one);
+  for (int i = 0; i < k_cases; ++i) (void)add(*one, i);
+
+  auto bulk = B::fresh();
+  add_tree(*bulk);
+  {
+    auto tx = bulk->begin_write();
+    bulk->begin_bulk();
+    for (int i = 0; i < k_cases; ++i) {
+      const long long id = add(*bulk, i);
+      // A read in the middle sees every event added so far.
+      if (i == 1000) CHECK(bulk->events(id).size() == 2);
+      if (i == 1001) CHECK(bulk->chain_head(std::nullopt)->first == 2 * 1002);
+    }
+    bulk->end_bulk();
+    tx->commit();
+  }
+  const auto expected = hashes(*one);
+  CHECK(expected.size() == 2 * k_cases);
+  CHECK(hashes(*bulk) == expected);
+  AuditReport r = verify_chain(*bulk);
+  CHECK_MESSAGE(r.ok(), (r.finding ? r.finding->what : ""));
+
+  // A bulk load rolled back leaves no event, and the chain goes on from where it was.
+  {
+    auto tx = bulk->begin_write();
+    bulk->begin_bulk();
+    for (int i = k_cases; i < k_cases + 300; ++i) (void)add(*bulk, i);
+  }
+  CHECK(bulk->chain_head(std::nullopt)->first == 2 * k_cases);
+  {
+    auto tx = bulk->begin_write();
+    (void)add(*bulk, k_cases + 300);
+    tx->commit();
+  }
+  CHECK(bulk->chain_head(std::nullopt)->first == 2 * k_cases + 2);
+  r = verify_chain(*bulk);
+  CHECK_MESSAGE(r.ok(), (r.finding ? r.finding->what : ""));
+}

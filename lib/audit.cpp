@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "check_ahead.hpp"
 #include "csv.hpp"
 #include "gridgov/audit.hpp"
 #include "gridgov/error.hpp"
@@ -132,9 +133,13 @@ AuditReport verify_chain(Store& store, long long from_event) {
   report.start = store.chain_start();
   long long hashed = 0;  // events whose hash the first stream recomputed
 
-  // Each case with its events: every event's hash from the hash before it, and the row replayed.
-  store.for_each_linked_case(from_event, [&](const Case& row, const std::vector<Event>& events,
-                                             const std::vector<Link>& links) {
+  // Each case with its events: every event's hash from the hash before it, and the row replayed,
+  // on a thread of their own while the store reads on. Until `finish`, only that thread touches
+  // the report.
+  detail::CheckAhead checker([&](const detail::LinkedCase& linked) {
+    const Case& row = linked.row;
+    const std::vector<Event>& events = linked.events;
+    const std::vector<Link>& links = linked.links;
     ++report.cases;
     if (row.grid.empty())
       findings.add({0, row.id,
@@ -164,6 +169,10 @@ AuditReport verify_chain(Store& store, long long from_event) {
     }
     if (auto why = row_disagreement(row, events)) findings.add({0, row.id, *why});
   });
+  store.for_each_linked_case(
+      from_event, [&](const Case& row, const std::vector<Event>& events,
+                      const std::vector<Link>& links) { checker.push(row, events, links); });
+  checker.finish();
 
   // The events in id order: no id missing, and no event without a case.
   std::optional<Digest> prev;

@@ -76,6 +76,61 @@ auto guarded(const std::string& path, F&& f) -> decltype(f()) {
 
 Level level_of(const std::string& s) { return parse_level(s).value_or(Level::grid); }
 
+/// A column of a statement's current row, read straight from SQLite. SQLite::Column holds a
+/// shared_ptr to its statement, whose count is an atomic operation once a second thread exists
+/// (an import's reader, verify's checker): a cost on every field of millions of rows.
+class Field {
+ public:
+  Field(sqlite3_stmt* stmt, int i) : m_stmt(stmt), m_i(i) {}
+  [[nodiscard]] bool isNull() const { return sqlite3_column_type(m_stmt, m_i) == SQLITE_NULL; }
+  [[nodiscard]] bool isBlob() const { return sqlite3_column_type(m_stmt, m_i) == SQLITE_BLOB; }
+  [[nodiscard]] int getInt() const { return sqlite3_column_int(m_stmt, m_i); }
+  [[nodiscard]] long long getInt64() const { return sqlite3_column_int64(m_stmt, m_i); }
+  [[nodiscard]] double getDouble() const { return sqlite3_column_double(m_stmt, m_i); }
+  [[nodiscard]] const void* getBlob() const { return sqlite3_column_blob(m_stmt, m_i); }
+  [[nodiscard]] int getBytes() const { return sqlite3_column_bytes(m_stmt, m_i); }
+  /// As SQLite::Column::getString: the bytes as they are, empty for NULL.
+  [[nodiscard]] std::string getString() const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, m_i));
+    if (!data) return {};
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, m_i))};
+  }
+
+ private:
+  sqlite3_stmt* m_stmt;
+  int m_i;
+};
+
+/// A query read row by row through SQLite's own API, for the streams of millions of rows (the
+/// readers of rows take it as they take a SQLite::Statement). Errors are SQLite::Exceptions.
+class RowStream {
+ public:
+  RowStream(SQLite::Database& db, const std::string& sql) : m_db(db.getHandle()) {
+    const int rc = sqlite3_prepare_v2(m_db, sql.c_str(), -1, &m_stmt, nullptr);
+    if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
+  }
+  ~RowStream() { sqlite3_finalize(m_stmt); }
+  RowStream(const RowStream&) = delete;
+  RowStream& operator=(const RowStream&) = delete;
+
+  void bind(int i, long long value) {
+    if (const int rc = sqlite3_bind_int64(m_stmt, i, value); rc != SQLITE_OK)
+      throw SQLite::Exception(m_db, rc);
+  }
+  /// Steps to the next row: false after the last.
+  bool executeStep() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw SQLite::Exception(m_db, rc);
+  }
+  [[nodiscard]] Field getColumn(int i) const { return {m_stmt, i}; }
+
+ private:
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
 std::optional<long long> optional_int(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
   return c.getInt64();
@@ -732,7 +787,7 @@ class SqliteStore final : public Store, public Reporting {
     access([&] {
       // The row's stored columns in read_case's places; those it derives from the events
       // (whistled, extensions, the order's note) left empty: the caller's replay gives them.
-      SQLite::Statement q(
+      RowStream q(
           *m_db,
           "SELECT " + k_header_columns +
               ", c.status, c.level, coalesce(cu.code, ''), coalesce(c.department, ''), "
@@ -772,9 +827,9 @@ class SqliteStore final : public Store, public Reporting {
       long long from_event,
       const std::function<void(long long, long long, bool, const Digest&)>& visit) override {
     access([&] {
-      SQLite::Statement q(*m_db,
-                          "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
-                          "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
+      RowStream q(*m_db,
+                  "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
+                  "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
       q.bind(1, static_cast<int64_t>(from_event));
       Digest hash;
       while (q.executeStep()) {
@@ -820,13 +875,15 @@ class SqliteStore final : public Store, public Reporting {
     q.exec();
   }
 
-  static void read_digest(const SQLite::Column& c, Digest& d) {
+  template <class Column>
+  static void read_digest(const Column& c, Digest& d) {
     if (c.isBlob() && c.getBytes() == static_cast<int>(d.size()))
       std::memcpy(d.data(), c.getBlob(), d.size());
     else
       d = {};  // absent or mangled: no hash recomputes to it
   }
-  static Link read_link(SQLite::Statement& q, int first) {
+  template <class Query>
+  static Link read_link(const Query& q, int first) {
     Link l;
     read_digest(q.getColumn(first), l.prev);
     read_digest(q.getColumn(first + 1), l.hash);
@@ -1422,7 +1479,8 @@ class SqliteStore final : public Store, public Reporting {
   inline static const std::string k_event_joins =
       "LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units u ON u.id = e.unit_id";
 
-  static Case read_header(SQLite::Statement& q) {
+  template <class Query>
+  static Case read_header(const Query& q) {
     Case c;
     c.id = q.getColumn(0).getInt64();
     c.kind = parse_kind(q.getColumn(1).getString()).value_or(Kind::problem);
@@ -1461,7 +1519,8 @@ class SqliteStore final : public Store, public Reporting {
       "SELECT " + k_event_columns + " FROM events e " + k_event_joins;
 
   static int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
-  static Timestamp timestamp(const SQLite::Column& c) {
+  template <class Column>
+  static Timestamp timestamp(const Column& c) {
     return Timestamp(std::chrono::seconds(c.getInt64()));
   }
 
@@ -1501,7 +1560,8 @@ class SqliteStore final : public Store, public Reporting {
       q.bind(i);
   }
 
-  static Case read_case(SQLite::Statement& q) {
+  template <class Query>
+  static Case read_case(const Query& q) {
     Case c = read_header(q);
     c.status = parse_status(q.getColumn(13).getString()).value_or(Status::open);
     c.level = level_of(q.getColumn(14).getString());
@@ -1530,7 +1590,8 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   /// An event from the columns of k_event_columns, starting at column `first`.
-  static Event read_event(SQLite::Statement& q, int first = 0) {
+  template <class Query>
+  static Event read_event(const Query& q, int first = 0) {
     auto col = [&](int i) { return q.getColumn(first + i); };
     Event e;
     e.id = col(0).getInt64();

@@ -13,7 +13,10 @@ namespace {
 using detail::ColumnSpec;
 using detail::CsvField;
 
-enum AttendanceColumn : std::size_t { worker, at, grid, kind };
+// Scoped: a unity build puts this file next to others with columns of the same names.
+struct AttendanceColumn {
+  enum : std::size_t { worker, at, grid, kind };
+};
 
 const std::vector<ColumnSpec>& attendance_columns() {
   static const std::vector<ColumnSpec> specs = {
@@ -50,30 +53,30 @@ void read_attendance(const std::string& path, std::chrono::minutes local_offset,
     if (!detail::check_width(record, header, path, line, diagnostics)) continue;
     auto text = [&](std::size_t c) { return normalize_name(header.field(record, c).text); };
     bool ok = true;
-    e.worker_at = header.at(record, worker, path, line);
-    e.grid_at = header.at(record, grid, path, line);
+    e.worker_at = header.at(record, AttendanceColumn::worker, path, line);
+    e.grid_at = header.at(record, AttendanceColumn::grid, path, line);
     AttendanceRecord& r = e.record;
-    r.worker = text(worker);
+    r.worker = text(AttendanceColumn::worker);
     if (r.worker.empty()) {
       diagnostics.add(e.worker_at.error("empty worker code"));
       ok = false;
     }
-    r.grid = text(grid);
+    r.grid = text(AttendanceColumn::grid);
     if (r.grid.empty()) {
       diagnostics.add(e.grid_at.error("empty grid code"));
       ok = false;
     }
-    const std::string time = text(at);
+    const std::string time = text(AttendanceColumn::at);
     if (auto t = parse_time(time, local_offset)) {
       r.at = *t;
     } else {
-      diagnostics.add(header.at(record, at, path, line)
+      diagnostics.add(header.at(record, AttendanceColumn::at, path, line)
                           .error("bad time \"" + time +
                                  "\" (expected 2026-10-03T09:15:00+08:00, 2026-10-03 09:15 or "
                                  "2026/10/3 9:15)"));
       ok = false;
     }
-    const std::string kind_text = text(kind);
+    const std::string kind_text = text(AttendanceColumn::kind);
     r.kind = AttendanceKind::checkin;
     if (!kind_text.empty()) {
       if (auto k = parse_attendance_kind(kind_text)) {
@@ -81,7 +84,7 @@ void read_attendance(const std::string& path, std::chrono::minutes local_offset,
       } else {
         static const std::vector<std::string> words = {"checkin", "patrol", "签到",
                                                        "巡查",    "打卡",   "巡逻"};
-        const Location where = header.at(record, kind, path, line);
+        const Location where = header.at(record, AttendanceColumn::kind, path, line);
         diagnostics.add(where.error("unknown " + where.field + " \"" + kind_text + "\"" +
                                     detail::did_you_mean(kind_text, words) +
                                     " (expected checkin/签到 or patrol/巡查)"));

@@ -79,9 +79,9 @@ Level level_of(const std::string& s) { return parse_level(s).value_or(Level::gri
 /// A column of a statement's current row, read straight from SQLite. SQLite::Column holds a
 /// shared_ptr to its statement, whose count is an atomic operation once a second thread exists
 /// (an import's reader, verify's checker): a cost on every field of millions of rows.
-class Field {
+class RawColumn {
  public:
-  Field(sqlite3_stmt* stmt, int i) : m_stmt(stmt), m_i(i) {}
+  RawColumn(sqlite3_stmt* stmt, int i) : m_stmt(stmt), m_i(i) {}
   [[nodiscard]] bool isNull() const { return sqlite3_column_type(m_stmt, m_i) == SQLITE_NULL; }
   [[nodiscard]] bool isBlob() const { return sqlite3_column_type(m_stmt, m_i) == SQLITE_BLOB; }
   [[nodiscard]] int getInt() const { return sqlite3_column_int(m_stmt, m_i); }
@@ -103,15 +103,15 @@ class Field {
 
 /// A query read row by row through SQLite's own API, for the streams of millions of rows (the
 /// readers of rows take it as they take a SQLite::Statement). Errors are SQLite::Exceptions.
-class RowStream {
+class RawQuery {
  public:
-  RowStream(SQLite::Database& db, const std::string& sql) : m_db(db.getHandle()) {
+  RawQuery(SQLite::Database& db, const std::string& sql) : m_db(db.getHandle()) {
     const int rc = sqlite3_prepare_v2(m_db, sql.c_str(), -1, &m_stmt, nullptr);
     if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
   }
-  ~RowStream() { sqlite3_finalize(m_stmt); }
-  RowStream(const RowStream&) = delete;
-  RowStream& operator=(const RowStream&) = delete;
+  ~RawQuery() { sqlite3_finalize(m_stmt); }
+  RawQuery(const RawQuery&) = delete;
+  RawQuery& operator=(const RawQuery&) = delete;
 
   void bind(int i, long long value) {
     if (const int rc = sqlite3_bind_int64(m_stmt, i, value); rc != SQLITE_OK)
@@ -124,7 +124,7 @@ class RowStream {
     if (rc == SQLITE_DONE) return false;
     throw SQLite::Exception(m_db, rc);
   }
-  [[nodiscard]] Field getColumn(int i) const { return {m_stmt, i}; }
+  [[nodiscard]] RawColumn getColumn(int i) const { return {m_stmt, i}; }
 
  private:
   sqlite3* m_db;
@@ -787,7 +787,7 @@ class SqliteStore final : public Store, public Reporting {
     access([&] {
       // The row's stored columns in read_case's places; those it derives from the events
       // (whistled, extensions, the order's note) left empty: the caller's replay gives them.
-      RowStream q(
+      RawQuery q(
           *m_db,
           "SELECT " + k_header_columns +
               ", c.status, c.level, coalesce(cu.code, ''), coalesce(c.department, ''), "
@@ -827,9 +827,9 @@ class SqliteStore final : public Store, public Reporting {
       long long from_event,
       const std::function<void(long long, long long, bool, const Digest&)>& visit) override {
     access([&] {
-      RowStream q(*m_db,
-                  "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
-                  "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
+      RawQuery q(*m_db,
+                 "SELECT e.id, e.case_id, c.id IS NOT NULL, e.hash FROM events e "
+                 "LEFT JOIN cases c ON c.id = e.case_id WHERE e.id >= ? ORDER BY e.id");
       q.bind(1, static_cast<int64_t>(from_event));
       Digest hash;
       while (q.executeStep()) {

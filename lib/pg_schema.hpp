@@ -214,4 +214,10 @@ CREATE INDEX events_late ON events (county, case_id) WHERE late_record;
 )sql",
 };
 
+/// SHA-256 of the newest schema's description (`pg_expected_schema`), as PostgreSQL 15 words it:
+/// opening compares the catalog's description with it before anything slower. A migration
+/// appended changes it, and `tests/unit/test_pg_schema.cpp` prints the new one.
+inline constexpr std::string_view k_pg_schema_digest =
+    "5d44cb052675784c0696ff713c650782e8cb42e3ecc18dd515505dfe14348d61";
+
 }  // namespace gridgov::detail

@@ -18,6 +18,7 @@
 #include "gridgov/version.hpp"
 #include "pg_connection.hpp"
 #include "pg_schema.hpp"
+#include "pg_schema_check.hpp"
 #include "stores.hpp"
 
 namespace gridgov {
@@ -1321,6 +1322,12 @@ class PgStore final : public Store, public Reporting {
       } else {
         version = -1;  // empty: the first migration creates gridgov_meta
       }
+      // As SQLite's schema is checked on every open: an old schema against its own version,
+      // before it is migrated.
+      if (version >= 0)
+        if (auto fault = detail::pg_schema_fault(m_db, version))
+          throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() + " is unusable: " + *fault +
+                                               " (the database was left untouched)");
       if (version < pg_schema_version() && m_read_only)
         throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
                                              " needs a schema upgrade, but was opened read-only");

@@ -196,5 +196,58 @@ class ConcurrentWriters(GridctlTestCase):
         self.assertIsNotNone(total)
 
 
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class ChangedOutside(GridctlTestCase):
+    """A schema changed behind gridctl's back is exit 7, named, and left untouched, as an SQLite
+    file's is (test_db_errors.py): the catalog is compared with the migrations' schema."""
+
+    template = "full"
+
+    def refused(self, args, pattern):
+        before = self.box.dump()
+        r = self.gridctl(*args)
+        self.assertRc(r, UNUSABLE)
+        self.assertErrorFormat(r)
+        self.assertIn("is unusable: ", r.stderr)
+        self.assertRegex(r.stderr, pattern)
+        self.assertIn("(the database was left untouched)", r.stderr)
+        self.assertEqual(self.box.dump(), before, "the database was changed")
+        return r
+
+    def log(self):
+        return ["log", "--grid", "37132700100101", "--category", "environment_sanitation",
+                "--title", "楼道垃圾", "--as", "W0001"]
+
+    def test_a_trigger_rewriting_an_events_actor(self):
+        pg_sql("CREATE FUNCTION forge() RETURNS trigger LANGUAGE plpgsql AS "
+               "'BEGIN NEW.actor := ''admin''; RETURN NEW; END'; "
+               "CREATE TRIGGER forge BEFORE INSERT ON events FOR EACH ROW "
+               "EXECUTE FUNCTION forge()", self.box.db)
+        self.refused(self.log(), r'unexpected trigger "forge" on table "events" '
+                                 r"\(gridgov did not create it\)")
+        self.refused(["status"], r'unexpected trigger "forge"')
+
+    def test_a_table_copying_titles(self):
+        pg_sql("CREATE TABLE hidden (title text)", self.box.db)
+        self.refused(self.log(), r'unexpected table "hidden" \(gridgov did not create it\)')
+
+    def test_a_check_loosened(self):
+        pg_sql("ALTER TABLE cases DROP CONSTRAINT cases_status_check, ADD CONSTRAINT "
+               "cases_status_check CHECK (status <> '')", self.box.db)
+        self.refused(["status"], r'constraint "cases_status_check" of table "cases" is not as '
+                                 r"gridgov's schema version \d+ has it \(it was changed outside "
+                                 r"gridgov\)")
+
+    def test_an_index_dropped(self):
+        pg_sql("DROP INDEX events_at", self.box.db)
+        self.refused(["stats", "monthly", "--month", "2026-10"], r'index "events_at" is missing')
+
+    def test_statistics_and_a_vacuum_are_allowed(self):
+        pg_sql("ANALYZE", self.box.db)
+        pg_sql("VACUUM", self.box.db)
+        self.assertOk(self.gridctl("status"))
+        self.assertOk(self.gridctl(*self.log()))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -43,10 +43,9 @@ lines(rank, what, def) AS (
                  row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) AS position,
                  format_type(a.atttypid, a.atttypmod) AS type,
                  pg_get_expr(d.adbin, d.adrelid) AS dflt,
-                 CASE WHEN a.attcollation <> t.typcollation
+                 CASE WHEN a.attcollation NOT IN (0, 100)  -- none, the default
                       THEN a.attcollation::regcollation::text END AS coll
             FROM rel c JOIN pg_attribute a ON a.attrelid = c.oid
-            JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
            WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped) col
   UNION ALL

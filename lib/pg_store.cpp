@@ -1285,6 +1285,40 @@ class PgStore final : public Store, public Reporting {
                                          " go more than four levels deep");
   }
 
+  /// The schema version the database says it has (-1: empty, and `create` allows making it);
+  /// throws for a database that is not gridgov's, is newer, or is empty when it may not be made.
+  int schema_version(bool create) {
+    auto found = m_db.query(
+        "SELECT to_regclass('gridgov_meta') IS NOT NULL, (SELECT count(*) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
+        "c.relkind IN ('r', 'p', 'v', 'm', 'f')), current_schema() IS NULL");
+    if (found.boolean(0, 2))
+      throw Error(ErrorCode::unusable,
+                  "PostgreSQL " + m_db.name() + " is unusable: its search_path names no schema");
+    if (found.boolean(0, 0)) {
+      auto meta = m_db.query(
+          "SELECT (SELECT value FROM gridgov_meta WHERE key = 'application'), (SELECT value "
+          "FROM gridgov_meta WHERE key = 'schema_version')");
+      if (meta.null(0, 0) || meta.text(0, 0) != "gridgov" || meta.null(0, 1)) throw foreign();
+      const int version = std::atoi(meta.str(0, 1).c_str());
+      if (version > pg_schema_version())
+        throw Error(ErrorCode::unusable,
+                    "PostgreSQL " + m_db.name() + " has gridgov schema version " +
+                        std::to_string(version) + ", newer than this gridgov's " +
+                        std::to_string(pg_schema_version()) +
+                        "; upgrade gridgov (the database was left untouched)",
+                    "", "schema");
+      return version;
+    }
+    if (found.int64(0, 1) > 0) throw foreign();
+    if (!create)
+      throw Error(ErrorCode::not_found,
+                  "no gridgov database in PostgreSQL " + m_db.name() +
+                      " (it holds no tables yet): run gridctl init first",
+                  "", "database");
+    return -1;  // empty: the first migration creates gridgov_meta
+  }
+
   /// Creates or migrates the schema, under a lock that keeps two first runs apart; refuses a
   /// database of another application or of a newer gridgov, which it leaves untouched.
   /// With `on_commit`, an empty database's new schema stays in an open transaction that the
@@ -1293,37 +1327,13 @@ class PgStore final : public Store, public Reporting {
   void open_schema(bool create, bool on_commit) {
     m_db.exec("BEGIN");
     try {
-      (void)m_db.query("SELECT pg_advisory_xact_lock(1196573767)");  // "GRDG"
-      auto found = m_db.query(
-          "SELECT to_regclass('gridgov_meta') IS NOT NULL, (SELECT count(*) FROM pg_class c "
-          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
-          "c.relkind IN ('r', 'p', 'v', 'm', 'f')), current_schema() IS NULL");
-      if (found.boolean(0, 2))
-        throw Error(ErrorCode::unusable,
-                    "PostgreSQL " + m_db.name() + " is unusable: its search_path names no schema");
-      int version = 0;
-      if (found.boolean(0, 0)) {
-        auto meta = m_db.query(
-            "SELECT (SELECT value FROM gridgov_meta WHERE key = 'application'), (SELECT value "
-            "FROM gridgov_meta WHERE key = 'schema_version')");
-        if (meta.null(0, 0) || meta.text(0, 0) != "gridgov" || meta.null(0, 1)) throw foreign();
-        version = std::atoi(meta.str(0, 1).c_str());
-        if (version > pg_schema_version())
-          throw Error(ErrorCode::unusable,
-                      "PostgreSQL " + m_db.name() + " has gridgov schema version " +
-                          std::to_string(version) + ", newer than this gridgov's " +
-                          std::to_string(pg_schema_version()) +
-                          "; upgrade gridgov (the database was left untouched)",
-                      "", "schema");
-      } else if (found.int64(0, 1) > 0) {
-        throw foreign();
-      } else if (!create) {
-        throw Error(ErrorCode::not_found,
-                    "no gridgov database in PostgreSQL " + m_db.name() +
-                        " (it holds no tables yet): run gridctl init first",
-                    "", "database");
-      } else {
-        version = -1;  // empty: the first migration creates gridgov_meta
+      int version = schema_version(create);
+      // Only a schema to create or migrate takes the lock, and is read again under it (another
+      // command may have done the work meanwhile): opens of a current schema, in every
+      // county, run side by side.
+      if (version < pg_schema_version()) {
+        (void)m_db.query("SELECT pg_advisory_xact_lock(1196573767)");  // "GRDG"
+        version = schema_version(create);
       }
       // As SQLite's schema is checked on every open: an old schema against its own version,
       // before it is migrated.

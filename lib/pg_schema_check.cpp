@@ -17,7 +17,8 @@ namespace {
 // One line per object of the schema whose oid is $1, `what` naming it as messages do and `def`
 // what it is: the relations, each table's columns (in order, type, NOT NULL, default), its
 // constraints (but PostgreSQL 18's NOT NULL entries, already in the columns), indexes, and what
-// could act on its rows unseen: triggers, rules, row-security policies, inheriting tables.
+// could act on its rows unseen: row security (its policies apply only once it is on), triggers,
+// rules, inheriting tables.
 // Definitions come from PostgreSQL's own deparsers, names unqualified (the schema is on the
 // search path), so the same schema reads the same in any schema of any database.
 constexpr std::string_view k_describe = R"sql(
@@ -32,6 +33,7 @@ lines(rank, what, def) AS (
          concat_ws(' ', CASE relkind WHEN 'p' THEN 'partitioned' END,
                    CASE relpersistence WHEN 'u' THEN 'unlogged' END,
                    CASE WHEN relrowsecurity THEN 'row security' END,
+                   CASE WHEN relforcerowsecurity THEN 'forced' END,
                    CASE WHEN relispartition THEN 'a partition' END)
     FROM rel WHERE relkind NOT IN ('i', 'I')
   UNION ALL
@@ -71,10 +73,7 @@ lines(rank, what, def) AS (
   SELECT 5, format('rule "%s" on table "%s"', r.rulename, c.relname), pg_get_ruledef(r.oid)
     FROM rel c JOIN pg_rewrite r ON r.ev_class = c.oid WHERE r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 6, format('policy "%s" on table "%s"', p.polname, c.relname), ''
-    FROM rel c JOIN pg_policy p ON p.polrelid = c.oid
-  UNION ALL
-  SELECT 7, format('table %s inheriting from table "%s"', h.inhrelid::regclass, c.relname), ''
+  SELECT 6, format('table %s inheriting from table "%s"', h.inhrelid::regclass, c.relname), ''
     FROM rel c JOIN pg_inherits h ON h.inhparent = c.oid)
 SELECT rank, what, def FROM lines ORDER BY rank, what COLLATE "C"
 )sql";

@@ -101,6 +101,18 @@ PgConnection::PgConnection(const std::string& url) : m_name(name_of(url)) {
       m_conn.get(), [](void*, const char*) {}, nullptr);
 }
 
+PgConnection::~PgConnection() { drop_ahead(); }
+
+void PgConnection::settle() {
+  if (m_ahead.joinable()) m_ahead.join();
+  if (auto error = std::exchange(m_ahead_error, nullptr)) std::rethrow_exception(error);
+}
+
+void PgConnection::drop_ahead() noexcept {
+  if (m_ahead.joinable()) m_ahead.join();
+  m_ahead_error = nullptr;
+}
+
 void PgConnection::fail(const PGresult* result, const std::string& what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
@@ -135,6 +147,7 @@ PgRows PgConnection::checked(PGresult* result, const std::string& sql) {
 }
 
 PgRows PgConnection::query(const std::string& sql, const PgParams& params) {
+  settle();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -152,6 +165,7 @@ PgRows PgConnection::query(const std::string& sql, const PgParams& params) {
 }
 
 PgRows PgConnection::query_once(const std::string& sql, const PgParams& params) {
+  settle();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -161,10 +175,27 @@ PgRows PgConnection::query_once(const std::string& sql, const PgParams& params) 
 }
 
 void PgConnection::exec(const std::string& sql) {
+  settle();
   (void)checked(PQexec(m_conn.get(), sql.c_str()), sql);
 }
 
 void PgConnection::copy_in(const std::string& target, const std::string& data) {
+  settle();
+  send_copy(target, data);
+}
+
+void PgConnection::copy_in_ahead(std::vector<std::pair<std::string, std::string>> copies) {
+  settle();
+  m_ahead = std::thread([this, copies = std::move(copies)] {
+    try {
+      for (const auto& [target, data] : copies) send_copy(target, data);
+    } catch (...) {
+      m_ahead_error = std::current_exception();
+    }
+  });
+}
+
+void PgConnection::send_copy(const std::string& target, const std::string& data) {
   const std::string sql = "COPY " + target + " FROM STDIN";
   PGresult* start = PQexec(m_conn.get(), sql.c_str());
   if (!start || PQresultStatus(start) != PGRES_COPY_IN) {

@@ -6,11 +6,14 @@
 
 #include <charconv>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace gridgov::detail {
@@ -69,14 +72,27 @@ class PgConnection {
   void exec(const std::string& sql);
   /// Sends `data` (COPY text format lines) into `COPY <target> FROM STDIN`.
   void copy_in(const std::string& target, const std::string& data);
+  /// Sends each `(target, data)` as copy_in does, in order, on a thread of its own, and returns
+  /// at once: a bulk load builds its next rows while the server stores these. Every other call
+  /// on this connection first waits for them, and throws what they threw.
+  void copy_in_ahead(std::vector<std::pair<std::string, std::string>> copies);
+  /// Waits for copy_in_ahead's rows and forgets how they fared: a rollback follows.
+  void drop_ahead() noexcept;
+
+  ~PgConnection();
 
  private:
   [[noreturn]] void fail(const PGresult* result, const std::string& what);
   PgRows checked(PGresult* result, const std::string& sql);
+  void send_copy(const std::string& target, const std::string& data);
+  /// Waits for copy_in_ahead's thread; rethrows its failure.
+  void settle();
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn{nullptr, &PQfinish};
   std::string m_name;
   std::unordered_map<std::string, std::string> m_prepared;  ///< SQL → statement name
+  std::thread m_ahead;               ///< copy_in_ahead's, the only user of m_conn while it runs
+  std::exception_ptr m_ahead_error;  ///< what it threw, for the next call to throw
 };
 
 /// Appends `value` as one field of COPY's text format (backslash escapes), then `end`.

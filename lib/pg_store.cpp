@@ -367,6 +367,7 @@ class PgStore final : public Store, public Reporting {
   void rollback_outermost() noexcept {
     m_cases_copy.clear();
     m_events_copy.clear();
+    m_db.drop_ahead();  // rows still being sent go with the rest
     m_bulk = false;
     m_schema_pending = false;  // a new schema goes with the rest
     try {
@@ -1081,17 +1082,18 @@ class PgStore final : public Store, public Reporting {
     return out;
   }
 
-  /// Sends the rows a bulk load collected.
+  /// Sends the rows a bulk load collected, on the connection's own thread: the load goes on
+  /// collecting while the server stores them, and the connection's next call waits for them.
   void flush() {
-    if (m_cases_copy.empty() && m_events_copy.empty()) return;
-    std::string cases;
-    std::string events;
-    cases.swap(m_cases_copy);
-    events.swap(m_events_copy);
     m_cases_collected = 0;
-    if (!cases.empty()) m_db.copy_in("cases (" + std::string(k_case_table_columns) + ")", cases);
-    if (!events.empty())
-      m_db.copy_in("events (" + std::string(k_event_table_columns) + ")", events);
+    std::vector<std::pair<std::string, std::string>> copies;
+    if (!m_cases_copy.empty())
+      copies.emplace_back("cases (" + std::string(k_case_table_columns) + ")",
+                          std::exchange(m_cases_copy, {}));
+    if (!m_events_copy.empty())
+      copies.emplace_back("events (" + std::string(k_event_table_columns) + ")",
+                          std::exchange(m_events_copy, {}));
+    if (!copies.empty()) m_db.copy_in_ahead(std::move(copies));
   }
 
  private:

@@ -129,10 +129,9 @@ std::optional<std::string> pg_schema_fault(PgConnection& db, int version) {
   try {
     want = expected(db, version);
   } catch (const Error& e) {
-    return "its schema is not gridgov's schema version " + std::to_string(version) +
-           " as PostgreSQL 15 describes it, and this server could not build that schema in a "
-           "temporary schema to compare (" +
-           e.what() + ")";
+    const std::string why = e.what();
+    return "its schema could not be compared with gridgov's schema version " +
+           std::to_string(version) + ", which this server could not build to compare (" + why + ")";
   }
   for (const auto& [key, def] : actual) {
     auto it = want.find(key);

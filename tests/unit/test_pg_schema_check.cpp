@@ -110,6 +110,16 @@ TEST_CASE("a schema gridgov made passes, and one changed outside gridgov is name
     db.exec("DROP INDEX events_at");
     CHECK(fault() == R"(index "events_at" is missing)");
   }
+  SUBCASE("a change on a server that cannot build the schema to compare is refused, saying so") {
+    db.exec(
+        "CREATE RULE keep AS ON DELETE TO cases DO INSTEAD NOTHING; "
+        "SET default_transaction_read_only = on");
+    const std::string f = fault();
+    CHECK(f.starts_with("its schema could not be compared with gridgov's schema version " +
+                        std::to_string(pg_schema_version()) +
+                        ", which this server could not build to compare ("));
+    CHECK(f.find("read-only transaction") != std::string::npos);
+  }
   SUBCASE("row security switched on") {
     db.exec("ALTER TABLE events ENABLE ROW LEVEL SECURITY");
     CHECK(fault().starts_with(R"(table "events" is not as)"));

@@ -17,6 +17,8 @@
 using namespace gridgov;
 using detail::PgConnection;
 
+#ifndef GRIDGOV_NO_POSTGRESQL_TESTS
+
 namespace {
 
 /// A URL whose search path is a new, empty schema of the test server.
@@ -33,8 +35,6 @@ std::string fresh_schema_url(const std::string& name) {
 }
 
 }  // namespace
-
-#ifndef GRIDGOV_NO_POSTGRESQL_TESTS
 
 TEST_CASE("the digest compiled in is the newest schema's, as PostgreSQL 15 describes it") {
   PgConnection db(fresh_schema_url("digest"));

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "gridgov/policy.hpp"
@@ -19,6 +20,7 @@
 #include "pg_connection.hpp"
 #include "pg_schema.hpp"
 #include "pg_schema_check.hpp"
+#include "quota_count.hpp"
 #include "stores.hpp"
 
 namespace gridgov {
@@ -27,6 +29,7 @@ namespace {
 
 using detail::PgParams;
 using detail::PgRows;
+using detail::QuotaCount;
 using Param = std::optional<std::string>;
 
 /// Rows a streaming query fetches from its cursor at a time.
@@ -44,6 +47,15 @@ Param flag(bool b) { return std::string(b ? "t" : "f"); }
 Param real(double d) { return fmt::format("{}", d); }
 
 Level level_of(std::string_view s) { return parse_level(s).value_or(Level::grid); }
+
+/// Hashes a std::string and a std::string_view alike: a map keyed by strings then finds a
+/// row's text without copying it.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
 
 std::vector<std::string> split(std::string_view s) {
   std::vector<std::string> out;
@@ -1052,16 +1064,14 @@ class PgStore final : public Store, public Reporting {
 
   std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
                                          int reports) override {
-    std::map<std::string, GridQuota> by_grid;
-    std::map<std::pair<std::string, int64_t>, long long> valid_per_day;
-    for_each_quota_report(from, to, offset,
-                          [&](const std::string& grid, int64_t day, QuotaVerdict why) {
-                            by_grid[grid].add(why);
-                            if (why == QuotaVerdict::valid) ++valid_per_day[{grid, day}];
-                          });
-    for (const auto& [grid_day, count] : valid_per_day)
-      if (count >= reports) ++by_grid[grid_day.first].days_met;
-    return by_grid;
+    QuotaCount count;
+    const auto grid_code = for_each_quota_report(
+        from, to, offset,
+        [&](int64_t grid, int64_t day, QuotaVerdict why) { count.add(grid, day, why); });
+    std::map<std::string, GridQuota> out;
+    for (const auto& [grid, g] : std::move(count).by_grid(reports))
+      out[grid_code[static_cast<std::size_t>(grid)]] = g;
+    return out;
   }
 
   std::map<std::string, std::vector<long long>> quota_by_day(Timestamp from, Timestamp to,
@@ -1070,15 +1080,16 @@ class PgStore final : public Store, public Reporting {
     const int64_t first = floor_div(seconds(from) + shift, 86400);
     const int64_t days =
         std::max<int64_t>(floor_div(seconds(to) + shift - 1, 86400) - first + 1, 0);
+    std::unordered_map<int64_t, std::vector<long long>> by_grid;
+    const auto grid_code =
+        for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
+          if (why != QuotaVerdict::valid || day < first || day >= first + days) return;
+          auto& v = by_grid[grid];
+          if (v.empty()) v.assign(static_cast<std::size_t>(days), 0);
+          ++v[static_cast<std::size_t>(day - first)];
+        });
     std::map<std::string, std::vector<long long>> out;
-    for_each_quota_report(from, to, offset,
-                          [&](const std::string& grid, int64_t day, QuotaVerdict why) {
-                            if (why != QuotaVerdict::valid || day < first || day >= first + days)
-                              return;
-                            auto& v = out[grid];
-                            if (v.empty()) v.assign(static_cast<std::size_t>(days), 0);
-                            ++v[static_cast<std::size_t>(day - first)];
-                          });
+    for (auto& [grid, v] : by_grid) out[grid_code[static_cast<std::size_t>(grid)]] = std::move(v);
     return out;
   }
 
@@ -1101,16 +1112,29 @@ class PgStore final : public Store, public Reporting {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
   }
 
-  void for_each_quota_report(
+  /// Each patrol report of [from, to) with its grid's number, its local day (days since the
+  /// epoch at `offset`) and its verdict; returns the grid codes by number. Numbers, not codes,
+  /// because a month has tens of thousands of reports and a code costs a string each.
+  std::vector<std::string> for_each_quota_report(
       Timestamp from, Timestamp to, std::chrono::minutes offset,
-      const std::function<void(const std::string&, int64_t, QuotaVerdict)>& visit) {
+      const std::function<void(int64_t, int64_t, QuotaVerdict)>& visit) {
+    std::vector<std::string> grid_code;
+    std::unordered_map<std::string, int64_t, TextHash, std::equal_to<>> grid_number;
+    auto number_of = [&](std::string_view code) {
+      auto it = grid_number.find(code);
+      if (it == grid_number.end()) {
+        it = grid_number.emplace(code, static_cast<int64_t>(grid_code.size())).first;
+        grid_code.emplace_back(code);
+      }
+      return it->second;
+    };
     // Who may report for a grid: the grid-tier workers serving it.
-    std::unordered_map<std::string, std::vector<std::string>> serving;
+    std::unordered_map<std::string, std::vector<int64_t>, TextHash, std::equal_to<>> serving;
     auto workers =
         q("SELECT w.code, wu.unit FROM workers w JOIN worker_units wu ON wu.county = w.county "
           "AND wu.worker = w.code WHERE w.county = $1 AND w.tier = 'grid'");
     for (int i = 0; i < workers.size(); ++i)
-      serving[workers.str(i, 0)].push_back(workers.str(i, 1));
+      serving[workers.str(i, 0)].push_back(number_of(workers.text(i, 1)));
     stream(
         "SELECT c.grid, (c.reported_at + $2) / 86400, c.reporter, "
         "c.status = 'void', c.id IN (SELECT case_id FROM events WHERE county = $1 AND "
@@ -1119,14 +1143,15 @@ class PgStore final : public Store, public Reporting {
         {scope(), num(static_cast<int64_t>(offset.count()) * 60), num(seconds(from)),
          num(seconds(to))},
         [&](const PgRows& r, int i) {
-          const std::string grid = r.str(i, 0);
+          const int64_t grid = number_of(r.text(i, 0));
           const auto reporter = r.text(i, 2);
-          const auto w = serving.find(std::string(reporter));
+          const auto w = serving.find(reporter);
           visit(grid, r.int64(i, 1),
                 quota_verdict(r.boolean(i, 3), reporter == k_admin_code, r.boolean(i, 4),
                               w != serving.end() && std::find(w->second.begin(), w->second.end(),
                                                               grid) != w->second.end()));
         });
+    return grid_code;
   }
 
   void stream_cases(Timestamp from, Timestamp to, Timestamp until, const std::string& where,

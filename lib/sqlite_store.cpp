@@ -25,6 +25,7 @@
 #include "gridgov/store.hpp"
 #include "gridgov/unit_tree.hpp"
 #include "link_ahead.hpp"
+#include "quota_count.hpp"
 #include "schema.hpp"
 #include "sqlite_guard.hpp"
 #include "stores.hpp"
@@ -1256,17 +1257,13 @@ class SqliteStore final : public Store, public Reporting {
   std::map<std::string, GridQuota> quota(Timestamp from, Timestamp to, std::chrono::minutes offset,
                                          int reports) override {
     return access([&] {
-      std::unordered_map<int64_t, GridQuota> by_grid;
-      std::unordered_map<int64_t, long long> valid_per_day;  // grid id << 32 | day → reports
+      detail::QuotaCount count;
       for_each_quota_report(from, to, offset, [&](int64_t grid, int64_t day, QuotaVerdict why) {
-        by_grid[grid].add(why);
-        if (why == QuotaVerdict::valid) ++valid_per_day[grid << 32 | (day & 0xffffffff)];
+        count.add(grid, day, why);
       });
-      for (const auto& [grid_day, n] : valid_per_day)
-        if (n >= reports) ++by_grid[grid_day >> 32].days_met;
       const auto grid_code = unit_codes();
       std::map<std::string, GridQuota> out;
-      for (const auto& [grid, g] : by_grid) out[grid_code.at(grid)] = g;
+      for (const auto& [grid, g] : std::move(count).by_grid(reports)) out[grid_code.at(grid)] = g;
       return out;
     });
   }

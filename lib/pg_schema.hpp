@@ -9,7 +9,7 @@
 
 namespace gridgov::detail {
 
-inline constexpr std::array<std::string_view, 4> k_pg_migrations = {
+inline constexpr std::array<std::string_view, 5> k_pg_migrations = {
     // 0 → 1: the SQLite schema 9, keyed by county, units and workers by their codes.
     R"sql(
 CREATE TABLE gridgov_meta (
@@ -212,12 +212,22 @@ ALTER TABLE events DROP COLUMN prev_hash;
     R"sql(
 CREATE INDEX events_late ON events (county, case_id) WHERE late_record;
 )sql",
+    // 4 → 5: a month's statistics read its patrol reports (the daily quota) and its tallied
+    // events from these indexes alone, not from the wide rows they point at: on one county of a
+    // 10M-case province, 36 → 18 ms and 64 → 36 ms of server time.
+    R"sql(
+CREATE INDEX cases_patrol ON cases (county, reported_at) INCLUDE (id, grid, reporter, status)
+  WHERE source = 'patrol';
+DROP INDEX events_tallied;
+CREATE INDEX events_tallied ON events (county, at) INCLUDE (case_id, type, actor, department)
+  WHERE type IN ('whistle', 'rework', 'supervise') OR (type = 'close' AND actor = 'admin');
+)sql",
 };
 
 /// SHA-256 of the newest schema's description (`pg_expected_schema`), as PostgreSQL 15 words it:
 /// opening compares the catalog's description with it before anything slower. A migration
 /// appended changes it, and `tests/unit/test_pg_schema.cpp` prints the new one.
 inline constexpr std::string_view k_pg_schema_digest =
-    "5d44cb052675784c0696ff713c650782e8cb42e3ecc18dd515505dfe14348d61";
+    "2ce245e989624f3da15430f10a48fd937952320da03c26a17a09a8c7ae4d2fb0";
 
 }  // namespace gridgov::detail

@@ -14,6 +14,7 @@
 namespace gridgov {
 
 std::vector<AssessmentRow> assess(Session& session, const Period& period, AssessmentGrouping by) {
+  const auto snapshot = session.begin_read();  // statistics and attendance of one moment
   const Policy& policy = session.policy();
   if (policy.indicators.empty())
     throw Error(ErrorCode::not_found,

@@ -12,6 +12,7 @@ namespace gridgov {
 
 std::vector<AttendanceRow> attendance(Session& session, const Period& period,
                                       AttendanceGrouping by) {
+  const auto snapshot = session.begin_read();
   Store& store = session.store();
   Reporting& reporting = session.reporting();
   const Policy& policy = session.policy();

@@ -119,6 +119,8 @@ std::optional<std::string> row_disagreement(const Case& row, const std::vector<E
 }
 
 AuditReport verify_chain(Store& store, long long from_event) {
+  // Both streams as of one moment: an event appended between them is not a missing one.
+  const auto snapshot = store.begin_read();
   if (from_event < 1) from_event = 1;
   if (from_event > 1) {  // from the event after the last (nothing new) on, not beyond
     const auto head = store.chain_head(std::nullopt);

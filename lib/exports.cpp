@@ -146,6 +146,7 @@ void export_cases(Session& session, const Period& period, ExportFormat format, s
 
 void export_cases(Session& session, const CaseFilter& filter, ExportFormat format,
                   std::ostream& out, const RenderOptions& options) {
+  const auto snapshot = session.begin_read();
   const ViewContext ctx{session.utc_offset(), session.now()};
   const Policy& policy = session.policy();
   const UnitTree tree(session.store().units());
@@ -183,6 +184,7 @@ void export_events(Session& session, const Period& period, ExportFormat format, 
                    const RenderOptions& options) {
   if (format == ExportFormat::open311)
     throw Error(ErrorCode::usage, "open311 describes service requests: export cases instead");
+  const auto snapshot = session.begin_read();
   const ViewContext ctx{session.utc_offset(), session.now()};
   RowStream stream(out, event_export_columns(), stream_format(format), options);
   session.reporting().for_each_event(period.from, period.to,

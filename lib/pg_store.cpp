@@ -389,12 +389,34 @@ class PgStore final : public Store, public Reporting {
   }
 
   std::unique_ptr<WriteTransaction> begin_write() override {
+    if (m_read_depth > 0)
+      throw Error(ErrorCode::internal,
+                  "a write began inside a read snapshot of PostgreSQL " + m_db.name());
     if (m_read_only)
       throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
                                            " was opened read-only; this command writes, and "
                                            "wrote nothing");
     if (m_depth == 0) (void)scope();
     return std::make_unique<PgTransaction>(*this, m_depth);
+  }
+
+  std::unique_ptr<ReadSnapshot> begin_read() override {
+    // Inside a transaction (a write, another snapshot, a new schema's), the reads already share
+    // its view. REPEATABLE READ takes the snapshot at the first statement and keeps it.
+    const bool outermost = m_depth == 0 && m_read_depth == 0 && !m_schema_pending;
+    if (outermost) {
+      flush();
+      m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+    ++m_read_depth;
+    return std::make_unique<detail::EndingSnapshot>([this, outermost] {
+      --m_read_depth;
+      if (!outermost) return;
+      try {
+        m_db.exec("COMMIT");    // it read only: nothing to keep or to lose
+      } catch (const Error&) {  // the connection is lost: the server ends it anyway
+      }
+    });
   }
 
   Reporting& reporting() override { return *this; }
@@ -1180,7 +1202,7 @@ class PgStore final : public Store, public Reporting {
   void stream(const std::string& sql, const PgParams& params,
               const std::function<void(const PgRows&, int)>& row) {
     flush();
-    const bool own = m_depth == 0 && !m_schema_pending;
+    const bool own = m_depth == 0 && m_read_depth == 0 && !m_schema_pending;
     if (own) m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
       const std::string cursor = fmt::format("gridgov_{}", ++m_cursors);
@@ -1461,6 +1483,7 @@ class PgStore final : public Store, public Reporting {
   long long m_counties_held = 0;  ///< counties in the database when opened
   int m_depth = 0;
   bool m_schema_pending = false;  ///< a new schema not committed yet (open_schema)
+  int m_read_depth = 0;           ///< read snapshots open (begin_read)
   int m_cursors = 0;
   std::optional<long long> m_next_case;  ///< ids, known while this writer holds the lock
   std::optional<long long> m_next_event;

@@ -110,6 +110,7 @@ ProblemRates problem_rates(const std::vector<GridRate>& grids) {
 
 ReportData report_data(Session& session, const ReportOptions& options) {
   using namespace std::chrono;
+  const auto snapshot = session.begin_read();  // every figure of the page from one moment
   Store& store = session.store();
   const Policy& policy = session.policy();
   const auto offset = session.utc_offset();

@@ -272,6 +272,7 @@ Timestamp final_at(Session& session, const Period& period) {
 }
 
 std::string make_seal(Session& session, const Period& period, const std::string& key_path) {
+  const auto snapshot = session.begin_read();  // the chain head and the figures of one moment
   const Timestamp final = final_at(session, period);
   const std::chrono::minutes offset = session.utc_offset();
   const std::string month = format_time(period.from, offset).substr(0, 7);  // YYYY-MM
@@ -365,6 +366,7 @@ SealCheck check_seal(Session& session, const std::string& seal_text, const std::
                     seal_name, public_key_path));
 
   SealCheck check;
+  const auto snapshot = session.begin_read();  // the audit, the head and the figures, one moment
   Store& store = session.store();
   const auto county = store.county();
   check.county = text(object(seal, "county"), "code");

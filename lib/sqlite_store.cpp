@@ -196,6 +196,8 @@ class SqliteStore final : public Store, public Reporting {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::unique_ptr<WriteTransaction> begin_write() override {
+    if (m_read_depth > 0)
+      throw Error(ErrorCode::internal, "a write began inside a read snapshot of " + m_path);
     if (!m_read_only.empty())
       throw Error(ErrorCode::unusable, "database " + m_path + " is read-only (" + m_read_only +
                                            "); this command writes, and wrote nothing");
@@ -209,6 +211,24 @@ class SqliteStore final : public Store, public Reporting {
     // Before its commit, the transaction inserts the events a bulk import still has being linked.
     return std::make_unique<SqliteTransaction>(
         *m_db, m_path, m_depth, [this] { access([] {}); }, [this] { publish(); });
+  }
+
+  std::unique_ptr<ReadSnapshot> begin_read() override {
+    // Inside a transaction (a write, or another snapshot), the reads already share its view. A
+    // deferred BEGIN: WAL gives the transaction its snapshot at its first read.
+    const bool outermost = m_depth == 0 && m_read_depth == 0;
+    if (outermost) guarded(m_path, [&] { m_db->exec("BEGIN"); });
+    ++m_read_depth;
+    return std::make_unique<detail::EndingSnapshot>([this, outermost] {
+      --m_read_depth;
+      if (!outermost) return;
+      try {
+        for (auto& [sql, statement] : m_statements) statement->reset();
+        m_db->exec("COMMIT");  // it read only: nothing to keep or to lose
+      } catch (const std::exception&) {
+        sqlite3_exec(m_db->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+    });
   }
 
   Reporting& reporting() override { return *this; }
@@ -2010,6 +2030,7 @@ class SqliteStore final : public Store, public Reporting {
   bool m_bulk = false;         ///< between begin_bulk and end_bulk
   std::unique_ptr<detail::LinkAhead> m_link_ahead;  ///< a bulk import's events being linked
   int m_depth = 0;
+  int m_read_depth = 0;  ///< read snapshots open (begin_read)
   /// Why the database is open read-only (empty: it is not).
   std::string m_read_only;
 };

@@ -205,6 +205,8 @@ std::vector<StatsRow> county_totals(const std::string& url,
 
 std::vector<StatsRow> statistics(Session& session, const Period& period,
                                  const std::vector<Grouping>& by, std::string_view unit) {
+  // The settled cases, the unsettled ones, the events and the quota, all as of one moment.
+  const auto snapshot = session.begin_read();
   Store& store = session.store();
   Reporting& reporting = session.reporting();
   const Policy& policy = session.policy();
@@ -324,6 +326,7 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
 }
 
 std::vector<QuotaRow> quota(Session& session, const Period& period, std::string_view unit) {
+  const auto snapshot = session.begin_read();
   const Policy& policy = session.policy();
   const UnitTree tree(session.store().units());
   if (!unit.empty() && !tree.find(unit))

@@ -1,8 +1,10 @@
 #pragma once
 // The backends behind open_store (lib/store.cpp picks one by the URL's scheme).
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "gridgov/store.hpp"
 
@@ -14,5 +16,17 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const OpenOpti
 std::unique_ptr<Store> open_pg_store(const std::string& url, const OpenOptions& options);
 /// Whether the PostgreSQL database at `url` holds gridgov's tables.
 bool pg_store_exists(const std::string& url);
+
+/// The snapshot each store's begin_read returns: `end` (which must not throw) runs when it goes.
+class EndingSnapshot final : public ReadSnapshot {
+ public:
+  explicit EndingSnapshot(std::function<void()> end) : m_end(std::move(end)) {}
+  ~EndingSnapshot() override { m_end(); }
+  EndingSnapshot(const EndingSnapshot&) = delete;
+  EndingSnapshot& operator=(const EndingSnapshot&) = delete;
+
+ private:
+  std::function<void()> m_end;
+};
 
 }  // namespace gridgov::detail

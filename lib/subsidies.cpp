@@ -15,6 +15,7 @@ namespace gridgov {
 
 std::vector<SubsidyRow> subsidies(Session& session, const Period& period,
                                   std::string_view department) {
+  const auto snapshot = session.begin_read();
   const Policy& policy = session.policy();
   if (!policy.subsidies)
     throw Error(ErrorCode::not_found,

@@ -38,6 +38,8 @@ class Session {
   /// Begins the command's write transaction (see Store::begin_write). Use cases ask `policy()`
   /// inside it, so that they see a policy another process loaded meanwhile.
   [[nodiscard]] std::unique_ptr<WriteTransaction> begin_write() { return m_store->begin_write(); }
+  /// Begins a read snapshot (see Store::begin_read): a report's queries see one moment.
+  [[nodiscard]] std::unique_ptr<ReadSnapshot> begin_read() { return m_store->begin_read(); }
 
  private:
   std::unique_ptr<Store> m_store;

@@ -90,6 +90,13 @@ class WriteTransaction {
   virtual void commit() = 0;
 };
 
+/// A read snapshot (Store::begin_read): while it lives, the store's reads see the database as one
+/// moment left it. Ending it writes nothing.
+class ReadSnapshot {
+ public:
+  virtual ~ReadSnapshot() = default;
+};
+
 /// Why a patrol report counts for its grid's daily quota or not (rule 12).
 enum class QuotaVerdict { valid, voided, by_admin, late_record, not_grid_worker };
 
@@ -208,6 +215,13 @@ class Store {
   /// never deadlock halfway). Throws ErrorCode::busy if the lock stays taken. Called while a
   /// transaction is open, it joins that one: only the outermost commit writes.
   [[nodiscard]] virtual std::unique_ptr<WriteTransaction> begin_write() = 0;
+  /// Begins a read snapshot: until it is gone, every read sees the database as the first of them
+  /// found it, whatever other processes commit meanwhile, so the several queries of one report
+  /// agree (a case another process moves halfway is never counted both settled and not, and an
+  /// audit never takes an event appended meanwhile for a tampered one). Called while a snapshot
+  /// or a write transaction is open, it joins that one. No write may begin inside a snapshot
+  /// (ErrorCode::internal).
+  [[nodiscard]] virtual std::unique_ptr<ReadSnapshot> begin_read() = 0;
 
   /// The county (root unit); nullopt in a database not yet initialised (in a PostgreSQL
   /// database, when the county chosen by OpenOptions::county has no units there yet).

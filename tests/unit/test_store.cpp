@@ -495,6 +495,55 @@ TEST_CASE_TEMPLATE("a committed write transaction persists", B, GRIDGOV_BACKENDS
   CHECK(again->find_worker("W1")->worker.units == std::vector<std::string>{"G1"});
 }
 
+TEST_CASE_TEMPLATE("a read snapshot sees one moment, whatever another store commits meanwhile", B,
+                   GRIDGOV_BACKENDS) {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  auto reader = B::open(path, {.create = true});
+  {
+    auto tx = reader->begin_write();
+    add_tree(*reader);
+    tx->commit();
+  }
+  auto writer = B::open(path);
+  auto add_town = [&](const std::string& code) {
+    auto tx = writer->begin_write();
+    writer->add_unit(unit(code, Level::town, "C"));
+    tx->commit();
+  };
+  {
+    const auto snapshot = reader->begin_read();
+    CHECK(reader->units().size() == 8);  // the first read fixes the moment
+    add_town("T3");
+    CHECK(reader->units().size() == 8);
+    CHECK_FALSE(reader->find_unit("T3").has_value());
+    {
+      const auto inner = reader->begin_read();  // joins the outer one
+      CHECK(reader->units().size() == 8);
+    }
+    CHECK(reader->units().size() == 8);  // the inner one's end did not end the outer one
+    // A write cannot begin inside it (its view is older than the database).
+    auto e = error_of([&] { (void)reader->begin_write(); });
+    REQUIRE(e.has_value());
+    CHECK(e->code() == ErrorCode::internal);
+    CHECK(reader->units().size() == 8);
+  }
+  CHECK(reader->units().size() == 9);
+  add_town("T4");  // without a snapshot, each read sees the latest commit
+  CHECK(reader->units().size() == 10);
+  {
+    // Inside a write transaction, a snapshot joins it: the reads see its own writes.
+    auto tx = reader->begin_write();
+    reader->add_unit(unit("T5", Level::town, "C"));
+    {
+      const auto snapshot = reader->begin_read();
+      CHECK(reader->find_unit("T5").has_value());
+    }
+    tx->commit();
+  }
+  CHECK(writer->units().size() == 11);
+}
+
 TEST_CASE_TEMPLATE("a nested write transaction joins the outer one", B, GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");

@@ -8,6 +8,8 @@
 namespace gridgov {
 
 CopyReport copy_county(Store& from, Store& to, const std::function<void(long long)>& progress) {
+  // The source as of one moment: a writer there meanwhile cannot make the copy's counts differ.
+  const auto snapshot = from.begin_read();
   const auto county = from.county();
   if (!county) throw Error(ErrorCode::not_found, "the source database holds no county", "", "from");
   auto tx = to.begin_write();

@@ -55,10 +55,13 @@ lines(rank, what, def) AS (
     FROM rel c JOIN pg_constraint k ON k.conrelid = c.oid WHERE k.contype <> 'n'
   UNION ALL
   SELECT 3, format('index "%s"', i.relname),
-         format('on "%s" %s%s (%s)%s%s', c.relname, am.amname,
+         format('on "%s" %s%s (%s)%s%s%s', c.relname, am.amname,
                 CASE WHEN x.indisunique THEN ' unique' ELSE '' END,
                 (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), ', ' ORDER BY k)
-                   FROM generate_series(1, x.indnatts) k),
+                   FROM generate_series(1, x.indnkeyatts) k),
+                ' include (' || (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), ', '
+                                                   ORDER BY k)
+                                   FROM generate_series(x.indnkeyatts + 1, x.indnatts) k) || ')',
                 ' where ' || pg_get_expr(x.indpred, x.indrelid, true),
                 CASE WHEN x.indisvalid THEN '' ELSE ' invalid' END)
     FROM rel c JOIN pg_index x ON x.indrelid = c.oid JOIN pg_class i ON i.oid = x.indexrelid

@@ -401,9 +401,11 @@ class PgStore final : public Store, public Reporting {
   }
 
   std::unique_ptr<ReadSnapshot> begin_read() override {
-    // Inside a transaction (a write, another snapshot, a new schema's), the reads already share
-    // its view. REPEATABLE READ takes the snapshot at the first statement and keeps it.
-    const bool outermost = m_depth == 0 && m_read_depth == 0 && !m_schema_pending;
+    // Inside a write transaction (or a new schema's), the reads already share its view, and a
+    // nested write still joins it; inside another snapshot, this one is that one.
+    // REPEATABLE READ takes the snapshot at the first statement and keeps it.
+    if (m_depth > 0 || m_schema_pending) return std::make_unique<detail::EndingSnapshot>([] {});
+    const bool outermost = m_read_depth == 0;
     if (outermost) {
       flush();
       m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -1202,28 +1204,17 @@ class PgStore final : public Store, public Reporting {
   void stream(const std::string& sql, const PgParams& params,
               const std::function<void(const PgRows&, int)>& row) {
     flush();
-    const bool own = m_depth == 0 && m_read_depth == 0 && !m_schema_pending;
-    if (own) m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    try {
-      const std::string cursor = fmt::format("gridgov_{}", ++m_cursors);
-      m_db.query_once("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + sql, params);
-      const std::string fetch = fmt::format("FETCH {} FROM {}", k_fetch_rows, cursor);
-      for (;;) {
-        auto rows = m_db.query_once(fetch, {});
-        for (int i = 0; i < rows.size(); ++i) row(rows, i);
-        if (rows.size() < k_fetch_rows) break;
-      }
-      m_db.exec("CLOSE " + cursor);
-      if (own) m_db.exec("COMMIT");
-    } catch (...) {
-      if (own) {
-        try {
-          m_db.exec("ROLLBACK");
-        } catch (const Error&) {  // the connection is lost: nothing to roll back
-        }
-      }
-      throw;
+    // A cursor lives in a transaction: the caller's (a snapshot, a write), or its own snapshot.
+    const auto snapshot = begin_read();
+    const std::string cursor = fmt::format("gridgov_{}", ++m_cursors);
+    m_db.query_once("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + sql, params);
+    const std::string fetch = fmt::format("FETCH {} FROM {}", k_fetch_rows, cursor);
+    for (;;) {
+      auto rows = m_db.query_once(fetch, {});
+      for (int i = 0; i < rows.size(); ++i) row(rows, i);
+      if (rows.size() < k_fetch_rows) break;
     }
+    m_db.exec("CLOSE " + cursor);
   }
 
   /// Runs `sql` with the county as $1 and `params` after it.

@@ -214,16 +214,19 @@ class SqliteStore final : public Store, public Reporting {
   }
 
   std::unique_ptr<ReadSnapshot> begin_read() override {
-    // Inside a transaction (a write, or another snapshot), the reads already share its view. A
-    // deferred BEGIN: WAL gives the transaction its snapshot at its first read.
-    const bool outermost = m_depth == 0 && m_read_depth == 0;
+    // Inside a write transaction, the reads already share its view, and a nested write still
+    // joins it; inside another snapshot, this one is that one. A deferred BEGIN: WAL gives the
+    // transaction its snapshot at its first read.
+    if (m_depth > 0) return std::make_unique<detail::EndingSnapshot>([] {});
+    const bool outermost = m_read_depth == 0;
     if (outermost) guarded(m_path, [&] { m_db->exec("BEGIN"); });
     ++m_read_depth;
     return std::make_unique<detail::EndingSnapshot>([this, outermost] {
       --m_read_depth;
       if (!outermost) return;
+      // A cached statement left mid-result would keep reading the old snapshot.
+      for (auto& [sql, statement] : m_statements) (void)statement->tryReset();
       try {
-        for (auto& [sql, statement] : m_statements) statement->reset();
         m_db->exec("COMMIT");  // it read only: nothing to keep or to lose
       } catch (const std::exception&) {
         sqlite3_exec(m_db->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -219,8 +219,9 @@ class Store {
   /// found it, whatever other processes commit meanwhile, so the several queries of one report
   /// agree (a case another process moves halfway is never counted both settled and not, and an
   /// audit never takes an event appended meanwhile for a tampered one). Called while a snapshot
-  /// or a write transaction is open, it joins that one. No write may begin inside a snapshot
-  /// (ErrorCode::internal).
+  /// or a write transaction is open, it joins that one (and a write inside still joins the
+  /// write transaction). No write may begin inside a snapshot opened outside any write: its view
+  /// may be older than the database (ErrorCode::internal).
   [[nodiscard]] virtual std::unique_ptr<ReadSnapshot> begin_read() = 0;
 
   /// The county (root unit); nullopt in a database not yet initialised (in a PostgreSQL

@@ -20,6 +20,7 @@ import csv
 import datetime
 import errno
 import fcntl
+import glob
 import hashlib
 import io
 import json
@@ -82,10 +83,27 @@ def base_env(**extra: Optional[str]) -> dict:
     return env
 
 
-def faketime_env(**extra: Optional[str]) -> dict:
-    """base_env for a gridctl run under libfaketime (`faketime`), which preloads itself: an ASan
-    build (scripts/test's second pass) would otherwise refuse to start, its runtime not first."""
+def faketime_library() -> str:
+    """Where Debian's libfaketime is (package faketime)."""
+    for pattern in ("/usr/lib/*/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1",
+                    "/usr/local/lib/faketime/libfaketime.so.1"):
+        found = sorted(glob.glob(pattern))
+        if found:
+            return found[0]
+    raise AssertionError("libfaketime (Debian's faketime) is needed for back-dated runs; "
+                         "scripts/setup installs it")
+
+
+def faketime_env(clock: str, **extra: Optional[str]) -> dict:
+    """base_env for a gridctl run under libfaketime at `clock` (its FAKETIME: "@2026-10-02
+    16:00:00" starts the clock there and lets it run). The library is preloaded here, not by the
+    `faketime` wrapper, whose semaphore named after its pid outlives a run killed by a timeout,
+    and makes a later run that gets the same pid fail ("sem_open: File exists"). An ASan build
+    (scripts/test's second pass) would refuse to start with its runtime not first: told not to."""
     env = base_env(**extra)
+    preload = env.get("LD_PRELOAD", "")
+    env["LD_PRELOAD"] = faketime_library() + (":" + preload if preload else "")
+    env["FAKETIME"] = clock
     options = env.get("ASAN_OPTIONS", "")
     env["ASAN_OPTIONS"] = (options + ":" if options else "") + "verify_asan_link_order=0"
     return env
@@ -164,11 +182,7 @@ def run(args: Sequence[str], cwd: Optional[str] = None, input: Optional[bytes | 
     command = [GRIDCTL, *args]
     clock = clock_for(args) if env is None else None
     if clock:
-        if not shutil.which("faketime"):
-            raise AssertionError("faketime (Debian's faketime) is needed for back-dated runs; "
-                                 "scripts/setup installs it")
-        command = ["faketime", "-f", "@" + clock, GRIDCTL, *args]
-        env = faketime_env(TZ="UTC")
+        env = faketime_env("@" + clock, TZ="UTC")
     # ETXTBSY: the binary is open for writing (a build relinking it while tests run). That
     # passes within moments, so it alone is retried, briefly; any other failure to start
     # gridctl fails at once.

@@ -553,10 +553,9 @@ class Build:
 
     def retire(self, code: str):
         clock = RETIRED_AT.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        p = subprocess.run(["faketime", "-f", "@" + clock, GRIDCTL, "--db", self.box.db,
-                            "workers", "retire", code], cwd=self.box.dir,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=faketime_env(TZ="UTC"), timeout=60)
+        p = subprocess.run([GRIDCTL, "--db", self.box.db, "workers", "retire", code],
+                           cwd=self.box.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=faketime_env("@" + clock, TZ="UTC"), timeout=60)
         assert p.returncode == OK, p.stderr.decode("utf-8", "replace")
         self.retired[code] = RETIRED_AT
 

@@ -134,8 +134,7 @@ def run_at(clock: Optional[str], args: Sequence[str], cwd: Optional[str] = None)
     command = [GRIDCTL, *args]
     env = base_env()
     if clock:
-        command = ["faketime", "-f", "@" + clock, *command]
-        env = faketime_env(TZ="UTC")
+        env = faketime_env("@" + clock, TZ="UTC")
     p = subprocess.run(command, cwd=cwd, input=b"", stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=env, timeout=300)
     return Result(list(args), p.returncode, p.stdout.decode("utf-8", "replace"),

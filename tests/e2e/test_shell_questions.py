@@ -18,8 +18,8 @@ import shutil
 import subprocess
 import unittest
 
-from gridctl_harness import (GRIDCTL, NOT_FOUND, OK, USAGE, SharedSandboxCase, faketime_env,
-                             file_bytes)
+from gridctl_harness import (GRIDCTL, NOT_FOUND, OK, USAGE, SharedSandboxCase, base_env,
+                             faketime_env, file_bytes)
 
 TOWN_NAME = "石莲子镇"
 MONTH = "2026-08"
@@ -114,9 +114,9 @@ class ShellQuestions(SharedSandboxCase):
     def faketime(self, clock: str, *args: str):
         if not shutil.which("faketime"):
             self.skipTest("faketime is not installed (scripts/setup installs it)")
-        p = subprocess.run(["faketime", "-f", "@" + clock, GRIDCTL, "--db", self.box.db, *args],
+        p = subprocess.run([GRIDCTL, "--db", self.box.db, *args],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=faketime_env(TZ="UTC"), timeout=60)
+                           env=faketime_env("@" + clock, TZ="UTC"), timeout=60)
         self.assertEqual(p.returncode, OK, p.stderr.decode())
         return json.loads(p.stdout)
 
@@ -203,7 +203,7 @@ class ShellQuestions(SharedSandboxCase):
         with open(path, "wb") as f:
             p = subprocess.run([GRIDCTL, "--db", self.box.db, "export", "cases", "--unit",
                                 TOWN_NAME, "--lang", "zh", "--bom"], stdout=f,
-                               stderr=subprocess.PIPE, env=faketime_env(), timeout=60)
+                               stderr=subprocess.PIPE, env=base_env(), timeout=60)
         self.assertEqual(p.returncode, OK, p.stderr.decode())
         raw = file_bytes(path)
         self.assertEqual(raw[:3], b"\xef\xbb\xbf")

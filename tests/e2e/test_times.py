@@ -43,9 +43,10 @@ class Times(GridctlTestCase):
 
         def log_at(at):
             return subprocess.run(
-                ["faketime", "2026-10-05 04:00:00", GRIDCTL, "--db", self.box.db, "log", "--grid",
-                 GRID, "--category", "dispute", "--title", "纠纷", "--as", "W0001", "--at", at],
-                capture_output=True, text=True, env=faketime_env(TZ="UTC"), timeout=60)
+                [GRIDCTL, "--db", self.box.db, "log", "--grid", GRID, "--category", "dispute",
+                 "--title", "纠纷", "--as", "W0001", "--at", at],
+                capture_output=True, text=True, env=faketime_env("2026-10-05 04:00:00", TZ="UTC"),
+                timeout=60)
         # The clock says 2026-10-05 04:00 UTC, 12:00 at +08:00.
         ok = log_at("2026-10-05T12:05:00+08:00")
         self.assertEqual(ok.returncode, OK, ok.stderr)

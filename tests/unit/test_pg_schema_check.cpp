@@ -105,6 +105,13 @@ TEST_CASE("a schema gridgov made passes, and one changed outside gridgov is name
     db.exec("ALTER TABLE events ALTER COLUMN late_record SET DEFAULT true");
     CHECK(fault().starts_with(R"(column "late_record" of table "events" is not as)"));
   }
+  SUBCASE("an index's included columns made keys") {
+    db.exec(
+        "DROP INDEX events_tallied; CREATE INDEX events_tallied ON events (county, at, case_id, "
+        "type, actor, department) WHERE type IN ('whistle', 'rework', 'supervise') OR "
+        "(type = 'close' AND actor = 'admin')");
+    CHECK(fault().starts_with(R"(index "events_tallied" is not as)"));
+  }
   SUBCASE("an index dropped") {
     db.exec("DROP INDEX events_at");
     CHECK(fault() == R"(index "events_at" is missing)");

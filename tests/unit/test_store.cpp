@@ -538,10 +538,13 @@ TEST_CASE_TEMPLATE("a read snapshot sees one moment, whatever another store comm
     {
       const auto snapshot = reader->begin_read();
       CHECK(reader->find_unit("T5").has_value());
+      auto nested = reader->begin_write();  // and a nested write still joins the transaction
+      reader->add_unit(unit("T6", Level::town, "C"));
+      nested->commit();
     }
     tx->commit();
   }
-  CHECK(writer->units().size() == 11);
+  CHECK(writer->units().size() == 12);
 }
 
 TEST_CASE_TEMPLATE("a nested write transaction joins the outer one", B, GRIDGOV_BACKENDS) {

@@ -105,12 +105,19 @@ PgConnection::~PgConnection() { drop_ahead(); }
 
 void PgConnection::settle() {
   if (m_ahead.joinable()) m_ahead.join();
+  m_ahead_cancel.reset();
   if (auto error = std::exchange(m_ahead_error, nullptr)) std::rethrow_exception(error);
 }
 
 void PgConnection::drop_ahead() noexcept {
+  if (m_ahead_cancel && m_ahead.joinable()) {
+    char why[256];  // a query that cannot be cancelled is waited for all the same
+    (void)PQcancel(m_ahead_cancel.get(), why, sizeof why);
+  }
   if (m_ahead.joinable()) m_ahead.join();
   m_ahead_error = nullptr;
+  m_ahead_rows.reset();
+  m_ahead_cancel.reset();
 }
 
 void PgConnection::fail(const PGresult* result, const std::string& what) {
@@ -166,6 +173,32 @@ PgRows PgConnection::query(const std::string& sql, const PgParams& params) {
 
 PgRows PgConnection::query_once(const std::string& sql, const PgParams& params) {
   settle();
+  return run_once(sql, params);
+}
+
+void PgConnection::query_ahead(std::string sql, PgParams params) {
+  settle();
+  m_ahead_rows.reset();
+  // Made here, not on the thread: drop_ahead cancels through it while the thread waits.
+  m_ahead_cancel.reset(PQgetCancel(m_conn.get()));
+  m_ahead = std::thread([this, sql = std::move(sql), params = std::move(params)] {
+    try {
+      m_ahead_rows.emplace(run_once(sql, params));
+    } catch (...) {
+      m_ahead_error = std::current_exception();
+    }
+  });
+}
+
+PgRows PgConnection::take_ahead() {
+  settle();
+  if (!m_ahead_rows) throw Error(ErrorCode::internal, "no query was ahead on " + m_name);
+  PgRows rows = std::move(*m_ahead_rows);
+  m_ahead_rows.reset();
+  return rows;
+}
+
+PgRows PgConnection::run_once(const std::string& sql, const PgParams& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);

@@ -76,7 +76,14 @@ class PgConnection {
   /// at once: a bulk load builds its next rows while the server stores these. Every other call
   /// on this connection first waits for them, and throws what they threw.
   void copy_in_ahead(std::vector<std::pair<std::string, std::string>> copies);
-  /// Waits for copy_in_ahead's rows and forgets how they fared: a rollback follows.
+  /// Runs `sql` once, as query_once does, on a thread of its own, and returns at once: the
+  /// server works on it while the caller goes on with another connection. take_ahead() gives its
+  /// rows; every other call on this connection first waits for them.
+  void query_ahead(std::string sql, PgParams params);
+  /// Waits for query_ahead's rows; throws what it threw.
+  PgRows take_ahead();
+  /// Waits for copy_in_ahead's rows or query_ahead's (cancelling the query) and forgets how they
+  /// fared: a rollback follows.
   void drop_ahead() noexcept;
 
   ~PgConnection();
@@ -85,14 +92,17 @@ class PgConnection {
   [[noreturn]] void fail(const PGresult* result, const std::string& what);
   PgRows checked(PGresult* result, const std::string& sql);
   void send_copy(const std::string& target, const std::string& data);
+  PgRows run_once(const std::string& sql, const PgParams& params);
   /// Waits for copy_in_ahead's thread; rethrows its failure.
   void settle();
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn{nullptr, &PQfinish};
   std::string m_name;
   std::unordered_map<std::string, std::string> m_prepared;  ///< SQL → statement name
-  std::thread m_ahead;               ///< copy_in_ahead's, the only user of m_conn while it runs
-  std::exception_ptr m_ahead_error;  ///< what it threw, for the next call to throw
+  std::thread m_ahead;                 ///< copy_in_ahead's, the only user of m_conn while it runs
+  std::exception_ptr m_ahead_error;    ///< what it threw, for the next call to throw
+  std::optional<PgRows> m_ahead_rows;  ///< query_ahead's rows, for take_ahead
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> m_ahead_cancel{nullptr, &PQfreeCancel};
 };
 
 /// Appends `value` as one field of COPY's text format (backslash escapes), then `end`.

@@ -321,6 +321,20 @@ StoredBoundary read_boundary(const PgRows& r, int i) {
 
 class PgStore;
 
+/// The session's settings, the same on each of a store's connections.
+void configure(detail::PgConnection& db) {
+  // Text is UTF-8 both ways; a database of another encoding could not hold Chinese names.
+  // A cursor streams all its rows: planned for them all, not for the first tenth. No JIT:
+  // a month's statistics over a province reach its cost threshold, and compiling them took
+  // 177 ms of a 246 ms query that runs in 111 ms without it.
+  db.exec(
+      "SET lock_timeout = '5s'; SET client_encoding = 'UTF8'; SET cursor_tuple_fraction = 1; "
+      "SET jit = off; "
+      // Hashes read as hex and doubles as their exact shortest text, whatever the database's
+      // or role's settings: the chain recomputes from what is read (docs/design.md §15).
+      "SET bytea_output = 'hex'; SET extra_float_digits = 3");
+}
+
 /// The outermost write transaction of a command; nested ones join it (as SQLite's do).
 class PgTransaction final : public WriteTransaction {
  public:
@@ -340,17 +354,8 @@ class PgTransaction final : public WriteTransaction {
 class PgStore final : public Store, public Reporting {
  public:
   PgStore(const std::string& url, const OpenOptions& options)
-      : m_db(url), m_read_only(options.read_only) {
-    // Text is UTF-8 both ways; a database of another encoding could not hold Chinese names.
-    // A cursor streams all its rows: planned for them all, not for the first tenth. No JIT:
-    // a month's statistics over a province reach its cost threshold, and compiling them took
-    // 177 ms of a 246 ms query that runs in 111 ms without it.
-    m_db.exec(
-        "SET lock_timeout = '5s'; SET client_encoding = 'UTF8'; SET cursor_tuple_fraction = 1; "
-        "SET jit = off; "
-        // Hashes read as hex and doubles as their exact shortest text, whatever the database's
-        // or role's settings: the chain recomputes from what is read (docs/design.md §15).
-        "SET bytea_output = 'hex'; SET extra_float_digits = 3");
+      : m_db(url), m_url(url), m_read_only(options.read_only) {
+    configure(m_db);
     if (auto enc = m_db.query("SELECT current_setting('server_encoding')");
         enc.text(0, 0) != "UTF8")
       throw Error(ErrorCode::unusable, "PostgreSQL " + m_db.name() +
@@ -414,6 +419,7 @@ class PgStore final : public Store, public Reporting {
     return std::make_unique<detail::EndingSnapshot>([this, outermost] {
       --m_read_depth;
       if (!outermost) return;
+      end_beside();
       try {
         m_db.exec("COMMIT");    // it read only: nothing to keep or to lose
       } catch (const Error&) {  // the connection is lost: the server ends it anyway
@@ -945,60 +951,64 @@ class PgStore final : public Store, public Reporting {
     stream_cases(from, to, end, " AND c.last_counted_at >= $4", visit);
   }
 
+  void expect_settled_tallies(Timestamp from, Timestamp to, Timestamp end,
+                              const std::vector<StatsKey>& keys) override {
+    // Only a read snapshot's view can be shared: a write's own rows are its connection's alone.
+    if (m_read_depth == 0 || m_depth > 0 || m_schema_pending || m_beside_failed || m_settled_ahead)
+      return;
+    try {
+      if (!m_beside) {
+        m_beside = std::make_unique<detail::PgConnection>(m_url);
+        configure(*m_beside);
+      }
+    } catch (const Error&) {  // (too many connections, say) the tallies are read inline later
+      m_beside.reset();
+      m_beside_failed = true;
+      return;
+    }
+    // The snapshot's id is the server's own text (hex digits and dashes): safe to quote.
+    const std::string id = m_db.query("SELECT pg_export_snapshot()").str(0, 0);
+    m_beside_open = true;
+    try {
+      m_beside->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" +
+                     id + "'");
+    } catch (const Error&) {
+      end_beside();
+      m_beside_failed = true;
+      return;
+    }
+    m_beside->query_ahead(settled_sql(keys),
+                          {scope(), num(seconds(from)), num(seconds(to)), num(seconds(end))});
+    m_settled_ahead = SettledAhead{from, to, end, keys};
+  }
+
   void settled_tallies(
       Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) override {
-    // The server groups the period's settled cases by key and standing (docs/design.md §7);
-    // here each group becomes its outcome, counted as `outcome_at` counts it.
+    std::optional<PgRows> r;
+    if (m_settled_ahead && *m_settled_ahead == SettledAhead{from, to, end, keys}) {
+      m_settled_ahead.reset();
+      r.emplace(m_beside->take_ahead());
+      end_beside();
+    } else {
+      // Grouped rows are few: one plain query, not a cursor (which would be planned for its
+      // first rows, walking an index in group order over the county's every case).
+      r.emplace(q(settled_sql(keys), {num(seconds(from)), num(seconds(to)), num(seconds(end))}));
+    }
     const int n = static_cast<int>(keys.size());
-    // The standing as one integer, bit i its i-th flag (few groups, one short sort); keys and
-    // status compared as bytes, which sorts them fastest.
-    static constexpr std::pair<const char*, bool Standing::*> k_bits[] = {
-        {"c.kind = 'problem'", &Standing::problem_kind},
-        {"c.suspended_since IS NOT NULL", &Standing::suspended},
-        {"c.escalated", &Standing::escalated},
-        {"c.referred", &Standing::referred},
-        {"c.extended", &Standing::extended},
-        {"c.stage_late", &Standing::stage_late},
-        {"coalesce($4 > c.due, false)", &Standing::past_due},
-        {"coalesce($4 > c.deadline, false)", &Standing::past_deadline},
-        {"coalesce($4 > c.supervision_by, false)", &Standing::past_supervision},
-        {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, true)",
-         &Standing::closed_by_due},
-        {"coalesce(wr.party_member, false)", &Standing::reported_by_member},
-        {"coalesce(wv.party_member, false)", &Standing::resolved_by_member}};
-    std::string bits;
-    for (std::size_t b = 0; b < std::size(k_bits); ++b)
-      bits += std::string(b ? " | " : "") + "((" + k_bits[b].first + ")::integer << " +
-              std::to_string(b) + ")";
-    std::string columns;
-    for (StatsKey k : keys)
-      columns += stats_key(k, "coalesce(c.last_department, '')", "c.grid") + " COLLATE \"C\", ";
-    std::string group_by;
-    for (int i = 1; i <= n + 2; ++i) group_by += fmt::format("{}{}", i > 1 ? ", " : "", i);
-    const std::string sql =
-        "SELECT " + columns + "c.status COLLATE \"C\", " + bits +
-        ", count(*), string_agg(CASE WHEN c.kind = 'problem' AND c.status = 'closed' THEN "
-        "(c.close_counted_at - c.reported_at)::text END, ',') FROM cases c LEFT JOIN workers wr "
-        "ON wr.county = c.county AND wr.code = c.reporter LEFT JOIN workers wv ON wv.county = "
-        "c.county AND wv.code = c.resolved_by WHERE c.county = $1 AND c.reported_at >= $2 AND "
-        "c.reported_at < $3 AND (c.last_counted_at IS NULL OR c.last_counted_at < $4) GROUP BY " +
-        group_by;
-    // Grouped rows are few: one plain query, not a cursor (which would be planned for its
-    // first rows, walking an index in group order over the county's every case).
-    auto r = q(sql, {num(seconds(from)), num(seconds(to)), num(seconds(end))});
     std::map<std::vector<std::string>, Tally> tallies;
-    for (int i = 0; i < r.size(); ++i) {
+    for (int i = 0; i < r->size(); ++i) {
       std::vector<std::string> key;
-      for (int k = 0; k < n; ++k) key.push_back(r.str(i, k));
+      for (int k = 0; k < n; ++k) key.push_back(r->str(i, k));
       Standing s;
-      s.status = parse_status(r.text(i, n)).value_or(Status::open);
-      const int64_t set = r.int64(i, n + 1);
-      for (std::size_t b = 0; b < std::size(k_bits); ++b) s.*k_bits[b].second = (set >> b) & 1;
+      s.status = parse_status(r->text(i, n)).value_or(Status::open);
+      const int64_t set = r->int64(i, n + 1);
+      for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
+        s.*k_standing_bits[b].second = (set >> b) & 1;
       Tally& t = tallies[key];
-      t.add(outcome_of(s), r.int64(i, n + 2));
-      if (r.null(i, n + 3)) continue;
-      const auto list = r.text(i, n + 3);
+      t.add(outcome_of(s), r->int64(i, n + 2));
+      if (r->null(i, n + 3)) continue;
+      const auto list = r->text(i, n + 3);
       for (std::size_t start = 0; start <= list.size();) {
         auto comma = list.find(',', start);
         if (comma == std::string_view::npos) comma = list.size();
@@ -1132,6 +1142,58 @@ class PgStore final : public Store, public Reporting {
   }
 
  private:
+  /// The standing as one integer, bit i its i-th flag (few groups, one short sort).
+  static constexpr std::pair<const char*, bool Standing::*> k_standing_bits[] = {
+      {"c.kind = 'problem'", &Standing::problem_kind},
+      {"c.suspended_since IS NOT NULL", &Standing::suspended},
+      {"c.escalated", &Standing::escalated},
+      {"c.referred", &Standing::referred},
+      {"c.extended", &Standing::extended},
+      {"c.stage_late", &Standing::stage_late},
+      {"coalesce($4 > c.due, false)", &Standing::past_due},
+      {"coalesce($4 > c.deadline, false)", &Standing::past_deadline},
+      {"coalesce($4 > c.supervision_by, false)", &Standing::past_supervision},
+      {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, true)",
+       &Standing::closed_by_due},
+      {"coalesce(wr.party_member, false)", &Standing::reported_by_member},
+      {"coalesce(wv.party_member, false)", &Standing::resolved_by_member}};
+
+  /// settled_tallies' query ($1 county, $2 from, $3 to, $4 end): the server groups the period's
+  /// settled cases by key and standing (docs/design.md §7), each group's count and its closed
+  /// problems' seconds to close; the client makes each group its outcome, as `outcome_at` does.
+  static std::string settled_sql(const std::vector<StatsKey>& keys) {
+    std::string bits;
+    for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
+      bits += std::string(b ? " | " : "") + "((" + k_standing_bits[b].first + ")::integer << " +
+              std::to_string(b) + ")";
+    // Keys and status compared as bytes, which sorts them fastest.
+    std::string columns;
+    for (StatsKey k : keys)
+      columns += stats_key(k, "coalesce(c.last_department, '')", "c.grid") + " COLLATE \"C\", ";
+    std::string group_by;
+    for (std::size_t i = 1; i <= keys.size() + 2; ++i)
+      group_by += fmt::format("{}{}", i > 1 ? ", " : "", i);
+    return "SELECT " + columns + "c.status COLLATE \"C\", " + bits +
+           ", count(*), string_agg(CASE WHEN c.kind = 'problem' AND c.status = 'closed' THEN "
+           "(c.close_counted_at - c.reported_at)::text END, ',') FROM cases c LEFT JOIN workers "
+           "wr ON wr.county = c.county AND wr.code = c.reporter LEFT JOIN workers wv ON "
+           "wv.county = c.county AND wv.code = c.resolved_by WHERE c.county = $1 AND "
+           "c.reported_at >= $2 AND c.reported_at < $3 AND (c.last_counted_at IS NULL OR "
+           "c.last_counted_at < $4) GROUP BY " +
+           group_by;
+  }
+
+  /// Ends the transaction on the second connection, and the query it may still run.
+  void end_beside() noexcept {
+    m_settled_ahead.reset();
+    if (!std::exchange(m_beside_open, false)) return;
+    m_beside->drop_ahead();
+    try {
+      m_beside->exec("ROLLBACK");  // it read only
+    } catch (const Error&) {       // the connection is lost: the server ends it anyway
+    }
+  }
+
   static int64_t floor_div(int64_t a, int64_t b) {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
   }
@@ -1469,6 +1531,17 @@ class PgStore final : public Store, public Reporting {
   }
 
   detail::PgConnection m_db;
+  std::string m_url;  ///< for the second connection
+  /// A second connection, opened the first time a query can run beside the first's.
+  std::unique_ptr<detail::PgConnection> m_beside;
+  bool m_beside_open = false;    ///< a transaction is open on it
+  bool m_beside_failed = false;  ///< it could not be opened: everything runs on m_db
+  struct SettledAhead {
+    Timestamp from, to, end;
+    std::vector<StatsKey> keys;
+    bool operator==(const SettledAhead&) const = default;
+  };
+  std::optional<SettledAhead> m_settled_ahead;  ///< the settled tallies running on m_beside
   bool m_read_only = false;
   std::string m_county;           ///< the county every statement works on
   long long m_counties_held = 0;  ///< counties in the database when opened

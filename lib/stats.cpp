@@ -158,6 +158,23 @@ long long days_in(const Period& p) {
   return std::chrono::duration_cast<std::chrono::days>(p.to - p.from).count();
 }
 
+/// Tallies by key, in the order the keys were first seen.
+class FirstSeen {
+ public:
+  Tally& operator[](const std::vector<std::string>& key) {
+    const auto [it, inserted] = m_index.try_emplace(key, m_tallies.size());
+    if (inserted) m_tallies.emplace_back(key, Tally{});
+    return m_tallies[it->second].second;
+  }
+  [[nodiscard]] const std::vector<std::pair<std::vector<std::string>, Tally>>& tallies() const {
+    return m_tallies;
+  }
+
+ private:
+  std::map<std::vector<std::string>, std::size_t> m_index;
+  std::vector<std::pair<std::vector<std::string>, Tally>> m_tallies;
+};
+
 }  // namespace
 
 Period summary_period(Session& session, std::optional<Timestamp> from,
@@ -286,20 +303,30 @@ std::vector<StatsRow> statistics(Session& session, const Period& period,
     total += t;
     if (!by.empty()) row_of(key) += t;
   };
-  reporting.settled_tallies(period.from, period.to, period.to, keys, add);
+  // The settled tallies, the bulk of the work, run beside the reads below where the store can
+  // (docs/design.md §14), and are asked for last. A row is made where its group is first seen,
+  // so the others are kept aside and added after them: the rows keep their order.
+  reporting.expect_settled_tallies(period.from, period.to, period.to, keys);
+  FirstSeen unsettled;  // by stored key
   reporting.for_each_unsettled_case(period.from, period.to, period.to,
                                     [&](const Case& c, const std::vector<Event>& events) {
                                       if (!counts(c.grid)) return;
                                       Outcome o = outcome(c, events, period.to);
                                       mark_party(o, c.reporter, is_member);
                                       total.add(o);
-                                      if (!by.empty()) row_of(stored_keys(c, o.department)).add(o);
+                                      if (!by.empty())
+                                        unsettled[stored_keys(c, o.department)].add(o);
                                     });
-  reporting.event_tallies(period.from, period.to, keys, add);
-
+  std::vector<std::pair<std::vector<std::string>, Tally>> events;
+  reporting.event_tallies(
+      period.from, period.to, keys,
+      [&](const std::vector<std::string>& key, const Tally& t) { events.emplace_back(key, t); });
   // The daily quota, for unit groupings (and the total): grid-days met over grid-days.
   const auto quotas =
       reporting.quota(period.from, period.to, policy.utc_offset, policy.daily_reports_per_grid);
+  reporting.settled_tallies(period.from, period.to, period.to, keys, add);
+  for (const auto& [key, t] : unsettled.tallies()) row_of(key) += t;
+  for (const auto& [key, t] : events) add(key, t);
   const long long days = days_in(period);
   total.quota_days_met = 0;
   total.grid_days = 0;

@@ -173,6 +173,13 @@ class Reporting {
   virtual void settled_tallies(
       Timestamp from, Timestamp to, Timestamp end, const std::vector<StatsKey>& keys,
       const std::function<void(const std::vector<std::string>&, const Tally&)>& visit) = 0;
+  /// Says that settled_tallies(from, to, end, keys) will be asked for later in the read snapshot
+  /// open now, so that a store able to may work it out beside the reads in between: PostgreSQL
+  /// runs it on a second connection sharing the snapshot (docs/design.md §14). The tallies asked
+  /// for are the same either way. Outside a read snapshot, inside a write, or in SQLite, this
+  /// does nothing.
+  virtual void expect_settled_tallies(Timestamp /*from*/, Timestamp /*to*/, Timestamp /*end*/,
+                                      const std::vector<StatsKey>& /*keys*/) {}
   /// Per group, the tally of the events that happened in [from, to), each counted as
   /// `Tally::add(const Event&)` counts it: whistles, rework, supervision orders, admin's closes.
   virtual void event_tallies(

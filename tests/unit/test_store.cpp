@@ -547,6 +547,68 @@ TEST_CASE_TEMPLATE("a read snapshot sees one moment, whatever another store comm
   CHECK(writer->units().size() == 12);
 }
 
+TEST_CASE_TEMPLATE("settled tallies expected ahead are those of the snapshot's moment", B,
+                   GRIDGOV_BACKENDS) {
+  TempDir dir;
+  const std::string path = dir.path("gridgov.db");
+  auto reader = B::open(path, {.create = true});
+  {
+    auto tx = reader->begin_write();
+    add_tree(*reader);
+    tx->commit();
+  }
+  auto writer = B::open(path);
+  auto report = [](Store& s, int hour) {
+    auto [c, e] = reported(at_h(hour));
+    c.id = s.add_case(c);
+    e.case_id = c.id;
+    (void)s.add_event(c, e);
+  };
+  auto add_case = [&](int hour) {
+    auto tx = writer->begin_write();
+    report(*writer, hour);
+    tx->commit();
+  };
+  const Timestamp from = at_h(-1);
+  const Timestamp to = at_h(200);
+  const std::vector<StatsKey> by_grid = {StatsKey::grid};
+  Reporting& r = reader->reporting();
+  auto reported_in = [&](const std::vector<StatsKey>& keys, bool expect) {
+    if (expect) r.expect_settled_tallies(from, to, to, keys);
+    long long n = 0;
+    r.settled_tallies(from, to, to, keys,
+                      [&](const std::vector<std::string>&, const Tally& t) { n += t.reported; });
+    return n;
+  };
+  add_case(0);
+  {
+    const auto snapshot = reader->begin_read();
+    CHECK(reader->units().size() == 8);  // the first read fixes the moment
+    add_case(1);
+    CHECK(reported_in(by_grid, true) == 1);
+    CHECK(reported_in(by_grid, false) == 1);
+    add_case(2);
+    // Expected for one grouping, asked for another: the other is read as ever.
+    r.expect_settled_tallies(from, to, to, by_grid);
+    CHECK(reported_in({}, false) == 1);
+    // Expected and never asked for: the snapshot still ends cleanly.
+    r.expect_settled_tallies(from, to, to, {});
+  }
+  CHECK(reported_in(by_grid, true) == 3);  // outside a snapshot, nothing runs ahead
+  {
+    const auto snapshot = reader->begin_read();
+    CHECK(reported_in({}, true) == 3);
+  }
+  {
+    // Inside a write, the tallies see its own rows: they are not expected ahead.
+    auto tx = reader->begin_write();
+    report(*reader, 3);
+    const auto snapshot = reader->begin_read();
+    CHECK(reported_in(by_grid, true) == 4);
+  }
+  CHECK(reported_in(by_grid, false) == 3);  // that write was rolled back
+}
+
 TEST_CASE_TEMPLATE("a nested write transaction joins the outer one", B, GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");

@@ -78,14 +78,16 @@ MonthFigures month_figures(Session& session, const Period& period, std::string_v
   // of a full report's work.
   std::vector<StatsKey> keys;
   if (!unit.empty()) keys.push_back(StatsKey::grid);
-  reporting.settled_tallies(period.from, period.to, period.to, keys,
-                            [&](const std::vector<std::string>& key, const Tally& t) {
-                              if (unit.empty() || counts(key.back())) total += t;
-                            });
+  // The settled tallies beside the unsettled cases where the store can, as `statistics` does.
+  reporting.expect_settled_tallies(period.from, period.to, period.to, keys);
   reporting.for_each_unsettled_case(period.from, period.to, period.to,
                                     [&](const Case& c, const std::vector<Event>& events) {
                                       if (counts(c.grid)) total.add(outcome(c, events, period.to));
                                     });
+  reporting.settled_tallies(period.from, period.to, period.to, keys,
+                            [&](const std::vector<std::string>& key, const Tally& t) {
+                              if (unit.empty() || counts(key.back())) total += t;
+                            });
   MonthFigures f;
   f.month = local_month(period.from, session.utc_offset());
   f.reported = total.reported;

@@ -266,5 +266,44 @@ class ChangedOutside(GridctlTestCase):
         self.assertOk(self.gridctl(*self.log()))
 
 
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class OneConnection(GridctlTestCase):
+    """A period's statistics group the settled cases on a second connection, in the first's
+    snapshot (docs/design.md §14); a role allowed a single connection gets the same figures."""
+
+    template = "full"
+
+    def test_statistics_on_one_connection_are_the_same(self):
+        pg_sql("DO $$ BEGIN CREATE ROLE gridgov_one LOGIN CONNECTION LIMIT 1; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        pg_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gridgov_one", self.box.db)
+        base, _, query = self.box.db.partition("?")
+        params = [p for p in query.split("&") if p and not p.startswith("user=")]
+        one = base + "?" + "&".join(params + ["user=gridgov_one"])
+        for args in (["--by", "town"], ["--by", "department"], ["--by", "category"]):
+            command = ["stats", "monthly", "--month", "2026-10", *args, "--format", "json"]
+            two = self.assertOk(self.gridctl(*command)).stdout
+            r = run(["--db", one, *command])
+            self.assertEqual(r.rc, OK, str(r))
+            self.assertEqual(r.stdout, two, args)
+            self.assertGreater(len(two), 100)
+        # The role really has one connection: a second one at once is refused.
+        holder = subprocess.Popen(["psql", "-X", "-q", one, "-c", "SELECT pg_sleep(60)"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while pg_sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'gridgov_one'")\
+                    .strip() != "1":
+                self.assertLess(time.monotonic(), deadline, "psql never connected")
+                time.sleep(0.05)
+            r = run(["--db", one, "status"])
+            self.assertEqual(r.rc, UNUSABLE, str(r))
+            self.assertIn("too many connections", r.stderr)
+        finally:
+            pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                   "WHERE usename = 'gridgov_one'")
+            holder.wait()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -21,15 +21,18 @@
 #include "pg_schema.hpp"
 #include "pg_schema_check.hpp"
 #include "quota_count.hpp"
+#include "standing_sql.hpp"
 #include "stores.hpp"
 
 namespace gridgov {
 
 namespace {
 
+using detail::k_standing_bits;
 using detail::PgParams;
 using detail::PgRows;
 using detail::QuotaCount;
+using detail::standing_sql;
 using Param = std::optional<std::string>;
 
 /// Rows a streaming query fetches from its cursor at a time.
@@ -1010,7 +1013,9 @@ class PgStore final : public Store, public Reporting {
       s.status = parse_status(r->text(i, n)).value_or(Status::open);
       const int64_t set = r->int64(i, n + 1);
       for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
-        s.*k_standing_bits[b].second = (set >> b) & 1;
+        s.*k_standing_bits[b].flag = (set >> b) & 1;
+      for (std::size_t b = 0; b < std::size(k_member_bits); ++b)
+        s.*k_member_bits[b].second = (set >> (std::size(k_standing_bits) + b)) & 1;
       Tally& t = tallies[key];
       t.add(outcome_of(s), r->int64(i, n + 2));
       if (r->null(i, n + 3)) continue;
@@ -1148,19 +1153,9 @@ class PgStore final : public Store, public Reporting {
   }
 
  private:
-  /// The standing as one integer, bit i its i-th flag (few groups, one short sort).
-  static constexpr std::pair<const char*, bool Standing::*> k_standing_bits[] = {
-      {"c.kind = 'problem'", &Standing::problem_kind},
-      {"c.suspended_since IS NOT NULL", &Standing::suspended},
-      {"c.escalated", &Standing::escalated},
-      {"c.referred", &Standing::referred},
-      {"c.extended", &Standing::extended},
-      {"c.stage_late", &Standing::stage_late},
-      {"coalesce($4 > c.due, false)", &Standing::past_due},
-      {"coalesce($4 > c.deadline, false)", &Standing::past_deadline},
-      {"coalesce($4 > c.supervision_by, false)", &Standing::past_supervision},
-      {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, true)",
-       &Standing::closed_by_due},
+  /// The party figures' two bits, after the shared ones: the reporter is a member, the last
+  /// resolve was recorded by one.
+  static constexpr std::pair<const char*, bool Standing::*> k_member_bits[] = {
       {"coalesce(wr.party_member, false)", &Standing::reported_by_member},
       {"coalesce(wv.party_member, false)", &Standing::resolved_by_member}};
 
@@ -1168,10 +1163,13 @@ class PgStore final : public Store, public Reporting {
   /// settled cases by key and standing (docs/design.md §7), each group's count and its closed
   /// problems' seconds to close; the client makes each group its outcome, as `outcome_at` does.
   static std::string settled_sql(const std::vector<StatsKey>& keys) {
+    // The standing as one integer (few groups, one short hash table or sort).
+    std::vector<std::string> conditions;
+    for (const auto& bit : k_standing_bits) conditions.push_back(standing_sql(bit, "$4"));
+    for (const auto& [sql, flag] : k_member_bits) conditions.emplace_back(sql);
     std::string bits;
-    for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
-      bits += std::string(b ? " | " : "") + "((" + k_standing_bits[b].first + ")::integer << " +
-              std::to_string(b) + ")";
+    for (std::size_t b = 0; b < conditions.size(); ++b)
+      bits += fmt::format("{}(({})::integer << {})", b ? " | " : "", conditions[b], b);
     // Keys and status compared as bytes, which sorts them fastest.
     std::string columns;
     for (StatsKey k : keys)

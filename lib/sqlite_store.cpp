@@ -28,6 +28,7 @@
 #include "quota_count.hpp"
 #include "schema.hpp"
 #include "sqlite_guard.hpp"
+#include "standing_sql.hpp"
 #include "stores.hpp"
 
 namespace gridgov {
@@ -1091,9 +1092,9 @@ class SqliteStore final : public Store, public Reporting {
       const std::string key_list = stats_keys(keys, "coalesce(c.last_department, '')", "c.grid_id");
       // SQL's << and | bind alike, left to right: each shifted bit gets its parentheses.
       std::string bits;
-      for (std::size_t i = 0; i < std::size(k_standing_bits); ++i)
-        bits += (i ? " | ((" : "((") + std::string(k_standing_bits[i].sql) + ") << " +
-                std::to_string(i) + ")";
+      for (std::size_t i = 0; i < std::size(detail::k_standing_bits); ++i)
+        bits += (i ? " | ((" : "((") + detail::standing_sql(detail::k_standing_bits[i], "?3") +
+                ") << " + std::to_string(i) + ")";
       const int n = static_cast<int>(keys.size());
       const auto grid_codes = unit_codes();
 
@@ -1115,7 +1116,7 @@ class SqliteStore final : public Store, public Reporting {
                is_member.contains(std::string_view(static_cast<const char*>(code.getBlob()),
                                                    static_cast<std::size_t>(code.getBytes())));
       };
-      constexpr auto member_bit = std::size(k_standing_bits);
+      constexpr auto member_bit = std::size(detail::k_standing_bits);
       bind_period(q, from, to, end);
       std::string group;
       while (q.executeStep()) {
@@ -1164,8 +1165,8 @@ class SqliteStore final : public Store, public Reporting {
         standing.status = static_cast<Status>(packed[packed.size() - standing_bytes]);
         uint16_t set = 0;
         std::memcpy(&set, packed.data() + packed.size() - sizeof set, sizeof set);
-        for (std::size_t b = 0; b < std::size(k_standing_bits); ++b)
-          standing.*k_standing_bits[b].flag = (set >> b) & 1;
+        for (std::size_t b = 0; b < std::size(detail::k_standing_bits); ++b)
+          standing.*detail::k_standing_bits[b].flag = (set >> b) & 1;
         for (std::size_t b = 0; b < std::size(k_member_bits); ++b)
           standing.*k_member_bits[b] = (set >> (member_bit + b)) & 1;
         tallies[key_of(group_of)].add(outcome_of(standing), n_cases);
@@ -1385,24 +1386,6 @@ class SqliteStore final : public Store, public Reporting {
     q.bind(3, seconds(end));
   }
 
-  /// One bit of a case's Standing at a period's end, in SQL over `c` with ?3 the end; the
-  /// settled cases' query ORs them into one integer (bit i = the i-th entry).
-  struct StandingBit {
-    const char* sql;
-    bool Standing::*flag;
-  };
-  static constexpr StandingBit k_standing_bits[] = {
-      {"c.kind = 'problem'", &Standing::problem_kind},
-      {"c.suspended_since IS NOT NULL", &Standing::suspended},
-      {"c.escalated", &Standing::escalated},
-      {"c.referred", &Standing::referred},
-      {"c.extended", &Standing::extended},
-      {"c.stage_late", &Standing::stage_late},
-      {"coalesce(?3 > c.due, 0)", &Standing::past_due},
-      {"coalesce(?3 > c.deadline, 0)", &Standing::past_deadline},
-      {"coalesce(?3 > c.supervision_by, 0)", &Standing::past_supervision},
-      {"c.close_counted_at IS NOT NULL AND coalesce(c.close_counted_at <= c.due, 1)",
-       &Standing::closed_by_due}};
   /// The party figures' two bits, which follow those: the reporter is a member, the last
   /// resolve was recorded by one. Looked up here in a hash set of the members (the columns
   /// `c.reporter` and `c.resolved_by`): in SQL, the searches cost a month's report a fifth.

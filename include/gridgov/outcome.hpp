@@ -88,7 +88,7 @@ void mark_party(Outcome& o, const std::string& reporter, IsMember is_member) {
 
 /// What a settled case's outcome depends on at a period's end: its status and facts, and how the
 /// end compares with its times. The store computes it in SQL for every case of a period, as one
-/// integer of `bits` (lib/sqlite_store.cpp), and counts the cases of each standing.
+/// integer of bits (lib/standing_sql.hpp), and counts the cases of each standing.
 struct Standing {
   Status status = Status::open;
   bool problem_kind = false;  ///< kind problem

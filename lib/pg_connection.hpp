@@ -99,7 +99,7 @@ class PgConnection {
   std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn{nullptr, &PQfinish};
   std::string m_name;
   std::unordered_map<std::string, std::string> m_prepared;  ///< SQL → statement name
-  std::thread m_ahead;                 ///< copy_in_ahead's, the only user of m_conn while it runs
+  std::thread m_ahead;  ///< copy_in_ahead's or query_ahead's, m_conn's only user while it runs
   std::exception_ptr m_ahead_error;    ///< what it threw, for the next call to throw
   std::optional<PgRows> m_ahead_rows;  ///< query_ahead's rows, for take_ahead
   std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> m_ahead_cancel{nullptr, &PQfreeCancel};

@@ -112,6 +112,16 @@ struct PgBackend {
 #define GRIDGOV_BACKENDS SqliteBackend, PgBackend
 #endif
 
+/// A new store of backend B at `path`, holding the small tree (add_tree), committed.
+template <class B>
+std::unique_ptr<Store> open_with_tree(const std::string& path) {
+  auto s = B::open(path, {.create = true});
+  auto tx = s->begin_write();
+  add_tree(*s);
+  tx->commit();
+  return s;
+}
+
 Worker worker(std::string code, Tier tier, std::vector<std::string> units,
               std::optional<Deployment> deployment = std::nullopt, std::string department = "") {
   Worker w;
@@ -418,12 +428,7 @@ TEST_CASE_TEMPLATE("Store keeps a case's facts with it, and a bulk load leaves t
                    GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("bulk.db");
-  {
-    auto s = B::open(path, {.create = true});
-    auto tx = s->begin_write();
-    add_tree(*s);
-    tx->commit();
-  }
+  (void)open_with_tree<B>(path);
   auto s = B::open(path);
   {
     auto tx = s->begin_write();
@@ -499,12 +504,7 @@ TEST_CASE_TEMPLATE("a read snapshot sees one moment, whatever another store comm
                    GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
-  auto reader = B::open(path, {.create = true});
-  {
-    auto tx = reader->begin_write();
-    add_tree(*reader);
-    tx->commit();
-  }
+  auto reader = open_with_tree<B>(path);
   auto writer = B::open(path);
   auto add_town = [&](const std::string& code) {
     auto tx = writer->begin_write();
@@ -551,12 +551,7 @@ TEST_CASE_TEMPLATE("settled tallies expected ahead are those of the snapshot's m
                    GRIDGOV_BACKENDS) {
   TempDir dir;
   const std::string path = dir.path("gridgov.db");
-  auto reader = B::open(path, {.create = true});
-  {
-    auto tx = reader->begin_write();
-    add_tree(*reader);
-    tx->commit();
-  }
+  auto reader = open_with_tree<B>(path);
   auto writer = B::open(path);
   auto report = [](Store& s, int hour) {
     auto [c, e] = reported(at_h(hour));

@@ -334,6 +334,8 @@ class Store {
   /// Many cases follow in this write transaction (a bulk import). When the store holds no case
   /// yet, it may set aside the indexes that only reports read, and build them, sorted, in
   /// `end_bulk`, which the caller calls before committing. A rollback restores them anyway.
+  /// A store may also refresh its query planner's statistics once the write has committed
+  /// (PostgreSQL does when the write's loads at least doubled the county's cases).
   virtual void begin_bulk() = 0;
   virtual void end_bulk() = 0;
   [[nodiscard]] virtual std::optional<Case> find_case(long long id) = 0;

@@ -307,3 +307,39 @@ class OneConnection(GridctlTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
+class PlannerStatistics(GridctlTestCase):
+    """A write whose imports at least double its county's cases (a first load) ends with ANALYZE
+    of cases and events (docs/design.md §14): autovacuum, waiting for a tenth of a table shared
+    by many counties to change, may never tell the planner of a new county's rows."""
+
+    template = "full"
+
+    def setUp(self):
+        super().setUp()
+        with open(example("cases.csv"), encoding="utf-8") as f:
+            self.header, *self.lines = f.read().splitlines(keepends=True)
+
+    def analyzed(self):
+        """How often cases and events were analysed by a command (not by autovacuum)."""
+        out = pg_sql("SELECT analyze_count FROM pg_stat_user_tables WHERE relname IN "
+                     "('cases', 'events') ORDER BY relname", self.box.db)
+        return [int(n) for n in out.split()]
+
+    def imports(self, first, count, *extra):
+        path = self.box.write(f"cases-{first}-{count}.csv",
+                              self.header + "".join(self.lines[first:first + count]))
+        return self.assertOk(self.gridctl("import", "cases", path, *extra))
+
+    def test_a_load_that_doubles_the_county_is_analysed(self):
+        self.assertEqual(self.analyzed(), [0, 0])
+        self.imports(0, 100)                 # into a county without cases
+        self.assertEqual(self.analyzed(), [1, 1])
+        self.imports(100, 140)               # 140 < 50 + 100: not yet
+        self.assertEqual(self.analyzed(), [1, 1])
+        self.imports(240, 400, "--dry-run")  # nothing written, nothing analysed
+        self.assertEqual(self.analyzed(), [1, 1])
+        self.imports(240, 400)               # 400 ≥ 50 + 240
+        self.assertEqual(self.analyzed(), [2, 2])

@@ -305,10 +305,6 @@ class OneConnection(GridctlTestCase):
             holder.wait()
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 @unittest.skipUnless(ON_POSTGRESQL, "PostgreSQL only (GRIDGOV_TEST_STORE=postgresql)")
 class PlannerStatistics(GridctlTestCase):
     """A write whose imports at least double its county's cases (a first load) ends with ANALYZE
@@ -343,3 +339,7 @@ class PlannerStatistics(GridctlTestCase):
         self.assertEqual(self.analyzed(), [1, 1])
         self.imports(240, 400)               # 400 ≥ 50 + 240
         self.assertEqual(self.analyzed(), [2, 2])
+
+
+if __name__ == "__main__":
+    unittest.main()
